@@ -1,0 +1,45 @@
+// The layer order of ../shared/DESIGN.md, enforced: an inner layer never imports an
+// outer one, nothing forms a cycle, and src/consensus/ uses only the noble libraries.
+const layers = ['consensus', 'chain|storage', 'mempool', 'mining', 'p2p', 'api', 'node|devnet|lab|cli'];
+
+const outward = layers.slice(0, -1).map((inner, i) => ({
+  name: `no-outward-from-${inner.replace('|', '-')}`,
+  comment: `src/${inner} is layer ${i + 1}: it may not import an outer layer`,
+  severity: 'error',
+  from: { path: `^src/(${inner})/` },
+  to: { path: `^src/(${layers.slice(i + 1).join('|')})/` },
+}));
+
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    ...outward,
+    {
+      name: 'storage-not-chain',
+      comment: 'storage is below the chain: the chain uses the store, never the reverse',
+      severity: 'error',
+      from: { path: '^src/storage/' },
+      to: { path: '^src/chain/' },
+    },
+    {
+      name: 'consensus-is-pure',
+      comment: 'src/consensus imports only @noble/hashes and @noble/curves (and @scure/base for bech32m)',
+      severity: 'error',
+      from: { path: '^src/consensus/' },
+      to: { dependencyTypes: ['npm', 'core'], pathNot: 'node_modules/(@noble/hashes|@noble/curves|@scure/base)/' },
+    },
+    {
+      name: 'workers-and-wallet-use-consensus-only',
+      comment: 'workers/ and wallet/ may import src/consensus/ and nothing else from src/',
+      severity: 'error',
+      from: { path: '^(workers|wallet)/' },
+      to: { path: '^src/', pathNot: '^src/consensus/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+  },
+};

@@ -1,0 +1,103 @@
+/**
+ * Reject reasons: the stable machine strings a failed consensus rule returns.
+ * Bitcoin Core's strings verbatim where Core has the rule (src/validation.cpp,
+ * src/consensus/tx_check.cpp, src/consensus/tx_verify.cpp); `toychain-only` marks the
+ * ones we coined in the same shape. † marks a verdict that is not permanent: the block
+ * hash must never be recorded as invalid for it (the same hash may be valid later or
+ * the body was mutated in transit).
+ */
+export type RejectReason =
+  /** header hash is above the target its own bits encode (CheckBlockHeader) */
+  | 'high-hash'
+  /** bits is not what the retarget rule requires at this height (ContextualCheckBlockHeader) */
+  | 'bad-diffbits'
+  /** time is not above the median of the previous 11 blocks */
+  | 'time-too-old'
+  /** † time is beyond now + maxFutureDrift */
+  | 'time-too-new'
+  /** † parent unknown: an orphan, not an offence */
+  | 'prev-blk-not-found'
+  /** parent or an ancestor is known invalid */
+  | 'bad-prevblk'
+  /** block already seen */
+  | 'duplicate'
+  /** † merkleRoot does not match the transactions */
+  | 'bad-txnmrklroot'
+  /** † repeated transactions that keep the same merkle root (CVE-2012-2459) */
+  | 'bad-txns-duplicate'
+  /** no transactions, too many, or block over the size limit */
+  | 'bad-blk-length'
+  /** first transaction is not a coinbase */
+  | 'bad-cb-missing'
+  /** a later transaction is also a coinbase */
+  | 'bad-cb-multiple'
+  /** coinbase does not commit to this block's height (BIP34) */
+  | 'bad-cb-height'
+  /** a transaction would overwrite an unspent output with the same txid (BIP30) */
+  | 'bad-txns-BIP30'
+  /** sum of fees in the block is out of money range */
+  | 'bad-txns-accumulated-fee-outofrange'
+  /** coinbase pays more than subsidy + fees */
+  | 'bad-cb-amount'
+  /** transaction has no inputs */
+  | 'bad-txns-vin-empty'
+  /** transaction has no outputs */
+  | 'bad-txns-vout-empty'
+  /** serialized transaction is over the block size limit */
+  | 'bad-txns-oversize'
+  /** an output value is negative */
+  | 'bad-txns-vout-negative'
+  /** an output value is above MAX_MONEY */
+  | 'bad-txns-vout-toolarge'
+  /** outputs sum to more than MAX_MONEY (CVE-2010-5139) */
+  | 'bad-txns-txouttotal-toolarge'
+  /** one transaction spends the same outpoint twice (CVE-2018-17144) */
+  | 'bad-txns-inputs-duplicate'
+  /** a non-coinbase input has a null prevout */
+  | 'bad-txns-prevout-null'
+  /** coinbase input data is outside 2–100 bytes */
+  | 'bad-cb-length'
+  /** an input's coin does not exist or is already spent */
+  | 'bad-txns-inputs-missingorspent'
+  /** spends a coinbase before coinbaseMaturity blocks */
+  | 'bad-txns-premature-spend-of-coinbase'
+  /** an input value, or the input sum, is out of range */
+  | 'bad-txns-inputvalues-outofrange'
+  /** inputs sum to less than outputs */
+  | 'bad-txns-in-belowout'
+  /** the fee is out of range */
+  | 'bad-txns-fee-outofrange'
+  /** toychain-only: a BIP340 signature does not verify (Core: mandatory-script-verify-flag-failed) */
+  | 'bad-txns-sig'
+  /** toychain-only: a non-coinbase input's witness is not one 64-byte signature */
+  | 'bad-txns-sig-size'
+  /** toychain-only: an output key is not a valid x-only secp256k1 point */
+  | 'bad-txns-vout-pubkey'
+  /** toychain-only: the block's bytes do not decode (malformed encoding) */
+  | 'bad-blk-encoding'
+  /** toychain-only: the transaction's bytes do not decode (malformed encoding) */
+  | 'bad-txns-encoding';
+
+/** The verdict of a rule: success (possibly carrying what the caller needs) or a named reason. */
+export type Verdict<T extends object = object> =
+  | ({ ok: true } & T)
+  | { ok: false; reason: RejectReason; debug?: string };
+
+/** A failed verdict, for helpers that only ever fail. */
+export type Rejection = { ok: false; reason: RejectReason; debug?: string };
+
+/** reject builds a failed verdict. */
+export function reject(reason: RejectReason, debug?: string): Rejection {
+  return debug === undefined ? { ok: false, reason } : { ok: false, reason, debug };
+}
+
+/**
+ * Reasons that say nothing permanent about the block hash (marked † above): a block
+ * rejected for one of them must not be recorded as invalid.
+ */
+export const TRANSIENT_REASONS: ReadonlySet<RejectReason> = new Set<RejectReason>([
+  'time-too-new',
+  'prev-blk-not-found',
+  'bad-txnmrklroot',
+  'bad-txns-duplicate',
+]);
