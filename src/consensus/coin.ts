@@ -22,6 +22,15 @@ export interface UtxoView {
   getCoin(outpoint: Outpoint): Coin | undefined;
 }
 
+/**
+ * A coin a block spent, at the outpoint it was spent from. A block's undo data is the
+ * list of these in spending order: disconnecting the block puts them back.
+ */
+export interface SpentCoin {
+  outpoint: Outpoint;
+  coin: Coin;
+}
+
 /** Canonical coin encoding: value i64 | pubkey 32 | height u32 | coinbase u8 (0 or 1). */
 export const COIN_SIZE = 8 + 32 + 4 + 1;
 

@@ -8,7 +8,7 @@
  * at any instant restarts onto a consistent chain. Key prefixes: layout.ts.
  */
 import type { Block } from '../consensus/block.js';
-import type { Coin } from '../consensus/coin.js';
+import type { Coin, SpentCoin } from '../consensus/coin.js';
 import type { BlockHeader } from '../consensus/header.js';
 import type { Outpoint } from '../consensus/tx.js';
 
@@ -36,12 +36,6 @@ export interface BlockRecord {
   status: number;
   /** order in which the node first saw the block: ties in chainwork keep the first seen */
   sequence: number;
-}
-
-/** Undo data: the coins a block spent, in spending order, so disconnecting can restore them. */
-export interface SpentCoin {
-  outpoint: Outpoint;
-  coin: Coin;
 }
 
 export interface StoreBatch {
