@@ -17,8 +17,14 @@ export interface Block {
  * maxBlockSize: it bounds what a peer can make us parse.
  */
 export const MAX_BLOCK_DECODE_SIZE = 4_000_000;
-/** Smallest possible encoded transaction: version, 1 input, 1 output, lockTime. */
-export const MIN_TX_SIZE = 4 + 1 + (32 + 4 + 1) + 1 + (8 + 32) + 4;
+/**
+ * Smallest possible encoded transaction: version, zero inputs, zero outputs, lockTime.
+ * decodeTx accepts empty lists (CheckTransaction rejects them later as
+ * bad-txns-vin-empty / bad-txns-vout-empty), so the block's tx count is bounded by this,
+ * not by the size of a valid transaction, or a block would fail to decode what its
+ * transactions' decoder accepts.
+ */
+export const MIN_TX_SIZE = 4 + 1 + 1 + 4;
 
 /** encodeBlock serialises a block into its canonical bytes. */
 export function encodeBlock(block: Block): Uint8Array {

@@ -71,8 +71,6 @@ export type RejectReason =
   | 'bad-txns-sig'
   /** toychain-only: a non-coinbase input's witness is not one 64-byte signature */
   | 'bad-txns-sig-size'
-  /** toychain-only: an output key is not a valid x-only secp256k1 point */
-  | 'bad-txns-vout-pubkey'
   /** toychain-only: the block's bytes do not decode (malformed encoding) */
   | 'bad-blk-encoding'
   /** toychain-only: the transaction's bytes do not decode (malformed encoding) */

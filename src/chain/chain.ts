@@ -1,0 +1,434 @@
+/**
+ * The chain: a thin coordinator over the block index, fork choice, the orphan pool
+ * and the store. It takes blocks in, runs the consensus checks in Core's order, stores
+ * what passes, and keeps the active chain on the valid branch with the most work:
+ * disconnect to the fork point, then connect the new branch block by block, each step
+ * one atomic store batch. A block that fails while connecting is marked invalid with
+ * its descendants, and the chain returns to the best valid branch.
+ */
+import { EventEmitter } from 'node:events';
+import type { Block } from '../consensus/block.js';
+import { encodeBlock } from '../consensus/block.js';
+import { checkBlock, checkBlockContext, checkBlockHeader, checkBlockHeaderContext } from '../consensus/block-check.js';
+import { toDisplayHex } from '../consensus/bytes.js';
+import type { BlockHeader } from '../consensus/header.js';
+import { headerHash } from '../consensus/header.js';
+import { MEDIAN_TIME_SPAN, medianTimePast } from '../consensus/median-time.js';
+import type { NetworkParams } from '../consensus/params.js';
+import { blockWork } from '../consensus/pow.js';
+import { TRANSIENT_REASONS, type RejectReason, type Verdict } from '../consensus/reasons.js';
+import { getNextWorkRequired } from '../consensus/retarget.js';
+import { BlockStatus, type BlockRecord, type ChainStore } from '../storage/store.js';
+import { ancestor, BlockIndex, findFork, hasData, isFailed, type ChainEntry } from './block-index.js';
+import { chainTips, type ChainTip } from './chain-tips.js';
+import { loadBlockView } from './coin-loader.js';
+import { ChainMismatchError, CorruptStoreError } from './errors.js';
+import { bestCandidate, hasMoreWork } from './fork-choice.js';
+import { genesisRecord } from './genesis-record.js';
+import { DEFAULT_ORPHAN_LIMITS, OrphanPool, type OrphanLimits } from './orphans.js';
+import { connectBlock, disconnectBlock, type CoinChange } from '../consensus/utxo.js';
+
+export interface ChainOptions {
+  /** the node's clock in Unix seconds (tests inject a fixed one) */
+  clock?: () => number;
+  orphanLimits?: OrphanLimits;
+}
+
+/** A reorganisation: the active tip moved off a branch it had been on. */
+export interface Reorg {
+  oldTip: string;
+  newTip: string;
+  fork: string;
+  /** blocks disconnected from the old branch */
+  depth: number;
+  /** blocks connected from the new branch */
+  connected: number;
+  oldChainwork: bigint;
+  newChainwork: bigint;
+}
+
+export type BlockOutcome =
+  /** the block is on the active chain now */
+  | { status: 'connected'; hash: string; reorg?: Reorg }
+  /** the block is stored on a side branch with less work */
+  | { status: 'accepted'; hash: string }
+  /** the parent is unknown: it waits in the orphan pool */
+  | { status: 'orphan'; hash: string }
+  /** already have it */
+  | { status: 'duplicate'; hash: string }
+  /** it broke a rule; `permanent` is false for reasons that say nothing final about the hash */
+  | { status: 'rejected'; hash: string; reason: RejectReason; debug?: string; permanent: boolean };
+
+export interface ChainEvents {
+  blockConnected: [entry: ChainEntry, block: Block];
+  blockDisconnected: [entry: ChainEntry, block: Block];
+  reorg: [reorg: Reorg];
+  tip: [entry: ChainEntry];
+  invalid: [entry: ChainEntry, reason: RejectReason];
+}
+
+/** More candidate switches than this in one activation means a bug, not a fork. */
+const MAX_ACTIVATION_STEPS = 10_000;
+
+export class Chain extends EventEmitter<ChainEvents> {
+  private readonly index = new BlockIndex();
+  private readonly active: ChainEntry[] = [];
+  private readonly candidates = new Set<ChainEntry>();
+  private readonly orphans: OrphanPool;
+  private readonly failures = new Map<string, { reason: RejectReason; debug?: string }>();
+  private readonly clock: () => number;
+  private nextSequence = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly store: ChainStore,
+    readonly params: NetworkParams,
+    options: ChainOptions,
+  ) {
+    super();
+    this.clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
+    this.orphans = new OrphanPool(options.orphanLimits ?? DEFAULT_ORPHAN_LIMITS);
+  }
+
+  /**
+   * open loads the block index and tip from the store (writing the genesis block into
+   * an empty one) without re-validating stored blocks, then finishes any reorganisation
+   * a crash interrupted.
+   */
+  static async open(store: ChainStore, params: NetworkParams, options: ChainOptions = {}): Promise<Chain> {
+    const chain = new Chain(store, params, options);
+    await chain.load();
+    return chain;
+  }
+
+  private async load(): Promise<void> {
+    let records = await this.store.loadRecords();
+    if (records.length === 0) {
+      const { record, block } = genesisRecord(this.params);
+      await this.store.batch().putBlock(record.hash, block).putRecord(record).setTip(record.hash).write();
+      records = [record];
+    }
+    records.sort((a, b) => a.height - b.height || a.sequence - b.sequence);
+    const genesis = records[0]!;
+    if (genesis.height !== 0 || toDisplayHex(genesis.hash) !== this.params.genesis.hash) {
+      throw new ChainMismatchError(this.params.name, toDisplayHex(genesis.hash));
+    }
+    for (const record of records) {
+      this.index.add(record);
+      this.nextSequence = Math.max(this.nextSequence, record.sequence + 1);
+    }
+    const tipHash = await this.store.getTip();
+    const tip = tipHash === undefined ? undefined : this.index.get(toDisplayHex(tipHash));
+    if (tip === undefined) throw new CorruptStoreError('the stored tip is not in the block index');
+    for (let e: ChainEntry | undefined = tip; e !== undefined; e = e.parent) this.active[e.height] = e;
+    for (const entry of this.index.entries()) {
+      if (hasData(entry) && !isFailed(entry) && hasMoreWork(entry, tip)) this.candidates.add(entry);
+    }
+    await this.activateBestChain(new Map());
+  }
+
+  // ---- reading -------------------------------------------------------------
+
+  get tip(): ChainEntry {
+    return this.active[this.active.length - 1]!;
+  }
+
+  get height(): number {
+    return this.active.length - 1;
+  }
+
+  get orphanCount(): number {
+    return this.orphans.size;
+  }
+
+  isActive(entry: ChainEntry): boolean {
+    return this.active[entry.height] === entry;
+  }
+
+  getEntry(id: string): ChainEntry | undefined {
+    return this.index.get(id);
+  }
+
+  getEntryAtHeight(height: number): ChainEntry | undefined {
+    return this.active[height];
+  }
+
+  async getBlock(id: string): Promise<Block | undefined> {
+    const entry = this.index.get(id);
+    if (entry === undefined || !hasData(entry)) return undefined;
+    return this.store.getBlock(entry.hash);
+  }
+
+  getChainTips(): ChainTip[] {
+    return chainTips(this.index, this.tip, (e) => this.isActive(e));
+  }
+
+  /** the parents orphan blocks wait for, to ask peers for */
+  missingParents(): string[] {
+    return this.orphans.missingParents();
+  }
+
+  /** nextBits is the bits a block on the current tip must carry. */
+  nextBits(): number {
+    return this.expectedBits(this.tip);
+  }
+
+  /** medianTimePast of the current tip: a new block's time must exceed it. */
+  medianTimePast(): number {
+    return this.medianTimeOf(this.tip);
+  }
+
+  // ---- taking blocks in ----------------------------------------------------
+
+  /**
+   * processBlock validates a block and, if it passes, stores it and moves the active
+   * chain to the branch with the most work. Orphans waiting for it follow. Calls are
+   * serialised: one block is processed at a time.
+   */
+  processBlock(block: Block): Promise<BlockOutcome> {
+    return this.exclusive(async () => {
+      const outcome = await this.acceptAndActivate(block);
+      if (outcome.status === 'connected' || outcome.status === 'accepted') await this.processOrphans(outcome.hash);
+      return outcome;
+    });
+  }
+
+  /**
+   * processHeader records a header whose block has not arrived yet (headers-first
+   * sync), after the header checks. Its branch shows as headers-only until the blocks come.
+   */
+  processHeader(header: BlockHeader): Promise<Verdict<{ hash: string }>> {
+    return this.exclusive(async () => {
+      const hash = headerHash(header);
+      const id = toDisplayHex(hash);
+      const known = this.index.get(id);
+      if (known !== undefined) return isFailed(known) ? { ok: false, reason: 'duplicate', debug: 'known invalid' } : { ok: true, hash: id };
+      const v = await this.checkHeader(header, hash, id);
+      if (!v.ok) return v;
+      const parent = v.parent;
+      const record: BlockRecord = { hash, header, height: parent.height + 1, chainwork: parent.chainwork + blockWork(header.bits), status: 0, sequence: this.nextSequence++ };
+      await this.store.batch().putRecord(record).write();
+      this.index.add(record);
+      return { ok: true, hash: id };
+    });
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async processOrphans(parentId: string): Promise<void> {
+    const queue = [parentId];
+    while (queue.length > 0) {
+      for (const child of this.orphans.takeChildren(queue.shift()!)) {
+        const outcome = await this.acceptAndActivate(child);
+        if (outcome.status === 'connected' || outcome.status === 'accepted') queue.push(outcome.hash);
+      }
+    }
+  }
+
+  /** checkHeader runs the header rules that need no block body, Core's AcceptBlockHeader. */
+  private async checkHeader(
+    header: BlockHeader,
+    hash: Uint8Array,
+    id: string,
+  ): Promise<{ ok: true; parent: ChainEntry } | { ok: false; reason: RejectReason; debug?: string; permanent?: boolean }> {
+    const pow = checkBlockHeader(header, this.params);
+    if (!pow.ok) return pow;
+    const parent = this.index.get(toDisplayHex(header.prevHash));
+    if (parent === undefined) return { ok: false, reason: 'prev-blk-not-found' };
+    const record = (status: number): BlockRecord => ({ hash, header, height: parent.height + 1, chainwork: parent.chainwork + blockWork(header.bits), status, sequence: this.nextSequence++ });
+    if (isFailed(parent)) {
+      await this.recordInvalid(record(BlockStatus.FAILED_PARENT), 'bad-prevblk', `parent ${parent.id} is invalid`);
+      return { ok: false, reason: 'bad-prevblk', debug: `parent ${parent.id} is invalid` };
+    }
+    const ctx = checkBlockHeaderContext(header, { expectedBits: this.expectedBits(parent), medianTimePast: this.medianTimeOf(parent), now: this.clock() }, this.params);
+    if (!ctx.ok) {
+      if (!TRANSIENT_REASONS.has(ctx.reason)) await this.recordInvalid(record(BlockStatus.FAILED), ctx.reason, ctx.debug);
+      return ctx;
+    }
+    void id;
+    return { ok: true, parent };
+  }
+
+  private async acceptAndActivate(block: Block): Promise<BlockOutcome> {
+    const hash = headerHash(block.header);
+    const id = toDisplayHex(hash);
+    const known = this.index.get(id);
+    if (known !== undefined && isFailed(known)) return { status: 'rejected', hash: id, reason: 'duplicate', debug: 'block is known invalid', permanent: true };
+    if ((known !== undefined && hasData(known)) || this.orphans.has(id)) return { status: 'duplicate', hash: id };
+
+    let parent: ChainEntry;
+    if (known === undefined) {
+      const header = await this.checkHeader(block.header, hash, id);
+      if (!header.ok) {
+        if (header.reason === 'prev-blk-not-found') {
+          this.orphans.add(id, block, encodeBlock(block).length);
+          return { status: 'orphan', hash: id };
+        }
+        return { status: 'rejected', hash: id, reason: header.reason, debug: header.debug, permanent: !TRANSIENT_REASONS.has(header.reason) };
+      }
+      parent = header.parent;
+    } else {
+      parent = known.parent!;
+    }
+
+    const body = checkBlock(block, this.params);
+    const context = body.ok ? checkBlockContext(block, parent.height + 1) : body;
+    if (!context.ok) {
+      const permanent = !TRANSIENT_REASONS.has(context.reason);
+      if (permanent) {
+        const record: BlockRecord = known ?? { hash, header: block.header, height: parent.height + 1, chainwork: parent.chainwork + blockWork(block.header.bits), status: 0, sequence: this.nextSequence++ };
+        await this.recordInvalid({ ...record, status: record.status | BlockStatus.FAILED }, context.reason, context.debug);
+      }
+      return { status: 'rejected', hash: id, reason: context.reason, debug: context.debug, permanent };
+    }
+
+    const record: BlockRecord = known
+      ? { ...toRecord(known), status: known.status | BlockStatus.HAVE_DATA }
+      : { hash, header: block.header, height: parent.height + 1, chainwork: parent.chainwork + blockWork(block.header.bits), status: BlockStatus.HAVE_DATA, sequence: this.nextSequence++ };
+    await this.store.batch().putBlock(hash, block).putRecord(record).write();
+    const entry = known ?? this.index.add(record);
+    entry.status = record.status;
+    this.candidates.add(entry);
+
+    const reorg = await this.activateBestChain(new Map([[id, block]]));
+    if (isFailed(entry)) return { status: 'rejected', hash: id, ...this.failureOf(entry), permanent: true };
+    if (!this.isActive(entry)) return { status: 'accepted', hash: id };
+    return reorg === undefined ? { status: 'connected', hash: id } : { status: 'connected', hash: id, reorg };
+  }
+
+  // ---- fork choice and reorganisation ---------------------------------------
+
+  /**
+   * activateBestChain moves the active chain to the connectable candidate with the most
+   * work, reorganising through the fork point. A block that fails to connect is marked
+   * invalid and the search starts again, so the chain ends on the best valid branch.
+   * @see Core ActivateBestChain.
+   */
+  private async activateBestChain(cache: Map<string, Block>): Promise<Reorg | undefined> {
+    const oldTip = this.tip;
+    for (let step = 0; step < MAX_ACTIVATION_STEPS; step++) {
+      const best = bestCandidate(this.candidates, (e) => this.isActive(e));
+      if (best === undefined || best === this.tip || !hasMoreWork(best, this.tip)) break;
+      const fork = findFork(this.tip, best);
+      while (this.tip !== fork) await this.disconnectTip();
+      const path: ChainEntry[] = [];
+      for (let e: ChainEntry = best; e !== fork; e = e.parent!) path.unshift(e);
+      for (const entry of path) {
+        if (!(await this.connectTip(entry, cache))) break;
+      }
+    }
+    for (const c of this.candidates) {
+      if (this.isActive(c) || isFailed(c) || hasMoreWork(this.tip, c)) this.candidates.delete(c);
+    }
+    if (this.tip === oldTip) return undefined;
+    this.emit('tip', this.tip);
+    const fork = findFork(oldTip, this.tip);
+    if (fork === oldTip) return undefined;
+    const reorg: Reorg = {
+      oldTip: oldTip.id,
+      newTip: this.tip.id,
+      fork: fork.id,
+      depth: oldTip.height - fork.height,
+      connected: this.tip.height - fork.height,
+      oldChainwork: oldTip.chainwork,
+      newChainwork: this.tip.chainwork,
+    };
+    this.emit('reorg', reorg);
+    return reorg;
+  }
+
+  /** connectTip validates a block against the UTXO set and, if it passes, makes it the tip in one batch. */
+  private async connectTip(entry: ChainEntry, cache: Map<string, Block>): Promise<boolean> {
+    const block = cache.get(entry.id) ?? (await this.store.getBlock(entry.hash));
+    if (block === undefined) throw new CorruptStoreError(`block ${entry.id} is indexed as stored but missing`);
+    const view = await loadBlockView(this.store, block);
+    const v = connectBlock(block, entry.height, view, this.params);
+    if (!v.ok) {
+      await this.recordInvalid(entry, v.reason, v.debug);
+      return false;
+    }
+    const status = entry.status | BlockStatus.VALID;
+    const batch = this.store.batch();
+    applyChanges(batch, v.changes);
+    await batch.putUndo(entry.hash, v.undo).putRecord({ ...toRecord(entry), status }).setTip(entry.hash).write();
+    entry.status = status;
+    this.active[entry.height] = entry;
+    this.active.length = entry.height + 1;
+    this.emit('blockConnected', entry, block);
+    return true;
+  }
+
+  /** disconnectTip takes the tip off with its undo data, in one batch; it stays a candidate. */
+  private async disconnectTip(): Promise<void> {
+    const entry = this.tip;
+    if (entry.parent === undefined) throw new Error('cannot disconnect the genesis block');
+    const [block, undo] = await Promise.all([this.store.getBlock(entry.hash), this.store.getUndo(entry.hash)]);
+    if (block === undefined || undo === undefined) throw new CorruptStoreError(`block or undo data of active block ${entry.id} is missing`);
+    const batch = this.store.batch();
+    applyChanges(batch, disconnectBlock(block, undo));
+    await batch.deleteUndo(entry.hash).setTip(entry.parent.hash).write();
+    this.active.length = entry.height;
+    this.candidates.add(entry);
+    this.emit('blockDisconnected', entry, block);
+  }
+
+  /** recordInvalid marks a block failed and every descendant failed-parent, in one batch. */
+  private async recordInvalid(record: BlockRecord | ChainEntry, reason: RejectReason, debug?: string): Promise<void> {
+    const id = toDisplayHex(record.hash);
+    const entry = this.index.get(id) ?? this.index.add(record);
+    entry.status |= record.status & BlockStatus.FAILED_PARENT ? BlockStatus.FAILED_PARENT : BlockStatus.FAILED;
+    const batch = this.store.batch().putRecord(toRecord(entry));
+    for (const d of this.index.descendants(entry)) {
+      d.status |= BlockStatus.FAILED_PARENT;
+      batch.putRecord(toRecord(d));
+      this.candidates.delete(d);
+    }
+    await batch.write();
+    this.candidates.delete(entry);
+    this.failures.set(id, debug === undefined ? { reason } : { reason, debug });
+    this.emit('invalid', entry, reason);
+  }
+
+  /** failureOf names why a failed entry failed: its own reason, or the ancestor that failed. */
+  private failureOf(entry: ChainEntry): { reason: RejectReason; debug?: string } {
+    const own = this.failures.get(entry.id);
+    if (own !== undefined) return own;
+    for (let e = entry.parent; e !== undefined; e = e.parent) {
+      const failure = this.failures.get(e.id);
+      if (failure !== undefined) return { reason: 'bad-prevblk', debug: `ancestor ${e.id} is invalid: ${failure.reason}` };
+    }
+    return { reason: 'bad-prevblk', debug: 'an ancestor is invalid' };
+  }
+
+  // ---- header context --------------------------------------------------------
+
+  private expectedBits(parent: ChainEntry): number {
+    const onActive = this.isActive(parent);
+    return getNextWorkRequired(
+      { height: parent.height, bits: parent.header.bits, time: parent.header.time },
+      (height) => (onActive ? this.active[height]! : ancestor(parent, height)!).header.time,
+      this.params,
+    );
+  }
+
+  private medianTimeOf(entry: ChainEntry): number {
+    const times: number[] = [];
+    for (let e: ChainEntry | undefined = entry; e !== undefined && times.length < MEDIAN_TIME_SPAN; e = e.parent) times.push(e.header.time);
+    return medianTimePast(times);
+  }
+}
+
+function toRecord(entry: BlockRecord): BlockRecord {
+  return { hash: entry.hash, header: entry.header, height: entry.height, chainwork: entry.chainwork, status: entry.status, sequence: entry.sequence };
+}
+
+function applyChanges(batch: ReturnType<ChainStore['batch']>, changes: readonly CoinChange[]): void {
+  for (const change of changes) {
+    if (change.coin === null) batch.deleteCoin(change.outpoint);
+    else batch.putCoin(change.outpoint, change.coin);
+  }
+}
