@@ -4,41 +4,13 @@ import { decodeBlock, encodeBlock, type Block } from '../../src/consensus/block.
 import { ByteReader, DecodeError } from '../../src/consensus/byte-reader.js';
 import { ByteWriter, varintSize } from '../../src/consensus/byte-writer.js';
 import { bytesToHex, hexToBytes } from '../../src/consensus/bytes.js';
-import { COIN_SIZE, decodeCoin, encodeCoin, type Coin } from '../../src/consensus/coin.js';
+import { COIN_SIZE, decodeCoin, encodeCoin } from '../../src/consensus/coin.js';
 import { genesisBlock } from '../../src/consensus/genesis.js';
-import { decodeBlockHeader, encodeBlockHeader, HEADER_SIZE, type BlockHeader } from '../../src/consensus/header.js';
+import { decodeBlockHeader, encodeBlockHeader, HEADER_SIZE } from '../../src/consensus/header.js';
 import { demo, regtest } from '../../src/consensus/params.js';
-import { decodeTx, encodeTx, MAX_WITNESS_SIZE, type Tx } from '../../src/consensus/tx.js';
+import { decodeTx, encodeTx, type Tx } from '../../src/consensus/tx.js';
 
-const hash32 = fc.uint8Array({ minLength: 32, maxLength: 32 });
-const u32 = fc.integer({ min: 0, max: 0xffffffff });
-const i64 = fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n });
-
-const headerArb: fc.Arbitrary<BlockHeader> = fc.record({
-  version: u32,
-  prevHash: hash32,
-  merkleRoot: hash32,
-  time: u32,
-  bits: u32,
-  nonce: u32,
-});
-
-const txArb: fc.Arbitrary<Tx> = fc.record({
-  version: u32,
-  inputs: fc.array(
-    fc.record({
-      prevout: fc.record({ txid: hash32, index: u32 }),
-      witness: fc.uint8Array({ maxLength: MAX_WITNESS_SIZE }),
-    }),
-    { maxLength: 4 },
-  ),
-  outputs: fc.array(fc.record({ value: i64, pubkey: hash32 }), { maxLength: 4 }),
-  lockTime: u32,
-});
-
-const blockArb: fc.Arbitrary<Block> = fc.record({ header: headerArb, txs: fc.array(txArb, { maxLength: 3 }) });
-
-const coinArb: fc.Arbitrary<Coin> = fc.record({ value: i64, pubkey: hash32, height: u32, coinbase: fc.boolean() });
+import { blockArb, coinArb, headerArb, txArb } from '../helpers/arbitraries.js';
 
 /** CompactSize values, weighted towards the boundaries between its four forms. */
 const varintArb = fc.oneof(
