@@ -64,8 +64,9 @@ export class ByteReader {
   /** bytes returns a copy, so decoded values never alias the input buffer. */
   bytes(n: number, field: string): Uint8Array {
     this.need(n, field);
-    // Uint8Array's slice copies even when the input is a Node Buffer (whose slice would alias).
-    const out = Uint8Array.prototype.slice.call(this.input, this.pos, this.pos + n) as Uint8Array;
+    // A plain Uint8Array copy even when the input is a Node Buffer (whose slice would
+    // alias the input, and whose species would make the copy a Buffer too).
+    const out = new Uint8Array(this.input.subarray(this.pos, this.pos + n));
     this.pos += n;
     return out;
   }

@@ -22,6 +22,22 @@ export const KEYS = [1, 2, 3, 4].map((b) => {
   return { privateKey, pubkey: xOnlyPublicKey(privateKey) };
 });
 
+/**
+ * testNetwork derives a network from `base` with its own genesis (bits changed, nonce
+ * mined here), so tests can run rules regtest switches off, such as retargeting.
+ */
+export function testNetwork(base: NetworkParams, overrides: Partial<NetworkParams>, genesisBits: number): NetworkParams {
+  const params: NetworkParams = { ...base, ...overrides, genesis: { ...base.genesis, bits: genesisBits, nonce: 0, hash: '' } };
+  for (let nonce = 0; nonce < 1_000_000; nonce++) {
+    const header = genesisBlock({ ...params, genesis: { ...params.genesis, nonce } }).header;
+    const hash = headerHash(header);
+    if (checkProofOfWork(hash, genesisBits, params).ok) {
+      return { ...params, genesis: { ...params.genesis, nonce, hash: toDisplayHex(hash) } };
+    }
+  }
+  throw new Error('testNetwork: no genesis nonce found');
+}
+
 /** A block with what tests need to build on it. */
 export interface MinedBlock {
   block: Block;

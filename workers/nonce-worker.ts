@@ -1,0 +1,75 @@
+/**
+ * The Piscina worker of the nonce search. Piscina loads this module when the thread
+ * starts, so the kernel is prepared (dummy ArrayBuffer detached, warm-up done: see
+ * sha256-kernel.ts) before the thread takes its first task, and it stays warm: the
+ * pool stops a search through a SharedArrayBuffer flag and never restarts threads on
+ * the normal path.
+ */
+import { threadId } from 'node:worker_threads';
+import { NonceJob, prepareKernel, searchNonces } from './sha256-kernel.js';
+
+/** Search nonces [startNonce, endNonce) of `header` (80 bytes) for a hash <= target; stop when stop[0] != 0. */
+export interface NonceSearchTask {
+  kind: 'search';
+  header: Uint8Array;
+  target: bigint;
+  startNonce: number;
+  endNonce: number;
+  /** an Int32Array over a SharedArrayBuffer: set [0] to non-zero to stop */
+  stop: Int32Array;
+}
+
+/**
+ * Wait until `parties` tasks (one per thread) are running at once, so the pool knows
+ * every thread has loaded and warmed up this module. Returns after at most timeoutMs.
+ */
+export interface RendezvousTask {
+  kind: 'rendezvous';
+  /** an Int32Array over a SharedArrayBuffer, [0] starting at 0 */
+  arrived: Int32Array;
+  parties: number;
+  timeoutMs: number;
+}
+
+export type NonceTask = NonceSearchTask | RendezvousTask;
+
+export interface NonceTaskResult {
+  /** the nonce found (checked with the reference sha256d), or null */
+  nonce: number | null;
+  hashesDone: number;
+  elapsedMs: number;
+  /** true when the stop flag ended the task */
+  stopped: boolean;
+  threadId: number;
+}
+
+prepareKernel();
+
+export default function run(task: NonceTask): NonceTaskResult {
+  const started = performance.now();
+  if (task.kind === 'rendezvous') {
+    rendezvous(task);
+    return { nonce: null, hashesDone: 0, elapsedMs: performance.now() - started, stopped: false, threadId };
+  }
+  const job = new NonceJob(task.header, task.target);
+  const result = searchNonces(job, task.startNonce, task.endNonce, task.stop);
+  return {
+    nonce: result.nonce < 0 ? null : result.nonce,
+    hashesDone: result.hashesDone,
+    elapsedMs: performance.now() - started,
+    stopped: result.stopped,
+    threadId,
+  };
+}
+
+function rendezvous(task: RendezvousTask): void {
+  Atomics.add(task.arrived, 0, 1);
+  Atomics.notify(task.arrived, 0);
+  const deadline = performance.now() + task.timeoutMs;
+  for (;;) {
+    const seen = Atomics.load(task.arrived, 0);
+    const left = deadline - performance.now();
+    if (seen >= task.parties || left <= 0) return;
+    Atomics.wait(task.arrived, 0, seen, left);
+  }
+}
