@@ -2,6 +2,10 @@
  * What the REST API needs from the node besides the chain and the peers: mining
  * control. The node implements it over the Miner and its NoncePool.
  */
+import type { Logger } from 'pino';
+import type { Chain } from '../chain/chain.js';
+import type { NetworkParams } from '../consensus/params.js';
+import type { PeerControl } from '../p2p/peer-control.js';
 
 export interface MiningStatus {
   active: boolean;
@@ -17,4 +21,37 @@ export interface MiningControl {
   stop(): Promise<void>;
   /** mines `blocks` blocks now on the tip (Core's generatetoaddress); returns their hashes (display hex) */
   generate(blocks: number, address?: string): Promise<string[]>;
+}
+
+/**
+ * A request a service refuses for a reason the caller can fix, with a named code: the
+ * API answers with `status` and `{ error: { code, message } }`.
+ */
+export class ServiceRefusal extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: 400 | 409,
+  ) {
+    super(message);
+    this.name = 'ServiceRefusal';
+  }
+}
+
+/**
+ * Everything createApi needs. The API reads the chain and drives the peers and the
+ * miner only through these; the node builds them and listens.
+ */
+export interface ApiDeps {
+  chain: Chain;
+  params: NetworkParams;
+  peers: PeerControl;
+  mining: MiningControl;
+  /** the bearer token mutating calls must send; the node writes it to DATADIR/api.cookie */
+  authToken: string;
+  logger: Logger;
+  /** the node's version, shown in /status and the OpenAPI document */
+  version: string;
+  /** milliseconds between server-sent-event heartbeat comments (default 15 s) */
+  heartbeatMs?: number;
 }

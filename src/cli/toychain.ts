@@ -1,26 +1,64 @@
 #!/usr/bin/env node
 /**
- * The `toychain` command. Today it only reports what exists: the node, the devnet and
- * the lab arrive with their own issues, and saying so beats pretending.
+ * The `toychain` command: `node` runs one node; `devnet` and `lab` arrive with their
+ * own issues and say so. Usage errors print the message and a hint and exit with 2,
+ * never a stack trace.
  */
-const USAGE = `usage: toychain <command> [options]
+import { Command, CommanderError } from 'commander';
+import { resolveNodeConfig, UsageError, type NodeOptions } from '../node/config.js';
+import { runNode } from './run-node.js';
+import { VERSION } from '../node/version.js';
 
-commands:
-  node      run a node                         (not built yet)
-  devnet    run a local network of nodes       (not built yet)
-  lab       classroom experiments              (not built yet)
+const program = new Command();
+program
+  .name('toychain')
+  .description('A small, honest proof-of-work blockchain: watch Nakamoto consensus work.')
+  .version(VERSION)
+  .exitOverride()
+  .showHelpAfterError('(run with --help for usage)');
 
-What works today is the consensus library (import 'toychain/consensus') and the
-chain and store it drives; see README.md.`;
+program
+  .command('node')
+  .description('run a node: chain, peer-to-peer gossip, mining and the REST API')
+  .option('--network <name>', 'demo (default, ~10 s blocks) or regtest (blocks on demand)')
+  .option('--datadir <dir>', 'where the chain is kept (default ~/.toychain/NETWORK)')
+  .option('--p2p-port <n>', 'peer-to-peer port (0: any free port; default 28444 demo, 18444 regtest)')
+  .option('--p2p-host <host>', 'address to listen on for peers', '127.0.0.1')
+  .option('--api-port <n>', 'REST API port (0: any free port; default 28443 demo, 18443 regtest)')
+  .option('--api-host <host>', 'address the REST API listens on', '127.0.0.1')
+  .option('--peer <ws://HOST:PORT>', 'connect to this peer and keep reconnecting (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+  .option('--mine', 'mine from the start (needs --miner-address)')
+  .option('--miner-address <address>', 'address the block rewards are paid to')
+  .option('--workers <n>', 'mining threads (default: the number of cores)')
+  .option('--log-level <level>', 'fatal, error, warn, info, debug or trace', 'info')
+  .action(async (options: NodeOptions) => {
+    await runNode(resolveNodeConfig(options));
+  });
 
-const [command] = process.argv.slice(2);
-if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-  console.log(USAGE);
-  process.exit(command === undefined ? 2 : 0);
+for (const [name, what, issue] of [
+  ['devnet', 'a local network of mining nodes with the dashboard', 'the devnet issue'],
+  ['lab', 'classroom experiments (double-spend race, fork rate)', 'a later issue'],
+] as const) {
+  program
+    .command(name)
+    .description(`${what} (not built yet)`)
+    .allowUnknownOption()
+    .action(() => {
+      throw new UsageError(`toychain ${name} is not built yet: it arrives with ${issue}`, 'run a node with: toychain node --help');
+    });
 }
-if (command === 'node' || command === 'devnet' || command === 'lab') {
-  console.error(`toychain ${command}: not built yet. This checkout has the consensus core, the chain and the store; see README.md "Status".`);
-  process.exit(2);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    // --help and --version end here with code 0; a usage mistake with 2.
+    process.exit(e.exitCode === 0 ? 0 : 2);
+  }
+  if (e instanceof UsageError) {
+    console.error(`toychain: ${e.message}`);
+    if (e.hint !== undefined) console.error(`hint: ${e.hint}`);
+    process.exit(2);
+  }
+  throw e;
 }
-console.error(`toychain: unknown command '${command}'\n\n${USAGE}`);
-process.exit(2);

@@ -1,0 +1,139 @@
+/**
+ * Server-sent events: the chain's and the peers' events, typed, to every client of
+ * GET /events. One EventStream listens to the chain and the peers only while it has
+ * clients (one listener per event however many clients), and forgets a client the
+ * moment its connection closes, so nothing leaks when dashboards come and go.
+ *
+ *   event: block-connected | block-disconnected | reorg | tip | peer-joined | peer-left | ban
+ *   data:  one JSON object
+ */
+import type { Request, Response } from 'express';
+import type { ChainEntry } from '../chain/block-index.js';
+import type { Chain, Reorg } from '../chain/chain.js';
+import type { Block } from '../consensus/block.js';
+import type { PeerControl, PeerInfo } from '../p2p/peer-control.js';
+import { chainworkHex } from './difficulty.js';
+
+export type StreamEvent = 'block-connected' | 'block-disconnected' | 'reorg' | 'tip' | 'peer-joined' | 'peer-left' | 'ban';
+
+export interface EventStreamOptions {
+  /** milliseconds between heartbeat comments, which keep proxies from closing an idle stream */
+  heartbeatMs?: number;
+  /** a client whose unsent output grows past this many bytes is too slow and is dropped */
+  maxBufferedBytes?: number;
+}
+
+const DEFAULT_HEARTBEAT_MS = 15_000;
+const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** How long a browser's EventSource waits before reconnecting. */
+const RETRY_MS = 3000;
+
+export class EventStream {
+  private readonly clients = new Set<Response>();
+  private readonly subscriptions: Array<() => void> = [];
+  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly heartbeatMs: number;
+  private readonly maxBufferedBytes: number;
+
+  constructor(
+    private readonly chain: Chain,
+    private readonly peers: PeerControl,
+    options: EventStreamOptions = {},
+  ) {
+    this.heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+    this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+    if (!(this.heartbeatMs > 0)) throw new RangeError('EventStream: heartbeatMs must be positive');
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  /** attach turns a response into an event stream until the client goes. */
+  attach(req: Request, res: Response): void {
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    req.socket.setNoDelay(true);
+    res.on('close', () => this.detach(res));
+    res.on('error', () => this.detach(res));
+    this.clients.add(res);
+    if (this.clients.size === 1) this.subscribe();
+    // Sent after subscribing: a client that has read this will see every later event.
+    res.write(`retry: ${RETRY_MS}\n: connected\n\n`);
+  }
+
+  private detach(res: Response): void {
+    if (!this.clients.delete(res)) return;
+    if (this.clients.size === 0) this.unsubscribe();
+  }
+
+  private send(event: StreamEvent, data: unknown): void {
+    this.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  private write(text: string): void {
+    for (const res of this.clients) {
+      if (res.writableLength > this.maxBufferedBytes) {
+        res.destroy();
+        continue;
+      }
+      res.write(text);
+    }
+  }
+
+  private subscribe(): void {
+    const { chain, peers } = this;
+    const connected = (entry: ChainEntry, block: Block): void => this.send('block-connected', blockEvent(entry, block));
+    const disconnected = (entry: ChainEntry, block: Block): void => this.send('block-disconnected', blockEvent(entry, block));
+    const reorg = (r: Reorg): void => this.send('reorg', reorgEvent(r));
+    const tip = (entry: ChainEntry): void => this.send('tip', { hash: entry.id, height: entry.height, chainwork: chainworkHex(entry.chainwork) });
+    const joined = (peer: PeerInfo): void => this.send('peer-joined', peer);
+    const left = (peer: PeerInfo, reason: string): void => this.send('peer-left', { ...peer, reason });
+    const banned = (address: string, reason: string): void => this.send('ban', { address, reason });
+    chain.on('blockConnected', connected);
+    chain.on('blockDisconnected', disconnected);
+    chain.on('reorg', reorg);
+    chain.on('tip', tip);
+    peers.on('peerJoined', joined);
+    peers.on('peerLeft', left);
+    peers.on('banned', banned);
+    this.subscriptions.push(
+      () => chain.off('blockConnected', connected),
+      () => chain.off('blockDisconnected', disconnected),
+      () => chain.off('reorg', reorg),
+      () => chain.off('tip', tip),
+      () => peers.off('peerJoined', joined),
+      () => peers.off('peerLeft', left),
+      () => peers.off('banned', banned),
+    );
+    this.heartbeat = setInterval(() => this.write(': heartbeat\n\n'), this.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  private unsubscribe(): void {
+    for (const off of this.subscriptions.splice(0)) off();
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+}
+
+function blockEvent(entry: ChainEntry, block: Block): object {
+  return { hash: entry.id, height: entry.height, time: entry.header.time, chainwork: chainworkHex(entry.chainwork), txCount: block.txs.length };
+}
+
+/** reorgEvent is a Reorg with its chainwork as hex (JSON has no bigint). */
+export function reorgEvent(r: Reorg): object {
+  return {
+    oldTip: r.oldTip,
+    newTip: r.newTip,
+    fork: r.fork,
+    depth: r.depth,
+    connected: r.connected,
+    oldChainwork: chainworkHex(r.oldChainwork),
+    newChainwork: chainworkHex(r.newChainwork),
+  };
+}

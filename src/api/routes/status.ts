@@ -1,0 +1,49 @@
+/** GET /status: the node at a glance, in the shape scripts rely on (DESIGN.md "Node surfaces"). */
+import type { Router } from 'express';
+import type { ApiDeps, MiningStatus } from '../services.js';
+import { chainworkHex, difficultyOf, type DifficultyView } from '../difficulty.js';
+
+export interface StatusView {
+  network: string;
+  version: string;
+  height: number;
+  /** the active tip's hash, display hex */
+  tip: string;
+  /** the active tip's chainwork, 64 hex digits */
+  chainwork: string;
+  /** difficulty of the next block on the tip */
+  difficulty: DifficultyView;
+  medianTimePast: number;
+  mempool: { count: number; bytes: number };
+  peers: number;
+  networkActive: boolean;
+  bannedPeers: number;
+  orphans: number;
+  mining: MiningStatus;
+}
+
+export function statusView({ chain, params, peers, mining, version }: ApiDeps): StatusView {
+  const tip = chain.tip;
+  return {
+    network: params.name,
+    version,
+    height: tip.height,
+    tip: tip.id,
+    chainwork: chainworkHex(tip.chainwork),
+    difficulty: difficultyOf(chain.nextBits(), params.powLimit),
+    medianTimePast: chain.medianTimePast(),
+    // The mempool does not exist yet (a later issue): until it does, it is empty.
+    mempool: { count: 0, bytes: 0 },
+    peers: peers.peers().length,
+    networkActive: peers.networkActive,
+    bannedPeers: peers.bannedCount(),
+    orphans: chain.orphanCount,
+    mining: mining.status(),
+  };
+}
+
+export function registerStatusRoutes(router: Router, deps: ApiDeps): void {
+  router.get('/status', (_req, res) => {
+    res.json(statusView(deps));
+  });
+}

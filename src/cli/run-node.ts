@@ -1,0 +1,45 @@
+/**
+ * `toychain node`: start a node, stop it cleanly on SIGINT / SIGTERM (mining off, peers
+ * closed, store flushed, exit 0), and turn start-up failures a user can fix (a busy
+ * port, a data directory in use) into one clear line instead of a stack trace.
+ */
+import type { NodeConfig } from '../node/config.js';
+import { createLogger } from '../node/log.js';
+import { Node, ApiPortInUseError } from '../node/node.js';
+import { StoreLockedError } from '../storage/errors.js';
+import { ChainMismatchError } from '../chain/errors.js';
+import { PortInUseError } from '../p2p/errors.js';
+
+export async function runNode(config: NodeConfig): Promise<void> {
+  const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true });
+  let node: Node;
+  try {
+    node = await Node.start(config, logger);
+  } catch (e) {
+    if (e instanceof StoreLockedError || e instanceof ApiPortInUseError || e instanceof PortInUseError || e instanceof ChainMismatchError) {
+      logger.fatal(e.message);
+      logger.flush();
+      process.exitCode = 1;
+      return;
+    }
+    throw e;
+  }
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) {
+      logger.warn(`${signal} again: exiting without a clean stop`);
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    node.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}

@@ -1,0 +1,121 @@
+/**
+ * Node configuration: what `toychain node` was asked for, checked, with the embedded
+ * defaults filled in. Bad values throw a UsageError that names the option and what to
+ * pass instead; the CLI prints it and exits with code 2.
+ */
+import { homedir, availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { decodeAddress } from '../consensus/address.js';
+import { DecodeError } from '../consensus/byte-reader.js';
+import { networks, type NetworkParams } from '../consensus/params.js';
+
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Default ports per network, so a regtest and a demo node can run side by side. */
+export const DEFAULT_PORTS: Readonly<Record<string, { p2p: number; api: number }>> = {
+  regtest: { p2p: 18444, api: 18443 },
+  demo: { p2p: 28444, api: 28443 },
+};
+
+export interface NodeConfig {
+  params: NetworkParams;
+  datadir: string;
+  p2pHost: string;
+  p2pPort: number;
+  apiHost: string;
+  apiPort: number;
+  peers: string[];
+  mine: boolean;
+  minerAddress: string | undefined;
+  workers: number;
+  logLevel: string;
+}
+
+/** What the CLI parsed, as strings, before checking. */
+export interface NodeOptions {
+  network?: string;
+  datadir?: string;
+  p2pHost?: string;
+  p2pPort?: string;
+  apiHost?: string;
+  apiPort?: string;
+  peer?: string[];
+  mine?: boolean;
+  minerAddress?: string;
+  workers?: string;
+  logLevel?: string;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function resolveNodeConfig(options: NodeOptions): NodeConfig {
+  const name = options.network ?? 'demo';
+  const params = networks[name];
+  if (params === undefined) throw new UsageError(`--network: unknown network '${name}'`, `use one of: ${Object.keys(networks).join(', ')}`);
+  const ports = DEFAULT_PORTS[name] ?? { p2p: 28444, api: 28443 };
+  const peers = (options.peer ?? []).map((p) => checkPeerUrl(p));
+  const minerAddress = options.minerAddress;
+  if (minerAddress !== undefined) checkAddress(minerAddress, params);
+  if (options.mine === true && minerAddress === undefined) {
+    throw new UsageError('--mine needs --miner-address ADDR: the address the block rewards are paid to', `create one with: toychain-wallet address`);
+  }
+  const logLevel = options.logLevel ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level: unknown level '${logLevel}'`, `use one of: ${LOG_LEVELS.join(', ')}`);
+  return {
+    params,
+    datadir: options.datadir ?? join(homedir(), '.toychain', name),
+    p2pHost: options.p2pHost ?? '127.0.0.1',
+    p2pPort: parsePort('--p2p-port', options.p2pPort, ports.p2p),
+    apiHost: options.apiHost ?? '127.0.0.1',
+    apiPort: parsePort('--api-port', options.apiPort, ports.api),
+    peers,
+    mine: options.mine === true,
+    minerAddress,
+    workers: parseCount('--workers', options.workers, availableParallelism()),
+    logLevel,
+  };
+}
+
+function parsePort(option: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new UsageError(`${option}: '${value}' is not a port number`, 'use a number from 0 to 65535 (0 picks a free port)');
+  return n;
+}
+
+function parseCount(option: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 256) throw new UsageError(`${option}: '${value}' is not a worker count`, 'use a whole number from 1 to 256');
+  return n;
+}
+
+function checkPeerUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--peer: '${value}' is not a URL`, 'write it as ws://HOST:PORT, for example ws://127.0.0.1:28444');
+  }
+  if (url.protocol !== 'ws:' || url.port === '' || url.pathname !== '/') {
+    throw new UsageError(`--peer: '${value}' is not of the form ws://HOST:PORT`, 'for example ws://127.0.0.1:28444');
+  }
+  return `ws://${url.host}`;
+}
+
+function checkAddress(address: string, params: NetworkParams): void {
+  try {
+    decodeAddress(address, params);
+  } catch (e) {
+    if (e instanceof DecodeError) throw new UsageError(`--miner-address: ${e.message}`, `a ${params.name} address starts with ${params.addressPrefix}1`);
+    throw e;
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Mining as the API sees it (MiningControl): continuous mining to an address, stop,
+ * and regtest-style generate. The worker pool is created on first use and kept warm:
+ * stopping and starting never restarts threads.
+ */
+import type { Logger } from 'pino';
+import { decodeAddress } from '../consensus/address.js';
+import { DecodeError } from '../consensus/byte-reader.js';
+import type { NetworkParams } from '../consensus/params.js';
+import type { Chain } from '../chain/chain.js';
+import { Miner } from '../mining/miner.js';
+import { miningChainOf, type MempoolSource } from '../mining/mining-chain.js';
+import { NoncePool } from '../mining/nonce-pool.js';
+import { ServiceRefusal, type MiningControl, type MiningStatus } from '../api/services.js';
+
+export interface MiningServiceOptions {
+  chain: Chain;
+  params: NetworkParams;
+  workers: number;
+  /** --miner-address, used when a call names no address */
+  defaultAddress: string | undefined;
+  logger: Logger;
+  mempool?: MempoolSource;
+}
+
+export class MiningService implements MiningControl {
+  private pool: NoncePool | undefined;
+  private miner: Miner | undefined;
+  private generating = false;
+
+  constructor(private readonly options: MiningServiceOptions) {}
+
+  status(): MiningStatus {
+    return {
+      active: this.miner?.mining === true || this.generating,
+      hashrate: Math.round(this.pool?.hashrate().total ?? 0),
+      workers: this.options.workers,
+    };
+  }
+
+  async start(address?: string): Promise<void> {
+    const pubkey = this.pubkeyFor(address);
+    if (this.generating) throw new ServiceRefusal('mining-busy', 'a generate call is running; start mining after it returns', 409);
+    await this.stop();
+    const miner = this.newMiner(pubkey, await this.readyPool());
+    miner.on('block', (m) => this.options.logger.info({ height: m.height, hash: m.hash, accepted: m.accepted, reason: m.reason }, 'mined a block'));
+    miner.on('error', (err) => this.options.logger.error({ err }, 'mining failed; retrying'));
+    this.miner = miner;
+    miner.start();
+    this.options.logger.info({ workers: this.options.workers }, 'mining started');
+  }
+
+  async stop(): Promise<void> {
+    const miner = this.miner;
+    this.miner = undefined;
+    if (miner === undefined) return;
+    await miner.stop();
+    this.options.logger.info('mining stopped');
+  }
+
+  async generate(blocks: number, address?: string): Promise<string[]> {
+    const pubkey = this.pubkeyFor(address);
+    if (this.miner !== undefined) throw new ServiceRefusal('mining-active', 'continuous mining is running: stop it (POST /mining/stop) before generate', 409);
+    if (this.generating) throw new ServiceRefusal('mining-busy', 'another generate call is running', 409);
+    this.generating = true;
+    try {
+      const mined = await this.newMiner(pubkey, await this.readyPool()).generate(blocks);
+      return mined.filter((m) => m.accepted).map((m) => m.hash);
+    } finally {
+      this.generating = false;
+    }
+  }
+
+  /** close stops mining and ends the worker threads (node shutdown only). */
+  async close(): Promise<void> {
+    await this.stop();
+    await this.pool?.destroy();
+    this.pool = undefined;
+  }
+
+  private newMiner(minerPubkey: Uint8Array, pool: NoncePool): Miner {
+    const { chain, params, mempool } = this.options;
+    return new Miner({ chain: miningChainOf(chain), pool, params, minerPubkey, ...(mempool ? { mempool } : {}) });
+  }
+
+  private async readyPool(): Promise<NoncePool> {
+    if (this.pool === undefined) this.pool = new NoncePool({ workers: this.options.workers });
+    await this.pool.ready();
+    return this.pool;
+  }
+
+  private pubkeyFor(address: string | undefined): Uint8Array {
+    const chosen = address ?? this.options.defaultAddress;
+    if (chosen === undefined) {
+      throw new ServiceRefusal('no-miner-address', 'no address to pay: pass "address" or start the node with --miner-address', 400);
+    }
+    try {
+      return decodeAddress(chosen, this.options.params);
+    } catch (e) {
+      if (e instanceof DecodeError) throw new ServiceRefusal('invalid-address', e.message, 400);
+      throw e;
+    }
+  }
+}

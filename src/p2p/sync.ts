@@ -1,0 +1,299 @@
+/**
+ * Headers-first sync and block download (Bitcoin Core's since 0.10).
+ *
+ * - A peer that announces more chainwork in its version is sent getheaders with our
+ *   block locator; its headers are checked and added to the block index (headers-only),
+ *   and while it answers a full batch (MAX_HEADERS) we ask for the next one.
+ * - Blocks are fetched for headers we have without data, lowest first, from every peer
+ *   known to have them (its best known header descends from them), at most
+ *   `maxBlocksInFlight` per peer and never the same block from two peers at once: with
+ *   several peers on the same chain the download spreads across all of them. A request
+ *   unanswered after `blockTimeoutMs` drops the stalling peer, and
+ *   other peers fetch what it held up.
+ * - inv of an unknown block is answered with getdata; a block whose parent is unknown
+ *   (an orphan) makes us send its sender getheaders from our tip, which fills the gap.
+ *
+ * Offences (headers that do not connect, an invalid block…) go to `punish`; scores are
+ * misbehaviour.ts's.
+ */
+import type { Logger } from 'pino';
+import type { Chain } from '../chain/chain.js';
+import { hasData, isFailed, type ChainEntry } from '../chain/block-index.js';
+import type { Block } from '../consensus/block.js';
+import { equalBytes, toDisplayHex, ZERO_HASH } from '../consensus/bytes.js';
+import { blockHash, headerHash, type BlockHeader } from '../consensus/header.js';
+import { blockLocator } from './locator.js';
+import { MAX_HEADERS, type InvItem, type Message } from './messages.js';
+import { blockOffence, headerOffence, type Offence } from './misbehaviour.js';
+import type { Peer } from './peer.js';
+
+export interface SyncOptions {
+  chain: Chain;
+  logger: Logger;
+  /** Unix milliseconds */
+  clock: () => number;
+  /** blocks requested from one peer at a time (Bitcoin: MAX_BLOCKS_IN_TRANSIT_PER_PEER = 16) */
+  maxBlocksInFlight: number;
+  blockTimeoutMs: number;
+  punish(peer: Peer, offence: Offence, detail: string): void;
+}
+
+interface PeerSync {
+  peer: Peer;
+  /** block id → when we asked this peer for it */
+  inFlight: Map<string, number>;
+  /** the entry with the most work this peer is known to have (Core: pindexBestKnownBlock) */
+  bestKnown: ChainEntry | undefined;
+  /** when we sent getheaders still unanswered */
+  headersRequestedAt: number | undefined;
+  /** blocks this peer answered notfound for */
+  lacks: Set<string>;
+}
+
+const MAX_LACKS = 5000;
+
+export class BlockSync {
+  private readonly states = new Map<number, PeerSync>();
+  /** block id → id of the peer it is requested from */
+  private readonly requested = new Map<string, number>();
+  /** block id → when it arrived as an orphan: it waits in the chain's orphan pool for its parent */
+  private readonly waiting = new Map<string, number>();
+
+  constructor(private readonly opts: SyncOptions) {}
+
+  addPeer(peer: Peer): void {
+    const ps: PeerSync = { peer, inFlight: new Map(), bestKnown: undefined, headersRequestedAt: undefined, lacks: new Set() };
+    this.states.set(peer.id, ps);
+    if (peer.chainwork > this.opts.chain.tip.chainwork) this.requestHeaders(ps, this.opts.chain.tip);
+  }
+
+  removePeer(peer: Peer): void {
+    const ps = this.states.get(peer.id);
+    if (ps === undefined) return;
+    for (const id of ps.inFlight.keys()) if (this.requested.get(id) === peer.id) this.requested.delete(id);
+    this.states.delete(peer.id);
+    this.schedule();
+  }
+
+  /** expects says whether a message answers a request we made to this peer. */
+  expects(peer: Peer, msg: Message): boolean {
+    const ps = this.states.get(peer.id);
+    if (ps === undefined) return false;
+    if (msg.type === 'block') return ps.inFlight.has(blockHash(msg.block.header));
+    if (msg.type === 'headers') return ps.headersRequestedAt !== undefined;
+    if (msg.type === 'notfound') return ps.inFlight.size > 0;
+    return false;
+  }
+
+  /** isSyncing: some peer has a chain with more work than our tip that we are fetching (Core: initial block download). */
+  isSyncing(): boolean {
+    const tip = this.opts.chain.tip;
+    for (const ps of this.states.values()) {
+      // Only while blocks are on their way: a peer that shows headers and never delivers does not silence us.
+      if (ps.peer.ready && ps.inFlight.size > 0 && ps.bestKnown !== undefined && !isFailed(ps.bestKnown) && ps.bestKnown.chainwork > tip.chainwork) return true;
+    }
+    return false;
+  }
+
+  /** blocksInFlight counts outstanding block requests (for tests and metrics). */
+  get blocksInFlight(): number {
+    return this.requested.size;
+  }
+
+  // ---- headers -------------------------------------------------------------------
+
+  async onHeaders(peer: Peer, headers: BlockHeader[]): Promise<void> {
+    const ps = this.states.get(peer.id);
+    if (ps === undefined) return;
+    ps.headersRequestedAt = undefined;
+    if (headers.length === 0) return; // the peer has nothing after our locator
+    const { chain } = this.opts;
+    // Each header must build on the one before it.
+    const hashes = headers.map(headerHash);
+    for (let i = 1; i < headers.length; i++) {
+      if (!equalBytes(headers[i]!.prevHash, hashes[i - 1]!)) {
+        return this.opts.punish(peer, 'headers-non-continuous', `header ${i} does not build on header ${i - 1}`);
+      }
+    }
+    // The first must build on a block we know: an answer to our locator always does.
+    const parentId = toDisplayHex(headers[0]!.prevHash);
+    if (chain.getEntry(parentId) === undefined) {
+      return this.opts.punish(peer, 'headers-not-connecting', `first header's parent ${parentId} is unknown`);
+    }
+    let last: ChainEntry | undefined;
+    for (const header of headers) {
+      const v = await chain.processHeader(header);
+      if (!v.ok) {
+        const offence = headerOffence(v.reason);
+        const detail = `header ${toDisplayHex(headerHash(header))}: ${v.reason}${v.debug === undefined ? '' : ` (${v.debug})`}`;
+        if (offence !== undefined) this.opts.punish(peer, offence, detail);
+        else this.opts.logger.info({ peer: peer.id, detail }, 'header not accepted yet');
+        break;
+      }
+      peer.knownBlocks.add(v.hash);
+      last = chain.getEntry(v.hash);
+    }
+    if (last === undefined || !peer.ready) return;
+    this.noteKnown(ps, last);
+    // A full batch means the peer may have more: ask again from where it ended.
+    if (headers.length === MAX_HEADERS && chain.getEntry(toDisplayHex(hashes[hashes.length - 1]!)) === last) this.requestHeaders(ps, last);
+    this.schedule();
+  }
+
+  private requestHeaders(ps: PeerSync, from: ChainEntry): void {
+    ps.headersRequestedAt = this.opts.clock();
+    ps.peer.send({ type: 'getheaders', locator: blockLocator(from), stop: ZERO_HASH });
+  }
+
+  // ---- announcements and blocks ----------------------------------------------------
+
+  onInv(peer: Peer, items: InvItem[]): void {
+    const ps = this.states.get(peer.id);
+    if (ps === undefined) return;
+    const { chain, clock } = this.opts;
+    const wanted: InvItem[] = [];
+    let skipped = false;
+    for (const item of items) {
+      if (item.type !== 'block') continue; // no mempool in this layer yet
+      const id = toDisplayHex(item.hash);
+      peer.knownBlocks.add(id);
+      const entry = chain.getEntry(id);
+      if (entry !== undefined) {
+        this.noteKnown(ps, entry);
+        continue;
+      }
+      if (this.requested.has(id) || this.waiting.has(id)) continue;
+      if (ps.inFlight.size + wanted.length >= this.opts.maxBlocksInFlight) {
+        skipped = true;
+        continue;
+      }
+      wanted.push(item);
+      this.requested.set(id, peer.id);
+      ps.inFlight.set(id, clock());
+    }
+    if (wanted.length > 0) peer.send({ type: 'getdata', items: wanted });
+    // More unknown blocks than we may fetch now: their headers tell us what to fetch later.
+    if (skipped && ps.headersRequestedAt === undefined) this.requestHeaders(ps, chain.tip);
+    this.schedule();
+  }
+
+  onNotFound(peer: Peer, items: InvItem[]): void {
+    const ps = this.states.get(peer.id);
+    if (ps === undefined) return;
+    for (const item of items) {
+      const id = toDisplayHex(item.hash);
+      if (!ps.inFlight.delete(id)) continue;
+      if (this.requested.get(id) === peer.id) this.requested.delete(id);
+      if (ps.lacks.size >= MAX_LACKS) ps.lacks.clear();
+      ps.lacks.add(id);
+    }
+    this.schedule();
+  }
+
+  async onBlock(peer: Peer, block: Block): Promise<void> {
+    const { chain, logger } = this.opts;
+    const ps = this.states.get(peer.id);
+    const id = blockHash(block.header);
+    peer.knownBlocks.add(id);
+    this.release(id);
+    const outcome = await chain.processBlock(block);
+    switch (outcome.status) {
+      case 'connected':
+      case 'accepted': {
+        this.waiting.delete(id);
+        const entry = chain.getEntry(id);
+        if (ps !== undefined && entry !== undefined) this.noteKnown(ps, entry);
+        break;
+      }
+      case 'duplicate': {
+        const entry = chain.getEntry(id);
+        if (entry === undefined || !hasData(entry)) this.waiting.set(id, this.opts.clock());
+        break;
+      }
+      case 'orphan':
+        // Its parent is unknown: ask the sender for the headers between our tip and it.
+        this.waiting.set(id, this.opts.clock());
+        logger.debug({ peer: peer.id, block: id }, 'orphan block: asking the peer for the missing headers');
+        if (ps !== undefined && ps.headersRequestedAt === undefined) this.requestHeaders(ps, chain.tip);
+        break;
+      case 'rejected': {
+        const offence = blockOffence(outcome.reason);
+        const detail = `block ${id}: ${outcome.reason}${outcome.debug === undefined ? '' : ` (${outcome.debug})`}`;
+        if (offence !== undefined) this.opts.punish(peer, offence, detail);
+        else logger.info({ peer: peer.id, detail }, 'block not accepted (not an offence)');
+        break;
+      }
+    }
+    this.schedule();
+  }
+
+  /** release forgets the request for a block that arrived, from whichever peer it was asked of. */
+  private release(id: string): void {
+    const from = this.requested.get(id);
+    if (from === undefined) return;
+    this.requested.delete(id);
+    this.states.get(from)?.inFlight.delete(id);
+  }
+
+  private noteKnown(ps: PeerSync, entry: ChainEntry): void {
+    if (ps.bestKnown === undefined || entry.chainwork > ps.bestKnown.chainwork) ps.bestKnown = entry;
+    if (entry.chainwork > ps.peer.chainwork) {
+      ps.peer.chainwork = entry.chainwork;
+      ps.peer.bestHeight = entry.height;
+    }
+  }
+
+  // ---- download scheduling ------------------------------------------------------------
+
+  /** schedule gives every peer with free slots the next blocks it can serve. */
+  schedule(): void {
+    for (const ps of this.states.values()) if (ps.peer.ready) this.fill(ps);
+  }
+
+  /**
+   * fill asks a peer for the lowest blocks on its best known branch that we lack and no
+   * one is fetching, if that branch has more work than our tip. @see Core FindNextBlocksToDownload.
+   */
+  private fill(ps: PeerSync): void {
+    const { chain, clock } = this.opts;
+    const free = this.opts.maxBlocksInFlight - ps.inFlight.size;
+    const best = ps.bestKnown;
+    // Ask in batches (when half the slots are free) rather than one getdata per block.
+    if (free <= 0 || (ps.inFlight.size > 0 && free < Math.ceil(this.opts.maxBlocksInFlight / 2))) return;
+    if (best === undefined || isFailed(best) || best.chainwork <= chain.tip.chainwork) return;
+    const missing: ChainEntry[] = []; // highest first
+    for (let e: ChainEntry | undefined = best; e !== undefined && !chain.isActive(e); e = e.parent) {
+      if (isFailed(e)) return;
+      if (!hasData(e) && !this.requested.has(e.id) && !this.waiting.has(e.id) && !ps.lacks.has(e.id)) missing.push(e);
+    }
+    if (missing.length === 0) return;
+    const batch = missing.slice(-free).reverse();
+    const now = clock();
+    for (const e of batch) {
+      this.requested.set(e.id, ps.peer.id);
+      ps.inFlight.set(e.id, now);
+    }
+    ps.peer.send({ type: 'getdata', items: batch.map((e) => ({ type: 'block' as const, hash: e.hash })) });
+  }
+
+  /**
+   * tick drops a peer that has not delivered a block asked of it within blockTimeoutMs
+   * (its blocks go to other peers), and forgets unanswered getheaders. The manager calls
+   * it every second. @see Core's block download timeout, which disconnects too.
+   */
+  tick(): void {
+    const { clock, blockTimeoutMs, logger } = this.opts;
+    const now = clock();
+    for (const ps of [...this.states.values()]) {
+      for (const [id, at] of ps.inFlight) {
+        if (now - at <= blockTimeoutMs) continue;
+        logger.info({ peer: ps.peer.id, block: id, timeoutMs: blockTimeoutMs }, 'block request timed out: dropping the stalling peer');
+        ps.peer.close(`stalled: block ${id} not delivered in ${blockTimeoutMs} ms`);
+        break;
+      }
+      if (ps.headersRequestedAt !== undefined && now - ps.headersRequestedAt > blockTimeoutMs) ps.headersRequestedAt = undefined;
+    }
+    for (const [id, at] of this.waiting) if (now - at > blockTimeoutMs) this.waiting.delete(id);
+    this.schedule();
+  }
+}

@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import { regtest } from '../../src/consensus/params.js';
+import { genesisOf, mineChain } from '../helpers/blocks.js';
+import { memoryChain } from '../helpers/chain-fixture.js';
+import type { Chain } from '../../src/chain/chain.js';
+import type { Block } from '../../src/consensus/block.js';
+import { toDisplayHex } from '../../src/consensus/bytes.js';
+import { Fixture, waitFor } from './fixture.js';
+
+async function chainWith(blocks: readonly { block: Block }[]): Promise<Chain> {
+  const chain = await memoryChain(regtest);
+  for (const m of blocks) {
+    const outcome = await chain.processBlock(m.block);
+    if (outcome.status !== 'connected') throw new Error(`fixture block not connected: ${outcome.status}`);
+  }
+  return chain;
+}
+
+describe('p2p headers-first sync', () => {
+  const fx = new Fixture();
+  afterEach(() => fx.close());
+
+  it('catches a fresh node up on a 300-block chain from a peer with more work', async () => {
+    const blocks = mineChain(regtest, genesisOf(regtest), 300);
+    const source = await fx.node(regtest, { chain: await chainWith(blocks) });
+    const fresh = await fx.node(regtest);
+    await fresh.manager.connect(source.url);
+    await waitFor('the fresh node to reach height 300', () => fresh.chain.height === 300, 20_000);
+    expect(fresh.chain.tip.id).to.equal(blocks.at(-1)!.id);
+    expect(fresh.logs.has(/block request timed out/)).to.equal(false);
+  });
+
+  it('asks more than MAX_HEADERS headers in batches (2,100 blocks)', async function () {
+    this.timeout(60_000);
+    const blocks = mineChain(regtest, genesisOf(regtest), 2100);
+    const source = await fx.node(regtest, { chain: await chainWith(blocks) });
+    const fresh = await fx.node(regtest);
+    await fresh.manager.connect(source.url);
+    await waitFor('the fresh node to reach height 2100', () => fresh.chain.height === 2100, 50_000);
+    expect(fresh.chain.tip.id).to.equal(blocks.at(-1)!.id);
+  });
+
+  it('downloads from several peers at once when each has the blocks', async () => {
+    const blocks = mineChain(regtest, genesisOf(regtest), 200);
+    const s1 = await fx.node(regtest, { chain: await chainWith(blocks) });
+    const s2 = await fx.node(regtest, { chain: await chainWith(blocks) });
+    const fresh = await fx.node(regtest, { maxBlocksInFlight: 4 });
+    await Promise.all([fresh.manager.connect(s1.url), fresh.manager.connect(s2.url)]);
+    await waitFor('the fresh node to reach height 200', () => fresh.chain.height === 200, 20_000);
+    const fromEach = [s1, s2].map((s) => s.logs.lines.filter((l) => l.msg === 'serving blocks').reduce((n, l) => n + (l.count as number), 0));
+    expect(fromEach[0]).to.be.greaterThan(0);
+    expect(fromEach[1]).to.be.greaterThan(0);
+  });
+
+  it('asks the sender of an orphan block for the missing headers, then fetches the parents', async () => {
+    const [b1, b2] = mineChain(regtest, genesisOf(regtest), 2);
+    const node = await fx.node(regtest);
+    const raw = await fx.raw(node.url);
+    await raw.handshake(regtest);
+    await waitFor('the node to list the raw peer', () => node.manager.peers().length === 1);
+    raw.send(regtest, { type: 'block', block: b2!.block });
+    await waitFor('getheaders from the node', () => raw.messages(regtest).some((m) => m.type === 'getheaders'));
+    const getheaders = raw.messages(regtest).find((m) => m.type === 'getheaders');
+    if (getheaders?.type !== 'getheaders') throw new Error('unreachable');
+    expect(toDisplayHex(getheaders.locator.at(-1)!)).to.equal(regtest.genesis.hash);
+    raw.send(regtest, { type: 'headers', headers: [b1!.block.header, b2!.block.header] });
+    await waitFor('getdata for the missing parent', () => raw.messages(regtest).some((m) => m.type === 'getdata' && m.items.some((i) => toDisplayHex(i.hash) === b1!.id)));
+    raw.send(regtest, { type: 'block', block: b1!.block });
+    await waitFor('the node to connect the parent and the orphan', () => node.chain.height === 2);
+    expect(node.chain.tip.id).to.equal(b2!.id);
+    expect(node.manager.peers()[0]!.banScore).to.equal(0);
+  });
+
+  it('drops a peer that does not deliver the blocks it announced, and fetches them from another', async () => {
+    const blocks = mineChain(regtest, genesisOf(regtest), 40);
+    const honest = await fx.node(regtest, { chain: await chainWith(blocks) });
+    const node = await fx.node(regtest, { blockTimeoutMs: 300, maxBlocksInFlight: 8 });
+    const raw = await fx.raw(node.url);
+    await raw.handshake(regtest, { chainwork: 1n << 200n, bestHeight: 40 });
+    await waitFor('getheaders to the raw peer', () => raw.messages(regtest).some((m) => m.type === 'getheaders'));
+    raw.send(regtest, { type: 'headers', headers: blocks.map((m) => m.block.header) });
+    await waitFor('getdata to the raw peer', () => raw.messages(regtest).some((m) => m.type === 'getdata'));
+    await node.manager.connect(honest.url);
+    await waitFor('the stalling peer to be dropped', () => raw.closed !== undefined, 5_000);
+    expect(raw.closed!.reason).to.match(/^stalled: block [0-9a-f]{64} not delivered/);
+    await waitFor('the node to reach height 40 from the honest peer', () => node.chain.height === 40, 10_000);
+    expect(node.manager.bannedCount()).to.equal(0);
+  });
+});
