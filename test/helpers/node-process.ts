@@ -78,7 +78,7 @@ export class NodeProcess {
     return { status: res.status, body: (text === "" ? undefined : JSON.parse(text)) as T };
   }
 
-  async status(): Promise<{ height: number; tip: string; chainwork: string; peers: number }> {
+  async status(): Promise<{ height: number; tip: string; chainwork: string; peers: number; bannedPeers: number }> {
     const res = await this.api('GET', '/status');
     if (res.status !== 200) throw new Error(`status: HTTP ${res.status}`);
     return res.body;

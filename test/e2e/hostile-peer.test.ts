@@ -1,0 +1,257 @@
+/**
+ * Issue 5, "Hostile peer": a raw ws client that completes the handshake as a regtest
+ * peer attacks a real `toychain node` process (A) while an honest node process (B)
+ * is connected to it. Every attack is judged only through what the node shows from
+ * outside: the close frame the client gets, `/peers` scores, the JSON log lines,
+ * `/metrics`, `/status` and whether a banned address may come back.
+ */
+import { expect } from 'chai';
+import { WebSocket } from 'ws';
+import { regtest } from '../../src/consensus/params.js';
+import { MAX_MESSAGE_SIZE } from '../../src/p2p/messages.js';
+import { BAN_SCORE, OFFENCE_SCORES } from '../../src/p2p/misbehaviour.js';
+import { CLOSE_MISBEHAVING, CLOSE_REFUSED } from '../../src/p2p/peer.js';
+import { genesisOf, mineBlock, mineChain } from '../helpers/blocks.js';
+import { NodeCluster, waitFor, type NodeProcess } from '../helpers/node-process.js';
+import { RawClient, versionOf } from '../p2p/fixture.js';
+
+/** How long any one condition may take to show on a node process. */
+const SHOW_MS = 15_000;
+
+interface LogLine {
+  level: number;
+  msg: string;
+  [k: string]: unknown;
+}
+
+/** logLines parses the node's JSON log lines (stdout) so far. */
+function logLines(node: NodeProcess): LogLine[] {
+  const out: LogLine[] = [];
+  for (const line of node.output.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      out.push(JSON.parse(line) as LogLine);
+    } catch {
+      // a line still being written
+    }
+  }
+  return out;
+}
+
+/** banLine waits for the node's "banned 127.0.0.1:PORT" log line and returns it. */
+function banLine(node: NodeProcess, listenPort: number): Promise<LogLine> {
+  return waitFor(`${node.name} to log the ban of 127.0.0.1:${listenPort}`, () => logLines(node).find((l) => l.msg === `banned 127.0.0.1:${listenPort}`), SHOW_MS);
+}
+
+/** metric reads one sample of the node's Prometheus exposition. */
+async function metric(node: NodeProcess, name: string): Promise<number> {
+  const res = await fetch(`${node.apiUrl}/metrics`);
+  const text = await res.text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  if (line === undefined) throw new Error(`no metric ${name}`);
+  return Number(line.slice(name.length + 1));
+}
+
+/** banScore is the score `/peers` shows for the peer with this user agent (undefined: not listed). */
+async function banScore(node: NodeProcess, userAgent: string): Promise<number | undefined> {
+  const res = await node.api<{ userAgent: string; banScore: number }[]>('GET', '/peers');
+  return res.body.find((p) => p.userAgent === userAgent)?.banScore;
+}
+
+describe('hostile peer against a node process', function () {
+  this.timeout(120_000);
+  const cluster = new NodeCluster();
+  const clients: RawClient[] = [];
+  let nextListenPort = 40_001;
+
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    await cluster.cleanup();
+  });
+
+  /** an attacked node A with an honest node B (`--peer A`) connected to it */
+  async function pair(): Promise<{ a: NodeProcess; b: NodeProcess }> {
+    const a = await cluster.start('a');
+    const b = await cluster.start('b', { peers: [a.p2pUrl] });
+    await waitFor('b to connect to a', async () => (await a.status()).peers === 1 && (await b.status()).peers === 1, SHOW_MS);
+    return { a, b };
+  }
+
+  /** a listen port no node of the cluster has: the hostile client's ban key is 127.0.0.1:port */
+  function freshListenPort(): number {
+    const taken = new Set(cluster.nodes.map((n) => n.p2pPort));
+    while (taken.has(nextListenPort)) nextListenPort++;
+    return nextListenPort++;
+  }
+
+  /** connect opens a raw ws connection to a node (closed in afterEach whatever happens). */
+  async function connect(node: NodeProcess): Promise<RawClient> {
+    const ws = new WebSocket(node.p2pUrl, { perMessageDeflate: false });
+    const client = new RawClient(ws);
+    clients.push(client);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    return client;
+  }
+
+  /** hostile connects and completes the handshake as a regtest peer listening on its own port. */
+  async function hostile(node: NodeProcess, name: string): Promise<{ client: RawClient; listenPort: number; userAgent: string }> {
+    const listenPort = freshListenPort();
+    const userAgent = `/hostile-${name}/`;
+    const client = await connect(node);
+    await client.handshake(regtest, { listenPort, userAgent });
+    // Ready once the node lists it: from here on its messages are a ready peer's.
+    await waitFor(`${node.name} to list ${userAgent}`, async () => (await banScore(node, userAgent)) === 0, SHOW_MS);
+    return { client, listenPort, userAgent };
+  }
+
+  /** closedWith waits for the node to close the client's connection and returns how. */
+  function closedWith(client: RawClient, what: string): Promise<{ code: number; reason: string }> {
+    return waitFor(`the node to close the ${what} connection`, () => client.closed, SHOW_MS);
+  }
+
+  /** refusesReturn: the banned address coming back with a valid version is refused (4001 … is banned). */
+  async function refusesReturn(node: NodeProcess, listenPort: number): Promise<void> {
+    const back = await connect(node);
+    back.send(regtest, versionOf(regtest, { listenPort, userAgent: '/hostile-returning/' }));
+    const closed = await closedWith(back, 'returning');
+    expect(closed).to.deep.equal({ code: CLOSE_REFUSED, reason: `refused: 127.0.0.1:${listenPort} is banned` });
+    await waitFor('the refusal to be logged', () => logLines(node).some((l) => l.msg === `peer refused: 127.0.0.1:${listenPort} is banned`), SHOW_MS);
+  }
+
+  /** stillServes: A answers /status and a block generated on A reaches B (the same tip). */
+  async function stillServes(a: NodeProcess, b: NodeProcess): Promise<void> {
+    expect(a.child.exitCode).to.equal(null);
+    expect(a.child.signalCode).to.equal(null);
+    const before = await a.status();
+    const [hash] = await a.generate(1);
+    await waitFor('the block generated on a to reach b', async () => (await b.status()).tip === hash, 30_000);
+    const [sa, sb] = await Promise.all([a.status(), b.status()]);
+    expect(sa.tip).to.equal(hash);
+    expect(sb.tip).to.equal(hash);
+    expect(sa.height).to.equal(before.height + 1);
+  }
+
+  // ---- the attacks: each leaves the node having banned the client's listen port ----
+
+  /** (1) a frame one byte over the maximum message size: dropped and banned (oversize +100). */
+  async function oversize(a: NodeProcess): Promise<number> {
+    const { client, listenPort } = await hostile(a, 'oversize');
+    client.sendBytes(new Uint8Array(MAX_MESSAGE_SIZE + 1));
+    const closed = await closedWith(client, 'oversize');
+    // ws refuses the frame by the length its header declares, before reading the payload,
+    // and closes with 1009 (RFC 6455: message too big); the ban follows from that error.
+    expect(closed.code).to.equal(1009);
+    const ban = await banLine(a, listenPort);
+    expect(ban.reason).to.equal('oversize: Max payload size exceeded');
+    expect(logLines(a).some((l) => l.msg === `peer misbehaved: oversize (+${OFFENCE_SCORES.oversize})`)).to.equal(true);
+    return listenPort;
+  }
+
+  /** (2) garbage bytes: each costs bad-magic +20 without a drop; the fifth reaches 100 and bans. */
+  async function garbage(a: NodeProcess): Promise<number> {
+    const { client, listenPort, userAgent } = await hostile(a, 'garbage');
+    const bytes = new Uint8Array(40).fill(0xde);
+    client.sendBytes(bytes);
+    await waitFor('/peers to show the first share', async () => (await banScore(a, userAgent)) === OFFENCE_SCORES['bad-magic'], SHOW_MS);
+    expect(client.closed).to.equal(undefined);
+    const needed = BAN_SCORE / OFFENCE_SCORES['bad-magic'];
+    for (let i = 1; i < needed - 1; i++) client.sendBytes(bytes);
+    await waitFor('/peers to show the score one share below the ban', async () => (await banScore(a, userAgent)) === BAN_SCORE - OFFENCE_SCORES['bad-magic'], SHOW_MS);
+    expect(client.closed).to.equal(undefined);
+    client.sendBytes(bytes);
+    expect(await closedWith(client, 'garbage')).to.deep.equal({ code: CLOSE_MISBEHAVING, reason: 'banned: bad-magic' });
+    const ban = await banLine(a, listenPort);
+    expect(ban.reason).to.match(/^bad-magic: envelope\.magic at byte 0: magic 0xdededede is not this network's 0x[0-9a-f]{8}$/);
+    expect(logLines(a).filter((l) => l.msg === 'peer misbehaved: bad-magic (+20)').map((l) => l.banScore)).to.deep.equal([20, 40, 60, 80, 100]);
+    expect(await banScore(a, userAgent)).to.equal(undefined);
+    return listenPort;
+  }
+
+  /** (3) a block whose header hash is above its target: banned at once (invalid-block: high-hash). */
+  async function badPow(a: NodeProcess): Promise<number> {
+    const { client, listenPort } = await hostile(a, 'bad-pow');
+    const bad = mineBlock(regtest, genesisOf(regtest), { unmined: true, extraNonce: listenPort });
+    client.send(regtest, { type: 'block', block: bad.block });
+    expect(await closedWith(client, 'bad-pow')).to.deep.equal({ code: CLOSE_MISBEHAVING, reason: 'banned: invalid-block' });
+    const ban = await banLine(a, listenPort);
+    expect(ban.reason).to.match(new RegExp(`^invalid-block: block ${bad.id}: high-hash`));
+    expect((await a.api('GET', `/blocks/${bad.id}`)).status).to.equal(404);
+    return listenPort;
+  }
+
+  /** (4) headers whose first parent the node does not know: headers-not-connecting costs 100, a ban. */
+  async function notConnecting(a: NodeProcess): Promise<number> {
+    const { client, listenPort } = await hostile(a, 'headers');
+    const [, h2, h3] = mineChain(regtest, genesisOf(regtest), 3, () => ({ extraNonce: listenPort }));
+    client.send(regtest, { type: 'headers', headers: [h2!.block.header, h3!.block.header] });
+    expect(await closedWith(client, 'headers')).to.deep.equal({ code: CLOSE_MISBEHAVING, reason: 'banned: headers-not-connecting' });
+    const ban = await banLine(a, listenPort);
+    expect(ban.reason).to.match(/^headers-not-connecting: first header's parent [0-9a-f]{64} is unknown$/);
+    expect(logLines(a).some((l) => l.msg === `peer misbehaved: headers-not-connecting (+${OFFENCE_SCORES['headers-not-connecting']})`)).to.equal(true);
+    return listenPort;
+  }
+
+  /** (5) pings beyond the rate limit: flood +50 (at most once a second), so a sustained flood bans. */
+  async function flood(a: NodeProcess): Promise<number> {
+    const { client, listenPort, userAgent } = await hostile(a, 'flood');
+    const ping = { type: 'ping' as const, nonce: new Uint8Array(8) };
+    // The node's default bucket holds 1000 messages: one burst well past it.
+    for (let i = 0; i < 1500; i++) client.send(regtest, ping);
+    await waitFor('/peers to show the flood scored', async () => (await banScore(a, userAgent)) === OFFENCE_SCORES.flood, SHOW_MS);
+    expect(client.closed).to.equal(undefined);
+    expect(logLines(a).some((l) => l.msg === `peer misbehaved: flood (+${OFFENCE_SCORES.flood})` && l.banScore === OFFENCE_SCORES.flood)).to.equal(true);
+    // Keep flooding: the next second over the limit adds another 50 and bans.
+    await waitFor(
+      'a sustained flood to be banned',
+      () => {
+        for (let i = 0; i < 300; i++) client.send(regtest, ping);
+        return client.closed !== undefined;
+      },
+      SHOW_MS,
+    );
+    expect(client.closed).to.deep.equal({ code: CLOSE_MISBEHAVING, reason: 'banned: flood' });
+    const ban = await banLine(a, listenPort);
+    expect(ban.reason).to.match(/^flood: ping: over 200 messages\/s \(burst 1000\)$/);
+    return listenPort;
+  }
+
+  /** attack runs one attack on a fresh pair and checks the node's surfaces after it. */
+  async function attack(run: (a: NodeProcess) => Promise<number>): Promise<void> {
+    const { a, b } = await pair();
+    const listenPort = await run(a);
+    await refusesReturn(a, listenPort);
+    expect((await a.status()).bannedPeers).to.equal(1);
+    expect(await metric(a, 'toychain_bans_total')).to.equal(1);
+    expect(await metric(a, 'toychain_banned_addresses')).to.equal(1);
+    await stillServes(a, b);
+  }
+
+  it('drops and bans a peer that sends a frame over the maximum message size (oversize)', () => attack(oversize));
+
+  it('scores garbage bytes a share at a time (bad-magic +20) and bans at 100', () => attack(garbage));
+
+  it('bans at once a peer that sends a block with bad proof of work (invalid-block: high-hash)', () => attack(badPow));
+
+  it('bans a peer whose headers do not connect (headers-not-connecting +100)', () => attack(notConnecting));
+
+  it('scores a flood of pings beyond the rate limit (flood +50) and bans a sustained one', () => attack(flood));
+
+  it('stays up through all five attacks in a row and still relays a block to the honest peer', async () => {
+    const { a, b } = await pair();
+    const ports: number[] = [];
+    for (const run of [oversize, garbage, badPow, notConnecting, flood]) ports.push(await run(a));
+    for (const port of ports) await refusesReturn(a, port);
+    expect((await a.status()).bannedPeers).to.equal(5);
+    expect(await metric(a, 'toychain_bans_total')).to.equal(5);
+    expect(await metric(a, 'toychain_banned_addresses')).to.equal(5);
+    // The honest peer was never touched: still connected, score 0.
+    const peers = (await a.api<{ userAgent: string; banScore: number }[]>('GET', '/peers')).body;
+    expect(peers).to.have.length(1);
+    expect(peers[0]!.banScore).to.equal(0);
+    expect((await b.status()).peers).to.equal(1);
+    await stillServes(a, b);
+  });
+});
