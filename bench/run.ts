@@ -6,6 +6,7 @@
  */
 import { availableParallelism, cpus } from 'node:os';
 import { miningBench } from './mining.js';
+import { networkBench } from './network.js';
 
 export interface BenchSection {
   name: string;
@@ -13,7 +14,7 @@ export interface BenchSection {
   run(): Promise<void>;
 }
 
-const SECTIONS: BenchSection[] = [miningBench];
+const SECTIONS: BenchSection[] = [miningBench, networkBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

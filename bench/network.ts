@@ -1,0 +1,328 @@
+/**
+ * Network bench (issue 5): real `toychain node --network regtest` processes on
+ * 127.0.0.1, each figure beside a baseline measured in this run without the network.
+ *
+ *   (a) block propagation over a line of LINE nodes (node i peers with node i-1): WARMUP
+ *       blocks, then BLOCKS blocks generated one at a time on node 0; each node's SSE
+ *       `block-connected` is timestamped on arrival in this process. Per hop: arrival at
+ *       node k minus arrival at node k-1. End to end: arrival at the last node minus
+ *       generate's answer. Baseline: Chain.processBlock of the same blocks on a memory
+ *       store (validate + connect, no network).
+ *   (b) initial sync: SYNC_BLOCKS generated on a source node via the API, then SYNC_RUNS fresh
+ *       nodes in turn with `--peer` to it, each timed until /status reaches the height.
+ *       Baseline: the same blocks (read from the source's datadir after it stopped)
+ *       connected into a fresh Chain on classic-level in a temp dir.
+ *
+ * Every process started is stopped in a finally; every wait has a timeout.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Chain } from '../src/chain/chain.js';
+import type { Block } from '../src/consensus/block.js';
+import { toDisplayHex } from '../src/consensus/bytes.js';
+import { regtest } from '../src/consensus/params.js';
+import { openLevelStore, openMemoryStore } from '../src/storage/level-store.js';
+import type { ChainStore } from '../src/storage/store.js';
+import { NodeCluster, waitFor, type NodeProcess } from '../test/helpers/node-process.js';
+import type { BenchSection } from './run.js';
+
+const LINE = 5;
+const WARMUP = 3;
+const BLOCKS = 20;
+const SYNC_BLOCKS = 2_000;
+/** fresh nodes synced one after another, and fresh local chains: each figure is their median */
+const SYNC_RUNS = 3;
+const GENERATE_BATCH = 500;
+const ARRIVAL_TIMEOUT_MS = 10_000;
+const SYNC_TIMEOUT_MS = 60_000;
+/** pause between measured blocks so each one propagates on a quiet line */
+const GAP_MS = 50;
+
+// ---- SSE with arrival times -------------------------------------------------
+
+/** ArrivalStream reads a node's GET /events and records when each block-connected hash arrived here. */
+class ArrivalStream {
+  readonly arrivals = new Map<string, number>();
+  readonly ready: Promise<void>;
+  private readonly abort = new AbortController();
+  private readonly done: Promise<void>;
+  private opened!: () => void;
+
+  constructor(url: string) {
+    this.ready = new Promise((resolve) => (this.opened = resolve));
+    this.done = this.read(url).catch(() => undefined);
+  }
+
+  private async read(url: string): Promise<void> {
+    const res = await fetch(url, { signal: this.abort.signal, headers: { accept: 'text/event-stream' } });
+    if (res.status !== 200 || res.body === null) throw new Error(`events: HTTP ${res.status}`);
+    this.opened();
+    const reader = res.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      const now = performance.now();
+      buffer += decoder.decode(value, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const chunk = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        if (!chunk.includes('event: block-connected')) continue;
+        const data = chunk.split('\n').find((l) => l.startsWith('data:'));
+        if (data === undefined) continue;
+        const hash = (JSON.parse(data.slice(5)) as { hash: string }).hash;
+        if (!this.arrivals.has(hash)) this.arrivals.set(hash, now);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.abort.abort();
+    await this.done;
+  }
+}
+
+// ---- reading and connecting blocks locally ---------------------------------
+
+/** activeBlocks reads the active chain's blocks (heights 1..tip) from a stopped node's datadir. */
+async function activeBlocks(datadir: string): Promise<Block[]> {
+  const store = await openLevelStore(datadir);
+  try {
+    const records = new Map((await store.loadRecords()).map((r) => [toDisplayHex(r.hash), r]));
+    const tip = await store.getTip();
+    if (tip === undefined) throw new Error(`no tip in ${datadir}`);
+    const blocks: Block[] = [];
+    for (let r = records.get(toDisplayHex(tip)); r !== undefined && r.height > 0; r = records.get(toDisplayHex(r.header.prevHash))) {
+      const block = await store.getBlock(r.hash);
+      if (block === undefined) throw new Error(`block ${toDisplayHex(r.hash)} missing from ${datadir}`);
+      blocks.push(block);
+    }
+    return blocks.reverse();
+  } finally {
+    await store.close();
+  }
+}
+
+/** connectAll feeds `blocks` to a fresh Chain on `store` and returns each processBlock's time in ms. */
+async function connectAll(store: ChainStore, blocks: readonly Block[]): Promise<number[]> {
+  const chain = await Chain.open(store, regtest);
+  const times: number[] = [];
+  for (const block of blocks) {
+    const t0 = performance.now();
+    const outcome = await chain.processBlock(block);
+    times.push(performance.now() - t0);
+    if (outcome.status !== 'connected') throw new Error(`local connect: block ${outcome.hash} ${outcome.status}`);
+  }
+  return times;
+}
+
+async function withMemoryStore<T>(fn: (store: ChainStore) => Promise<T>): Promise<T> {
+  const store = await openMemoryStore();
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+// ---- (a) propagation --------------------------------------------------------
+
+interface Propagation {
+  /** per hop k (node k-1 → node k), one delay per block, ms */
+  hops: number[][];
+  /** generate's answer → arrival at the last node, ms */
+  endToEnd: number[];
+  /** generate's answer → arrival at node 0 (negative: the event beat the answer) */
+  origin: number[];
+  /** the warm-up blocks (heights 1..WARMUP), then the measured ones */
+  warmupBlocks: Block[];
+  blocks: Block[];
+}
+
+async function propagation(cluster: NodeCluster): Promise<Propagation> {
+  const nodes: NodeProcess[] = [];
+  for (let i = 0; i < LINE; i++) {
+    const peers = i === 0 ? [] : [nodes[i - 1]!.p2pUrl];
+    nodes.push(await cluster.start(`line${i}`, { peers }));
+  }
+  await waitFor('the line to connect', async () => {
+    const statuses = await Promise.all(nodes.map((n) => n.status()));
+    return statuses.every((s, i) => s.peers >= (i === 0 || i === LINE - 1 ? 1 : 2));
+  }, 20_000);
+  const streams = nodes.map((n) => new ArrivalStream(`${n.apiUrl}/events`));
+  try {
+    await Promise.all(streams.map((s) => s.ready));
+    const hops: number[][] = Array.from({ length: LINE - 1 }, () => []);
+    const endToEnd: number[] = [];
+    const origin: number[] = [];
+    for (let i = 0; i < WARMUP + BLOCKS; i++) {
+      const [hash] = await nodes[0]!.generate(1);
+      const answered = performance.now();
+      if (hash === undefined) throw new Error('generate returned no hash');
+      const at = await waitFor(`block ${i + 1} at every node`, () => {
+        const times = streams.map((s) => s.arrivals.get(hash));
+        return times.every((t) => t !== undefined) ? (times as number[]) : undefined;
+      }, ARRIVAL_TIMEOUT_MS, 2);
+      if (i >= WARMUP) {
+        for (let k = 1; k < LINE; k++) hops[k - 1]!.push(at[k]! - at[k - 1]!);
+        endToEnd.push(at[LINE - 1]! - answered);
+        origin.push(at[0]! - answered);
+      }
+      await new Promise((r) => setTimeout(r, GAP_MS));
+    }
+    const source = nodes[0]!;
+    await cluster.stopAll();
+    const all = await activeBlocks(source.datadir);
+    if (all.length !== WARMUP + BLOCKS) throw new Error(`expected ${WARMUP + BLOCKS} blocks, read ${all.length}`);
+    return { hops, endToEnd, origin, warmupBlocks: all.slice(0, WARMUP), blocks: all.slice(WARMUP) };
+  } finally {
+    await Promise.all(streams.map((s) => s.close()));
+  }
+}
+
+/** localConnect: median ms of processBlock for `blocks` (after `warmup`) on a memory store, after a warm-up pass. */
+async function localConnect(warmup: readonly Block[], blocks: readonly Block[]): Promise<number> {
+  const all = [...warmup, ...blocks];
+  await withMemoryStore((store) => connectAll(store, all));
+  const times = await withMemoryStore((store) => connectAll(store, all));
+  return median(times.slice(warmup.length));
+}
+
+// ---- (b) initial sync -------------------------------------------------------
+
+interface SyncRun {
+  /** from spawning the fresh node to /status at the height */
+  fromSpawnBlocksPerSec: number;
+  /** from the fresh node's API being up (node.json written) to /status at the height */
+  fromUpBlocksPerSec: number;
+  /** height the fresh node reported right after its API came up */
+  heightWhenUp: number;
+  startupMs: number;
+}
+
+interface SyncResult {
+  /** one per fresh node, in order */
+  runs: SyncRun[];
+  /** one per fresh classic-level chain, in order */
+  localBlocksPerSec: number[];
+  generateMs: number;
+}
+
+/**
+ * syncOnce starts a fresh node peered to `source` and times it to the source's height.
+ * The node dials its peers before it writes node.json, so a few blocks may land before
+ * "up": both figures are kept, with the height seen when up.
+ */
+async function syncOnce(cluster: NodeCluster, source: NodeProcess, name: string): Promise<SyncRun> {
+  const spawned = performance.now();
+  const fresh = await cluster.start(name, { peers: [source.p2pUrl] });
+  try {
+    const up = performance.now();
+    const heightWhenUp = (await fresh.status()).height;
+    await waitFor(`${name} to reach height ${SYNC_BLOCKS}`, async () => (await fresh.status()).height >= SYNC_BLOCKS, SYNC_TIMEOUT_MS, 20);
+    const synced = performance.now();
+    return {
+      fromSpawnBlocksPerSec: (SYNC_BLOCKS * 1000) / (synced - spawned),
+      fromUpBlocksPerSec: ((SYNC_BLOCKS - heightWhenUp) * 1000) / (synced - up),
+      heightWhenUp,
+      startupMs: up - spawned,
+    };
+  } finally {
+    await fresh.stop();
+  }
+}
+
+/** localSyncOnce connects `blocks` into a fresh Chain on classic-level in a temp dir and returns blocks/s. */
+async function localSyncOnce(blocks: readonly Block[]): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'toychain-bench-sync-'));
+  try {
+    const store = await openLevelStore(dir);
+    try {
+      const times = await connectAll(store, blocks);
+      return (blocks.length * 1000) / times.reduce((a, b) => a + b, 0);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function initialSync(cluster: NodeCluster): Promise<SyncResult> {
+  const source = await cluster.start('sync-source');
+  const g0 = performance.now();
+  for (let done = 0; done < SYNC_BLOCKS; done += GENERATE_BATCH) await source.generate(Math.min(GENERATE_BATCH, SYNC_BLOCKS - done));
+  const generateMs = performance.now() - g0;
+  if ((await source.status()).height !== SYNC_BLOCKS) throw new Error('source node did not reach the sync height');
+  const runs: SyncRun[] = [];
+  for (let run = 0; run < SYNC_RUNS; run++) runs.push(await syncOnce(cluster, source, `sync-fresh${run}`));
+  await cluster.stopAll();
+
+  const blocks = await activeBlocks(source.datadir);
+  if (blocks.length !== SYNC_BLOCKS) throw new Error(`expected ${SYNC_BLOCKS} blocks, read ${blocks.length}`);
+  // Warm-up: a slice of the chain on a memory store, so the disk runs meet a warmed JIT.
+  await withMemoryStore((store) => connectAll(store, blocks.slice(0, 200)));
+  const localBlocksPerSec: number[] = [];
+  for (let run = 0; run < SYNC_RUNS; run++) localBlocksPerSec.push(await localSyncOnce(blocks));
+  return { runs, localBlocksPerSec, generateMs };
+}
+
+// ---- report -----------------------------------------------------------------
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const line = (r: string[]): string => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
+  const rule = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
+  return [line(rows[0]!), rule, ...rows.slice(1).map(line)].join('\n');
+}
+
+const ms = (x: number): string => `${x.toFixed(2)} ms`;
+const ratio = (x: number, base: number): string => `${(x / base).toFixed(1)}x`;
+const share = (x: number, base: number): string => `${(x / base).toFixed(2)}x`;
+const bps = (x: number): string => `${x.toFixed(0)} blocks/s`;
+
+export const networkBench: BenchSection = {
+  name: 'network',
+  async run() {
+    const cluster = new NodeCluster();
+    try {
+      const prop = await propagation(cluster);
+      const sync = await initialSync(cluster);
+      // Local baselines run with every node stopped. (a)'s warm-up blocks come first in
+      // its chain, so its baseline connects them too, untimed.
+      const local = await localConnect(prop.warmupBlocks, prop.blocks);
+      const allHops = prop.hops.flat();
+      const hop = median(allHops);
+      const e2e = median(prop.endToEnd);
+      const fromUp = median(sync.runs.map((r) => r.fromUpBlocksPerSec));
+      const fromSpawn = median(sync.runs.map((r) => r.fromSpawnBlocksPerSec));
+      const localSync = median(sync.localBlocksPerSec);
+
+      console.log(table([
+        ['measure', 'network', 'local baseline', 'network / local'],
+        [`(a) propagation, median per hop (${BLOCKS} blocks x ${LINE - 1} hops)`, ms(hop), `${ms(local)} connect`, ratio(hop, local)],
+        ...prop.hops.map((h, k) => [`    hop node ${k} -> node ${k + 1}, median`, ms(median(h)), '', ratio(median(h), local)]),
+        [`(a) end to end, generate answered -> node ${LINE - 1}, median`, ms(e2e), `${ms(local * (LINE - 1))} (${LINE - 1} connects)`, ratio(e2e, local * (LINE - 1))],
+        [`(b) initial sync, ${SYNC_BLOCKS} blocks from one peer, from API up`, bps(fromUp), bps(localSync), share(fromUp, localSync)],
+        ['    the same, from process spawn (includes node start)', bps(fromSpawn), '', share(fromSpawn, localSync)],
+      ]));
+      console.log('');
+      console.log(`(a) per-hop spread: min ${ms(Math.min(...allHops))}, max ${ms(Math.max(...allHops))}; node 0's own event vs generate's answer: median ${ms(median(prop.origin))}`);
+      console.log(`(b) medians of ${SYNC_RUNS} runs; network from API up: ${sync.runs.map((r) => r.fromUpBlocksPerSec.toFixed(0)).join(', ')} blocks/s; local: ${sync.localBlocksPerSec.map((r) => r.toFixed(0)).join(', ')} blocks/s`);
+      console.log(`(b) fresh node start (spawn -> node.json): ${sync.runs.map((r) => r.startupMs.toFixed(0)).join(', ')} ms; height when up: ${sync.runs.map((r) => r.heightWhenUp).join(', ')}`);
+      console.log(`(b) generating the ${SYNC_BLOCKS}-block source chain took ${(sync.generateMs / 1000).toFixed(1)} s (not timed in the figure)`);
+      console.log('local baselines: Chain.processBlock (validate + connect), (a) on a memory store, (b) on classic-level in a temp dir');
+    } finally {
+      await cluster.cleanup();
+    }
+  },
+};
