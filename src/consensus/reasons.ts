@@ -74,7 +74,19 @@ export type RejectReason =
   /** toychain-only: the block's bytes do not decode (malformed encoding) */
   | 'bad-blk-encoding'
   /** toychain-only: the transaction's bytes do not decode (malformed encoding) */
-  | 'bad-txns-encoding';
+  | 'bad-txns-encoding'
+  /** policy: a coinbase sent as a loose transaction (MemPoolAccept) */
+  | 'coinbase'
+  /** policy: the transaction is already in the mempool (MemPoolAccept) */
+  | 'txn-already-in-mempool'
+  /** policy: spends an outpoint a mempool transaction already spends; first seen wins (MemPoolAccept) */
+  | 'txn-mempool-conflict'
+  /** policy: the fee rate is below the mempool's minimum (MemPoolAccept) */
+  | 'min relay fee not met'
+  /** policy: the mempool is at its byte limit and this transaction pays the least (MemPoolAccept) */
+  | 'mempool full'
+  /** policy: too many unconfirmed ancestors in the mempool (MemPoolAccept) */
+  | 'too-long-mempool-chain';
 
 /** The verdict of a rule: success (possibly carrying what the caller needs) or a named reason. */
 export type Verdict<T extends object = object> =
