@@ -36,6 +36,15 @@ export class BadAddressError extends Error {
   }
 }
 
+/** checkAddress decodes a recipient's address on this network into its key, or throws BadAddressError saying why not. */
+export function checkAddress(address: string, params: NetworkParams): Uint8Array {
+  try {
+    return decodeAddress(address, params);
+  } catch (e) {
+    throw new BadAddressError(address, e instanceof Error ? e.message.replace(/^address at byte \d+: /, '') : String(e), { cause: e });
+  }
+}
+
 /** networkParams finds a network's parameters by the name the node reports. */
 export function networkParams(name: string): NetworkParams {
   const params = networks[name];
@@ -142,12 +151,7 @@ export async function send(
   persist: () => Promise<void>,
   now: () => number = () => Math.floor(Date.now() / 1000),
 ): Promise<SendResult> {
-  let toKey: Uint8Array;
-  try {
-    toKey = decodeAddress(to, keyring.params);
-  } catch (e) {
-    throw new BadAddressError(to, e instanceof Error ? e.message.replace(/^address at byte \d+: /, '') : String(e), { cause: e });
-  }
+  const toKey = checkAddress(to, keyring.params);
   if (amount <= 0n) throw new RangeError('the amount must be more than zero');
   const coins = await spendableCoins(client, data, keyring);
   const selection = selectCoins(coins, amount, feeRate);
