@@ -80,9 +80,12 @@ export interface NodeClient {
 
 const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string().optional() }) });
 
-/** RestNodeClient talks to `baseUrl` (e.g. http://127.0.0.1:28443), adding /api/v1. */
+/** RestNodeClient talks to `baseUrl` (e.g. http://127.0.0.1:28443; a trailing /api/v1 is allowed), adding /api/v1. */
 export class RestNodeClient implements NodeClient {
-  constructor(readonly baseUrl: string, private readonly timeoutMs = 15_000) {}
+  readonly baseUrl: string;
+  constructor(baseUrl: string, private readonly timeoutMs = 15_000) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '').replace(/\/api\/v1$/, '');
+  }
 
   async status(): Promise<NodeStatus> {
     return this.parse(statusSchema, await this.call('GET', '/status'), 'status');
@@ -105,7 +108,7 @@ export class RestNodeClient implements NodeClient {
   }
 
   private async call(method: string, path: string, body?: unknown, allow: number[] = []): Promise<{ status: number; body: unknown }> {
-    const url = `${this.baseUrl.replace(/\/+$/, '')}/api/v1${path}`;
+    const url = `${this.baseUrl}/api/v1${path}`;
     let res: Response;
     try {
       res = await fetch(url, {

@@ -3,20 +3,18 @@
  * stand-in HTTP node that answers the REST contract with canned data. The real node is
  * exercised by test/e2e/wallet.test.ts; this pins the wallet's side of the contract.
  */
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { runWallet, type WalletRun } from '../helpers/wallet-process.js';
 import { hexToBytes } from '../../src/consensus/bytes.js';
 import { regtest } from '../../src/consensus/params.js';
 import { decodeTx, txid as txidOf } from '../../src/consensus/tx.js';
 import { estimateTxSize } from '../../wallet/coin-selection.js';
 import { accountKey, deriveKey, keyAddress, mnemonicSeed, RECEIVE_CHAIN } from '../../wallet/keys.js';
 
-const BIN = fileURLToPath(new URL('../../wallet/toychain-wallet.js', import.meta.url));
 const MNEMONIC = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
 const FRIEND = keyAddress(deriveKey(accountKey(mnemonicSeed(MNEMONIC, 'friend')), RECEIVE_CHAIN, 0), regtest);
 const MINE = keyAddress(deriveKey(accountKey(mnemonicSeed(MNEMONIC)), RECEIVE_CHAIN, 0), regtest);
@@ -83,25 +81,8 @@ class StandInNode {
   }
 }
 
-function wallet(args: string[], stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string; json: any }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', TOYCHAIN_WALLET_PASSWORD: 'pw' }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      let json: any;
-      try {
-        json = JSON.parse(stdout);
-      } catch {
-        json = undefined;
-      }
-      resolve({ code, stdout, stderr, json });
-    });
-    child.stdin.end(stdin);
-  });
+function wallet(args: string[], stdin = ''): Promise<WalletRun> {
+  return runWallet(args, { env: { TOYCHAIN_WALLET_PASSWORD: 'pw' }, stdin });
 }
 
 describe('toychain-wallet against a node\'s REST API', function () {

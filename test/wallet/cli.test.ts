@@ -1,45 +1,17 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { runWallet, type WalletRun } from '../helpers/wallet-process.js';
 import { regtest } from '../../src/consensus/params.js';
 import { accountKey, deriveKey, keyAddress, mnemonicSeed, normalizeMnemonic, RECEIVE_CHAIN } from '../../wallet/keys.js';
 
-const BIN = fileURLToPath(new URL('../../wallet/toychain-wallet.js', import.meta.url));
 const MNEMONIC = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
 /** Nothing listens on port 1: a node that is not there. */
 const NO_NODE = 'http://127.0.0.1:1';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  json: any;
-}
-
-/** wallet runs the real toychain-wallet binary as a child process, with pipes (no TTY). */
-function wallet(args: string[], options: { env?: Record<string, string>; stdin?: string } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...options.env };
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      let json: any;
-      try {
-        json = JSON.parse(stdout);
-      } catch {
-        json = undefined;
-      }
-      resolve({ code, stdout, stderr, json });
-    });
-    child.stdin.end(options.stdin ?? '');
-  });
+function wallet(args: string[], options: { env?: Record<string, string>; stdin?: string } = {}): Promise<WalletRun> {
+  return runWallet(args, options);
 }
 
 function receiveAddress(mnemonic: string, index: number): string {
