@@ -25,8 +25,9 @@ import { loadBlockView } from './coin-loader.js';
 import { ChainMismatchError, CorruptStoreError } from './errors.js';
 import { bestCandidate, hasMoreWork } from './fork-choice.js';
 import { genesisRecord } from './genesis-record.js';
+import { applyCoinChanges, indexBlock, unindexBlock } from './block-indexes.js';
 import { DEFAULT_ORPHAN_LIMITS, OrphanPool, type OrphanLimits } from './orphans.js';
-import { connectBlock, disconnectBlock, type CoinChange } from '../consensus/utxo.js';
+import { connectBlock, disconnectBlock } from '../consensus/utxo.js';
 
 export interface ChainOptions {
   /** the node's clock in Unix seconds (tests inject a fixed one) */
@@ -353,7 +354,8 @@ export class Chain extends EventEmitter<ChainEvents> {
     }
     const status = entry.status | BlockStatus.VALID;
     const batch = this.store.batch();
-    applyChanges(batch, v.changes);
+    applyCoinChanges(batch, block, v.undo, v.changes);
+    indexBlock(batch, block, entry.hash, entry.height, v.undo);
     await batch.putUndo(entry.hash, v.undo).putRecord({ ...toRecord(entry), status }).setTip(entry.hash).write();
     entry.status = status;
     this.active[entry.height] = entry;
@@ -369,7 +371,8 @@ export class Chain extends EventEmitter<ChainEvents> {
     const [block, undo] = await Promise.all([this.store.getBlock(entry.hash), this.store.getUndo(entry.hash)]);
     if (block === undefined || undo === undefined) throw new CorruptStoreError(`block or undo data of active block ${entry.id} is missing`);
     const batch = this.store.batch();
-    applyChanges(batch, disconnectBlock(block, undo));
+    applyCoinChanges(batch, block, undo, disconnectBlock(block, undo));
+    unindexBlock(batch, block, entry.height, undo);
     await batch.deleteUndo(entry.hash).setTip(entry.parent.hash).write();
     this.active.length = entry.height;
     this.candidates.add(entry);
@@ -424,11 +427,4 @@ export class Chain extends EventEmitter<ChainEvents> {
 
 function toRecord(entry: BlockRecord): BlockRecord {
   return { hash: entry.hash, header: entry.header, height: entry.height, chainwork: entry.chainwork, status: entry.status, sequence: entry.sequence };
-}
-
-function applyChanges(batch: ReturnType<ChainStore['batch']>, changes: readonly CoinChange[]): void {
-  for (const change of changes) {
-    if (change.coin === null) batch.deleteCoin(change.outpoint);
-    else batch.putCoin(change.outpoint, change.coin);
-  }
 }
