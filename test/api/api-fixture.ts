@@ -13,6 +13,7 @@ import { createApi } from '../../src/api/server.js';
 import type { MiningControl, MiningStatus } from '../../src/api/services.js';
 import type { PeerControl, PeerEvents, PeerInfo } from '../../src/p2p/peer-control.js';
 import { memoryChain } from '../helpers/chain-fixture.js';
+import { Mempool } from '../../src/mempool/mempool.js';
 
 export const TOKEN = 'test-token-0123456789abcdef';
 
@@ -97,6 +98,8 @@ export interface TestApi {
   params: NetworkParams;
   peers: FakePeers;
   mining: FakeMining;
+  /** a real mempool on the chain */
+  mempool: Mempool;
   app: ReturnType<typeof createApi>;
   /** fetch under /api/v1 */
   get(path: string, headers?: Record<string, string>): Promise<Response>;
@@ -112,11 +115,13 @@ export async function startApi(options: { heartbeatMs?: number; params?: Network
   const chain = await memoryChain(params);
   const peers = new FakePeers();
   const mining = new FakeMining();
+  const mempool = new Mempool({ chain, clock: () => 1_700_000_000 });
   const app = createApi({
     chain,
     params,
     peers,
     mining,
+    mempool,
     authToken: TOKEN,
     logger: pino({ level: 'silent' }),
     version: '0.0.0-test',
@@ -133,6 +138,7 @@ export async function startApi(options: { heartbeatMs?: number; params?: Network
     params,
     peers,
     mining,
+    mempool,
     app,
     get: (path, headers = {}) => fetch(url + path, { headers }),
     getJson: async (path) => {
@@ -150,6 +156,7 @@ export async function startApi(options: { heartbeatMs?: number; params?: Network
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+      mempool.close();
       await chain.store.close();
     },
   };
