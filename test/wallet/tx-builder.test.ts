@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { fromDisplayHex, hexToBytes } from '../../src/consensus/bytes.js';
-import type { Coin } from '../../src/consensus/coin.js';
+import type { SpentOutput } from '../../src/consensus/sighash.js';
 import { regtest } from '../../src/consensus/params.js';
 import { checkTransaction, checkTxSignatures } from '../../src/consensus/tx-check.js';
 import { decodeTx, txid } from '../../src/consensus/tx.js';
@@ -24,7 +24,7 @@ describe('transaction building', () => {
     const signed = buildPayment({ inputs, to: friend, amount: 60n, changeTo: change.pubkey, change: 50n });
     const tx = decodeTx(hexToBytes(signed.hex));
     expect(checkTransaction(tx, regtest)).to.deep.equal({ ok: true });
-    const spent: Coin[] = inputs.map((c) => ({ value: c.value, pubkey: c.pubkey, height: 1, coinbase: false }));
+    const spent: SpentOutput[] = inputs.map((c) => ({ value: c.value, pubkey: c.pubkey }));
     expect(checkTxSignatures(tx, spent)).to.deep.equal({ ok: true });
     expect(txid(tx)).to.equal(signed.txid);
   });
@@ -49,7 +49,7 @@ describe('transaction building', () => {
   it('makes a signature that fails when the spent value is misstated', () => {
     const inputs = [coin(1, 1000n)];
     const signed = buildPayment({ inputs, to: friend, amount: 900n, changeTo: change.pubkey, change: 0n });
-    const verdict = checkTxSignatures(signed.tx, [{ value: 999n, pubkey: inputs[0]!.pubkey, height: 1, coinbase: false }]);
+    const verdict = checkTxSignatures(signed.tx, [{ value: 999n, pubkey: inputs[0]!.pubkey }]);
     expect(verdict).to.include({ ok: false, reason: 'bad-txns-sig' });
   });
 });

@@ -110,7 +110,7 @@ describe('wallet', () => {
       expect(tx.inputs).to.have.length(1);
       expect(tx.outputs.map((o) => o.value)).to.deep.equal([10n * C, 40n * C - result.fee]);
       expect(tx.outputs[1]!.pubkey).to.deep.equal(keyring.key(CHANGE_CHAIN, 0).pubkey);
-      const spent = [{ value: 50n * C, pubkey: keyring.key(RECEIVE_CHAIN, 0).pubkey, height: 1, coinbase: true }];
+      const spent = [{ value: 50n * C, pubkey: keyring.key(RECEIVE_CHAIN, 0).pubkey }];
       expect(checkTxSignatures(tx, spent)).to.deep.equal({ ok: true });
       expect(data.nextChange).to.equal(1);
       expect(data.sent.map((s) => s.txid)).to.deep.equal([result.txid]);
