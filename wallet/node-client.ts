@@ -8,7 +8,10 @@
  *   GET  /address/:addr   balance.{confirmed, unconfirmed, immature, spendable} (coins),
  *                         coins[].{txid, index, units, height, coinbase, confirmations, mature, spentBy},
  *                         history.{total, from, limit, items[].{txid, height, confirmations}}
- *   GET  /tx/:txid        txid, status, confirmations, height, outputs[].{address, units}; 404 tx-not-found
+ *   GET  /tx/:txid        txid, status, confirmations, height, fee, outputs[].{address, units},
+ *                         inputs[]: { prevout: { txid, index } } as main's node answers (the issue's
+ *                         contract wrote { txid, index }: both are read), { coinbase } skipped;
+ *                         404 tx-not-found
  *   POST /tx {hex}        txid; 400 { error: { code, message } }
  */
 import { z } from 'zod';
@@ -64,6 +67,16 @@ export const txSchema = z.object({
   status: z.enum(['mempool', 'confirmed']),
   confirmations: z.number().int(),
   height: z.number().int().nullable(),
+  fee: coinsString.nullable(),
+  inputs: z
+    .array(
+      z.union([
+        z.object({ prevout: z.object({ txid: hash, index: z.number().int().nonnegative() }) }).transform((i) => i.prevout),
+        z.object({ txid: hash, index: z.number().int().nonnegative() }),
+        z.object({ coinbase: z.string() }).transform(() => null),
+      ]),
+    )
+    .transform((inputs) => inputs.filter((i): i is { txid: string; index: number } => i !== null)),
   outputs: z.array(z.object({ address: z.string(), units })),
 });
 export type TxInfo = z.infer<typeof txSchema>;

@@ -11,7 +11,7 @@ import { networks, type NetworkParams } from '../src/consensus/params.js';
 import { formatCoins, parseCoins } from './amount.js';
 import { selectCoins } from './coin-selection.js';
 import { accountKey, CHANGE_CHAIN, deriveKey, keyAddress, mnemonicSeed, RECEIVE_CHAIN, type KeyChain, type WalletKey } from './keys.js';
-import type { AddressInfo, NodeClient } from './node-client.js';
+import type { AddressInfo, NodeClient, TxInfo } from './node-client.js';
 import { buildPayment, type SpendableCoin } from './tx-builder.js';
 import type { SentTx, WalletData } from './wallet-file.js';
 
@@ -225,18 +225,8 @@ export async function getHistory(client: NodeClient, data: WalletData, keyring: 
       continue;
     }
     const tx = await client.tx(txid);
-    const mine = (tx?.outputs ?? []).filter((o) => ours.has(o.address));
-    const received = mine.reduce((sum, o) => sum + BigInt(o.units), 0n);
-    entries.push({
-      txid,
-      direction: 'received',
-      amount: formatCoins(received),
-      fee: null,
-      address: mine[0]?.address ?? '',
-      status,
-      confirmations: where.confirmations,
-      height: where.height,
-    });
+    if (tx === undefined) continue; // gone between the two calls (a reorg or an eviction): the next call shows it
+    entries.push(await unrecordedEntry(client, tx, ours, where.confirmations, where.height));
   }
   // Sends the addresses' histories do not show: ask for each; gone from mempool and chain means failed.
   for (const record of data.sent) {
@@ -247,6 +237,40 @@ export async function getHistory(client: NodeClient, data: WalletData, keyring: 
   }
   const rank = (e: HistoryEntry): number => (e.height === null ? Number.MAX_SAFE_INTEGER : e.height);
   return entries.sort((a, b) => rank(b) - rank(a));
+}
+
+/**
+ * unrecordedEntry describes a transaction the wallet did not record sending (a payment to
+ * it, or a send made by another copy of the same words): if it spends a coin of one of the
+ * wallet's addresses it is a send of what went to other addresses, else a receipt.
+ */
+async function unrecordedEntry(client: NodeClient, tx: TxInfo, ours: ReadonlySet<string>, confirmations: number, height: number | null): Promise<HistoryEntry> {
+  const status: TxStatus = height === null ? 'pending' : 'confirmed';
+  let spendsOurs = false;
+  for (const input of tx.inputs) {
+    const prev = await client.tx(input.txid);
+    const output = prev?.outputs[input.index];
+    if (output !== undefined && ours.has(output.address)) {
+      spendsOurs = true;
+      break;
+    }
+  }
+  const sum = (outputs: TxInfo['outputs']): bigint => outputs.reduce((total, o) => total + BigInt(o.units), 0n);
+  const toUs = tx.outputs.filter((o) => ours.has(o.address));
+  const toOthers = tx.outputs.filter((o) => !ours.has(o.address));
+  if (spendsOurs) {
+    return {
+      txid: tx.txid,
+      direction: 'sent',
+      amount: formatCoins(sum(toOthers)),
+      fee: tx.fee,
+      address: toOthers[0]?.address ?? toUs[0]?.address ?? '',
+      status,
+      confirmations,
+      height,
+    };
+  }
+  return { txid: tx.txid, direction: 'received', amount: formatCoins(sum(toUs)), fee: null, address: toUs[0]?.address ?? '', status, confirmations, height };
 }
 
 function sentEntry(record: SentTx, status: TxStatus, confirmations: number, height: number | null): HistoryEntry {

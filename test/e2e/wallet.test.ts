@@ -12,8 +12,8 @@ const PASSWORD = { TOYCHAIN_WALLET_PASSWORD: 'e2e password' };
 const MATURITY = 100;
 
 /** wallet runs the CLI with --json against `node`, with the wallet in `dir`, and insists on success. */
-async function wallet(node: NodeProcess, dir: string, args: string[]): Promise<any> {
-  const run: WalletRun = await runWallet(['--node', node.apiUrl, '--wallet-dir', dir, '--json', ...args], { env: PASSWORD });
+async function wallet(node: NodeProcess, dir: string, args: string[], stdin?: string): Promise<any> {
+  const run: WalletRun = await runWallet(['--node', node.apiUrl, '--wallet-dir', dir, '--json', ...args], stdin === undefined ? { env: PASSWORD } : { env: PASSWORD, stdin });
   if (run.code !== 0) throw new Error(`toychain-wallet ${args.join(' ')} exited ${run.code}: ${run.stdout}${run.stderr}`);
   return run.json;
 }
@@ -31,13 +31,13 @@ async function inMempool(node: NodeProcess, txid: string): Promise<boolean> {
 }
 
 /** twoNodes starts a and b (b connected to a) and a funded wallet A: one mature 50-coin coinbase. */
-async function twoNodesAndFundedWallet(cluster: NodeCluster): Promise<{ a: NodeProcess; b: NodeProcess; dirA: string; dirB: string; addrB: string }> {
+async function twoNodesAndFundedWallet(cluster: NodeCluster): Promise<{ a: NodeProcess; b: NodeProcess; dirA: string; dirB: string; addrB: string; wordsA: string }> {
   const a = await cluster.start('a');
   const b = await cluster.start('b', { peers: [a.p2pUrl] });
   await waitFor('a and b to connect', async () => (await a.status()).peers === 1 && (await b.status()).peers === 1);
   const dirA = cluster.tempDir('wallet-a');
   const dirB = cluster.tempDir('wallet-b');
-  await wallet(a, dirA, ['create']);
+  const { mnemonic: wordsA } = await wallet(a, dirA, ['create']);
   await wallet(b, dirB, ['create']);
   const { address: addrA } = await wallet(a, dirA, ['address']);
   const { address: addrB } = await wallet(b, dirB, ['address']);
@@ -47,7 +47,7 @@ async function twoNodesAndFundedWallet(cluster: NodeCluster): Promise<{ a: NodeP
   await a.generate(MATURITY);
   await sameTip([a, b], 'b to sync the mined blocks');
   expect(await wallet(b, dirA, ['balance'])).to.deep.equal({ confirmed: '50.00000000', unconfirmed: '0.00000000', immature: '0.00000000', spendable: '50.00000000' });
-  return { a, b, dirA, dirB, addrB };
+  return { a, b, dirA, dirB, addrB, wordsA };
 }
 
 describe('wallet against node processes', function () {
@@ -56,7 +56,7 @@ describe('wallet against node processes', function () {
   afterEach(() => cluster.cleanup());
 
   it('mines to wallet A, pays wallet B with the CLI, and both balances are right after a block', async () => {
-    const { a, b, dirA, dirB, addrB } = await twoNodesAndFundedWallet(cluster);
+    const { a, b, dirA, dirB, addrB, wordsA } = await twoNodesAndFundedWallet(cluster);
 
     const { txid } = await wallet(a, dirA, ['send', addrB, '12.5']);
     expect(txid).to.match(/^[0-9a-f]{64}$/);
@@ -71,6 +71,12 @@ describe('wallet against node processes', function () {
     expect(await wallet(b, dirB, ['balance'])).to.deep.equal({ confirmed: '12.50000000', unconfirmed: '0.00000000', immature: '0.00000000', spendable: '12.50000000' });
     expect((await wallet(a, dirA, ['history']))[0]).to.include({ txid, direction: 'sent', status: 'confirmed', confirmations: 1, fee: '0.00000382' });
     expect((await wallet(b, dirB, ['history']))[0]).to.include({ txid, direction: 'received', status: 'confirmed', amount: '12.50000000' });
+
+    // The same words restored elsewhere find the used receive and change addresses, the coins and the send.
+    const dirCopy = cluster.tempDir('wallet-a-restored');
+    expect(await wallet(b, dirCopy, ['restore'], `${wordsA}\n`)).to.include({ network: 'regtest', receiveAddresses: 1, changeAddresses: 1, scanned: true });
+    expect(await wallet(b, dirCopy, ['balance'])).to.include({ confirmed: '37.49999618', spendable: '37.49999618' });
+    expect((await wallet(b, dirCopy, ['history']))[0]).to.include({ txid, direction: 'sent', amount: '12.50000000', fee: '0.00000382', status: 'confirmed' });
   });
 
   it('shows the send that lost a double-spend race across a split network as failed', async () => {

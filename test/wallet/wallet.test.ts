@@ -175,7 +175,7 @@ describe('wallet', () => {
         { txid: hash(21), height: null, confirmations: 0 },
         { txid: hash(20), height: 9, confirmations: 2 },
       ]);
-      node.txs.set(hash(10), { txid: hash(10), status: 'confirmed', confirmations: 8, height: 3, outputs: [{ address: mine, units: String(50n * C) }, { address: friend, units: '1' }] });
+      node.txs.set(hash(10), { txid: hash(10), status: 'confirmed', confirmations: 8, height: 3, fee: null, inputs: [], outputs: [{ address: mine, units: String(50n * C) }, { address: friend, units: '1' }] });
       // hash(22) is known to neither mempool nor chain: it lost a double-spend race.
       const history = await getHistory(node, data, keyring);
       expect(history.map((h) => [h.txid, h.direction, h.status, h.amount])).to.deep.equal([
@@ -188,13 +188,33 @@ describe('wallet', () => {
       expect(history[3]).to.include({ address: mine, fee: null });
     });
 
+    it('tells a send the wallet did not record (made by another copy of the words) from a receipt', async () => {
+      const node = new FakeNode();
+      const data: WalletData = { ...walletData(), nextReceive: 1, nextChange: 1 };
+      const mine = keyring.key(RECEIVE_CHAIN, 0).address;
+      const change = keyring.key(CHANGE_CHAIN, 0).address;
+      node.put(mine, [], [{ txid: hash(2), height: 5, confirmations: 1 }, { txid: hash(1), height: 1, confirmations: 5 }]);
+      node.put(change, [], [{ txid: hash(2), height: 5, confirmations: 1 }]);
+      node.txs.set(hash(1), { txid: hash(1), status: 'confirmed', confirmations: 5, height: 1, fee: null, inputs: [], outputs: [{ address: mine, units: String(50n * C) }] });
+      node.txs.set(hash(2), {
+        txid: hash(2), status: 'confirmed', confirmations: 1, height: 5, fee: '0.00000382',
+        inputs: [{ txid: hash(1), index: 0 }],
+        outputs: [{ address: friend, units: String(10n * C) }, { address: change, units: String(40n * C - 382n) }],
+      });
+      const history = await getHistory(node, data, keyring);
+      expect(history).to.deep.equal([
+        { txid: hash(2), direction: 'sent', amount: '10.00000000', fee: '0.00000382', address: friend, status: 'confirmed', confirmations: 1, height: 5 },
+        { txid: hash(1), direction: 'received', amount: '50.00000000', fee: null, address: mine, status: 'confirmed', confirmations: 5, height: 1 },
+      ]);
+    });
+
     it('reads every page of a long address history', async () => {
       const node = new FakeNode();
       const data: WalletData = { ...walletData(), nextReceive: 1 };
       const mine = keyring.key(RECEIVE_CHAIN, 0).address;
       const items = Array.from({ length: 120 }, (_, i) => ({ txid: hash(1000 + i), height: 120 - i, confirmations: i + 1 }));
       node.put(mine, [], items);
-      for (const item of items) node.txs.set(item.txid, { txid: item.txid, status: 'confirmed', confirmations: item.confirmations, height: item.height, outputs: [{ address: mine, units: '5' }] });
+      for (const item of items) node.txs.set(item.txid, { txid: item.txid, status: 'confirmed', confirmations: item.confirmations, height: item.height, fee: null, inputs: [], outputs: [{ address: mine, units: '5' }] });
       expect(await getHistory(node, data, keyring)).to.have.length(120);
     });
   });
