@@ -13,10 +13,11 @@ export function isInteractive(): boolean {
 /** readHidden asks `question` on stderr and reads one line from the terminal without echoing it. Ctrl-C aborts. */
 export function readHidden(question: string): Promise<string> {
   const stdin = process.stdin;
-  process.stderr.write(question);
+  // Echo goes off before the question shows, so nothing typed after it can appear.
   stdin.setRawMode(true);
   stdin.setEncoding('utf8');
   stdin.resume();
+  process.stderr.write(question);
   return new Promise((resolve, reject) => {
     let value = '';
     const finish = (): void => {
