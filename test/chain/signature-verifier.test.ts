@@ -42,6 +42,12 @@ describe('signature verification', () => {
   });
 
   describe('verified transaction cache', () => {
+    it('can key by txid because a txid commits to the signatures', async () => {
+      const f = await poolWith(4);
+      const tx = spend([f.coinbases[0]!], 1000n);
+      expect(txid(breakSignature(tx))).to.not.equal(txid(tx));
+    });
+
     it('forgets the oldest txid when full', () => {
       const cache = new VerifiedTxCache(2);
       cache.add('a');
