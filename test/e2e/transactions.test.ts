@@ -4,7 +4,7 @@ import { bytesToHex, fromDisplayHex } from '../../src/consensus/bytes.js';
 import { regtest } from '../../src/consensus/params.js';
 import { encodeTx, txid, type Tx } from '../../src/consensus/tx.js';
 import { KEYS, spendTx } from '../helpers/blocks.js';
-import { EventStream, NodeCluster, waitFor, type NodeProcess } from '../helpers/node-process.js';
+import { EventStream, NodeCluster, sameTip, waitFor, type NodeProcess } from '../helpers/node-process.js';
 
 const COIN = 100_000_000n;
 const SUBSIDY = 50n * COIN;
@@ -33,12 +33,6 @@ async function send(node: NodeProcess, tx: Tx): Promise<void> {
 const inMempool = async (node: NodeProcess, id: string): Promise<boolean> => (await node.api('GET', `/tx/${id}`)).body?.status === 'mempool';
 const mempoolIds = async (node: NodeProcess): Promise<string[]> => (await node.api('GET', '/mempool')).body.entries.map((e: { txid: string }) => e.txid);
 
-async function sameTip(nodes: NodeProcess[], what: string): Promise<string> {
-  return waitFor(what, async () => {
-    const tips = await Promise.all(nodes.map(async (n) => (await n.status()).tip));
-    return tips.every((t) => t === tips[0]) ? tips[0] : undefined;
-  }, 30_000);
-}
 
 async function split(b: NodeProcess, a: NodeProcess): Promise<void> {
   // b holds the persistent link to a: unplugging b splits the pair, and replugging dials at once.
