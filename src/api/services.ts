@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Chain } from '../chain/chain.js';
 import type { NetworkParams } from '../consensus/params.js';
 import type { Verdict } from '../consensus/reasons.js';
+import type { MempoolEntry } from '../mempool/mempool.js';
 import type { Outpoint, Tx } from '../consensus/tx.js';
 import type { PeerControl } from '../p2p/peer-control.js';
 
@@ -26,21 +27,8 @@ export interface MiningControl {
   generate(blocks: number, address?: string): Promise<string[]>;
 }
 
-/** A mempool transaction as the API reads it. */
-export interface MempoolEntryView {
-  tx: Tx;
-  /** display hex */
-  txid: string;
-  fee: bigint;
-  /** bytes of the canonical encoding */
-  size: number;
-  /** base units per byte */
-  feeRate: number;
-  /** Unix seconds it entered the pool */
-  time: number;
-  /** in-pool transactions it depends on */
-  ancestors: number;
-}
+/** A mempool transaction as the API reads it: the mempool's own entry. */
+export type MempoolEntryView = MempoolEntry;
 
 /** What the API reads from the mempool and offers to it (POST /tx). */
 export interface MempoolView {

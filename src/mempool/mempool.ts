@@ -33,6 +33,7 @@ import type { NetworkParams } from '../consensus/params.js';
 import { reject, type RejectReason, type Rejection, type Verdict } from '../consensus/reasons.js';
 import { checkTransaction, checkTxInputs } from '../consensus/tx-check.js';
 import { encodeTx, isCoinbase, outpointKey, txHash, txid as txidOf, type Outpoint, type Tx } from '../consensus/tx.js';
+import { InFlightTxs } from './in-flight.js';
 import { ancestorsOf, descendantsOf, feeRate, planEviction, selectPackages, type PoolTx } from './packages.js';
 import { DEFAULT_POLICY, FEE_RATE_BUCKETS, type MempoolPolicy } from './policy.js';
 
@@ -124,11 +125,6 @@ interface Checked {
   parents: Set<PoolTx>;
 }
 
-/** A transaction between its checks and its insertion, whose signatures are being verified. */
-interface InFlight {
-  done: Promise<void>;
-}
-
 export class Mempool extends EventEmitter<MempoolEvents> {
   readonly policy: MempoolPolicy;
   private readonly chain: Chain;
@@ -139,9 +135,8 @@ export class Mempool extends EventEmitter<MempoolEvents> {
   private readonly byTxid = new Map<string, PoolTx>();
   /** outpoint key → the pool transaction spending it */
   private readonly spenders = new Map<string, PoolTx>();
-  /** txid → a transaction being verified; outpoint key → the in-flight transaction spending it */
-  private readonly inFlight = new Map<string, InFlight>();
-  private readonly inFlightSpends = new Map<string, InFlight>();
+  /** transactions whose signatures are being verified, between their checks and their insertion */
+  private readonly inFlight = new InFlightTxs();
   private totalBytes = 0;
   private nextSequence = 0;
   /** transactions of disconnected blocks waiting to come back, in chain order */
@@ -202,13 +197,13 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     const id = txidOf(tx);
     // Cheap checks on the queue; wait for any in-flight transaction this one depends on or conflicts with.
     let checked: Checked | Rejection;
-    let flight: { release: () => void } | undefined;
+    let finish: (() => void) | undefined;
     for (;;) {
       const step = await this.exclusive(async () => {
-        const blocker = this.inFlightBlocker(tx, id);
-        if (blocker !== undefined) return { wait: blocker.done };
+        const blocker = this.inFlight.blocker(tx, id);
+        if (blocker !== undefined) return { wait: blocker };
         const v = await this.check(tx, id, false);
-        if (v.ok) flight = this.takeOff(tx, id);
+        if (v.ok) finish = this.inFlight.start(tx, id);
         return { v };
       });
       if ('wait' in step) {
@@ -229,35 +224,8 @@ export class Mempool extends EventEmitter<MempoolEvents> {
       // The pool and chain may have moved meanwhile: check again, then insert.
       return await this.exclusive(() => this.admit(tx, id, false));
     } finally {
-      flight?.release();
+      finish?.();
     }
-  }
-
-  /** inFlightBlocker names an in-flight transaction `tx` must wait for: itself, a parent, or one spending the same outpoint. */
-  private inFlightBlocker(tx: Tx, id: string): InFlight | undefined {
-    const same = this.inFlight.get(id);
-    if (same !== undefined) return same;
-    for (const input of tx.inputs) {
-      const blocker = this.inFlightSpends.get(outpointKey(input.prevout)) ?? this.inFlight.get(toDisplayHex(input.prevout.txid));
-      if (blocker !== undefined) return blocker;
-    }
-    return undefined;
-  }
-
-  /** takeOff registers a checked transaction as in flight until release(). */
-  private takeOff(tx: Tx, id: string): { release: () => void } {
-    let resolve!: () => void;
-    const flight: InFlight = { done: new Promise<void>((r) => (resolve = r)) };
-    const keys = tx.inputs.map((input) => outpointKey(input.prevout));
-    this.inFlight.set(id, flight);
-    for (const key of keys) this.inFlightSpends.set(key, flight);
-    return {
-      release: () => {
-        this.inFlight.delete(id);
-        for (const key of keys) this.inFlightSpends.delete(key);
-        resolve();
-      },
-    };
   }
 
   /**
@@ -275,7 +243,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     const node: PoolTx = { tx, txid: id, fee: checked.fee, size: checked.size, time: this.clock(), sequence: this.nextSequence++, parents: checked.parents, children: new Set() };
     this.insert(node);
     // Trim to the byte limit: lowest descendant score first, with its descendants (Core TrimToSize).
-    const victims = planEviction(this.byTxid.values(), this.totalBytes, this.policy.maxBytes);
+    const victims = this.totalBytes > this.policy.maxBytes ? planEviction(this.byTxid.values(), this.totalBytes, this.policy.maxBytes) : new Set<PoolTx>();
     if (victims.has(node)) {
       this.unlink(node);
       return reject('mempool full', `${this.totalBytes + node.size} bytes above the limit ${this.policy.maxBytes}, and this pays the least`);

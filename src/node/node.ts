@@ -9,6 +9,7 @@ import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { Chain } from '../chain/chain.js';
+import { WorkerSignatureVerifier } from '../chain/signature-verifier.js';
 import { Mempool } from '../mempool/mempool.js';
 import { openLevelStore } from '../storage/level-store.js';
 import type { ChainStore } from '../storage/store.js';
@@ -61,7 +62,10 @@ export class Node {
     const store = await openLevelStore(config.datadir);
     const cleanup: (() => Promise<unknown>)[] = [() => store.close()];
     try {
-      const chain = await Chain.open(store, config.params);
+      // Signature checks (blocks and mempool alike) run on worker threads, so a big block does not stall the API or the peers.
+      const signatureVerifier = new WorkerSignatureVerifier();
+      cleanup.push(() => signatureVerifier.destroy());
+      const chain = await Chain.open(store, config.params, { signatureVerifier });
       logger.info({ network: config.params.name, height: chain.height, tip: chain.tip.id, datadir: config.datadir }, 'chain loaded');
       logChainEvents(chain, logger);
 
@@ -131,6 +135,7 @@ export class Node {
     this.mempool.close();
     await closeServer(this.server);
     await this.store.close();
+    await this.chain.signatureVerifier.destroy();
     await rm(join(this.config.datadir, 'node.json'), { force: true });
     this.logger.info('stopped');
   }

@@ -4,7 +4,7 @@
  * the nodes only through their REST API.
  */
 import { expect } from 'chai';
-import { NodeCluster, waitFor, type NodeProcess } from '../helpers/node-process.js';
+import { NodeCluster, sameTip, waitFor, type NodeProcess } from '../helpers/node-process.js';
 import { runWallet, type WalletRun } from '../helpers/wallet-process.js';
 
 const PASSWORD = { TOYCHAIN_WALLET_PASSWORD: 'e2e password' };
@@ -18,12 +18,6 @@ async function wallet(node: NodeProcess, dir: string, args: string[], stdin?: st
   return run.json;
 }
 
-async function sameTip(nodes: NodeProcess[], what: string): Promise<string> {
-  return waitFor(what, async () => {
-    const tips = await Promise.all(nodes.map(async (n) => (await n.status()).tip));
-    return tips.every((t) => t === tips[0]) ? tips[0] : undefined;
-  }, 60_000);
-}
 
 async function inMempool(node: NodeProcess, txid: string): Promise<boolean> {
   const res = await node.api('GET', '/mempool');
