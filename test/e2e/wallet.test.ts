@@ -18,7 +18,6 @@ async function wallet(node: NodeProcess, dir: string, args: string[], stdin?: st
   return run.json;
 }
 
-
 async function inMempool(node: NodeProcess, txid: string): Promise<boolean> {
   const res = await node.api('GET', '/mempool');
   return res.status === 200 && JSON.stringify(res.body).includes(txid);
