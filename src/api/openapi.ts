@@ -8,6 +8,7 @@ import { DEFAULT_PAGE, MAX_PAGE } from './routes/blocks.js';
 import { generateBody, startBody } from './routes/mining.js';
 import { networkBody } from './routes/network.js';
 import { connectBody } from './routes/peers.js';
+import { denyBody, linkBody } from './routes/network-policy.js';
 
 type Schema = Record<string, unknown>;
 
@@ -122,6 +123,11 @@ const schemas: Record<string, Schema> = {
     branchLength: { type: 'integer' },
     status: { enum: ['active', 'valid-fork', 'valid-headers', 'headers-only', 'invalid'] },
   }),
+  LinkShape: obj({
+    delayMs: { type: 'integer', description: 'milliseconds every message waits' },
+    jitterMs: { type: 'integer', description: 'up to this many milliseconds more, at random' },
+    dropRate: { type: 'number', description: 'probability a message is dropped' },
+  }),
   Peer: obj({
     id: { type: 'integer' },
     address: { type: 'string' },
@@ -196,6 +202,25 @@ export function openApiDocument(info: { version: string; network: string }): Sch
           summary: "Unplug from or replug into the network (Core's setnetworkactive)",
           requestBody: bodyOf(networkBody),
           responses: { ...ok('network state', obj({ networkActive: { type: 'boolean' }, peers: { type: 'integer' } })), ...errors(400, 401) },
+        },
+      },
+      '/network/deny': {
+        get: { summary: 'Peer addresses this node refuses (a split network)', responses: ok('the deny list', obj({ addresses: { type: 'array', items: { type: 'string' } } })) },
+        put: {
+          ...mutation,
+          summary: 'Replace the deny list: drop these peers now, refuse them inbound and never dial them until cleared (an empty list heals)',
+          description: 'Addresses are the peers\' p2p listen addresses, ws://HOST:PORT; an inbound peer is matched by the listenPort of its version message.',
+          requestBody: bodyOf(denyBody),
+          responses: { ...ok('the deny list and how many peers were dropped', obj({ addresses: { type: 'array', items: { type: 'string' } }, dropped: { type: 'integer' } })), ...errors(400, 401) },
+        },
+      },
+      '/network/link': {
+        get: { summary: 'Link shaping of what this node sends', responses: ok('link shape', ref('LinkShape')) },
+        put: {
+          ...mutation,
+          summary: 'Delay (with jitter) or drop what this node sends to every peer: a slow network, where forks appear naturally',
+          requestBody: bodyOf(linkBody),
+          responses: { ...ok('link shape', ref('LinkShape')), ...errors(400, 401) },
         },
       },
       '/events': {

@@ -14,6 +14,7 @@ import { registerEventRoutes } from './routes/events.js';
 import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerMiningRoutes } from './routes/mining.js';
 import { registerNetworkRoutes } from './routes/network.js';
+import { registerNetworkPolicyRoutes } from './routes/network-policy.js';
 import { registerOpenApiRoutes } from './routes/openapi.js';
 import { registerPeerRoutes } from './routes/peers.js';
 import { registerStatusRoutes } from './routes/status.js';
@@ -42,6 +43,7 @@ export function createApi(deps: ApiDeps): express.Express {
   registerPeerRoutes(api, deps, guard);
   registerMiningRoutes(api, deps, guard);
   registerNetworkRoutes(api, deps, guard);
+  if (deps.policy !== undefined) registerNetworkPolicyRoutes(api, deps.policy, guard);
   registerEventRoutes(api, events);
   registerMetricsRoutes(api, metrics);
   registerOpenApiRoutes(api, deps);

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Chain } from '../chain/chain.js';
 import type { NetworkParams } from '../consensus/params.js';
 import type { PeerControl } from '../p2p/peer-control.js';
+import type { NetworkPolicyControl } from '../p2p/network-policy.js';
 
 export interface MiningStatus {
   active: boolean;
@@ -52,6 +53,8 @@ export interface ApiDeps {
   logger: Logger;
   /** the node's version, shown in /status and the OpenAPI document */
   version: string;
+  /** deny list and link shaping (GET/PUT /network/deny, /network/link); without it those routes do not exist */
+  policy?: NetworkPolicyControl;
   /** milliseconds between server-sent-event heartbeat comments (default 15 s) */
   heartbeatMs?: number;
 }

@@ -12,6 +12,8 @@ import type { Chain } from '../../src/chain/chain.js';
 import { createApi } from '../../src/api/server.js';
 import type { MiningControl, MiningStatus } from '../../src/api/services.js';
 import type { PeerControl, PeerEvents, PeerInfo } from '../../src/p2p/peer-control.js';
+import type { NetworkPolicyControl } from '../../src/p2p/network-policy.js';
+import { NO_SHAPING, type LinkShape } from '../../src/p2p/link-shaping.js';
 import { memoryChain } from '../helpers/chain-fixture.js';
 
 export const TOKEN = 'test-token-0123456789abcdef';
@@ -20,7 +22,7 @@ export function peerInfo(id: number, address = `ws://127.0.0.1:${9000 + id}`): P
   return { id, address, direction: 'outbound', userAgent: '/toychain:test/', bestHeight: 0, chainwork: '0'.repeat(64), banScore: 0, connectedAt: 1_700_000_000_000 };
 }
 
-export class FakePeers extends EventEmitter<PeerEvents> implements PeerControl {
+export class FakePeers extends EventEmitter<PeerEvents> implements PeerControl, NetworkPolicyControl {
   list: PeerInfo[] = [];
   networkActive = true;
   banned = 0;
@@ -55,6 +57,30 @@ export class FakePeers extends EventEmitter<PeerEvents> implements PeerControl {
 
   bannedCount(): number {
     return this.banned;
+  }
+
+  denied: string[] = [];
+  shape: LinkShape = NO_SHAPING;
+
+  deniedPeers(): string[] {
+    return [...this.denied];
+  }
+
+  setDeniedPeers(addresses: string[]): number {
+    this.calls.push(`deny ${addresses.join(' ')}`);
+    this.denied = [...addresses];
+    const before = this.list.length;
+    this.list = this.list.filter((p) => !addresses.includes(p.address));
+    return before - this.list.length;
+  }
+
+  linkShape(): LinkShape {
+    return this.shape;
+  }
+
+  setLinkShape(shape: LinkShape): void {
+    this.calls.push(`link ${shape.delayMs} ${shape.jitterMs} ${shape.dropRate}`);
+    this.shape = shape;
   }
 }
 
@@ -116,6 +142,7 @@ export async function startApi(options: { heartbeatMs?: number; params?: Network
     chain,
     params,
     peers,
+    policy: peers,
     mining,
     authToken: TOKEN,
     logger: pino({ level: 'silent' }),

@@ -13,6 +13,8 @@ const MUTATIONS: Array<[method: string, path: string, body?: unknown]> = [
   ['POST', '/mining/stop'],
   ['POST', '/mining/generate', { blocks: 1 }],
   ['POST', '/network', { active: false }],
+  ['PUT', '/network/deny', { addresses: [] }],
+  ['PUT', '/network/link', { delayMs: 0 }],
 ];
 
 
