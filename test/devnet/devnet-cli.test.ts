@@ -1,0 +1,117 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { waitFor } from '../helpers/node-process.js';
+import { DevnetProcess, pidAlive } from '../helpers/devnet-process.js';
+
+/** tips reads every node's tip hash from the devnet's view (fresh statuses come every second). */
+async function tips(devnet: DevnetProcess): Promise<(string | undefined)[]> {
+  return (await devnet.view()).nodes.map((n: any) => n.status?.tip);
+}
+
+async function nodeApi(devnet: DevnetProcess, index: number, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const node = (await devnet.view()).nodes[index];
+  const token = readFileSync(join(devnet.datadir, `node-${index}`, 'api.cookie'), 'utf8').trim();
+  const res = await fetch(`${node.apiUrl}${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, body: await res.json() };
+}
+
+describe('devnet: the supervisor and its CLI', function () {
+  this.timeout(120_000);
+  let devnet: DevnetProcess;
+  beforeEach(async () => {
+    devnet = new DevnetProcess(3);
+    await devnet.start();
+  });
+  afterEach(async () => {
+    await devnet.cleanup();
+  });
+
+  it('splits into groups that refuse each other, grows two branches, heals onto the one with the most work, and stops every node', async () => {
+    await waitFor('a full mesh', async () => (await devnet.view()).nodes.every((n: any) => n.status?.peers === 2));
+    const status = await devnet.cli('status');
+    expect(status.code, status.out).to.equal(0);
+    expect(status.out).to.include('3 nodes, not split');
+
+    const split = await devnet.cli('split', '0,1', '2');
+    expect(split.code, split.out).to.equal(0);
+    expect(split.out).to.include('split {0,1} | {2}');
+    await waitFor('node 2 alone', async () => (await devnet.view()).nodes.map((n: any) => n.status?.peers).join() === '1,1,0');
+
+    // Refused both ways: node 2 will not dial node 0, and with node 0's own list cleared,
+    // node 2 still refuses node 0 inbound (by the listen port in node 0's version).
+    const p2p0 = (await devnet.view()).nodes[0].p2pUrl;
+    const p2p2 = (await devnet.view()).nodes[2].p2pUrl;
+    const out = await nodeApi(devnet, 2, 'POST', '/peers', { address: p2p0 });
+    expect(out.status).to.equal(502);
+    expect(out.body.error.message).to.include('deny list');
+    expect((await nodeApi(devnet, 0, 'PUT', '/network/deny', { addresses: [] })).status).to.equal(200);
+    const inbound = await nodeApi(devnet, 0, 'POST', '/peers', { address: p2p2 });
+    expect(inbound.status).to.equal(502);
+    expect(inbound.body.error.message).to.match(/refused|closed/);
+    expect((await nodeApi(devnet, 0, 'PUT', '/network/deny', { addresses: [p2p2] })).status).to.equal(200);
+
+    const losing = (await devnet.control('POST', '/devnet/nodes/0/generate', { blocks: 2 })).body.hashes as string[];
+    const winning = (await devnet.control('POST', '/devnet/nodes/2/generate', { blocks: 4 })).body.hashes as string[];
+    await waitFor('two branches', async () => (await tips(devnet)).join() === [losing[1], losing[1], winning[3]].join());
+    const tree = (await devnet.control('GET', '/devnet/tree?heights=10')).body.blocks as { hash: string; prevHash: string }[];
+    expect(tree.map((b) => b.hash)).to.include.members([...losing, ...winning]);
+    expect(tree.find((b) => b.hash === losing[0])!.prevHash).to.equal(tree.find((b) => b.hash === winning[0])!.prevHash);
+
+    const heal = await devnet.cli('heal');
+    expect(heal.code, heal.out).to.equal(0);
+    await waitFor('every node on the branch with the most work', async () => (await tips(devnet)).every((t) => t === winning[3]), 30_000);
+    const timeline = (await devnet.control('GET', '/devnet/timeline')).body.items as { kind: string; text: string }[];
+    expect(timeline.map((i) => i.text)).to.include('node 0 switched to a branch with more work: 2 blocks replaced');
+    const view = await devnet.view();
+    expect(view.stale.stale).to.equal(2);
+
+    const pids = [...devnet.nodePids];
+    expect(pids).to.have.length(3);
+    expect(pids.every(pidAlive)).to.equal(true);
+    expect(await devnet.stop()).to.equal(0);
+    expect(pids.filter(pidAlive)).to.deep.equal([]);
+    expect(devnet.output).to.include('devnet stopped');
+    const after = await devnet.cli('status');
+    expect(after.code).to.equal(2);
+    expect(after.out).to.include('no devnet is running');
+  });
+
+  it('refuses bad input with a named code and changes nothing', async () => {
+    const before = await devnet.view();
+    for (const [path, body, code] of [
+      ['/devnet/split', { groups: [[0, 1], [1, 2]] }, 'bad-groups'],
+      ['/devnet/split', { groups: [[0, 1]] }, 'bad-request'],
+      ['/devnet/split', { groups: [[0, 1], [7]] }, 'bad-groups'],
+      ['/devnet/link', { delayMs: 60_000 }, 'bad-request'],
+      ['/devnet/nodes/9/mining', { active: true }, 'no-such-node'],
+      ['/devnet/mining', { active: 'yes' }, 'bad-request'],
+    ] as const) {
+      const res = await devnet.control('POST', path, body);
+      expect([res.status, res.body.error.code], `${path} ${JSON.stringify(body)}`).to.deep.equal([400, code]);
+    }
+    const noJson = await fetch(`${devnet.controlUrl}/devnet/heal`, { method: 'POST', body: '{}' });
+    expect([noJson.status, ((await noJson.json()) as any).error.code]).to.deep.equal([400, 'json-required']);
+    const after = await devnet.view();
+    expect([after.groups, after.link, after.paused]).to.deep.equal([before.groups, before.link, before.paused]);
+    const cli = await devnet.cli('split', '0', '0,1,2');
+    expect(cli.code).to.equal(2);
+    expect(cli.out).to.include('bad-groups: node 0 is in two groups');
+  });
+
+  it('reports a node that dies and restarts it onto the network', async () => {
+    await devnet.control('POST', '/devnet/nodes/0/generate', { blocks: 3 });
+    const victim = (await devnet.view()).nodes[1];
+    process.kill(victim.pid, 'SIGKILL');
+    await waitFor('node 1 reported dead', async () => (await devnet.view()).nodes[1].state === 'dead');
+    const timeline = (await devnet.control('GET', '/devnet/timeline')).body.items as { text: string }[];
+    expect(timeline.some((i) => i.text.startsWith('node 1 died (killed by SIGKILL)'))).to.equal(true);
+    const restarted = await devnet.control('POST', '/devnet/nodes/1/restart', {});
+    expect(restarted.status).to.equal(200);
+    expect(restarted.body.nodes[1].pid).to.not.equal(victim.pid);
+    await waitFor('node 1 back on the tip with two peers', async () => {
+      const nodes = (await devnet.view()).nodes;
+      return nodes[1].alive && nodes[1].status?.peers === 2 && nodes[1].status?.tip === nodes[0].status?.tip && nodes[1].status?.height === 3;
+    }, 30_000);
+  });
+});
