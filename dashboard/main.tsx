@@ -17,6 +17,7 @@ interface NodeView {
   group: number;
   address: string | null;
   miningWanted: boolean;
+  share: number;
   unreachable: boolean;
   lagging: boolean;
   exitInfo: string | null;
@@ -245,6 +246,18 @@ function NodeCard(props: { node: NodeView; regtest: boolean; plan: number; setPl
               </button>
             )}
           </>
+        )}
+        {!props.regtest && !down && (
+          <label>
+            hash power{' '}
+            <select value={String(n.share)} data-action="share" onChange={(e) => act(() => post(`/devnet/nodes/${n.index}/share`, { share: Number((e.target as HTMLSelectElement).value) }))()}>
+              {[1, 0.5, 0.25, 0.1].map((s) => (
+                <option key={s} value={String(s)}>
+                  {s * 100} %
+                </option>
+              ))}
+            </select>
+          </label>
         )}
         <label>
           split into{' '}

@@ -9,6 +9,7 @@ import { generateBody, startBody } from './routes/mining.js';
 import { networkBody } from './routes/network.js';
 import { connectBody } from './routes/peers.js';
 import { denyBody, linkBody } from './routes/network-policy.js';
+import { shareBody } from './routes/mining-share.js';
 
 type Schema = Record<string, unknown>;
 
@@ -194,6 +195,15 @@ export function openApiDocument(info: { version: string; network: string }): Sch
           summary: "Mine N blocks now (Core's generatetoaddress)",
           requestBody: bodyOf(generateBody),
           responses: { ...ok('the hashes of the mined blocks', obj({ hashes: { type: 'array', items: hex64 } })), ...errors(400, 401, 409) },
+        },
+      },
+      '/mining/share': {
+        get: { summary: "This node's share of the hash power: the fraction of time its miner hashes", responses: ok('the share', obj({ share: { type: 'number' } })) },
+        put: {
+          ...mutation,
+          summary: 'Set the share of the hash power (0 < share <= 1): the miner rests between nonce slices',
+          requestBody: bodyOf(shareBody),
+          responses: { ...ok('the share', obj({ share: { type: 'number' } })), ...errors(400, 401) },
         },
       },
       '/network': {

@@ -13,6 +13,7 @@ import { registerChainRoutes } from './routes/chain.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerMiningRoutes } from './routes/mining.js';
+import { registerMiningShareRoutes } from './routes/mining-share.js';
 import { registerNetworkRoutes } from './routes/network.js';
 import { registerNetworkPolicyRoutes } from './routes/network-policy.js';
 import { registerOpenApiRoutes } from './routes/openapi.js';
@@ -42,6 +43,7 @@ export function createApi(deps: ApiDeps): express.Express {
   registerChainRoutes(api, deps);
   registerPeerRoutes(api, deps, guard);
   registerMiningRoutes(api, deps, guard);
+  if (deps.miningShare !== undefined) registerMiningShareRoutes(api, deps.miningShare, guard);
   registerNetworkRoutes(api, deps, guard);
   if (deps.policy !== undefined) registerNetworkPolicyRoutes(api, deps.policy, guard);
   registerEventRoutes(api, events);

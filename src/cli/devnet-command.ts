@@ -1,7 +1,7 @@
 /**
  * `toychain devnet …`: with no subcommand, start a devnet (run-devnet.ts); with one,
  * control the devnet already running in the devnet folder, found through its
- * devnet.json: status, split, heal, pause, resume, mine, delay, restart, stop.
+ * devnet.json: status, split, heal, pause, resume, mine, share, delay, restart, stop.
  */
 import type { Command } from 'commander';
 import { UsageError } from '../node/config.js';
@@ -67,12 +67,26 @@ export function registerDevnetCommand(program: Command): void {
     });
 
   devnet
+    .command('share')
+    .description("set one node's share of the hash power: toychain devnet share 2 0.25")
+    .argument('<node>', 'node number')
+    .argument('<share>', 'a fraction above 0 and at most 1 (or a percentage, 25%)')
+    .action(async (node: string, share: string, _o: unknown, cmd: Command) => {
+      const m = /^(\d+(?:\.\d+)?)(%)?$/.exec(share);
+      const value = m === null ? Number.NaN : Number(m[1]) / (m[2] === '%' ? 100 : 1);
+      if (!(value > 0 && value <= 1)) throw new UsageError(`share: '${share}' is not a share above 0 and at most 1`, 'for example 0.25 or 25%');
+      printStatus(await control<DevnetView>(cmd, 'POST', `/devnet/nodes/${nodeNumber(node)}/share`, { share: value }));
+    });
+
+  devnet
     .command('delay')
     .description('set the link delay of every node (or one with --node): toychain devnet delay 2s')
     .argument('<time>', 'e.g. 200ms, 2s, 0')
     .option('--jitter <time>', 'up to this much more, at random')
     .option('--node <n>', 'only this node')
-    .action(async (time: string, options: { jitter?: string; node?: string }, cmd: Command) => {
+    .action(async (time: string, _options: unknown, cmd: Command) => {
+      // --jitter is also an option of `toychain devnet` itself, which commander may give it to.
+      const options = cmd.optsWithGlobals() as { jitter?: string; node?: string };
       const body: Record<string, number> = { delayMs: duration('delay', time), jitterMs: options.jitter === undefined ? 0 : duration('--jitter', options.jitter) };
       if (options.node !== undefined) body.node = nodeNumber(options.node);
       printStatus(await control<DevnetView>(cmd, 'POST', '/devnet/link', body));
@@ -124,10 +138,10 @@ async function control<T>(cmd: Command, method: string, path: string, body?: unk
 function printStatus(view: DevnetView): void {
   const split = view.groups === null ? 'not split' : `split ${view.groups.map((g) => `{${g.join(',')}}`).join(' | ')}`;
   console.log(`devnet on ${view.network}: ${view.nodes.length} nodes, ${split}${view.paused ? ', miners paused' : ''}, link delay ${view.link.delayMs} ms`);
-  console.log(['node', 'group', 'state', 'height', 'tip', 'peers', 'hashrate', 'mining'].map((h) => h.padEnd(9)).join(' '));
+  console.log(['node', 'group', 'state', 'height', 'tip', 'peers', 'hashrate', 'mining', 'share'].map((h) => h.padEnd(9)).join(' '));
   for (const n of view.nodes) {
     const s = n.status;
-    const row = [String(n.index), String(n.group), n.unreachable ? 'unreachable' : n.state, s ? String(s.height) : '-', s ? `…${s.tip.slice(-8)}` : '-', s ? String(s.peers) : '-', s ? hashrate(s.mining.hashrate) : '-', s?.mining.active ? 'on' : 'off'];
+    const row = [String(n.index), String(n.group), n.unreachable ? 'unreachable' : n.state, s ? String(s.height) : '-', s ? `…${s.tip.slice(-8)}` : '-', s ? String(s.peers) : '-', s ? hashrate(s.mining.hashrate) : '-', s?.mining.active ? 'on' : 'off', `${Math.round(n.share * 100)} %`];
     console.log(row.map((c) => c.padEnd(9)).join(' ') + (n.lagging ? '  lagging' : ''));
   }
 }

@@ -38,6 +38,7 @@ export const linkBody = z
     node: z.number().int().min(0).optional(),
   })
   .refine((s) => s.delayMs + s.jitterMs <= MAX_LINK_DELAY_MS, { message: `delayMs + jitterMs must be at most ${MAX_LINK_DELAY_MS}` });
+export const shareBody = z.strictObject({ share: z.number({ error: 'share must be a number' }).gt(0, 'share must be above 0').max(1, 'share must be at most 1') });
 export const generateBody = z.strictObject({ blocks: z.number({ error: 'blocks must be a number' }).int('blocks must be a whole number').min(1, 'blocks must be at least 1').max(100, 'blocks must be at most 100') });
 const indexParams = z.object({ index: integerString('index', 0, 1023) });
 const treeQuery = z.object({ heights: integerString('heights', 1, MAX_TREE_HEIGHTS).default(30) });
@@ -85,6 +86,12 @@ export function createControlApi(devnet: Devnet, logger: Logger): express.Expres
     const { index } = parseInput(indexParams, req.params, 'params');
     const { active } = parseInput(activeBody, req.body, 'body');
     await nodeCall(() => devnet.setMining(index, active), devnet);
+    res.json(devnet.view());
+  });
+  api.post('/devnet/nodes/:index/share', ...json, async (req, res) => {
+    const { index } = parseInput(indexParams, req.params, 'params');
+    const { share } = parseInput(shareBody, req.body, 'body');
+    await nodeCall(() => devnet.setShare(index, share), devnet);
     res.json(devnet.view());
   });
   api.post('/devnet/nodes/:index/restart', ...json, async (req, res) => {

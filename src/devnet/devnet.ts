@@ -57,6 +57,8 @@ export interface NodeView {
   address: string | null;
   /** what the devnet wants: mining unless switched off or paused */
   miningWanted: boolean;
+  /** share of the hash power: the fraction of time its miner hashes */
+  share: number;
   status: NodeStatus | null;
   /** Unix milliseconds of the last good status */
   statusAt: number | null;
@@ -105,6 +107,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
   private readonly base: Edge[];
   private groups: number[][] | null = null;
   private readonly miningWanted: boolean[];
+  private readonly shares: number[];
   private paused = false;
   private link: LinkShape;
   private readonly statuses = new Map<number, { at: number; status: NodeStatus }>();
@@ -118,6 +121,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     this.nodes = Array.from({ length: options.nodes }, (_, index) => new ChildNode({ index, datadir: join(options.datadir, `node-${index}`), params: options.params, workers: options.workers, logLevel: options.nodeLogLevel }));
     this.base = baseEdges(options.nodes);
     this.miningWanted = this.nodes.map(() => options.mine);
+    this.shares = this.nodes.map(() => 1);
     this.link = options.link;
   }
 
@@ -184,6 +188,14 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     this.miningWanted[index] = active;
     if (!this.paused && node.alive) await node.api('POST', active ? '/mining/start' : '/mining/stop', active ? {} : undefined);
     this.note('mining', `node ${index}: mining ${active ? 'on' : 'off'}`, index);
+  }
+
+  /** setShare gives one node this share of the hash power (0 < share <= 1): its miner rests the rest of the time. */
+  async setShare(index: number, share: number): Promise<void> {
+    const node = this.node(index);
+    if (node.alive) await node.api('PUT', '/mining/share', { share });
+    this.shares[index] = share;
+    this.note('mining', `node ${index}: ${Math.round(share * 100)} % hash-power share`, index);
   }
 
   /** setPaused(true) stops every miner at once (a teacher's "everybody stop"); false resumes those that were on. */
@@ -270,6 +282,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
       group,
       address: n.wallet?.address ?? null,
       miningWanted: this.miningWanted[n.index]! && !this.paused,
+      share: this.shares[n.index]!,
       status: s?.status ?? null,
       statusAt: s?.at ?? null,
       unreachable,
@@ -310,6 +323,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
   private async configure(node: ChildNode): Promise<void> {
     if (this.link.delayMs > 0 || this.link.jitterMs > 0 || this.link.dropRate > 0) await node.api('PUT', '/network/link', this.link);
     await this.applyDenyList(node);
+    if (this.shares[node.index]! < 1) await node.api('PUT', '/mining/share', { share: this.shares[node.index] });
     if (this.miningWanted[node.index] && !this.paused) await node.api('POST', '/mining/start', {});
   }
 

@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { regtest, type NetworkParams } from '../../src/consensus/params.js';
 import type { Chain } from '../../src/chain/chain.js';
 import { createApi } from '../../src/api/server.js';
-import type { MiningControl, MiningStatus } from '../../src/api/services.js';
+import type { MiningControl, MiningShareControl, MiningStatus } from '../../src/api/services.js';
 import type { PeerControl, PeerEvents, PeerInfo } from '../../src/p2p/peer-control.js';
 import type { NetworkPolicyControl } from '../../src/p2p/network-policy.js';
 import { NO_SHAPING, type LinkShape } from '../../src/p2p/link-shaping.js';
@@ -84,7 +84,7 @@ export class FakePeers extends EventEmitter<PeerEvents> implements PeerControl, 
   }
 }
 
-export class FakeMining implements MiningControl {
+export class FakeMining implements MiningControl, MiningShareControl {
   state: MiningStatus = { active: false, hashrate: 0, workers: 2 };
   calls: string[] = [];
   /** thrown by the next call, to check how the API maps a service's errors */
@@ -110,6 +110,17 @@ export class FakeMining implements MiningControl {
     this.check();
     this.calls.push(`generate ${blocks} ${address ?? '-'}`);
     return Array.from({ length: blocks }, (_, i) => i.toString(16).padStart(64, '0'));
+  }
+
+  shareValue = 1;
+
+  share(): number {
+    return this.shareValue;
+  }
+
+  setShare(share: number): void {
+    this.calls.push(`share ${share}`);
+    this.shareValue = share;
   }
 
   private check(): void {
@@ -144,6 +155,7 @@ export async function startApi(options: { heartbeatMs?: number; params?: Network
     peers,
     policy: peers,
     mining,
+    miningShare: mining,
     authToken: TOKEN,
     logger: pino({ level: 'silent' }),
     version: '0.0.0-test',

@@ -49,3 +49,29 @@ describe('api: /network/deny and /network/link', () => {
     });
   }
 });
+
+describe('api: /mining/share', () => {
+  let api: TestApi;
+  beforeEach(async () => {
+    api = await startApi();
+  });
+  afterEach(async () => {
+    await api.close();
+  });
+
+  it('sets and reads the share of the hash power', async () => {
+    const res = await api.send('PUT', '/mining/share', { share: 0.25 });
+    expect(res.status).to.equal(200);
+    expect(await res.json()).to.deep.equal({ share: 0.25 });
+    expect(await api.getJson('/mining/share')).to.deep.equal({ share: 0.25 });
+  });
+
+  for (const share of [0, -1, 1.5, '1']) {
+    it(`refuses share ${JSON.stringify(share)} (400 bad-request), changing nothing`, async () => {
+      const e = await errorOf(await api.send('PUT', '/mining/share', { share }));
+      expect([e.status, e.code]).to.deep.equal([400, 'bad-request']);
+      expect(e.message).to.include('share');
+      expect(api.mining.shareValue).to.equal(1);
+    });
+  }
+});

@@ -15,6 +15,7 @@ const MUTATIONS: Array<[method: string, path: string, body?: unknown]> = [
   ['POST', '/network', { active: false }],
   ['PUT', '/network/deny', { addresses: [] }],
   ['PUT', '/network/link', { delayMs: 0 }],
+  ['PUT', '/mining/share', { share: 1 }],
 ];
 
 
