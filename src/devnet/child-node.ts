@@ -82,7 +82,9 @@ export class ChildNode {
     const args = [CLI, 'node', '--network', params.name, '--datadir', datadir, '--p2p-port', '0', '--api-port', '0'];
     args.push('--workers', String(workers), '--miner-address', this.wallet.address, '--log-level', logLevel);
     const log = createWriteStream(join(datadir, 'node.log'), { flags: 'a' });
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group: Ctrl-C in the terminal reaches only the supervisor, which
+    // stops every node in order (a node stopping on its own would look like a death).
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     child.on('error', (e) => log.write(`spawn failed: ${e.message}\n`));
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);

@@ -24,9 +24,11 @@ export function baseEdges(n: number, random: () => number = Math.random): Edge[]
     for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) add(a, b);
   } else {
     for (let a = 0; a < n; a++) add(a, (a + 1) % n);
-    const degree = (v: number): number => [...edges].filter((e) => e.split(',').map(Number).includes(v)).length;
+    const neighbours = (v: number): number[] => [...edges].map((e) => e.split(',').map(Number)).filter((e) => e.includes(v)).map(([x, y]) => (x === v ? y! : x!));
     for (let a = 0; a < n; a++) {
-      while (degree(a) < MIN_DEGREE) add(a, Math.floor(random() * n));
+      // Candidates in random order: every pick is a new neighbour, so this always ends.
+      const candidates = [...Array(n).keys()].filter((v) => v !== a && !neighbours(a).includes(v)).map((v) => ({ v, key: random() })).sort((x, y) => x.key - y.key);
+      while (neighbours(a).length < MIN_DEGREE && candidates.length > 0) add(a, candidates.shift()!.v);
     }
   }
   return [...edges].map((e) => e.split(',').map(Number) as unknown as Edge).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
