@@ -99,26 +99,6 @@ describe('devnet: the supervisor and its CLI', function () {
     expect(cli.out).to.include('bad-groups: node 0 is in two groups');
   });
 
-  it('sets a node\'s hash-power share, the link delay and pauses every miner, on the nodes themselves', async () => {
-    const share = await devnet.cli('share', '1', '25%');
-    expect(share.code, share.out).to.equal(0);
-    expect((await devnet.view()).nodes.map((n: any) => n.share)).to.deep.equal([1, 0.25, 1]);
-    expect((await nodeApi(devnet, 1, 'GET', '/mining/share')).body).to.deep.equal({ share: 0.25 });
-    const delay = await devnet.cli('delay', '300ms', '--jitter', '50ms');
-    expect(delay.code, delay.out).to.equal(0);
-    for (const i of [0, 1, 2]) expect((await nodeApi(devnet, i, 'GET', '/network/link')).body).to.deep.equal({ delayMs: 300, jitterMs: 50, dropRate: 0 });
-    expect((await devnet.view()).stale.model).to.be.closeTo(1 - Math.exp(-325 / 600_000), 1e-9);
-    const bad = await devnet.cli('share', '1', '0');
-    expect([bad.code, (await devnet.view()).nodes[1].share]).to.deep.equal([2, 0.25]);
-
-    expect((await devnet.cli('mine', '0', 'on')).code).to.equal(0);
-    await waitFor('node 0 mining', async () => (await devnet.view()).nodes[0].status?.mining.active === true);
-    expect((await devnet.cli('pause')).code).to.equal(0);
-    await waitFor('every miner stopped', async () => (await devnet.view()).nodes.every((n: any) => n.status?.mining.active === false));
-    expect((await devnet.cli('resume')).code).to.equal(0);
-    await waitFor('node 0 mining again, the others not', async () => (await devnet.view()).nodes.map((n: any) => n.status?.mining.active).join() === 'true,false,false');
-  });
-
   it('reports a node that dies and restarts it onto the network', async () => {
     await devnet.control('POST', '/devnet/nodes/0/generate', { blocks: 3 });
     const victim = (await devnet.view()).nodes[1];
@@ -133,5 +113,43 @@ describe('devnet: the supervisor and its CLI', function () {
       const nodes = (await devnet.view()).nodes;
       return nodes[1].alive && nodes[1].status?.peers === 2 && nodes[1].status?.tip === nodes[0].status?.tip && nodes[1].status?.height === 3;
     }, 30_000);
+  });
+});
+
+// On demo (a real pace, ~10 s blocks) rather than regtest, where a running miner finds a block every few hashes.
+describe('devnet: miners, shares and link delay', function () {
+  this.timeout(120_000);
+  let devnet: DevnetProcess;
+  beforeEach(async () => {
+    devnet = new DevnetProcess(3);
+    await devnet.start(['--network', 'demo', '--no-mine']);
+  });
+  afterEach(async () => {
+    await devnet.cleanup();
+  });
+
+  it('sets a node\'s hash-power share, the link delay and pauses every miner, on the nodes themselves', async () => {
+    const share = await devnet.cli('share', '1', '25%');
+    expect(share.code, share.out).to.equal(0);
+    expect((await devnet.view()).nodes.map((n: any) => n.share)).to.deep.equal([1, 0.25, 1]);
+    expect((await nodeApi(devnet, 1, 'GET', '/mining/share')).body).to.deep.equal({ share: 0.25 });
+    const delay = await devnet.cli('delay', '300ms', '--jitter', '50ms');
+    expect(delay.code, delay.out).to.equal(0);
+    for (const i of [0, 1, 2]) expect((await nodeApi(devnet, i, 'GET', '/network/link')).body).to.deep.equal({ delayMs: 300, jitterMs: 50, dropRate: 0 });
+    expect((await devnet.view()).stale.model).to.be.closeTo(1 - Math.exp(-325 / 10_000), 1e-9);
+    const bad = await devnet.cli('share', '1', '0');
+    expect([bad.code, (await devnet.view()).nodes[1].share]).to.deep.equal([2, 0.25]);
+
+    const on = await devnet.cli('mine', '0', 'on');
+    expect(on.code, on.out).to.equal(0);
+    await waitFor('node 0 mining', async () => (await devnet.view()).nodes[0].status?.mining.active === true);
+    const pause = await devnet.cli('pause');
+    expect(pause.code, pause.out).to.equal(0);
+    await waitFor('every miner stopped', async () => (await devnet.view()).nodes.every((n: any) => n.status?.mining.active === false));
+    const resume = await devnet.cli('resume');
+    expect(resume.code, resume.out).to.equal(0);
+    await waitFor('node 0 mining again, the others not', async () => (await devnet.view()).nodes.map((n: any) => n.status?.mining.active).join() === 'true,false,false');
+    expect((await devnet.cli('mine', '0', 'off')).code).to.equal(0);
+    expect((await devnet.view()).nodes[0].status.mining.active).to.equal(false);
   });
 });
