@@ -99,6 +99,19 @@ describe('devnet: the supervisor and its CLI', function () {
     expect(cli.out).to.include('bad-groups: node 0 is in two groups');
   });
 
+  it('delays what the nodes send: a block reaches the other nodes no sooner than the link delay', async () => {
+    await waitFor('a full mesh', async () => (await devnet.view()).nodes.every((n: any) => n.status?.peers === 2));
+    expect((await devnet.control('POST', '/devnet/link', { delayMs: 400 })).status).to.equal(200);
+    const [hash] = (await devnet.control('POST', '/devnet/nodes/0/generate', { blocks: 1 })).body.hashes as string[];
+    await waitFor('the block on every node', async () => (await tips(devnet)).every((t) => t === hash));
+    const block = ((await devnet.control('GET', '/devnet/tree?heights=5')).body.blocks as { hash: string; seenBy: Record<string, number> }[]).find((b) => b.hash === hash)!;
+    // The announcement from node 0 waits 400 ms on its link before the others can even ask
+    // for the block (and the block itself waits again). The times are when the supervisor
+    // heard each node's event: 50 ms of leeway for those streams.
+    expect(block.seenBy['1']! - block.seenBy['0']!).to.be.at.least(350);
+    expect(block.seenBy['2']! - block.seenBy['0']!).to.be.at.least(350);
+  });
+
   it('reports a node that dies and restarts it onto the network', async () => {
     await devnet.control('POST', '/devnet/nodes/0/generate', { blocks: 3 });
     const victim = (await devnet.view()).nodes[1];
