@@ -7,7 +7,7 @@ import { clock, nodeColour, percent, short, si, work } from './format.js';
 import { BlockTree, type Block } from './tree.js';
 
 const API = '/api/v1';
-const TREE_HEIGHTS = 14;
+const TREE_HEIGHTS = 10;
 const GROUP_NAMES = ['A', 'B', 'C', 'D'];
 
 interface NodeView {
@@ -40,7 +40,7 @@ interface View {
   paused: boolean;
   link: { delayMs: number; jitterMs: number; dropRate: number };
   bestTip: string | null;
-  stale: { blocks: number; stale: number; rate: number | null; window: number; model: number };
+  stale: { blocks: number; stale: number; rate: number | null; window: number; model: number; modelByPropagation: number | null };
   propagation: { blocks: number; meanMs: number | null; maxMs: number | null };
 }
 
@@ -78,6 +78,12 @@ function App() {
   const [large, setLarge] = useState(false);
   const [delay, setDelay] = useState<number | null>(null);
   const tips = useRef<Record<number, string | undefined>>({});
+  const treeBox = useRef<HTMLElement>(null);
+  // The newest blocks are on the right: keep them in sight as the tree grows.
+  useEffect(() => {
+    const box = treeBox.current;
+    if (box) box.scrollLeft = box.scrollWidth;
+  }, [blocks, view]);
 
   const addBlocks = (list: Block[]) =>
     setBlocks((old) => {
@@ -157,7 +163,7 @@ function App() {
       <main>
         <div>
           {reorg && <ReorgBox reorg={reorg} />}
-          <section class="tree">
+          <section class="tree" ref={treeBox}>
             <h2>Block tree: the best chain on top, side branches below (grey once stale); circles are each node's tip</h2>
             <BlockTree blocks={[...blocks.values()]} bestTip={view.bestTip} tips={tips.current} heights={TREE_HEIGHTS} />
           </section>
@@ -179,7 +185,10 @@ function App() {
                 {percent(view.stale.rate)} ({view.stale.stale} of {view.stale.blocks})
               </dd>
               <dt>Model P(fork) ≈ 1 − e^(−delay/interval)</dt>
-              <dd>{percent(view.stale.model)} at {view.link.delayMs} ms / {view.targetSpacingSec} s</dd>
+              <dd>
+                {percent(view.stale.model)} with the link delay ({view.link.delayMs} ms / {view.targetSpacingSec} s)
+                {view.stale.modelByPropagation !== null && <>; {percent(view.stale.modelByPropagation)} with the measured propagation time (a block needs inv, getdata and block: several delays)</>}
+              </dd>
               <dt>Block propagation (first node → all; a split holds blocks back)</dt>
               <dd>{view.propagation.meanMs === null ? '–' : `${view.propagation.meanMs} ms mean, ${view.propagation.maxMs} ms worst (${view.propagation.blocks} blocks)`}</dd>
               <dt>Difficulty</dt>

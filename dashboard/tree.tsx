@@ -19,9 +19,9 @@ interface Placed {
   main: boolean;
 }
 
-const W = 118;
+const W = 104;
 const H = 46;
-const GAP_X = 26;
+const GAP_X = 20;
 const GAP_Y = 40;
 const PAD = 10;
 

@@ -85,7 +85,12 @@ export interface DevnetView {
   link: LinkShape;
   edges: Edge[];
   bestTip: string | null;
-  stale: StaleFigures & { window: number; model: number };
+  /**
+   * model: P(fork) ≈ 1 − e^(−delay/interval) with the link delay; modelByPropagation: the
+   * same with the measured mean propagation time, which is several link delays (a block
+   * travels as inv, getdata, block), or null before any block has been measured.
+   */
+  stale: StaleFigures & { window: number; model: number; modelByPropagation: number | null };
   propagation: PropagationFigures;
 }
 
@@ -244,6 +249,8 @@ export class Devnet extends EventEmitter<DevnetEvents> {
   view(now = Date.now()): DevnetView {
     const bestTip = this.bestTip();
     const link = this.link;
+    const spacingMs = this.options.params.targetSpacing * 1000;
+    const propagation = bestTip === undefined ? { blocks: 0, meanMs: null, maxMs: null } : this.tree.propagation(bestTip, this.nodes.filter((n) => n.alive).map((n) => n.index), STALE_WINDOW);
     return {
       network: this.options.params.name,
       targetSpacingSec: this.options.params.targetSpacing,
@@ -253,8 +260,13 @@ export class Devnet extends EventEmitter<DevnetEvents> {
       link,
       edges: this.currentEdges(),
       bestTip: bestTip ?? null,
-      stale: { ...(bestTip === undefined ? { blocks: 0, stale: 0, rate: null } : this.tree.staleFigures(bestTip, STALE_WINDOW)), window: STALE_WINDOW, model: modelForkProbability(link.delayMs + link.jitterMs / 2, this.options.params.targetSpacing * 1000) },
-      propagation: bestTip === undefined ? { blocks: 0, meanMs: null, maxMs: null } : this.tree.propagation(bestTip, this.nodes.filter((n) => n.alive).map((n) => n.index), STALE_WINDOW),
+      stale: {
+        ...(bestTip === undefined ? { blocks: 0, stale: 0, rate: null } : this.tree.staleFigures(bestTip, STALE_WINDOW)),
+        window: STALE_WINDOW,
+        model: modelForkProbability(link.delayMs + link.jitterMs / 2, spacingMs),
+        modelByPropagation: propagation.meanMs === null ? null : modelForkProbability(propagation.meanMs, spacingMs),
+      },
+      propagation,
     };
   }
 
