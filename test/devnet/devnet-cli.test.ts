@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { request } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '../helpers/node-process.js';
@@ -92,6 +93,18 @@ describe('devnet: the supervisor and its CLI', function () {
     }
     const noJson = await fetch(`${devnet.controlUrl}/devnet/heal`, { method: 'POST', body: '{}' });
     expect([noJson.status, ((await noJson.json()) as any).error.code]).to.deep.equal([400, 'json-required']);
+    // A page on another site reaching 127.0.0.1 through a rebound DNS name is turned away.
+    const url = new URL(`${devnet.controlUrl}/devnet/heal`);
+    const rebound = await new Promise<{ status: number; body: any }>((resolve, reject) => {
+      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { host: 'evil.example:80', 'content-type': 'application/json' } }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+      });
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect([rebound.status, rebound.body.error.code]).to.deep.equal([403, 'forbidden-host']);
     const after = await devnet.view();
     expect([after.groups, after.link, after.paused]).to.deep.equal([before.groups, before.link, before.paused]);
     const cli = await devnet.cli('split', '0', '0,1,2');
