@@ -5,6 +5,7 @@
  * from its own file and listing it below.
  */
 import { availableParallelism, cpus } from 'node:os';
+import { mempoolBench } from './mempool.js';
 import { miningBench } from './mining.js';
 import { networkBench } from './network.js';
 
@@ -14,7 +15,7 @@ export interface BenchSection {
   run(): Promise<void>;
 }
 
-const SECTIONS: BenchSection[] = [miningBench, networkBench];
+const SECTIONS: BenchSection[] = [miningBench, networkBench, mempoolBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

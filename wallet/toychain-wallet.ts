@@ -1,4 +1,300 @@
 #!/usr/bin/env node
-/** The `toychain-wallet` command: not built yet (it arrives with the transactions issue). */
-console.error('toychain-wallet: not built yet. This checkout has the consensus core, the chain and the store; see README.md "Status".');
-process.exit(2);
+/**
+ * The `toychain-wallet` command: an HD wallet (BIP39 words, BIP86-style keys) that talks
+ * to a node only through its REST API.
+ *
+ *   toychain-wallet [--node URL] [--wallet-dir DIR] [--network NAME] [--json]
+ *                   [--password-file FILE] create|restore|address|balance|send|history …
+ *
+ * The network (and so the address prefix and rules) is what the node's GET /status says,
+ * unless --network names it (then the node must agree, when it is asked at all). One
+ * wallet file per network lives in the wallet folder. The password comes from
+ * --password-file, or TOYCHAIN_WALLET_PASSWORD, or a prompt when there is a terminal.
+ * Every command works without a terminal; --json prints one JSON value on stdout (errors
+ * as { "error": { "code", "message" } }), exit code 1 for a user error, 2 for usage.
+ */
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { formatCoins, parseCoins, AmountError } from './amount.js';
+import { describeError, UsageError, UserError } from './cli-errors.js';
+import { DEFAULT_FEE_RATE } from './coin-selection.js';
+import { MNEMONIC_WORDS, newMnemonic, normalizeMnemonic, type MnemonicWords } from './keys.js';
+import { NodeUnreachableError, RestNodeClient, type NodeClient } from './node-client.js';
+import { isInteractive, readHidden, readStdin } from './prompt.js';
+import { checkAddress, discoverAddresses, getBalance, getHistory, Keyring, networkParams, newReceiveAddress, send, WalletNetworkError, type HistoryEntry } from './wallet.js';
+import { createWalletFile, openWalletFile, saveWalletFile, walletPath, type OpenWallet, type WalletData } from './wallet-file.js';
+
+/** The demo node's API, the default a newcomer runs. */
+export const DEFAULT_NODE_URL = 'http://127.0.0.1:28443';
+export const PASSWORD_ENV = 'TOYCHAIN_WALLET_PASSWORD';
+
+interface GlobalOptions {
+  node: string;
+  walletDir: string;
+  network?: string;
+  json: boolean;
+  passwordFile?: string;
+}
+
+/** The command's context: options, the node client and where output goes. */
+class Cli {
+  readonly client: NodeClient;
+  constructor(readonly opts: GlobalOptions) {
+    this.client = new RestNodeClient(opts.node);
+  }
+
+  /** network is --network if given, else what the node says it runs. */
+  async network(): Promise<string> {
+    if (this.opts.network !== undefined) return networkParams(this.opts.network).name;
+    try {
+      return networkParams((await this.client.status()).network).name;
+    } catch (e) {
+      if (!(e instanceof NodeUnreachableError)) throw e;
+      throw new UserError('node-unreachable', `${e.message}, or name the network with --network demo|regtest`, { cause: e });
+    }
+  }
+
+  /** nodeNetwork asks the node for its network and checks it matches --network. */
+  async nodeNetwork(): Promise<string> {
+    const reported = (await this.client.status()).network;
+    if (this.opts.network !== undefined && reported !== this.opts.network) {
+      throw new WalletNetworkError(`the node at ${this.opts.node} runs ${reported}, not ${this.opts.network}: point --node at a ${this.opts.network} node`);
+    }
+    return networkParams(reported).name;
+  }
+
+  file(network: string): string {
+    return walletPath(this.opts.walletDir, network);
+  }
+
+  /** password reads --password-file, then the environment, then asks on a terminal (twice when `confirm`). */
+  async password(confirm: boolean): Promise<string> {
+    let password: string | undefined;
+    if (this.opts.passwordFile !== undefined) password = firstLine(await readUserFile(this.opts.passwordFile, 'password file'));
+    else if (process.env[PASSWORD_ENV] !== undefined) password = process.env[PASSWORD_ENV];
+    else if (isInteractive()) {
+      password = await readHidden('Wallet password: ');
+      if (confirm && (await readHidden('Same password again: ')) !== password) {
+        throw new UserError('password-mismatch', 'the two passwords differ; nothing was written');
+      }
+    } else {
+      throw new UserError('no-password', `no wallet password: there is no terminal to ask on, so set ${PASSWORD_ENV} or pass --password-file FILE`);
+    }
+    if (password === '') throw new UserError('no-password', 'the wallet password is empty: choose one, it encrypts the wallet file');
+    return password;
+  }
+
+  async open(network: string): Promise<OpenWallet> {
+    const path = this.file(network);
+    const wallet = await openWalletFile(path, await this.password(false));
+    if (wallet.data.network !== network) throw new WalletNetworkError(`${path} is a ${wallet.data.network} wallet, not ${network}`);
+    return wallet;
+  }
+
+  print(json: unknown, text: string): void {
+    process.stdout.write(this.opts.json ? `${JSON.stringify(json, null, 2)}\n` : `${text}\n`);
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split(/\r?\n/)[0] ?? '';
+}
+
+async function readUserFile(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    throw new UserError('bad-file', `cannot read the ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { cause: e });
+  }
+}
+
+async function passphrase(file: string | undefined): Promise<string> {
+  return file === undefined ? '' : firstLine(await readUserFile(file, 'passphrase file'));
+}
+
+async function create(cli: Cli, opts: { words: MnemonicWords; passphraseFile?: string }): Promise<void> {
+  const network = await cli.network();
+  const pass = await passphrase(opts.passphraseFile);
+  const password = await cli.password(true);
+  const mnemonic = newMnemonic(opts.words);
+  const data: WalletData = { network, mnemonic, passphrase: pass, nextReceive: 0, nextChange: 0, sent: [] };
+  const path = cli.file(network);
+  await createWalletFile(path, data, password);
+  const words = mnemonic.split(' ').map((w, i) => `${String(i + 1).padStart(2)}. ${w}`);
+  cli.print(
+    { network, file: path, mnemonic },
+    [
+      `Created a ${network} wallet: ${path}`,
+      '',
+      `Your recovery words (shown this once; write them down, in order${pass === '' ? '' : ', and keep your passphrase too'}):`,
+      '',
+      ...words.map((w) => `  ${w}`),
+      '',
+      'Anyone with these words can spend your coins; without them a lost wallet file means lost coins.',
+      'Next: toychain-wallet address',
+    ].join('\n'),
+  );
+}
+
+async function restore(cli: Cli, opts: { mnemonicFile?: string; passphraseFile?: string }): Promise<void> {
+  const network = await cli.network();
+  let text: string;
+  if (opts.mnemonicFile !== undefined) text = await readUserFile(opts.mnemonicFile, 'mnemonic file');
+  else if (isInteractive()) text = await readHidden('Recovery words (12 or 24, separated by spaces): ');
+  else text = await readStdin();
+  const mnemonic = normalizeMnemonic(text);
+  const pass = await passphrase(opts.passphraseFile);
+  const password = await cli.password(true);
+  const data: WalletData = { network, mnemonic, passphrase: pass, nextReceive: 0, nextChange: 0, sent: [] };
+  // Find the addresses the words were used with, if a node is there to ask.
+  let scanned = true;
+  try {
+    await cli.nodeNetwork();
+    await discoverAddresses(cli.client, data, new Keyring(data, networkParams(network)));
+  } catch (e) {
+    if (!(e instanceof NodeUnreachableError) || cli.opts.network === undefined) throw e;
+    scanned = false;
+  }
+  const path = cli.file(network);
+  await createWalletFile(path, data, password);
+  cli.print(
+    { network, file: path, receiveAddresses: data.nextReceive, changeAddresses: data.nextChange, scanned },
+    `Restored a ${network} wallet: ${path}\n` +
+      (scanned
+        ? `Found ${data.nextReceive} used receive and ${data.nextChange} used change addresses.`
+        : `No node at ${cli.opts.node}: no addresses were looked up; the next "address" starts at index 0.`),
+  );
+}
+
+async function address(cli: Cli): Promise<void> {
+  const network = await cli.network();
+  const wallet = await cli.open(network);
+  const addr = newReceiveAddress(wallet.data, new Keyring(wallet.data, networkParams(network)));
+  await saveWalletFile(wallet);
+  cli.print({ address: addr }, addr);
+}
+
+async function balance(cli: Cli): Promise<void> {
+  const network = await cli.nodeNetwork();
+  const wallet = await cli.open(network);
+  const b = await getBalance(cli.client, wallet.data, new Keyring(wallet.data, networkParams(network)));
+  const json = { confirmed: formatCoins(b.confirmed), unconfirmed: formatCoins(b.unconfirmed), immature: formatCoins(b.immature), spendable: formatCoins(b.spendable) };
+  cli.print(
+    json,
+    [
+      `confirmed    ${json.confirmed.padStart(20)}   (in blocks, immature coinbases included)`,
+      `unconfirmed  ${json.unconfirmed.padStart(20)}   (paid to you by transactions still in the mempool)`,
+      `immature     ${json.immature.padStart(20)}   (mined coins waiting ${networkParams(network).coinbaseMaturity} blocks to mature)`,
+      `spendable    ${json.spendable.padStart(20)}   (what "send" can use now)`,
+    ].join('\n'),
+  );
+}
+
+async function sendCommand(cli: Cli, to: string, amountText: string, opts: { feeRate: bigint }): Promise<void> {
+  const amount = parseCoins(amountText);
+  if (amount === 0n) throw new AmountError('the amount is zero: send at least 0.00000001 coins');
+  if (cli.opts.network !== undefined) checkAddress(to, networkParams(cli.opts.network));
+  const network = await cli.nodeNetwork();
+  const params = networkParams(network);
+  const wallet = await cli.open(network);
+  const result = await send(cli.client, wallet.data, new Keyring(wallet.data, params), to, amount, opts.feeRate, () => saveWalletFile(wallet));
+  cli.print(
+    { txid: result.txid },
+    `Sent ${formatCoins(amount)} coins to ${to} (fee ${formatCoins(result.fee)}${result.change > 0n ? `, change ${formatCoins(result.change)} to a new change address` : ''}).\n` +
+      `txid ${result.txid}`,
+  );
+}
+
+async function history(cli: Cli): Promise<void> {
+  const network = await cli.nodeNetwork();
+  const wallet = await cli.open(network);
+  const entries = await getHistory(cli.client, wallet.data, new Keyring(wallet.data, networkParams(network)));
+  const status = (e: HistoryEntry): string => (e.status === 'confirmed' ? `confirmed ${e.confirmations}` : e.status);
+  const line = (e: HistoryEntry): string =>
+    `${status(e).padEnd(14)} ${e.direction.padEnd(8)} ${e.amount.padStart(18)}  ${e.direction === 'sent' ? 'to' : 'at'} ${e.address}  ${e.txid}` +
+    (e.status === 'failed' ? '\n               (neither in the mempool nor in the chain: its coins were not spent)' : '');
+  cli.print(entries, entries.length === 0 ? 'No transactions yet.' : entries.map(line).join('\n'));
+}
+
+function parseWords(value: string): MnemonicWords {
+  const n = Number(value);
+  if (!(MNEMONIC_WORDS as readonly number[]).includes(n)) throw new InvalidArgumentError('choose 12 or 24.');
+  return n as MnemonicWords;
+}
+
+function parseFeeRate(value: string): bigint {
+  if (!/^[0-9]{1,9}$/.test(value)) throw new InvalidArgumentError('a fee rate is a whole number of base units per byte, e.g. 2.');
+  return BigInt(value);
+}
+
+function program(run: (action: (cli: Cli) => Promise<void>) => Promise<void>): Command {
+  const cmd = new Command('toychain-wallet')
+    .description('A toychain HD wallet that talks to a node over its REST API.')
+    .option('--node <url>', 'the node\'s API', DEFAULT_NODE_URL)
+    .option('--wallet-dir <dir>', 'folder of the wallet files (one per network)', join(homedir(), '.toychain', 'wallet'))
+    .addOption(new Option('--network <name>', 'the network, instead of asking the node (create, restore and address work without a node)').choices(['demo', 'regtest']))
+    .option('--json', 'machine-readable output', false)
+    .option('--password-file <file>', `read the wallet password from the first line of a file (or set ${PASSWORD_ENV})`)
+    .showHelpAfterError(false)
+    .configureOutput({ writeErr: () => undefined, outputError: () => undefined })
+    .exitOverride();
+  cmd
+    .command('create')
+    .description('make a new wallet and show its recovery words once')
+    .addOption(new Option('--words <n>', 'mnemonic length: 12 or 24').default(12).argParser(parseWords))
+    .option('--passphrase-file <file>', 'an optional BIP39 passphrase (first line of the file), needed again to restore')
+    .action((o) => run((cli) => create(cli, o)));
+  cmd
+    .command('restore')
+    .description('rebuild a wallet from its recovery words (terminal prompt, --mnemonic-file, or stdin)')
+    .option('--mnemonic-file <file>', 'read the words from a file')
+    .option('--passphrase-file <file>', 'the BIP39 passphrase the wallet was made with')
+    .action((o) => run((cli) => restore(cli, o)));
+  cmd.command('address').description('show a new receive address').action(() => run(address));
+  cmd.command('balance').description('confirmed, unconfirmed, immature and spendable coins').action(() => run(balance));
+  cmd
+    .command('send')
+    .description('pay AMOUNT coins (up to 8 decimals) to ADDRESS; prints the txid')
+    .argument('<address>', 'the recipient')
+    .argument('<amount>', 'coins, e.g. 1.5')
+    .addOption(new Option('--fee-rate <n>', 'fee in base units per byte').default(DEFAULT_FEE_RATE, String(DEFAULT_FEE_RATE)).argParser(parseFeeRate))
+    .action((to: string, amount: string, o) => run((cli) => sendCommand(cli, to, amount, o)));
+  cmd.command('history').description('sent and received transactions: confirmed N, pending or failed').action(() => run(history));
+  return cmd;
+}
+
+const NO_COMMAND = 'no command given: try create, address, balance, send, history or restore (--help for all)';
+
+/** main runs the command line and resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
+  let failure: unknown;
+  let ran = false;
+  const cmd = program(async (action) => {
+    ran = true;
+    await action(new Cli(cmd.opts<GlobalOptions>()));
+  });
+  try {
+    await cmd.parseAsync(argv, { from: 'user' });
+    if (!ran) throw new UsageError(NO_COMMAND);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+      failure =
+        e.code === 'commander.help'
+          ? new UsageError(NO_COMMAND)
+          : new UsageError(`${e.message.replace(/^error: /, '')} (see toychain-wallet --help)`);
+    } else {
+      failure = e;
+    }
+  }
+  if (failure === undefined) return 0;
+  const f = describeError(failure);
+  if (json) process.stdout.write(`${JSON.stringify({ error: { code: f.code, message: f.message } })}\n`);
+  else process.stderr.write(`toychain-wallet: ${f.message}\n`);
+  return f.exitCode;
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -4,7 +4,7 @@
  * clients (one listener per event however many clients), and forgets a client the
  * moment its connection closes, so nothing leaks when dashboards come and go.
  *
- *   event: block-connected | block-disconnected | reorg | tip | peer-joined | peer-left | ban
+ *   event: block-connected | block-disconnected | reorg | tip | peer-joined | peer-left | ban | tx | tx-removed
  *   data:  one JSON object
  */
 import type { Request, Response } from 'express';
@@ -12,9 +12,11 @@ import type { ChainEntry } from '../chain/block-index.js';
 import type { Chain, Reorg } from '../chain/chain.js';
 import type { Block } from '../consensus/block.js';
 import type { PeerControl, PeerInfo } from '../p2p/peer-control.js';
+import { formatCoins } from './amount.js';
+import type { MempoolEntryView, MempoolView } from './services.js';
 import { chainworkHex } from './difficulty.js';
 
-export type StreamEvent = 'block-connected' | 'block-disconnected' | 'reorg' | 'tip' | 'peer-joined' | 'peer-left' | 'ban';
+export type StreamEvent = 'block-connected' | 'block-disconnected' | 'reorg' | 'tip' | 'peer-joined' | 'peer-left' | 'ban' | 'tx' | 'tx-removed';
 
 export interface EventStreamOptions {
   /** milliseconds between heartbeat comments, which keep proxies from closing an idle stream */
@@ -38,6 +40,7 @@ export class EventStream {
   constructor(
     private readonly chain: Chain,
     private readonly peers: PeerControl,
+    private readonly mempool: MempoolView,
     options: EventStreamOptions = {},
   ) {
     this.heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
@@ -86,7 +89,7 @@ export class EventStream {
   }
 
   private subscribe(): void {
-    const { chain, peers } = this;
+    const { chain, peers, mempool } = this;
     const connected = (entry: ChainEntry, block: Block): void => this.send('block-connected', blockEvent(entry, block));
     const disconnected = (entry: ChainEntry, block: Block): void => this.send('block-disconnected', blockEvent(entry, block));
     const reorg = (r: Reorg): void => this.send('reorg', reorgEvent(r));
@@ -94,6 +97,8 @@ export class EventStream {
     const joined = (peer: PeerInfo): void => this.send('peer-joined', peer);
     const left = (peer: PeerInfo, reason: string): void => this.send('peer-left', { ...peer, reason });
     const banned = (address: string, reason: string): void => this.send('ban', { address, reason });
+    const txAdded = (entry: MempoolEntryView): void => this.send('tx', { txid: entry.txid, fee: formatCoins(entry.fee), size: entry.size, feeRate: entry.feeRate });
+    const txRemoved = (entry: MempoolEntryView, reason: string): void => this.send('tx-removed', { txid: entry.txid, reason });
     chain.on('blockConnected', connected);
     chain.on('blockDisconnected', disconnected);
     chain.on('reorg', reorg);
@@ -101,6 +106,8 @@ export class EventStream {
     peers.on('peerJoined', joined);
     peers.on('peerLeft', left);
     peers.on('banned', banned);
+    mempool.on('added', txAdded);
+    mempool.on('removed', txRemoved);
     this.subscriptions.push(
       () => chain.off('blockConnected', connected),
       () => chain.off('blockDisconnected', disconnected),
@@ -109,6 +116,8 @@ export class EventStream {
       () => peers.off('peerJoined', joined),
       () => peers.off('peerLeft', left),
       () => peers.off('banned', banned),
+      () => mempool.off('added', txAdded),
+      () => mempool.off('removed', txRemoved),
     );
     this.heartbeat = setInterval(() => this.write(': heartbeat\n\n'), this.heartbeatMs);
     this.heartbeat.unref();

@@ -10,6 +10,8 @@ import { networkBody } from './routes/network.js';
 import { connectBody } from './routes/peers.js';
 import { denyBody, linkBody } from './routes/network-policy.js';
 import { shareBody } from './routes/mining-share.js';
+import { MAX_HISTORY_PAGE } from './routes/address.js';
+import { MAX_MEMPOOL_PAGE, txBody } from './routes/transactions.js';
 
 type Schema = Record<string, unknown>;
 
@@ -28,9 +30,9 @@ function ok(description: string, schema: Schema, status = '200'): Record<string,
 
 function errors(...statuses: number[]): Record<string, Schema> {
   const text: Record<number, string> = {
-    400: 'bad parameters or body (code bad-request, bad-json, invalid-address, …)',
+    400: 'bad parameters or body (code bad-request, bad-json, invalid-address, bad-tx-hex, or a transaction reject reason such as txn-mempool-conflict), …)',
     401: 'no token or a wrong one (code unauthorized): send the token from DATADIR/api.cookie',
-    404: 'not found (code not-found)',
+    404: 'not found (code not-found, tx-not-found)',
     409: 'refused in the current state (code network-inactive, mining-busy, …)',
     502: 'the peer could not be reached (code peer-connect-failed)',
   };
@@ -39,7 +41,36 @@ function errors(...statuses: number[]): Record<string, Schema> {
 
 const mutation = { security: [{ bearer: [] }] };
 
+const coins = { type: 'string', pattern: '^-?\\d+\\.\\d{8}$', description: 'coins with 8 decimals' };
+const units = { type: 'string', pattern: '^\\d+$', description: 'integer base units (1 coin = 100000000)' };
+const nullable = (schema: Schema): Schema => ({ oneOf: [schema, { type: 'null' }] });
+
 const schemas: Record<string, Schema> = {
+  MempoolEntry: obj({ txid: hex64, fee: coins, feeUnits: units, size: { type: 'integer' }, feeRate: { type: 'number', description: 'base units per byte' }, time: { type: 'integer' }, ancestors: { type: 'integer' } }),
+  Mempool: obj({
+    count: { type: 'integer' },
+    bytes: { type: 'integer' },
+    minFeeRate: { type: 'number' },
+    histogram: { type: 'array', items: obj({ feeRate: { type: 'number', description: 'bucket lower bound, base units per byte' }, count: { type: 'integer' }, bytes: { type: 'integer' } }) },
+    from: { type: 'integer' },
+    limit: { type: 'integer' },
+    next: nullable({ type: 'integer' }),
+    entries: { type: 'array', items: ref('MempoolEntry') },
+  }),
+  TxLookup: {
+    allOf: [
+      ref('Tx'),
+      obj({ hex: { type: 'string' }, size: { type: 'integer' }, status: { enum: ['mempool', 'confirmed'] }, confirmations: { type: 'integer' }, height: nullable({ type: 'integer' }), blockHash: nullable(hex64), fee: nullable(coins) }),
+    ],
+  },
+  Address: obj({
+    address: { type: 'string' },
+    height: { type: 'integer', description: 'the tip height the answer was read at' },
+    balance: obj({ confirmed: coins, immature: coins, spendable: coins, unconfirmed: coins }),
+    coins: { type: 'array', items: obj({ txid: hex64, index: { type: 'integer' }, value: coins, units, height: { type: 'integer' }, coinbase: { type: 'boolean' }, confirmations: { type: 'integer' }, mature: { type: 'boolean' }, spentBy: nullable(hex64) }) },
+    pending: { type: 'array', items: obj({ txid: hex64, index: { type: 'integer' }, value: coins, units }) },
+    history: obj({ total: { type: 'integer' }, from: { type: 'integer' }, limit: { type: 'integer' }, items: { type: 'array', items: obj({ txid: hex64, height: nullable({ type: 'integer' }), blockHash: nullable(hex64), confirmations: { type: 'integer' } }) } }),
+  }),
   Error: obj({ error: obj({ code: { type: 'string' }, message: { type: 'string' } }) }),
   Difficulty: obj({
     bits: { type: 'string', description: 'compact bits, 8 hex digits' },
@@ -172,6 +203,41 @@ export function openApiDocument(info: { version: string; network: string }): Sch
           summary: 'One block, by hash (any branch) or by height (active chain)',
           parameters: [path('hashOrHeight', 'a block hash (display hex) or a height', { type: 'string' })],
           responses: { ...ok('the block', ref('Block')), ...errors(400, 404) },
+        },
+      },
+      '/mempool': {
+        get: {
+          summary: 'The mempool: size, fee-rate histogram and a page of entries, highest fee rate first',
+          parameters: [
+            query('from', 'offset of the first entry', { type: 'integer', minimum: 0, default: 0 }),
+            query('limit', `entries per page, 1..${MAX_MEMPOOL_PAGE}`, { type: 'integer', minimum: 1, maximum: MAX_MEMPOOL_PAGE, default: 50 }),
+          ],
+          responses: { ...ok('the mempool', ref('Mempool')), ...errors(400) },
+        },
+      },
+      '/tx': {
+        post: {
+          summary: 'Send a transaction (canonical encoding as hex); no token needed',
+          requestBody: bodyOf(txBody),
+          responses: { ...ok('accepted (or already in the mempool)', obj({ txid: hex64 })), ...errors(400) },
+        },
+      },
+      '/tx/{txid}': {
+        get: {
+          summary: 'A transaction from the mempool or the active chain, with confirmations',
+          parameters: [path('txid', 'display hex', hex64)],
+          responses: { ...ok('the transaction', ref('TxLookup')), ...errors(400, 404) },
+        },
+      },
+      '/address/{address}': {
+        get: {
+          summary: 'Balance, coins, pending outputs and history of an address',
+          parameters: [
+            path('address', "bech32m address of this node's network", { type: 'string' }),
+            query('from', 'offset into the history', { type: 'integer', minimum: 0, default: 0 }),
+            query('limit', `history items per page, 1..${MAX_HISTORY_PAGE}`, { type: 'integer', minimum: 1, maximum: MAX_HISTORY_PAGE, default: 50 }),
+          ],
+          responses: { ...ok('the address', ref('Address')), ...errors(400) },
         },
       },
       '/chain/tips': { get: { summary: 'Every known branch tip', responses: ok('tips', { type: 'array', items: ref('ChainTip') }) } },

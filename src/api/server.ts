@@ -8,6 +8,7 @@ import { requireToken } from './auth.js';
 import { createErrorMiddleware, notFound } from './error-middleware.js';
 import { EventStream } from './events.js';
 import { createMetrics } from './metrics.js';
+import { registerAddressRoutes } from './routes/address.js';
 import { registerBlockRoutes } from './routes/blocks.js';
 import { registerChainRoutes } from './routes/chain.js';
 import { registerEventRoutes } from './routes/events.js';
@@ -19,6 +20,7 @@ import { registerNetworkPolicyRoutes } from './routes/network-policy.js';
 import { registerOpenApiRoutes } from './routes/openapi.js';
 import { registerPeerRoutes } from './routes/peers.js';
 import { registerStatusRoutes } from './routes/status.js';
+import { registerTransactionRoutes } from './routes/transactions.js';
 import type { ApiDeps } from './services.js';
 
 export const API_PREFIX = '/api/v1';
@@ -34,13 +36,15 @@ export function createApi(deps: ApiDeps): express.Express {
   // so `curl -d '{"blocks":1}'` works; the bearer header already rules out cross-site posts.
   const guard = [requireToken(deps.authToken), express.json({ type: () => true, limit: MAX_BODY })];
 
-  const events = new EventStream(deps.chain, deps.peers, deps.heartbeatMs === undefined ? {} : { heartbeatMs: deps.heartbeatMs });
+  const events = new EventStream(deps.chain, deps.peers, deps.mempool, deps.heartbeatMs === undefined ? {} : { heartbeatMs: deps.heartbeatMs });
   const metrics = createMetrics(deps);
 
   const api = express.Router();
   registerStatusRoutes(api, deps);
   registerBlockRoutes(api, deps);
   registerChainRoutes(api, deps);
+  registerTransactionRoutes(api, deps);
+  registerAddressRoutes(api, deps);
   registerPeerRoutes(api, deps, guard);
   registerMiningRoutes(api, deps, guard);
   if (deps.miningShare !== undefined) registerMiningShareRoutes(api, deps.miningShare, guard);

@@ -1,10 +1,14 @@
 /**
  * What the REST API needs from the node besides the chain and the peers: mining
- * control. The node implements it over the Miner and its NoncePool.
+ * control (the node implements it over the Miner and its NoncePool) and the mempool
+ * (the node's Mempool fits MempoolView as it is).
  */
 import type { Logger } from 'pino';
 import type { Chain } from '../chain/chain.js';
 import type { NetworkParams } from '../consensus/params.js';
+import type { Verdict } from '../consensus/reasons.js';
+import type { MempoolEntry } from '../mempool/mempool.js';
+import type { Outpoint, Tx } from '../consensus/tx.js';
 import type { PeerControl } from '../p2p/peer-control.js';
 import type { NetworkPolicyControl } from '../p2p/network-policy.js';
 
@@ -22,6 +26,25 @@ export interface MiningControl {
   stop(): Promise<void>;
   /** mines `blocks` blocks now on the tip (Core's generatetoaddress); returns their hashes (display hex) */
   generate(blocks: number, address?: string): Promise<string[]>;
+}
+
+/** A mempool transaction as the API reads it: the mempool's own entry. */
+export type MempoolEntryView = MempoolEntry;
+
+/** What the API reads from the mempool and offers to it (POST /tx). */
+export interface MempoolView {
+  /** validates a transaction and keeps it; a rejection names Core's reason and changes nothing */
+  accept(tx: Tx): Promise<Verdict<{ entry: MempoolEntryView }>>;
+  get(txid: string): MempoolEntryView | undefined;
+  /** the pool transaction spending `outpoint`, by txid */
+  spender(outpoint: Outpoint): string | undefined;
+  /** a page of the entries, highest ancestor fee rate first */
+  entries(page?: { offset?: number; limit?: number }): MempoolEntryView[];
+  info(): { count: number; bytes: number; minFeeRate: number; histogram: { feeRate: number; count: number; bytes: number }[] };
+  on(event: 'added', listener: (entry: MempoolEntryView) => void): unknown;
+  on(event: 'removed', listener: (entry: MempoolEntryView, reason: string) => void): unknown;
+  off(event: 'added', listener: (entry: MempoolEntryView) => void): unknown;
+  off(event: 'removed', listener: (entry: MempoolEntryView, reason: string) => void): unknown;
 }
 
 /**
@@ -59,6 +82,7 @@ export interface ApiDeps {
   params: NetworkParams;
   peers: PeerControl;
   mining: MiningControl;
+  mempool: MempoolView;
   /** the bearer token mutating calls must send; the node writes it to DATADIR/api.cookie */
   authToken: string;
   logger: Logger;

@@ -25,13 +25,20 @@ import { loadBlockView } from './coin-loader.js';
 import { ChainMismatchError, CorruptStoreError } from './errors.js';
 import { bestCandidate, hasMoreWork } from './fork-choice.js';
 import { genesisRecord } from './genesis-record.js';
+import { applyCoinChanges, indexBlock, unindexBlock } from './block-indexes.js';
 import { DEFAULT_ORPHAN_LIMITS, OrphanPool, type OrphanLimits } from './orphans.js';
-import { connectBlock, disconnectBlock, type CoinChange } from '../consensus/utxo.js';
+import { connectBlock, disconnectBlock, type SignatureCheck } from '../consensus/utxo.js';
+import { InProcessSignatureVerifier, type SignatureVerdict, type SignatureVerifier } from './signature-verifier.js';
+import { VerifiedTxCache } from './verified-tx-cache.js';
 
 export interface ChainOptions {
   /** the node's clock in Unix seconds (tests inject a fixed one) */
   clock?: () => number;
   orphanLimits?: OrphanLimits;
+  /** runs connectBlock's signature checks (default: in-process; a node passes a WorkerSignatureVerifier) */
+  signatureVerifier?: SignatureVerifier;
+  /** transactions whose signatures were already verified (shared with the mempool) */
+  verifiedTxs?: VerifiedTxCache;
 }
 
 /** A reorganisation: the active tip moved off a branch it had been on. */
@@ -77,6 +84,10 @@ export class Chain extends EventEmitter<ChainEvents> {
   private readonly orphans: OrphanPool;
   private readonly failures = new Map<string, { reason: RejectReason; debug?: string }>();
   private readonly clock: () => number;
+  /** runs signature checks; shared with the mempool so both use the same threads */
+  readonly signatureVerifier: SignatureVerifier;
+  /** transactions whose signatures are known good: connecting a block skips them */
+  readonly verifiedTxs: VerifiedTxCache;
   private nextSequence = 0;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -88,6 +99,8 @@ export class Chain extends EventEmitter<ChainEvents> {
     super();
     this.clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
     this.orphans = new OrphanPool(options.orphanLimits ?? DEFAULT_ORPHAN_LIMITS);
+    this.signatureVerifier = options.signatureVerifier ?? new InProcessSignatureVerifier();
+    this.verifiedTxs = options.verifiedTxs ?? new VerifiedTxCache();
   }
 
   /**
@@ -346,20 +359,36 @@ export class Chain extends EventEmitter<ChainEvents> {
     const block = cache.get(entry.id) ?? (await this.store.getBlock(entry.hash));
     if (block === undefined) throw new CorruptStoreError(`block ${entry.id} is indexed as stored but missing`);
     const view = await loadBlockView(this.store, block);
-    const v = connectBlock(block, entry.height, view, this.params);
+    const connected = connectBlock(block, entry.height, view, this.params, { deferSignatures: true });
+    const v = connected.ok ? await this.withSignatures(connected, connected.signatureChecks ?? []) : connected;
     if (!v.ok) {
       await this.recordInvalid(entry, v.reason, v.debug);
       return false;
     }
     const status = entry.status | BlockStatus.VALID;
     const batch = this.store.batch();
-    applyChanges(batch, v.changes);
+    applyCoinChanges(batch, block, v.undo, v.changes);
+    indexBlock(batch, block, entry.hash, entry.height, v.undo);
     await batch.putUndo(entry.hash, v.undo).putRecord({ ...toRecord(entry), status }).setTip(entry.hash).write();
     entry.status = status;
     this.active[entry.height] = entry;
     this.active.length = entry.height + 1;
     this.emit('blockConnected', entry, block);
     return true;
+  }
+
+  /**
+   * withSignatures runs a connected block's deferred signature checks through the
+   * verifier, skipping transactions already verified (by the mempool, or in a block
+   * since disconnected), and passes the connect result on only if all pass.
+   */
+  private async withSignatures<T extends object>(result: T, checks: readonly SignatureCheck[]): Promise<(T & { ok: true }) | (SignatureVerdict & { ok: false })> {
+    const ids = checks.map((c) => toDisplayHex(c.txid));
+    const todo = checks.filter((_, i) => !this.verifiedTxs.has(ids[i]!));
+    const sig = await this.signatureVerifier.verify(todo);
+    if (!sig.ok) return { ...sig, debug: `tx ${todo[sig.check]!.index}: ${sig.debug ?? sig.reason}` };
+    for (const id of ids) this.verifiedTxs.add(id);
+    return { ...result, ok: true };
   }
 
   /** disconnectTip takes the tip off with its undo data, in one batch; it stays a candidate. */
@@ -369,7 +398,8 @@ export class Chain extends EventEmitter<ChainEvents> {
     const [block, undo] = await Promise.all([this.store.getBlock(entry.hash), this.store.getUndo(entry.hash)]);
     if (block === undefined || undo === undefined) throw new CorruptStoreError(`block or undo data of active block ${entry.id} is missing`);
     const batch = this.store.batch();
-    applyChanges(batch, disconnectBlock(block, undo));
+    applyCoinChanges(batch, block, undo, disconnectBlock(block, undo));
+    unindexBlock(batch, block, entry.height, undo);
     await batch.deleteUndo(entry.hash).setTip(entry.parent.hash).write();
     this.active.length = entry.height;
     this.candidates.add(entry);
@@ -424,11 +454,4 @@ export class Chain extends EventEmitter<ChainEvents> {
 
 function toRecord(entry: BlockRecord): BlockRecord {
   return { hash: entry.hash, header: entry.header, height: entry.height, chainwork: entry.chainwork, status: entry.status, sequence: entry.sequence };
-}
-
-function applyChanges(batch: ReturnType<ChainStore['batch']>, changes: readonly CoinChange[]): void {
-  for (const change of changes) {
-    if (change.coin === null) batch.deleteCoin(change.outpoint);
-    else batch.putCoin(change.outpoint, change.coin);
-  }
 }

@@ -19,7 +19,7 @@ export { signatureHash } from './sighash.js';
 export { signInput, checkInputSignature, xOnlyPublicKey } from './signature.js';
 export { checkTransaction, checkTxInputs, checkTxSignatures } from './tx-check.js';
 export { checkBlockHeader, checkBlock, checkBlockHeaderContext, checkBlockContext, coinbaseHeight } from './block-check.js';
-export { connectBlock, disconnectBlock, type CoinChange, type ConnectResult } from './utxo.js';
+export { connectBlock, disconnectBlock, type CoinChange, type ConnectOptions, type ConnectResult, type SignatureCheck } from './utxo.js';
 export { genesisBlock } from './genesis.js';
 export { regtest, demo, bitcoinMainnetPow, networks, retargetInterval, type NetworkParams, type PowParams } from './params.js';
 export type { Coin, UtxoView, SpentCoin } from './coin.js';

@@ -6,7 +6,7 @@
 import type { Coin, UtxoView } from './coin.js';
 import { MAX_MONEY, moneyRange } from './subsidy.js';
 import { reject, type Verdict } from './reasons.js';
-import { sighashCache } from './sighash.js';
+import { sighashCache, type SpentOutput } from './sighash.js';
 import { checkInputSignature } from './signature.js';
 import { encodeTx, isCoinbase, isNullOutpoint, outpointKey, type Tx } from './tx.js';
 
@@ -126,11 +126,11 @@ export function checkTxInputs(
  * after every cheaper check because signatures are the expensive part. The four shared
  * hashes are computed once for the whole transaction (see sighash.ts).
  * @see Core CheckInputScripts, BIP340, BIP341. Rejects: bad-txns-sig-size, bad-txns-sig.
- * Needs the spent coins (from checkTxInputs). The transaction MUST NOT be a coinbase and
+ * Needs the spent coins (from checkTxInputs; only their values and keys are read). The transaction MUST NOT be a coinbase and
  * MUST have already passed checkTransaction and checkTxInputs; `spent` MUST be the coins
  * its inputs spend, in input order (a length mismatch throws RangeError).
  */
-export function checkTxSignatures(tx: Tx, spent: readonly Coin[]): Verdict {
+export function checkTxSignatures(tx: Tx, spent: readonly SpentOutput[]): Verdict {
   const cache = sighashCache(tx, spent);
   for (let i = 0; i < tx.inputs.length; i++) {
     const verdict = checkInputSignature(tx, i, spent, cache);

@@ -23,6 +23,37 @@ export interface ConnectResult {
   changes: CoinChange[];
   /** every coin the block spent, in spending order */
   undo: SpentCoin[];
+  /**
+   * With `deferSignatures`: the signature checks still to run, one per non-coinbase
+   * transaction in block order. The block is valid only if every one passes.
+   */
+  signatureChecks?: SignatureCheck[];
+}
+
+/**
+ * One transaction's signature check, taken out of connectBlock so the caller can run it
+ * elsewhere (worker threads) or skip it for a transaction whose signatures it has already
+ * verified. Signature validity depends only on the transaction and the coins it spends,
+ * and those coins are fixed by the outpoints (a txid commits to its outputs), so a
+ * transaction verified once against its coins stays verified.
+ */
+export interface SignatureCheck {
+  tx: Tx;
+  /** txid, internal byte order */
+  txid: Uint8Array;
+  /** the coins the inputs spend, in input order */
+  spent: Coin[];
+  /** position of the transaction in its block (for the debug message) */
+  index: number;
+}
+
+export interface ConnectOptions {
+  /**
+   * Return the signature checks in `signatureChecks` instead of running them. The
+   * verdict is then only valid once the caller has run them all (checkTxSignatures on
+   * each, or an equivalent): every other rule has been checked.
+   */
+  deferSignatures?: boolean;
 }
 
 /**
@@ -53,11 +84,20 @@ class BlockView implements UtxoView {
  * bad-txns-accumulated-fee-outofrange, bad-cb-amount, bad-txns-sig, bad-txns-sig-size
  * and every reason of checkTxInputs. Needs the UTXO view as of the parent block.
  * The block MUST have passed checkBlock and checkBlockContext.
+ * With `options.deferSignatures` the signatures are not checked: the result carries them
+ * as `signatureChecks` and the caller MUST run every one before treating the block as
+ * valid (Core likewise hands script checks to a CCheckQueue of worker threads).
  */
-export function connectBlock(block: Block, height: number, base: UtxoView, params: NetworkParams): Verdict<ConnectResult> {
+export function connectBlock(
+  block: Block,
+  height: number,
+  base: UtxoView,
+  params: NetworkParams,
+  options: ConnectOptions = {},
+): Verdict<ConnectResult> {
   const view = new BlockView(base);
   const undo: SpentCoin[] = [];
-  const signatureChecks: { tx: Tx; spent: Coin[]; index: number }[] = [];
+  const signatureChecks: SignatureCheck[] = [];
   let fees = 0n;
 
   for (let t = 0; t < block.txs.length; t++) {
@@ -81,7 +121,7 @@ export function connectBlock(block: Block, height: number, base: UtxoView, param
         undo.push({ outpoint: input.prevout, coin: inputs.spent[i]! });
         view.put(input.prevout, null);
       });
-      signatureChecks.push({ tx, spent: inputs.spent, index: t });
+      signatureChecks.push({ tx, txid, spent: inputs.spent, index: t });
     }
 
     tx.outputs.forEach((output, i) => {
@@ -94,6 +134,7 @@ export function connectBlock(block: Block, height: number, base: UtxoView, param
   const allowed = blockSubsidy(height, params) + fees;
   if (claimed > allowed) return reject('bad-cb-amount', `coinbase pays ${claimed}, limit ${allowed}`);
 
+  if (options.deferSignatures === true) return { ok: true, fees, changes: [...view.changes.values()], undo, signatureChecks };
   for (const { tx, spent, index } of signatureChecks) {
     const sig = checkTxSignatures(tx, spent);
     if (!sig.ok) return { ok: false, reason: sig.reason, debug: `tx ${index}: ${sig.debug ?? sig.reason}` };

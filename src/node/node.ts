@@ -9,8 +9,11 @@ import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { Chain } from '../chain/chain.js';
+import { WorkerSignatureVerifier } from '../chain/signature-verifier.js';
+import { Mempool } from '../mempool/mempool.js';
 import { openLevelStore } from '../storage/level-store.js';
 import type { ChainStore } from '../storage/store.js';
+import { txHash } from '../consensus/tx.js';
 import { PeerManager } from '../p2p/peer-manager.js';
 import { createApi } from '../api/server.js';
 import type { NodeConfig } from './config.js';
@@ -35,8 +38,12 @@ export interface NodeEndpoints {
   p2pUrl: string;
 }
 
+/** How often the mempool drops entries older than its expiry. */
+const MEMPOOL_EXPIRY_CHECK_MS = 60_000;
+
 export class Node {
   private stopped = false;
+  private stopExpiry: () => void = () => undefined;
 
   private constructor(
     readonly config: NodeConfig,
@@ -45,6 +52,7 @@ export class Node {
     readonly chain: Chain,
     readonly peers: PeerManager,
     readonly mining: MiningService,
+    readonly mempool: Mempool,
     private readonly server: Server,
     readonly endpoints: NodeEndpoints,
   ) {}
@@ -54,9 +62,16 @@ export class Node {
     const store = await openLevelStore(config.datadir);
     const cleanup: (() => Promise<unknown>)[] = [() => store.close()];
     try {
-      const chain = await Chain.open(store, config.params);
+      // Signature checks (blocks and mempool alike) run on worker threads, so a big block does not stall the API or the peers.
+      const signatureVerifier = new WorkerSignatureVerifier();
+      cleanup.push(() => signatureVerifier.destroy());
+      const chain = await Chain.open(store, config.params, { signatureVerifier });
       logger.info({ network: config.params.name, height: chain.height, tip: chain.tip.id, datadir: config.datadir }, 'chain loaded');
       logChainEvents(chain, logger);
+
+      const mempool = new Mempool({ chain });
+      cleanup.push(async () => mempool.close());
+      logMempoolEvents(mempool, logger.child({ layer: 'mempool' }));
 
       const peers = new PeerManager({
         chain,
@@ -66,16 +81,19 @@ export class Node {
         datadir: config.datadir,
         logger: logger.child({ layer: 'p2p' }),
         userAgent: `/toychain:${VERSION}/`,
+        txPool: mempool,
       });
+      // Every transaction the mempool takes in (from the API or a peer) is announced to the peers that lack it.
+      mempool.on('added', (entry) => peers.announceTx(entry.txid, txHash(entry.tx)));
       const { port: p2pPort } = await peers.start();
       cleanup.push(() => peers.stop());
 
-      const mining = new MiningService({ chain, params: config.params, workers: config.workers, defaultAddress: config.minerAddress, logger: logger.child({ layer: 'mining' }) });
+      const mining = new MiningService({ chain, params: config.params, workers: config.workers, defaultAddress: config.minerAddress, mempool, logger: logger.child({ layer: 'mining' }) });
       cleanup.push(() => mining.close());
 
       const authToken = randomBytes(32).toString('hex');
       await writePrivateFile(join(config.datadir, 'api.cookie'), authToken);
-      const app = createApi({ chain, params: config.params, peers, policy: peers, mining, miningShare: mining, authToken, logger: logger.child({ layer: 'api' }), version: VERSION });
+      const app = createApi({ chain, params: config.params, peers, policy: peers, mining, miningShare: mining, mempool, authToken, logger: logger.child({ layer: 'api' }), version: VERSION });
       const server = createServer(app);
       const apiPort = await listen(server, config.apiHost, config.apiPort);
       cleanup.push(() => closeServer(server));
@@ -93,7 +111,13 @@ export class Node {
 
       for (const address of config.peers) peers.addPersistentPeer(address);
       if (config.mine) await mining.start(config.minerAddress);
-      return new Node(config, logger, store, chain, peers, mining, server, endpoints);
+      // Entries older than the policy's expiry leave (Core: every -mempoolexpiry check runs on new blocks; a timer is simpler here).
+      const expiry = setInterval(() => void mempool.expire(Math.floor(Date.now() / 1000)), MEMPOOL_EXPIRY_CHECK_MS);
+      expiry.unref();
+      cleanup.push(async () => clearInterval(expiry));
+      const node = new Node(config, logger, store, chain, peers, mining, mempool, server, endpoints);
+      node.stopExpiry = () => clearInterval(expiry);
+      return node;
     } catch (e) {
       for (const close of cleanup.reverse()) await close().catch(() => undefined);
       throw e;
@@ -106,9 +130,12 @@ export class Node {
     this.stopped = true;
     this.logger.info('stopping');
     await this.mining.close();
+    this.stopExpiry();
     await this.peers.stop();
+    this.mempool.close();
     await closeServer(this.server);
     await this.store.close();
+    await this.chain.signatureVerifier.destroy();
     await rm(join(this.config.datadir, 'node.json'), { force: true });
     this.logger.info('stopped');
   }
@@ -119,6 +146,12 @@ function logChainEvents(chain: Chain, logger: Logger): void {
   chain.on('tip', (entry) => logger.info({ height: entry.height, hash: entry.id, chainwork: entry.chainwork.toString(16) }, 'new tip'));
   chain.on('reorg', (r) => logger.warn({ depth: r.depth, oldTip: r.oldTip, newTip: r.newTip, fork: r.fork }, `reorganised: ${r.depth} blocks replaced by a branch with more work`));
   chain.on('invalid', (entry, reason) => logger.warn({ hash: entry.id, reason }, 'invalid block'));
+}
+
+function logMempoolEvents(mempool: Mempool, logger: Logger): void {
+  mempool.on('added', (entry) => logger.info({ txid: entry.txid, fee: entry.fee.toString(), size: entry.size }, 'transaction accepted'));
+  mempool.on('removed', (entry, reason) => logger.debug({ txid: entry.txid, reason }, 'transaction left the mempool'));
+  mempool.on('dropped', (dropped) => logger.warn({ txid: dropped.txid, reason: dropped.reason, rejection: dropped.rejection }, 'transaction of a disconnected block could not come back'));
 }
 
 /** writePrivateFile writes a secret readable by this user only (0600), atomically. */

@@ -16,6 +16,8 @@ export const BAN_SCORE = 100;
 export type Offence =
   /** a block that breaks a consensus rule for good (bad PoW, bad coinbase, bad spend…) */
   | 'invalid-block'
+  /** a transaction that breaks a consensus rule whatever the chain (bad signature, amounts, duplicate inputs…) */
+  | 'invalid-tx'
   /** a header that breaks a rule for good (high-hash, bad-diffbits, time-too-old, known invalid) */
   | 'invalid-header'
   /** a headers message whose first header's parent we do not know */
@@ -47,6 +49,8 @@ export type Offence =
 export const OFFENCE_SCORES: Readonly<Record<Offence, number>> = {
   'invalid-block': 100,
   'invalid-header': 100,
+  // Core: a transaction failing consensus (TX_CONSENSUS) is punished like an invalid block.
+  'invalid-tx': 100,
   'headers-not-connecting': 100,
   'headers-non-continuous': 100,
   oversize: 100,

@@ -26,6 +26,7 @@ import type { PeerControl, PeerEvents, PeerInfo } from './peer-control.js';
 import { Relay } from './relay.js';
 import { LinkShaping, type LinkShape } from './link-shaping.js';
 import { PeerDeniedError, type NetworkPolicyControl } from './network-policy.js';
+import { TxRelay, type TxPool } from './tx-relay.js';
 import { BlockSync } from './sync.js';
 import type { RateLimit } from './token-bucket.js';
 
@@ -56,6 +57,8 @@ export interface PeerManagerOptions {
   reconnectMaxMs?: number;
   /** Unix milliseconds (tests inject one) */
   clock?: () => number;
+  /** the mempool that relayed transactions go to and are served from; without one, transactions are decoded and dropped */
+  txPool?: TxPool;
 }
 
 export const P2P_DEFAULTS = {
@@ -102,6 +105,7 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
   /** ban keys (address.ts banKey) of peers a split keeps apart, with the address given */
   private readonly denied = new Map<string, string>();
   private readonly shaping = new LinkShaping();
+  private readonly txRelay: TxRelay | undefined;
   private server: WebSocketServer | undefined;
   private banList: BanList | undefined;
   private maintenance: NodeJS.Timeout | undefined;
@@ -141,6 +145,15 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
       punish: (peer, offence, detail) => this.punish(peer, offence, detail),
     });
     this.relay = new Relay({ chain: this.chain, logger: this.logger, peers: () => this.peersById.values(), isSyncing: () => this.sync.isSyncing() });
+    if (options.txPool !== undefined) {
+      this.txRelay = new TxRelay({
+        pool: options.txPool,
+        logger: this.logger,
+        peers: () => this.peersById.values(),
+        punish: (peer, offence, detail) => this.punish(peer, offence, detail),
+        clock: this.clock,
+      });
+    }
     this.ctx = {
       params: this.params,
       nonce: this.nonce,
@@ -178,6 +191,7 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
     this.server = server;
     this.listenPort = (server.address() as AddressInfo).port;
     this.relay.start();
+    this.chain.on('tip', this.onTip);
     this.maintenance = setInterval(() => this.sync.tick(), 1000);
     this.logger.info({ host: this.host, port: this.listenPort, bans: this.banList.count() }, 'p2p listening');
     for (const url of this.persistent.keys()) void this.dialPersistent(url);
@@ -190,6 +204,8 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
     this.stopped = true;
     clearInterval(this.maintenance);
     this.relay.stop();
+    this.txRelay?.stop();
+    this.chain.off('tip', this.onTip);
     for (const p of this.persistent.values()) clearTimeout(p.timer);
     for (const ws of this.dialing.values()) ws.terminate();
     const peers = [...this.peersById.values()];
@@ -436,9 +452,14 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
   private async handle(peer: Peer, msg: Message): Promise<void> {
     switch (msg.type) {
       case 'inv':
+        this.txRelay?.onInv(peer, msg.items);
         return this.sync.onInv(peer, msg.items);
-      case 'getdata':
-        return this.relay.serveGetData(peer, msg.items);
+      case 'getdata': {
+        const rest = await this.relay.serveGetData(peer, msg.items);
+        const notFound = this.txRelay === undefined ? rest : this.txRelay.serve(peer, rest.filter((i) => i.type === 'tx')).concat(rest.filter((i) => i.type !== 'tx'));
+        if (notFound.length > 0 && peer.ready) peer.send({ type: 'notfound', items: notFound });
+        return;
+      }
       case 'notfound':
         return this.sync.onNotFound(peer, msg.items);
       case 'block':
@@ -450,12 +471,20 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
       case 'addr':
         return this.remember(msg.addresses);
       case 'tx':
-        // No mempool behind this layer yet: transactions are decoded (so malformed ones are scored) and dropped.
-        return;
+        // Without a mempool (a bare PeerManager in tests) transactions are decoded, so malformed ones are scored, and dropped.
+        return this.txRelay?.onTx(peer, msg.tx);
       default:
         return; // version, verack, ping and pong are the peer's own
     }
   }
+
+  /** announceTx relays a transaction the mempool accepted to every peer that does not know it. */
+  announceTx(txid: string, hash: Uint8Array): void {
+    this.txRelay?.announce(txid, hash);
+  }
+
+  /** A new tip: transactions refused on the old one may be valid now, so they may be fetched again. */
+  private readonly onTip = (): void => this.txRelay?.forgetRejects();
 
   private remember(addresses: AddrEntry[]): void {
     for (const a of addresses) {

@@ -68,6 +68,8 @@ export const CLOSE_LIMIT = 4004;
 
 /** How many block hashes a peer is remembered to know (Bitcoin: m_recently_announced_invs). */
 const MAX_KNOWN_BLOCKS = 5000;
+/** txids a peer is known to have (sent us, or we announced), so none is announced twice */
+const MAX_KNOWN_TXS = 50_000;
 const FLOOD_SCORE_INTERVAL_MS = 1000;
 /**
  * Requests are not rate limited: a syncing peer sends getdata as fast as blocks arrive.
@@ -101,6 +103,7 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
   closeReason: string | undefined;
   readonly connectedAt: number;
   readonly knownBlocks = new KnownSet(MAX_KNOWN_BLOCKS);
+  readonly knownTxs = new KnownSet(MAX_KNOWN_TXS);
   private gotVerack = false;
   private readonly bucket: TokenBucket;
   private lastFloodScoreAt = -Infinity;

@@ -6,8 +6,8 @@
  *   the peer it came from. Announcements wait while we are still downloading a chain with
  *   more work (Core: no announcements during initial block download), and several tips in
  *   one turn of the event loop are announced once.
- * - getdata is answered with the blocks (at most MAX_BLOCKS_PER_GETDATA) and notfound for
- *   the rest; getheaders with up to MAX_HEADERS headers of our active chain after the fork.
+ * - getdata is answered with the blocks (at most MAX_BLOCKS_PER_GETDATA); the rest goes
+ *   back to the caller (transactions are tx-relay.ts's, then notfound); getheaders with up to MAX_HEADERS headers of our active chain after the fork.
  */
 import type { Logger } from 'pino';
 import type { Chain } from '../chain/chain.js';
@@ -59,7 +59,8 @@ export class Relay {
     }
   }
 
-  async serveGetData(peer: Peer, items: InvItem[]): Promise<void> {
+  /** serveGetData sends the blocks asked for and returns the items it did not serve (transactions, unknown or over the limit). */
+  async serveGetData(peer: Peer, items: InvItem[]): Promise<InvItem[]> {
     const notFound: InvItem[] = [];
     let served = 0;
     for (const item of items) {
@@ -69,7 +70,7 @@ export class Relay {
       }
       const id = toDisplayHex(item.hash);
       const block = await this.opts.chain.getBlock(id);
-      if (!peer.ready) return;
+      if (!peer.ready) return [];
       if (block === undefined) {
         notFound.push(item);
         continue;
@@ -78,8 +79,8 @@ export class Relay {
       peer.knownBlocks.add(id);
       peer.send({ type: 'block', block });
     }
-    if (notFound.length > 0) peer.send({ type: 'notfound', items: notFound });
-    this.opts.logger.debug({ peer: peer.id, count: served, notFound: notFound.length }, 'serving blocks');
+    this.opts.logger.debug({ peer: peer.id, count: served }, 'serving blocks');
+    return notFound;
   }
 
   serveGetHeaders(peer: Peer, locator: Uint8Array[], stop: Uint8Array): void {

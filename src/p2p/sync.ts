@@ -154,7 +154,7 @@ export class BlockSync {
     const wanted: InvItem[] = [];
     let skipped = false;
     for (const item of items) {
-      if (item.type !== 'block') continue; // no mempool in this layer yet
+      if (item.type !== 'block') continue; // transactions are tx-relay.ts's
       const id = toDisplayHex(item.hash);
       peer.knownBlocks.add(id);
       const entry = chain.getEntry(id);

@@ -25,6 +25,12 @@ import {
   parseHashKey,
   Prefix,
   prefixRange,
+  addressCoinKey,
+  addressTxKey,
+  parseAddressCoinKey,
+  parseAddressTxKey,
+  pubkeyRange,
+  txBlockKey,
   recordKey,
   STORE_VERSION,
   tipKey,
@@ -141,6 +147,30 @@ export class LevelStore implements ChainStore {
     }
   }
 
+  async addressCoins(pubkey: Uint8Array): Promise<SpentCoin[]> {
+    const out: SpentCoin[] = [];
+    for await (const key of this.db.keys(pubkeyRange(Prefix.addressCoin, pubkey))) {
+      const outpoint = parseAddressCoinKey(key);
+      const coin = await this.getCoin(outpoint);
+      if (coin === undefined) throw new StoreCorruptError(`address index names coin ${outpointKey(outpoint)}, which is not in the UTXO set`);
+      out.push({ outpoint, coin });
+    }
+    return out;
+  }
+
+  async addressHistory(pubkey: Uint8Array): Promise<{ height: number; txid: Uint8Array }[]> {
+    const out: { height: number; txid: Uint8Array }[] = [];
+    for await (const key of this.db.keys(pubkeyRange(Prefix.addressTx, pubkey))) out.push(parseAddressTxKey(key));
+    return out;
+  }
+
+  async getTxBlock(txid: Uint8Array): Promise<Uint8Array | undefined> {
+    const value = await this.db.get(txBlockKey(txid));
+    if (value === undefined) return undefined;
+    if (value.length !== 32) throw new StoreCorruptError(`transaction index entry of ${value.length} bytes`);
+    return Uint8Array.from(value);
+  }
+
   batch(): StoreBatch {
     return new LevelBatch(this.db);
   }
@@ -179,11 +209,31 @@ class LevelBatch implements StoreBatch {
 
   putCoin(outpoint: Outpoint, coin: Coin): this {
     if (coin.pubkey.length !== 32) throw new TypeError('putCoin: coin pubkey must be 32 bytes');
+    // The address index entry goes in the same batch, so it can never disagree with the coin.
+    this.put(addressCoinKey(coin.pubkey, outpoint), new Uint8Array(0));
     return this.put(coinKey(outpoint), encodeCoin(coin));
   }
 
-  deleteCoin(outpoint: Outpoint): this {
+  deleteCoin(outpoint: Outpoint, pubkey: Uint8Array): this {
+    this.del(addressCoinKey(pubkey, outpoint));
     return this.del(coinKey(outpoint));
+  }
+
+  putAddressTx(pubkey: Uint8Array, height: number, txid: Uint8Array): this {
+    return this.put(addressTxKey(pubkey, height, txid), new Uint8Array(0));
+  }
+
+  deleteAddressTx(pubkey: Uint8Array, height: number, txid: Uint8Array): this {
+    return this.del(addressTxKey(pubkey, height, txid));
+  }
+
+  putTxBlock(txid: Uint8Array, hash: Uint8Array): this {
+    if (hash.length !== 32) throw new TypeError('putTxBlock: expected a 32-byte block hash');
+    return this.put(txBlockKey(txid), Uint8Array.from(hash));
+  }
+
+  deleteTxBlock(txid: Uint8Array): this {
+    return this.del(txBlockKey(txid));
   }
 
   setTip(hash: Uint8Array): this {

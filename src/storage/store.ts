@@ -43,8 +43,16 @@ export interface StoreBatch {
   putRecord(record: BlockRecord): this;
   putUndo(hash: Uint8Array, undo: readonly SpentCoin[]): this;
   deleteUndo(hash: Uint8Array): this;
+  /** puts a coin and its address index entry */
   putCoin(outpoint: Outpoint, coin: Coin): this;
-  deleteCoin(outpoint: Outpoint): this;
+  /** deletes a coin and its address index entry (the pubkey names the entry) */
+  deleteCoin(outpoint: Outpoint, pubkey: Uint8Array): this;
+  /** records that a transaction at `height` pays or spends `pubkey` (address history) */
+  putAddressTx(pubkey: Uint8Array, height: number, txid: Uint8Array): this;
+  deleteAddressTx(pubkey: Uint8Array, height: number, txid: Uint8Array): this;
+  /** records that the active block `hash` holds the transaction `txid` (the transaction index) */
+  putTxBlock(txid: Uint8Array, hash: Uint8Array): this;
+  deleteTxBlock(txid: Uint8Array): this;
   /** the hash of the active chain's tip */
   setTip(hash: Uint8Array): this;
   /** commits everything staged as one atomic write; a batch can be written once */
@@ -60,6 +68,12 @@ export interface ChainStore {
   loadRecords(): Promise<BlockRecord[]>;
   /** every coin of the UTXO set (for checks and tests; not a hot path) */
   allCoins(): AsyncIterable<SpentCoin>;
+  /** the unspent coins paying `pubkey` (the address index) */
+  addressCoins(pubkey: Uint8Array): Promise<SpentCoin[]>;
+  /** the transactions of the active chain touching `pubkey`, by height */
+  addressHistory(pubkey: Uint8Array): Promise<{ height: number; txid: Uint8Array }[]>;
+  /** the hash of the active-chain block holding `txid` (internal order), if any */
+  getTxBlock(txid: Uint8Array): Promise<Uint8Array | undefined>;
   batch(): StoreBatch;
   close(): Promise<void>;
 }

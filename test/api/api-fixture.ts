@@ -15,6 +15,7 @@ import type { PeerControl, PeerEvents, PeerInfo } from '../../src/p2p/peer-contr
 import type { NetworkPolicyControl } from '../../src/p2p/network-policy.js';
 import { NO_SHAPING, type LinkShape } from '../../src/p2p/link-shaping.js';
 import { memoryChain } from '../helpers/chain-fixture.js';
+import { Mempool } from '../../src/mempool/mempool.js';
 
 export const TOKEN = 'test-token-0123456789abcdef';
 
@@ -134,6 +135,8 @@ export interface TestApi {
   params: NetworkParams;
   peers: FakePeers;
   mining: FakeMining;
+  /** a real mempool on the chain */
+  mempool: Mempool;
   app: ReturnType<typeof createApi>;
   /** fetch under /api/v1 */
   get(path: string, headers?: Record<string, string>): Promise<Response>;
@@ -149,6 +152,7 @@ export async function startApi(options: { heartbeatMs?: number; params?: Network
   const chain = await memoryChain(params);
   const peers = new FakePeers();
   const mining = new FakeMining();
+  const mempool = new Mempool({ chain, clock: () => 1_700_000_000 });
   const app = createApi({
     chain,
     params,
@@ -156,6 +160,7 @@ export async function startApi(options: { heartbeatMs?: number; params?: Network
     policy: peers,
     mining,
     miningShare: mining,
+    mempool,
     authToken: TOKEN,
     logger: pino({ level: 'silent' }),
     version: '0.0.0-test',
@@ -172,6 +177,7 @@ export async function startApi(options: { heartbeatMs?: number; params?: Network
     params,
     peers,
     mining,
+    mempool,
     app,
     get: (path, headers = {}) => fetch(url + path, { headers }),
     getJson: async (path) => {
@@ -189,6 +195,7 @@ export async function startApi(options: { heartbeatMs?: number; params?: Network
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+      mempool.close();
       await chain.store.close();
     },
   };

@@ -12,7 +12,7 @@ import { isCoinbase, outpointKey, txHash } from '../../src/consensus/tx.js';
 import { openLevelStore } from '../../src/storage/level-store.js';
 import { BlockStatus, type ChainStore } from '../../src/storage/store.js';
 import { coinbaseOutpoint, describeCoins, genesisOf, KEYS, mineBlock, spendTx, type MinedBlock } from '../helpers/blocks.js';
-import { storeCoins } from '../helpers/chain-fixture.js';
+import { indexDifferences, storeCoins, type ActiveBlock } from '../helpers/chain-fixture.js';
 import { CRASH_PARAMS } from '../helpers/crash-params.js';
 
 const CHILD = fileURLToPath(new URL('../helpers/crash-child.js', import.meta.url));
@@ -56,7 +56,7 @@ function prng(seed: number): () => number {
  * active chain from genesis and, per transaction, delete the coins it spends and add
  * the ones it creates.
  */
-async function replayActiveChain(store: ChainStore): Promise<{ coins: Map<string, Coin>; tip: string; tipStatus: number; height: number }> {
+async function replayActiveChain(store: ChainStore): Promise<{ coins: Map<string, Coin>; tip: string; tipStatus: number; height: number; active: ActiveBlock[] }> {
   const records = new Map((await store.loadRecords()).map((r) => [toDisplayHex(r.hash), r]));
   const tipHash = await store.getTip();
   expect(tipHash, 'the store has a tip').to.not.equal(undefined);
@@ -66,16 +66,18 @@ async function replayActiveChain(store: ChainStore): Promise<{ coins: Map<string
   for (let r = tip; r !== undefined && r.height > 0; r = records.get(toDisplayHex(r.header.prevHash))) path.unshift(r);
   expect(path.length).to.equal(tip!.height);
   const coins = new Map<string, Coin>();
+  const active: ActiveBlock[] = [];
   for (const record of path) {
     const block = await store.getBlock(record.hash);
     expect(block, `block ${record.height} of the active chain is stored`).to.not.equal(undefined);
+    active.push({ block: block!, hash: record.hash, height: record.height });
     for (const [t, tx] of block!.txs.entries()) {
       if (!isCoinbase(tx)) for (const input of tx.inputs) expect(coins.delete(outpointKey(input.prevout))).to.equal(true);
       const txid = txHash(tx);
       tx.outputs.forEach((o, index) => coins.set(outpointKey({ txid, index }), { value: o.value, pubkey: o.pubkey, height: record.height, coinbase: t === 0 }));
     }
   }
-  return { coins, tip: toDisplayHex(tipHash!), tipStatus: tip!.status, height: tip!.height };
+  return { coins, tip: toDisplayHex(tipHash!), tipStatus: tip!.status, height: tip!.height, active };
 }
 
 /** When to kill: after `afterBlocks` newly processed blocks (0: during start-up), plus `delayMs`. */
@@ -152,6 +154,7 @@ describe('crash safety', function () {
         tipsSeen.add(replay.tip);
         expect(replay.tipStatus & BlockStatus.VALID, 'the tip was fully connected').to.not.equal(0);
         expect(describeCoins(await storeCoins(store)), `UTXO set after kill ${i}`).to.deep.equal(describeCoins(replay.coins));
+        expect(await indexDifferences(store, replay.active), `address and transaction indexes after kill ${i}`).to.deep.equal([]);
       } finally {
         await store.close();
       }
@@ -166,6 +169,7 @@ describe('crash safety', function () {
       const replay = await replayActiveChain(store);
       expect(replay.tip).to.equal(b[40]!.id);
       expect(describeCoins(await storeCoins(store))).to.deep.equal(describeCoins(replay.coins));
+      expect(await indexDifferences(store, replay.active)).to.deep.equal([]);
     } finally {
       await store.close();
     }

@@ -5,7 +5,7 @@ import type { Chain } from '../../src/chain/chain.js';
 import { getNextWorkRequired } from '../../src/consensus/retarget.js';
 import { txHash } from '../../src/consensus/tx.js';
 import { describeCoins, genesisOf, testNetwork, KEYS, mineBlock, mineChain, replayUtxo, spendTx, coinbaseOutpoint, type MinedBlock } from '../helpers/blocks.js';
-import { memoryChain, storeCoins } from '../helpers/chain-fixture.js';
+import { indexDifferences, memoryChain, storeCoins } from '../helpers/chain-fixture.js';
 
 /**
  * A network that retargets every 4 two-second blocks: a branch mined fast gets a
@@ -31,6 +31,8 @@ async function submitAll(chain: Chain, blocks: readonly MinedBlock[]): Promise<v
 async function expectUtxoIsReplayOf(chain: Chain, params: NetworkParams, blocks: readonly MinedBlock[]): Promise<void> {
   const expected = replayUtxo(params, blocks.map((b) => b.block));
   expect(describeCoins(await storeCoins(chain.store))).to.deep.equal(describeCoins(expected));
+  // The address and transaction indexes follow the UTXO set through every reorg.
+  expect(await indexDifferences(chain.store, blocks)).to.deep.equal([]);
 }
 
 describe('fork choice', () => {

@@ -11,7 +11,8 @@ import { regtest } from '../../src/consensus/params.js';
 import { MAX_MESSAGE_SIZE } from '../../src/p2p/messages.js';
 import { BAN_SCORE, OFFENCE_SCORES } from '../../src/p2p/misbehaviour.js';
 import { CLOSE_MISBEHAVING, CLOSE_REFUSED } from '../../src/p2p/peer.js';
-import { genesisOf, mineBlock, mineChain } from '../helpers/blocks.js';
+import { txid } from '../../src/consensus/tx.js';
+import { genesisOf, KEYS, mineBlock, mineChain, spendTx } from '../helpers/blocks.js';
 import { NodeCluster, waitFor, type NodeProcess } from '../helpers/node-process.js';
 import { RawClient, versionOf } from '../p2p/fixture.js';
 
@@ -218,6 +219,27 @@ describe('hostile peer against a node process', function () {
     return listenPort;
   }
 
+  /**
+   * (6) transactions: one spending a coin the node does not have is refused for free (an
+   * honest peer on another tip sends such), one that spends a coin twice breaks a rule
+   * whatever the chain, and costs invalid-tx +100.
+   */
+  async function badTx(a: NodeProcess): Promise<number> {
+    const { client, listenPort } = await hostile(a, 'bad-tx');
+    const input = { outpoint: { txid: new Uint8Array(32).fill(listenPort & 0xff), index: 0 }, coin: { value: 5000n, pubkey: KEYS[0]!.pubkey }, privateKey: KEYS[0]!.privateKey };
+    const missing = spendTx([input], [{ value: 1000n, pubkey: KEYS[1]!.pubkey }]);
+    const twice = spendTx([input, input], [{ value: 1000n, pubkey: KEYS[1]!.pubkey }]);
+    client.send(regtest, { type: 'tx', tx: missing });
+    client.send(regtest, { type: 'tx', tx: twice });
+    expect(await closedWith(client, 'bad-tx')).to.deep.equal({ code: CLOSE_MISBEHAVING, reason: 'banned: invalid-tx' });
+    const ban = await banLine(a, listenPort);
+    expect(ban.reason).to.equal(`invalid-tx: tx ${txid(twice)}: bad-txns-inputs-duplicate`);
+    const offences = logLines(a).filter((l) => l.msg.startsWith('peer misbehaved'));
+    expect(offences.map((l) => l.msg)).to.deep.equal([`peer misbehaved: invalid-tx (+${OFFENCE_SCORES['invalid-tx']})`]);
+    expect((await a.api('GET', '/mempool')).body.count).to.equal(0);
+    return listenPort;
+  }
+
   /** attack runs one attack on a fresh pair and checks the node's surfaces after it. */
   async function attack(run: (a: NodeProcess) => Promise<number>): Promise<void> {
     const { a, b } = await pair();
@@ -238,6 +260,8 @@ describe('hostile peer against a node process', function () {
   it('bans a peer whose headers do not connect (headers-not-connecting +100)', () => attack(notConnecting));
 
   it('scores a flood of pings beyond the rate limit (flood +50) and bans a sustained one', () => attack(flood));
+
+  it('bans a peer that relays a transaction breaking a consensus rule (invalid-tx), not one whose inputs it lacks', () => attack(badTx));
 
   it('stays up through all five attacks in a row and still relays a block to the honest peer', async () => {
     const { a, b } = await pair();

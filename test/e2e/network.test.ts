@@ -1,13 +1,6 @@
 import { expect } from 'chai';
-import { EventStream, NodeCluster, waitFor, type NodeProcess } from '../helpers/node-process.js';
+import { EventStream, NodeCluster, sameTip, waitFor, type NodeProcess } from '../helpers/node-process.js';
 
-/** sameTip waits until every node reports the same tip hash, and returns it. */
-async function sameTip(nodes: NodeProcess[], what: string, timeoutMs = 30_000): Promise<string> {
-  return waitFor(what, async () => {
-    const tips = await Promise.all(nodes.map(async (n) => (await n.status()).tip));
-    return tips.every((t) => t === tips[0]) ? tips[0] : undefined;
-  }, timeoutMs);
-}
 
 async function peerCount(node: NodeProcess, n: number): Promise<void> {
   await waitFor(`${node.name} to have ${n} peers`, async () => (await node.status()).peers === n);

@@ -44,6 +44,14 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   }
 }
 
+/** sameTip waits until every node reports the same tip hash, and returns it. */
+export async function sameTip(nodes: readonly NodeProcess[], what: string, timeoutMs = 30_000): Promise<string> {
+  return waitFor(what, async () => {
+    const tips = await Promise.all(nodes.map(async (n) => (await n.status()).tip));
+    return tips.every((t) => t === tips[0]) ? tips[0] : undefined;
+  }, timeoutMs);
+}
+
 export interface ApiResponse<T = any> {
   status: number;
   body: T;

@@ -14,6 +14,7 @@ import { outpointKey, type Outpoint } from '../../src/consensus/tx.js';
 import { StoreCorruptError, StoreLockedError, StoreOpenError } from '../../src/storage/errors.js';
 import { CHAIN_DB_FOLDER, openLevelStore, openMemoryStore } from '../../src/storage/level-store.js';
 import { BlockStatus, type BlockRecord, type ChainStore } from '../../src/storage/store.js';
+import { STORE_VERSION } from '../../src/storage/layout.js';
 
 /**
  * One backend under the shared suite. `reopen` is what a restart means for it: close and
@@ -37,8 +38,11 @@ function outpoint(fill: number, index: number): Outpoint {
   return { txid: hashOf(fill), index };
 }
 
-function coin(height: number, value = 1000n): Coin {
-  return { value, pubkey: hashOf(0xaa), height, coinbase: height % 2 === 0 };
+/** the key every test coin pays, unless a test says otherwise */
+const OWNER = hashOf(0xaa);
+
+function coin(height: number, value = 1000n, pubkey = OWNER): Coin {
+  return { value, pubkey, height, coinbase: height % 2 === 0 };
 }
 
 function record(hash: Uint8Array, block: Block, height: number, sequence: number): BlockRecord {
@@ -150,7 +154,7 @@ function describeStore(makeBackend: () => { backend: Backend; cleanup(): Promise
         .putBlock(genesisHash, genesis)
         .putRecord(record(genesisHash, genesis, 0, 0))
         .putUndo(genesisHash, [])
-        .deleteCoin(outpoint(1, 0))
+        .deleteCoin(outpoint(1, 0), OWNER)
         .putCoin(outpoint(2, 0), coin(2))
         .setTip(hashOf(2));
 
@@ -168,7 +172,7 @@ function describeStore(makeBackend: () => { backend: Backend; cleanup(): Promise
 
       // Connecting a block that spends 1:0 and creates 2:0, as the chain does it.
       const undo: SpentCoin[] = [{ outpoint: outpoint(1, 0), coin: coin(1) }];
-      const batch = store.batch().deleteCoin(outpoint(1, 0)).putCoin(outpoint(2, 0), coin(2)).setTip(hashOf(2)).putUndo(hashOf(2), undo);
+      const batch = store.batch().deleteCoin(outpoint(1, 0), OWNER).putCoin(outpoint(2, 0), coin(2)).setTip(hashOf(2)).putUndo(hashOf(2), undo);
       expect(await store.getTip(), 'before write').to.deep.equal(hashOf(1));
       await batch.write();
 
@@ -181,8 +185,8 @@ function describeStore(makeBackend: () => { backend: Backend; cleanup(): Promise
 
     it('applies operations on one key in staging order', async () => {
       const store = await open();
-      await store.batch().putCoin(outpoint(1, 0), coin(1)).deleteCoin(outpoint(1, 0)).putCoin(outpoint(2, 0), coin(2)).write();
-      await store.batch().deleteCoin(outpoint(2, 0)).putCoin(outpoint(2, 0), coin(4)).write();
+      await store.batch().putCoin(outpoint(1, 0), coin(1)).deleteCoin(outpoint(1, 0), OWNER).putCoin(outpoint(2, 0), coin(2)).write();
+      await store.batch().deleteCoin(outpoint(2, 0), OWNER).putCoin(outpoint(2, 0), coin(4)).write();
       expect(await coinsOf(store)).to.deep.equal([`${outpointKey(outpoint(2, 0))} h4`]);
     });
 
@@ -226,7 +230,7 @@ function describeStore(makeBackend: () => { backend: Backend; cleanup(): Promise
         .putCoin(outpoint(2, 1), coin(3))
         .putCoin(outpoint(3, 0), coin(4))
         .write();
-      await store.batch().deleteCoin(outpoint(2, 0)).deleteCoin(outpoint(3, 0)).putCoin(outpoint(4, 2), coin(5)).write();
+      await store.batch().deleteCoin(outpoint(2, 0), OWNER).deleteCoin(outpoint(3, 0), OWNER).putCoin(outpoint(4, 2), coin(5)).write();
 
       expect(await coinsOf(store)).to.have.members([
         `${outpointKey(outpoint(1, 0))} h1`,
@@ -257,8 +261,49 @@ function describeStore(makeBackend: () => { backend: Backend; cleanup(): Promise
         break;
       }
       expect(seen).to.equal(1);
-      await store.batch().deleteCoin(outpoint(1, 0)).write();
+      await store.batch().deleteCoin(outpoint(1, 0), OWNER).write();
       expect(await coinsOf(store)).to.deep.equal([`${outpointKey(outpoint(2, 0))} h2`]);
+    });
+  });
+
+  describe('address and transaction indexes', () => {
+    const alice = hashOf(0xa1);
+    const bob = hashOf(0xb0);
+
+    it('lists the unspent coins of one key, and forgets a coin in the batch that spends it', async () => {
+      const store = await open();
+      await store
+        .batch()
+        .putCoin(outpoint(1, 0), coin(1, 10n, alice))
+        .putCoin(outpoint(1, 1), coin(1, 20n, bob))
+        .putCoin(outpoint(2, 3), coin(2, 30n, alice))
+        .write();
+      await store.batch().deleteCoin(outpoint(1, 0), alice).write();
+
+      const aliceCoins = await (await reopen(store)).addressCoins(alice);
+      expect(aliceCoins.map((c) => [outpointKey(c.outpoint), c.coin.value])).to.deep.equal([[outpointKey(outpoint(2, 3)), 30n]]);
+      const reopened = opened[opened.length - 1]!;
+      expect((await reopened.addressCoins(bob)).map((c) => c.coin.value)).to.deep.equal([20n]);
+      expect(await reopened.addressCoins(hashOf(0xcc))).to.deep.equal([]);
+    });
+
+    it('keeps a key\'s history in height order, not in the order it was written', async () => {
+      const store = await open();
+      await store.batch().putAddressTx(alice, 300, hashOf(3)).putAddressTx(alice, 2, hashOf(1)).putAddressTx(bob, 5, hashOf(9)).write();
+      await store.batch().putAddressTx(alice, 256, hashOf(2)).write();
+      expect((await store.addressHistory(alice)).map((h) => [h.height, h.txid[0]])).to.deep.equal([[2, 1], [256, 2], [300, 3]]);
+      await store.batch().deleteAddressTx(alice, 256, hashOf(2)).write();
+      expect((await store.addressHistory(alice)).map((h) => h.height)).to.deep.equal([2, 300]);
+      expect((await store.addressHistory(bob)).map((h) => h.height)).to.deep.equal([5]);
+    });
+
+    it('finds the block holding a transaction until the entry is deleted', async () => {
+      const store = await open();
+      await store.batch().putTxBlock(hashOf(7), hashOf(0x70)).write();
+      expect(await store.getTxBlock(hashOf(7))).to.deep.equal(hashOf(0x70));
+      expect(await store.getTxBlock(hashOf(8))).to.equal(undefined);
+      await store.batch().deleteTxBlock(hashOf(7)).write();
+      expect(await store.getTxBlock(hashOf(7))).to.equal(undefined);
     });
   });
 
@@ -367,13 +412,13 @@ describe('level store', () => {
       it('refuses a store of another format version (StoreOpenError)', async () => {
         const raw = new ClassicLevel<Uint8Array, Uint8Array>(join(dir, CHAIN_DB_FOLDER), { keyEncoding: 'view', valueEncoding: 'view' });
         try {
-          await raw.put(Uint8Array.of(0x56), Uint8Array.of(2, 0, 0, 0));
+          await raw.put(Uint8Array.of(0x56), Uint8Array.of(STORE_VERSION + 1, 0, 0, 0));
         } finally {
           await raw.close();
         }
         const error = await rejection(openLevelStore(dir));
         expect(error).to.be.instanceOf(StoreOpenError);
-        expect((error as Error).message).to.contain('store format version 2, this toychain reads version 1');
+        expect((error as Error).message).to.contain(`store format version ${STORE_VERSION + 1}, this toychain reads version ${STORE_VERSION}`);
         // The failed open released the lock.
         const again = new ClassicLevel(join(dir, CHAIN_DB_FOLDER));
         await again.open();

@@ -22,8 +22,9 @@ export interface StatusView {
   mining: MiningStatus;
 }
 
-export function statusView({ chain, params, peers, mining, version }: ApiDeps): StatusView {
+export function statusView({ chain, params, peers, mining, mempool, version }: ApiDeps): StatusView {
   const tip = chain.tip;
+  const pool = mempool.info();
   return {
     network: params.name,
     version,
@@ -32,8 +33,7 @@ export function statusView({ chain, params, peers, mining, version }: ApiDeps): 
     chainwork: chainworkHex(tip.chainwork),
     difficulty: difficultyOf(chain.nextBits(), params.powLimit),
     medianTimePast: chain.medianTimePast(),
-    // The mempool does not exist yet (a later issue): until it does, it is empty.
-    mempool: { count: 0, bytes: 0 },
+    mempool: { count: pool.count, bytes: pool.bytes },
     peers: peers.peers().length,
     networkActive: peers.networkActive,
     bannedPeers: peers.bannedCount(),

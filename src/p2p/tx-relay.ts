@@ -1,0 +1,139 @@
+/**
+ * Transaction relay (Core's net_processing for transactions, simplified):
+ *
+ * - A transaction the mempool accepted is announced with inv to every ready peer that
+ *   does not know it (never back to its source); announcements made in one turn of the
+ *   event loop go out as one inv per peer.
+ * - An inv naming a transaction we lack, have not asked anyone for and did not just
+ *   reject is answered with getdata; the tx that comes back goes to the mempool.
+ * - A transaction that breaks a consensus rule whatever the chain looks like (a bad
+ *   signature, an amount out of range, a duplicate input…) costs its sender
+ *   'invalid-tx'. One refused for a reason that depends on our view (missing or spent
+ *   inputs, an immature coinbase, a conflict, the fee policy) costs nothing: an honest
+ *   peer on another tip sends such transactions.
+ * - getdata for a transaction is answered from the mempool, or with notfound.
+ */
+import type { Logger } from 'pino';
+import type { RejectReason, Verdict } from '../consensus/reasons.js';
+import { txid as txidOf, type Tx } from '../consensus/tx.js';
+import { toDisplayHex } from '../consensus/bytes.js';
+import { MAX_INV_ITEMS, type InvItem } from './messages.js';
+import type { Offence } from './misbehaviour.js';
+import type { Peer } from './peer.js';
+
+/** What relay needs of the mempool. */
+export interface TxPool {
+  has(txid: string): boolean;
+  get(txid: string): { tx: Tx } | undefined;
+  accept(tx: Tx): Promise<Verdict>;
+}
+
+/** Rejections that depend on this node's chain or policy, not on the transaction alone: never punished. */
+export const CONTEXTUAL_TX_REASONS: ReadonlySet<RejectReason> = new Set<RejectReason>([
+  'bad-txns-inputs-missingorspent',
+  'bad-txns-premature-spend-of-coinbase',
+  'txn-mempool-conflict',
+  'txn-already-in-mempool',
+  'min relay fee not met',
+  'mempool full',
+  'too-long-mempool-chain',
+]);
+
+/** Recently rejected txids remembered so a flood of invs for them is not fetched again. */
+const MAX_RECENT_REJECTS = 10_000;
+/** Transactions asked for and not yet answered; older requests may be asked again elsewhere. */
+const MAX_TX_REQUESTS = 10_000;
+const TX_REQUEST_TIMEOUT_MS = 60_000;
+
+export interface TxRelayOptions {
+  pool: TxPool;
+  logger: Logger;
+  peers: () => Iterable<Peer>;
+  punish: (peer: Peer, offence: Offence, detail: string) => void;
+  /** Unix milliseconds */
+  clock: () => number;
+}
+
+export class TxRelay {
+  private readonly queued: { id: string; hash: Uint8Array }[] = [];
+  private immediate: NodeJS.Immediate | undefined;
+  private readonly recentRejects = new Set<string>();
+  private readonly requested = new Map<string, number>();
+
+  constructor(private readonly opts: TxRelayOptions) {}
+
+  stop(): void {
+    clearImmediate(this.immediate);
+    this.immediate = undefined;
+  }
+
+  /** announce queues an accepted transaction for the next inv to every peer that lacks it. */
+  announce(txid: string, hash: Uint8Array): void {
+    this.queued.push({ id: txid, hash });
+    this.immediate ??= setImmediate(() => this.flush());
+  }
+
+  /** forgetRejects is called on a new tip: a transaction refused before may be valid now (Core resets recentRejects). */
+  forgetRejects(): void {
+    this.recentRejects.clear();
+  }
+
+  private flush(): void {
+    this.immediate = undefined;
+    const items = this.queued.splice(0);
+    for (const peer of this.opts.peers()) {
+      if (!peer.ready) continue;
+      const fresh = items.filter((item) => !peer.knownTxs.has(item.id));
+      for (let i = 0; i < fresh.length; i += MAX_INV_ITEMS) {
+        const chunk = fresh.slice(i, i + MAX_INV_ITEMS);
+        for (const item of chunk) peer.knownTxs.add(item.id);
+        peer.send({ type: 'inv', items: chunk.map((item) => ({ type: 'tx', hash: item.hash })) });
+      }
+    }
+  }
+
+  onInv(peer: Peer, items: readonly InvItem[]): void {
+    const now = this.opts.clock();
+    const wanted: InvItem[] = [];
+    for (const item of items) {
+      if (item.type !== 'tx') continue;
+      const id = toDisplayHex(item.hash);
+      peer.knownTxs.add(id);
+      if (this.opts.pool.has(id) || this.recentRejects.has(id)) continue;
+      const askedAt = this.requested.get(id);
+      if (askedAt !== undefined && now - askedAt < TX_REQUEST_TIMEOUT_MS) continue;
+      if (this.requested.size >= MAX_TX_REQUESTS) this.requested.delete(this.requested.keys().next().value!);
+      this.requested.set(id, now);
+      wanted.push(item);
+    }
+    if (wanted.length > 0) peer.send({ type: 'getdata', items: wanted });
+  }
+
+  async onTx(peer: Peer, tx: Tx): Promise<void> {
+    const id = txidOf(tx);
+    peer.knownTxs.add(id);
+    this.requested.delete(id);
+    if (this.opts.pool.has(id) || this.recentRejects.has(id)) return;
+    const verdict = await this.opts.pool.accept(tx);
+    if (verdict.ok || verdict.reason === 'txn-already-in-mempool') return;
+    if (this.recentRejects.size >= MAX_RECENT_REJECTS) this.recentRejects.clear();
+    this.recentRejects.add(id);
+    this.opts.logger.debug({ peer: peer.id, txid: id, reason: verdict.reason, debug: verdict.debug }, 'refused a relayed transaction');
+    if (!CONTEXTUAL_TX_REASONS.has(verdict.reason)) this.opts.punish(peer, 'invalid-tx', `tx ${id}: ${verdict.reason}`);
+  }
+
+  /** serve answers the tx items of a getdata from the mempool; returns the items it could not serve. */
+  serve(peer: Peer, items: readonly InvItem[]): InvItem[] {
+    const notFound: InvItem[] = [];
+    for (const item of items) {
+      const entry = this.opts.pool.get(toDisplayHex(item.hash));
+      if (entry === undefined) {
+        notFound.push(item);
+        continue;
+      }
+      peer.knownTxs.add(toDisplayHex(item.hash));
+      peer.send({ type: 'tx', tx: entry.tx });
+    }
+    return notFound;
+  }
+}

@@ -1,0 +1,159 @@
+import { expect } from 'chai';
+import { InProcessSignatureVerifier, WorkerSignatureVerifier, type SignatureVerifier } from '../../src/chain/signature-verifier.js';
+import { VerifiedTxCache } from '../../src/chain/verified-tx-cache.js';
+import { outpointKey, txid, type Tx } from '../../src/consensus/tx.js';
+import { connectBlock } from '../../src/consensus/utxo.js';
+import { Mempool } from '../../src/mempool/mempool.js';
+import { KEYS, mineBlock } from '../helpers/blocks.js';
+import { outputOf, params, poolWith, spend, type PoolFixture } from '../mempool/fixture.js';
+
+/** breakSignature flips one bit of input 0's signature. */
+function breakSignature(tx: Tx): Tx {
+  const witness = tx.inputs[0]!.witness.slice();
+  witness[5]! ^= 1;
+  return { ...tx, inputs: [{ ...tx.inputs[0]!, witness }, ...tx.inputs.slice(1)] };
+}
+
+/** A view over a fixture's chain store, for calling connectBlock directly. */
+async function viewOf(f: PoolFixture, txs: Tx[]) {
+  const coins = new Map();
+  for (const tx of txs) for (const input of tx.inputs) coins.set(outpointKey(input.prevout), await f.chain.store.getCoin(input.prevout));
+  return { getCoin: (o: Parameters<typeof outpointKey>[0]) => coins.get(outpointKey(o)) };
+}
+
+describe('signature verification', () => {
+  describe('connectBlock with deferSignatures', () => {
+    it('returns one signature check per non-coinbase transaction instead of rejecting a bad signature', async () => {
+      const f = await poolWith(4);
+      const good = spend([f.coinbases[0]!], 1000n);
+      const bad = breakSignature(spend([f.coinbases[1]!], 1000n));
+      const block = mineBlock(params, f.blocks[3]!, { txs: [good, bad] }).block;
+      const view = await viewOf(f, [good, bad]);
+      expect(connectBlock(block, 5, view, params)).to.deep.include({ ok: false, reason: 'bad-txns-sig' });
+      const deferred = connectBlock(block, 5, view, params, { deferSignatures: true });
+      expect(deferred.ok).to.equal(true);
+      if (!deferred.ok) return;
+      expect(deferred.signatureChecks!.map((c) => [txid(c.tx), c.index])).to.deep.equal([
+        [txid(good), 1],
+        [txid(bad), 2],
+      ]);
+      expect(deferred.signatureChecks![1]!.spent[0]!.value).to.equal(f.coinbases[1]!.value);
+    });
+  });
+
+  describe('verified transaction cache', () => {
+    it('can key by txid because a txid commits to the signatures', async () => {
+      const f = await poolWith(4);
+      const tx = spend([f.coinbases[0]!], 1000n);
+      expect(txid(breakSignature(tx))).to.not.equal(txid(tx));
+    });
+
+    it('forgets the oldest txid when full', () => {
+      const cache = new VerifiedTxCache(2);
+      cache.add('a');
+      cache.add('b');
+      cache.add('a');
+      cache.add('c');
+      expect([cache.has('a'), cache.has('b'), cache.has('c'), cache.size]).to.deep.equal([true, false, true, 2]);
+    });
+  });
+
+  describe('chain and mempool sharing a verifier', () => {
+    it('does not verify again a transaction the mempool verified, when its block connects', async () => {
+      const verifier = new InProcessSignatureVerifier();
+      const f = await poolWith(4, {}, { signatureVerifier: verifier });
+      const tx = spend([f.coinbases[0]!], 1000n);
+      expect((await f.mempool.accept(tx)).ok).to.equal(true);
+      expect(verifier.verifiedTxCount).to.equal(1);
+      expect(f.chain.verifiedTxs.has(txid(tx))).to.equal(true);
+      expect((await f.chain.processBlock(mineBlock(params, f.blocks[3]!, { txs: [tx] }).block)).status).to.equal('connected');
+      expect(verifier.verifiedTxCount).to.equal(1);
+    });
+
+    it('verifies a block transaction the mempool never saw, and only that one', async () => {
+      const verifier = new InProcessSignatureVerifier();
+      const f = await poolWith(4, {}, { signatureVerifier: verifier });
+      const seen = spend([f.coinbases[0]!], 1000n);
+      const unseen = spend([f.coinbases[1]!], 1000n);
+      await f.mempool.accept(seen);
+      const before = verifier.verifiedTxCount;
+      expect((await f.chain.processBlock(mineBlock(params, f.blocks[3]!, { txs: [seen, unseen] }).block)).status).to.equal('connected');
+      expect(verifier.verifiedTxCount - before).to.equal(1);
+      expect(f.chain.verifiedTxs.has(txid(unseen))).to.equal(true);
+    });
+
+    it('rejects a block with a bad signature the cache does not vouch for (bad-txns-sig)', async () => {
+      const verifier = new InProcessSignatureVerifier();
+      const f = await poolWith(4, {}, { signatureVerifier: verifier });
+      const good = spend([f.coinbases[0]!], 1000n);
+      await f.mempool.accept(good);
+      const bad = breakSignature(spend([f.coinbases[1]!], 1000n));
+      const outcome = await f.chain.processBlock(mineBlock(params, f.blocks[3]!, { txs: [good, bad] }).block);
+      expect(outcome).to.deep.include({ status: 'rejected', reason: 'bad-txns-sig', permanent: true });
+      expect((outcome as { debug: string }).debug).to.match(/^tx 2: input 0/);
+      expect(f.chain.height).to.equal(4);
+    });
+  });
+
+  describe('worker threads', () => {
+    let pool: WorkerSignatureVerifier;
+    beforeEach(() => {
+      pool = new WorkerSignatureVerifier({ threads: 2, maxChecksPerTask: 2 });
+    });
+    afterEach(async () => {
+      await pool.destroy();
+    });
+
+    it('rejects a block with a bad signature through the worker pool (bad-txns-sig)', async () => {
+      const f = await poolWith(8, {}, { signatureVerifier: pool });
+      const txs = f.coinbases.slice(0, 5).map((c) => spend([c], 1000n));
+      txs[3] = breakSignature(txs[3]!);
+      const outcome = await f.chain.processBlock(mineBlock(params, f.blocks[7]!, { txs }).block);
+      expect(outcome).to.deep.include({ status: 'rejected', reason: 'bad-txns-sig' });
+      expect((outcome as { debug: string }).debug).to.match(/^tx 4: input 0/);
+      expect(f.chain.height).to.equal(8);
+    });
+
+    it('connects a valid block through the worker pool', async () => {
+      const f = await poolWith(8, {}, { signatureVerifier: pool });
+      const txs = f.coinbases.slice(0, 5).map((c) => spend([c], 1000n));
+      expect((await f.chain.processBlock(mineBlock(params, f.blocks[7]!, { txs }).block)).status).to.equal('connected');
+      expect(pool.verifiedTxCount).to.equal(5);
+    });
+
+    it('names the first failing check whichever thread finishes first', async () => {
+      const f = await poolWith(8);
+      const txs = f.coinbases.slice(0, 6).map((c) => spend([c], 1000n));
+      txs[2] = breakSignature(txs[2]!);
+      txs[5] = breakSignature(txs[5]!);
+      const checks = txs.map((tx, i) => ({ tx, spent: [{ value: f.coinbases[i]!.value, pubkey: KEYS[0]!.pubkey }] }));
+      const inProcess: SignatureVerifier = new InProcessSignatureVerifier();
+      expect(await pool.verify(checks)).to.deep.include({ ok: false, reason: 'bad-txns-sig', check: 2 });
+      expect(await inProcess.verify(checks)).to.deep.include({ ok: false, reason: 'bad-txns-sig', check: 2 });
+      expect(await pool.verify(checks.slice(3, 5))).to.deep.equal({ ok: true });
+    });
+
+    it('accepts a burst of concurrent transactions in arrival order: a child waits for its parent, the second of two spends loses', async () => {
+      const f = await poolWith(8, {}, { signatureVerifier: pool });
+      const mempool: Mempool = f.mempool;
+      const parent = spend([f.coinbases[0]!], 1000n);
+      const child = spend([outputOf(parent)], 1000n);
+      const first = spend([f.coinbases[1]!], 1000n);
+      const second = spend([f.coinbases[1]!], 9000n, { to: KEYS[2]! });
+      const others = f.coinbases.slice(2, 5).map((c) => spend([c], 1000n));
+      const verdicts = await Promise.all([parent, child, first, second, ...others].map((tx) => mempool.accept(tx)));
+      expect(verdicts.map((v) => (v.ok ? 'ok' : v.reason))).to.deep.equal(['ok', 'ok', 'ok', 'txn-mempool-conflict', 'ok', 'ok', 'ok']);
+      expect(mempool.get(txid(child))?.ancestors).to.equal(1);
+      expect(mempool.count).to.equal(6);
+    });
+
+    it('rejects a bad signature sent in a burst and leaves the rest (bad-txns-sig)', async () => {
+      const f = await poolWith(8, {}, { signatureVerifier: pool });
+      const bad = breakSignature(spend([f.coinbases[0]!], 1000n));
+      const retry = spend([f.coinbases[0]!], 1000n);
+      const verdicts = await Promise.all([bad, retry].map((tx) => f.mempool.accept(tx)));
+      expect(verdicts.map((v) => (v.ok ? 'ok' : v.reason))).to.deep.equal(['bad-txns-sig', 'ok']);
+      expect(f.mempool.entries().map((e) => e.txid)).to.deep.equal([txid(retry)]);
+    });
+  });
+});

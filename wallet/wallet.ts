@@ -1,0 +1,280 @@
+/**
+ * What the wallet does with a node: find its coins, add up its balance, pay someone,
+ * and tell its history. The wallet's state is its decrypted WalletData (seed words and
+ * how many addresses it has issued on each chain); everything about coins comes from the
+ * node's REST API through a NodeClient, asked once per issued address ("keep it simple":
+ * no gap-limit scanning except when a wallet is restored).
+ */
+import type { HDKey } from '@scure/bip32';
+import { decodeAddress } from '../src/consensus/address.js';
+import { networks, type NetworkParams } from '../src/consensus/params.js';
+import { formatCoins, parseCoins } from './amount.js';
+import { selectCoins } from './coin-selection.js';
+import { accountKey, CHANGE_CHAIN, deriveKey, keyAddress, mnemonicSeed, RECEIVE_CHAIN, type KeyChain, type WalletKey } from './keys.js';
+import type { AddressInfo, NodeClient } from './node-client.js';
+import { buildPayment, type SpendableCoin } from './tx-builder.js';
+import type { SentTx, WalletData } from './wallet-file.js';
+
+/** Unused addresses in a row after which a restore stops looking (BIP44's gap limit). */
+export const GAP_LIMIT = 20;
+/** Page size for an address's history. */
+export const HISTORY_PAGE = 50;
+
+/** WalletNetworkError: the wallet and the node are on different networks, or the network is unknown. */
+export class WalletNetworkError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WalletNetworkError';
+  }
+}
+
+/** BadAddressError: a recipient that is not an address of this wallet's network; the message says why. */
+export class BadAddressError extends Error {
+  constructor(address: string, reason: string, options?: { cause?: unknown }) {
+    super(`"${address}" is not a valid address here: ${reason}`, options);
+    this.name = 'BadAddressError';
+  }
+}
+
+/** checkAddress decodes a recipient's address on this network into its key, or throws BadAddressError saying why not. */
+export function checkAddress(address: string, params: NetworkParams): Uint8Array {
+  try {
+    return decodeAddress(address, params);
+  } catch (e) {
+    throw new BadAddressError(address, e instanceof Error ? e.message.replace(/^address at byte \d+: /, '') : String(e), { cause: e });
+  }
+}
+
+/** networkParams finds a network's parameters by the name the node reports. */
+export function networkParams(name: string): NetworkParams {
+  const params = networks[name];
+  if (params === undefined) throw new WalletNetworkError(`unknown network "${name}": this wallet knows ${Object.keys(networks).join(', ')}`);
+  return params;
+}
+
+/** A derived key with its address. */
+export interface AddressKey extends WalletKey {
+  address: string;
+}
+
+/** Keyring: the account key of a wallet's seed on one network, derived once per command. */
+export class Keyring {
+  private readonly account: HDKey;
+  constructor(data: WalletData, readonly params: NetworkParams) {
+    this.account = accountKey(mnemonicSeed(data.mnemonic, data.passphrase));
+  }
+
+  key(chain: KeyChain, index: number): AddressKey {
+    const key = deriveKey(this.account, chain, index);
+    return { ...key, address: keyAddress(key, this.params) };
+  }
+
+  /** issued lists every address the wallet has handed out or used for change, receive chain first. */
+  issued(data: WalletData): AddressKey[] {
+    const keys: AddressKey[] = [];
+    for (let i = 0; i < data.nextReceive; i++) keys.push(this.key(RECEIVE_CHAIN, i));
+    for (let i = 0; i < data.nextChange; i++) keys.push(this.key(CHANGE_CHAIN, i));
+    return keys;
+  }
+}
+
+/** newReceiveAddress issues the next receive address (…/0/nextReceive) and counts it as issued. */
+export function newReceiveAddress(data: WalletData, keyring: Keyring): string {
+  const key = keyring.key(RECEIVE_CHAIN, data.nextReceive);
+  data.nextReceive += 1;
+  return key.address;
+}
+
+/** Balance in base units. */
+export interface Balance {
+  /** confirmed coins, immature coinbases included */
+  confirmed: bigint;
+  /** outputs of mempool transactions paying the wallet */
+  unconfirmed: bigint;
+  /** confirmed coinbase coins that have not matured */
+  immature: bigint;
+  /** mature confirmed coins no mempool transaction spends */
+  spendable: bigint;
+}
+
+async function lookUp(client: NodeClient, keys: readonly AddressKey[]): Promise<AddressInfo[]> {
+  return Promise.all(keys.map((k) => client.address(k.address, 0, HISTORY_PAGE)));
+}
+
+/** getBalance adds up the node's balance of every issued address. */
+export async function getBalance(client: NodeClient, data: WalletData, keyring: Keyring): Promise<Balance> {
+  const total: Balance = { confirmed: 0n, unconfirmed: 0n, immature: 0n, spendable: 0n };
+  for (const info of await lookUp(client, keyring.issued(data))) {
+    total.confirmed += parseCoins(info.balance.confirmed);
+    total.unconfirmed += parseCoins(info.balance.unconfirmed);
+    total.immature += parseCoins(info.balance.immature);
+    total.spendable += parseCoins(info.balance.spendable);
+  }
+  return total;
+}
+
+/** spendableCoins lists the mature confirmed coins of the issued addresses that no mempool transaction spends. */
+export async function spendableCoins(client: NodeClient, data: WalletData, keyring: Keyring): Promise<SpendableCoin[]> {
+  const keys = keyring.issued(data);
+  const infos = await lookUp(client, keys);
+  const coins: SpendableCoin[] = [];
+  infos.forEach((info, i) => {
+    const key = keys[i]!;
+    for (const c of info.coins) {
+      if (!c.mature || c.spentBy !== null) continue;
+      coins.push({ txid: c.txid, index: c.index, value: BigInt(c.units), pubkey: key.pubkey, privateKey: key.privateKey });
+    }
+  });
+  return coins;
+}
+
+export interface SendResult {
+  txid: string;
+  fee: bigint;
+  change: bigint;
+}
+
+/**
+ * send pays `amount` to `to`: coin selection, change to a NEW change address, signing,
+ * then broadcasting. The wallet is saved (`persist`) with the send recorded and the change
+ * index used BEFORE the broadcast, so a crash never loses track of the change address;
+ * a broadcast the node refuses removes the record again and rethrows the node's reason.
+ * Throws BadAddressError, InsufficientFundsError, RangeError (amount ≤ 0), NodeError.
+ */
+export async function send(
+  client: NodeClient,
+  data: WalletData,
+  keyring: Keyring,
+  to: string,
+  amount: bigint,
+  feeRate: bigint,
+  persist: () => Promise<void>,
+  now: () => number = () => Math.floor(Date.now() / 1000),
+): Promise<SendResult> {
+  const toKey = checkAddress(to, keyring.params);
+  if (amount <= 0n) throw new RangeError('the amount must be more than zero');
+  const coins = await spendableCoins(client, data, keyring);
+  const selection = selectCoins(coins, amount, feeRate);
+  const changeKey = keyring.key(CHANGE_CHAIN, data.nextChange);
+  const signed = buildPayment({ inputs: selection.inputs, to: toKey, amount, changeTo: changeKey.pubkey, change: selection.change });
+  if (selection.change > 0n) data.nextChange += 1;
+  const record: SentTx = {
+    txid: signed.txid,
+    hex: signed.hex,
+    spends: selection.inputs.map((c) => `${c.txid}:${c.index}`),
+    to,
+    amount: amount.toString(),
+    fee: selection.fee.toString(),
+    changeIndex: signed.changeIndex,
+    createdAt: now(),
+  };
+  data.sent.push(record);
+  await persist();
+  try {
+    await client.sendTx(signed.hex);
+  } catch (e) {
+    data.sent = data.sent.filter((s) => s.txid !== signed.txid);
+    await persist();
+    throw e;
+  }
+  return { txid: signed.txid, fee: selection.fee, change: selection.change };
+}
+
+export type TxStatus = 'confirmed' | 'pending' | 'failed';
+
+/** One line of history, amounts in coins with 8 decimals. */
+export interface HistoryEntry {
+  txid: string;
+  direction: 'sent' | 'received';
+  /** what was paid (sent) or what arrived at the wallet's addresses (received) */
+  amount: string;
+  /** the fee the wallet paid, for sends it made; null for receipts */
+  fee: string | null;
+  /** the recipient (sent) or the wallet's address that received it (received) */
+  address: string;
+  status: TxStatus;
+  confirmations: number;
+  height: number | null;
+}
+
+/**
+ * getHistory merges what the node reports for each issued address with the sends the
+ * wallet recorded. A recorded send the node has neither in its mempool nor in its chain
+ * (it lost a double-spend race, or was evicted) is `failed`: its coins were never spent.
+ * Newest first: pending and failed, then confirmed by height.
+ */
+export async function getHistory(client: NodeClient, data: WalletData, keyring: Keyring): Promise<HistoryEntry[]> {
+  const keys = keyring.issued(data);
+  const ours = new Set(keys.map((k) => k.address));
+  const seen = new Map<string, { height: number | null; confirmations: number }>();
+  for (const key of keys) {
+    for (let from = 0; ; ) {
+      const info = await client.address(key.address, from, HISTORY_PAGE);
+      for (const item of info.history.items) seen.set(item.txid, { height: item.height, confirmations: item.confirmations });
+      from += info.history.items.length;
+      if (info.history.items.length === 0 || from >= info.history.total) break;
+    }
+  }
+  const sent = new Map(data.sent.map((s) => [s.txid, s]));
+  const entries: HistoryEntry[] = [];
+  for (const [txid, where] of seen) {
+    const status: TxStatus = where.height === null ? 'pending' : 'confirmed';
+    const record = sent.get(txid);
+    if (record !== undefined) {
+      entries.push(sentEntry(record, status, where.confirmations, where.height));
+      continue;
+    }
+    const tx = await client.tx(txid);
+    const mine = (tx?.outputs ?? []).filter((o) => ours.has(o.address));
+    const received = mine.reduce((sum, o) => sum + BigInt(o.units), 0n);
+    entries.push({
+      txid,
+      direction: 'received',
+      amount: formatCoins(received),
+      fee: null,
+      address: mine[0]?.address ?? '',
+      status,
+      confirmations: where.confirmations,
+      height: where.height,
+    });
+  }
+  // Sends the addresses' histories do not show: ask for each; gone from mempool and chain means failed.
+  for (const record of data.sent) {
+    if (seen.has(record.txid)) continue;
+    const tx = await client.tx(record.txid);
+    if (tx === undefined) entries.push(sentEntry(record, 'failed', 0, null));
+    else entries.push(sentEntry(record, tx.status === 'confirmed' ? 'confirmed' : 'pending', tx.confirmations, tx.height));
+  }
+  const rank = (e: HistoryEntry): number => (e.height === null ? Number.MAX_SAFE_INTEGER : e.height);
+  return entries.sort((a, b) => rank(b) - rank(a));
+}
+
+function sentEntry(record: SentTx, status: TxStatus, confirmations: number, height: number | null): HistoryEntry {
+  return {
+    txid: record.txid,
+    direction: 'sent',
+    amount: formatCoins(BigInt(record.amount)),
+    fee: formatCoins(BigInt(record.fee)),
+    address: record.to,
+    status,
+    confirmations,
+    height,
+  };
+}
+
+/**
+ * discoverAddresses finds how far a restored wallet's addresses were used: on each chain it
+ * asks for addresses in order until GAP_LIMIT in a row have no history and no coins, and
+ * sets nextReceive / nextChange just past the last used one (BIP44 account discovery).
+ */
+export async function discoverAddresses(client: NodeClient, data: WalletData, keyring: Keyring, gap = GAP_LIMIT): Promise<void> {
+  for (const chain of [RECEIVE_CHAIN, CHANGE_CHAIN] as const) {
+    let lastUsed = -1;
+    for (let index = 0; index - lastUsed <= gap; index++) {
+      const info = await client.address(keyring.key(chain, index).address, 0, 1);
+      if (info.history.total > 0 || info.coins.length > 0) lastUsed = index;
+    }
+    if (chain === RECEIVE_CHAIN) data.nextReceive = Math.max(data.nextReceive, lastUsed + 1);
+    else data.nextChange = Math.max(data.nextChange, lastUsed + 1);
+  }
+}
