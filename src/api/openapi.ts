@@ -8,6 +8,8 @@ import { DEFAULT_PAGE, MAX_PAGE } from './routes/blocks.js';
 import { generateBody, startBody } from './routes/mining.js';
 import { networkBody } from './routes/network.js';
 import { connectBody } from './routes/peers.js';
+import { denyBody, linkBody } from './routes/network-policy.js';
+import { shareBody } from './routes/mining-share.js';
 import { MAX_HISTORY_PAGE } from './routes/address.js';
 import { MAX_MEMPOOL_PAGE, txBody } from './routes/transactions.js';
 
@@ -153,6 +155,11 @@ const schemas: Record<string, Schema> = {
     branchLength: { type: 'integer' },
     status: { enum: ['active', 'valid-fork', 'valid-headers', 'headers-only', 'invalid'] },
   }),
+  LinkShape: obj({
+    delayMs: { type: 'integer', description: 'milliseconds every message waits' },
+    jitterMs: { type: 'integer', description: 'up to this many milliseconds more, at random' },
+    dropRate: { type: 'number', description: 'probability a message is dropped' },
+  }),
   Peer: obj({
     id: { type: 'integer' },
     address: { type: 'string' },
@@ -256,12 +263,40 @@ export function openApiDocument(info: { version: string; network: string }): Sch
           responses: { ...ok('the hashes of the mined blocks', obj({ hashes: { type: 'array', items: hex64 } })), ...errors(400, 401, 409) },
         },
       },
+      '/mining/share': {
+        get: { summary: "This node's share of the hash power: the fraction of time its miner hashes", responses: ok('the share', obj({ share: { type: 'number' } })) },
+        put: {
+          ...mutation,
+          summary: 'Set the share of the hash power (0 < share <= 1): the miner rests between nonce slices',
+          requestBody: bodyOf(shareBody),
+          responses: { ...ok('the share', obj({ share: { type: 'number' } })), ...errors(400, 401) },
+        },
+      },
       '/network': {
         post: {
           ...mutation,
           summary: "Unplug from or replug into the network (Core's setnetworkactive)",
           requestBody: bodyOf(networkBody),
           responses: { ...ok('network state', obj({ networkActive: { type: 'boolean' }, peers: { type: 'integer' } })), ...errors(400, 401) },
+        },
+      },
+      '/network/deny': {
+        get: { summary: 'Peer addresses this node refuses (a split network)', responses: ok('the deny list', obj({ addresses: { type: 'array', items: { type: 'string' } } })) },
+        put: {
+          ...mutation,
+          summary: 'Replace the deny list: drop these peers now, refuse them inbound and never dial them until cleared (an empty list heals)',
+          description: 'Addresses are the peers\' p2p listen addresses, ws://HOST:PORT; an inbound peer is matched by the listenPort of its version message.',
+          requestBody: bodyOf(denyBody),
+          responses: { ...ok('the deny list and how many peers were dropped', obj({ addresses: { type: 'array', items: { type: 'string' } }, dropped: { type: 'integer' } })), ...errors(400, 401) },
+        },
+      },
+      '/network/link': {
+        get: { summary: 'Link shaping of what this node sends', responses: ok('link shape', ref('LinkShape')) },
+        put: {
+          ...mutation,
+          summary: 'Delay (with jitter) or drop what this node sends to every peer: a slow network, where forks appear naturally',
+          requestBody: bodyOf(linkBody),
+          responses: { ...ok('link shape', ref('LinkShape')), ...errors(400, 401) },
         },
       },
       '/events': {

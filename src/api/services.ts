@@ -10,6 +10,7 @@ import type { Verdict } from '../consensus/reasons.js';
 import type { MempoolEntry } from '../mempool/mempool.js';
 import type { Outpoint, Tx } from '../consensus/tx.js';
 import type { PeerControl } from '../p2p/peer-control.js';
+import type { NetworkPolicyControl } from '../p2p/network-policy.js';
 
 export interface MiningStatus {
   active: boolean;
@@ -47,6 +48,17 @@ export interface MempoolView {
 }
 
 /**
+ * A node's share of the hash power: the fraction of time its miner hashes (0 < share
+ * <= 1). On a devnet all nodes share one machine's cores, so this, not thread counts,
+ * is how one miner is made stronger than another.
+ */
+export interface MiningShareControl {
+  share(): number;
+  /** throws RangeError (and changes nothing) outside (0, 1] */
+  setShare(share: number): void;
+}
+
+/**
  * A request a service refuses for a reason the caller can fix, with a named code: the
  * API answers with `status` and `{ error: { code, message } }`.
  */
@@ -76,6 +88,10 @@ export interface ApiDeps {
   logger: Logger;
   /** the node's version, shown in /status and the OpenAPI document */
   version: string;
+  /** hash-power share (GET/PUT /mining/share); without it those routes do not exist */
+  miningShare?: MiningShareControl;
+  /** deny list and link shaping (GET/PUT /network/deny, /network/link); without it those routes do not exist */
+  policy?: NetworkPolicyControl;
   /** milliseconds between server-sent-event heartbeat comments (default 15 s) */
   heartbeatMs?: number;
 }

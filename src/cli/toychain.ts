@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
- * The `toychain` command: `node` runs one node; `devnet` and `lab` arrive with their
- * own issues and say so. Usage errors print the message and a hint and exit with 2,
+ * The `toychain` command: `node` runs one node, `devnet` a local network of nodes with
+ * its dashboard; `lab` arrives with its own issue and says so. Usage errors print the message and a hint and exit with 2,
  * never a stack trace.
  */
 import { Command, CommanderError } from 'commander';
 import { resolveNodeConfig, UsageError, type NodeOptions } from '../node/config.js';
 import { runNode } from './run-node.js';
+import { registerDevnetCommand } from './devnet-command.js';
 import { VERSION } from '../node/version.js';
 
 const program = new Command();
@@ -35,8 +36,9 @@ program
     await runNode(resolveNodeConfig(options));
   });
 
+registerDevnetCommand(program);
+
 for (const [name, what, issue] of [
-  ['devnet', 'a local network of mining nodes with the dashboard', 'the devnet issue'],
   ['lab', 'classroom experiments (double-spend race, fork rate)', 'a later issue'],
 ] as const) {
   program

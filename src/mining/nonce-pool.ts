@@ -55,6 +55,8 @@ export interface NonceSearchResult {
 interface ActiveSearch {
   stop: Int32Array;
   stopRequested: boolean;
+  /** lanes resting between slices (a duty below 1): each ends its rest when called */
+  resting: Set<() => void>;
   done: Promise<NonceSearchResult>;
 }
 
@@ -68,6 +70,7 @@ export class NoncePool {
   private active: ActiveSearch | null = null;
   private readyPromise: Promise<void> | null = null;
   private destroyed = false;
+  private dutyCycle = 1;
 
   constructor(options: NoncePoolOptions = {}) {
     const workers = options.workers ?? availableParallelism();
@@ -114,7 +117,7 @@ export class NoncePool {
       throw new RangeError(`NoncePool: bad nonce range [${startNonce}, ${endNonce})`);
     }
     const stop = new Int32Array(new SharedArrayBuffer(4));
-    const active: ActiveSearch = { stop, stopRequested: false, done: Promise.resolve(null as never) };
+    const active: ActiveSearch = { stop, stopRequested: false, resting: new Set(), done: Promise.resolve(null as never) };
     active.done = this.runLanes(s.header, s.target, startNonce, endNonce, active).finally(() => {
       this.active = null;
     });
@@ -128,7 +131,23 @@ export class NoncePool {
     if (active === null) return;
     active.stopRequested = true;
     Atomics.store(active.stop, 0, 1);
+    wake(active);
     await active.done.catch(() => undefined);
+  }
+
+  get duty(): number {
+    return this.dutyCycle;
+  }
+
+  /**
+   * setDuty makes the threads hash only this fraction of the time (0 < duty <= 1), by
+   * resting after each slice in proportion to the time it took: a devnet node's share
+   * of the hash power on a machine whose cores all nodes share. A stop or a found
+   * nonce ends a rest at once, so a new tip is still followed within milliseconds.
+   */
+  setDuty(duty: number): void {
+    if (!(typeof duty === 'number' && duty > 0 && duty <= 1)) throw new RangeError('NoncePool: duty must be above 0 and at most 1');
+    this.dutyCycle = duty;
   }
 
   /** hashrate is the moving average per worker thread and in total, in hashes per second. */
@@ -156,6 +175,7 @@ export class NoncePool {
       } catch (err) {
         // A failed worker ends the whole search: the other lanes stop too.
         Atomics.store(active.stop, 0, 1);
+        wake(active);
         throw err;
       }
     };
@@ -170,9 +190,11 @@ export class NoncePool {
         if (r.nonce !== null) {
           found ??= r.nonce;
           Atomics.store(active.stop, 0, 1);
+          wake(active);
           return;
         }
         n = sliceEnd;
+        if (this.dutyCycle < 1 && Atomics.load(active.stop, 0) === 0) await rest((r.elapsedMs * (1 - this.dutyCycle)) / this.dutyCycle, active);
       }
     };
     const lanes: Promise<void>[] = [];
@@ -182,4 +204,21 @@ export class NoncePool {
     if (failure !== undefined) throw new Error('NoncePool: a worker failed', { cause: failure.reason });
     return { nonce: found, hashesDone, elapsedMs: performance.now() - started, stopped: found === null && active.stopRequested };
   }
+}
+
+/** rest waits `ms` or until the search is stopped (wake). */
+function rest(ms: number, active: ActiveSearch): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      active.resting.delete(done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    active.resting.add(done);
+  });
+}
+
+function wake(active: ActiveSearch): void {
+  for (const done of [...active.resting]) done();
 }

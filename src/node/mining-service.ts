@@ -11,7 +11,7 @@ import type { Chain } from '../chain/chain.js';
 import { Miner } from '../mining/miner.js';
 import { miningChainOf, type MempoolSource } from '../mining/mining-chain.js';
 import { NoncePool } from '../mining/nonce-pool.js';
-import { ServiceRefusal, type MiningControl, type MiningStatus } from '../api/services.js';
+import { ServiceRefusal, type MiningControl, type MiningShareControl, type MiningStatus } from '../api/services.js';
 
 export interface MiningServiceOptions {
   chain: Chain;
@@ -23,10 +23,11 @@ export interface MiningServiceOptions {
   mempool?: MempoolSource;
 }
 
-export class MiningService implements MiningControl {
+export class MiningService implements MiningControl, MiningShareControl {
   private pool: NoncePool | undefined;
   private miner: Miner | undefined;
   private generating = false;
+  private duty = 1;
 
   constructor(private readonly options: MiningServiceOptions) {}
 
@@ -71,6 +72,17 @@ export class MiningService implements MiningControl {
     }
   }
 
+  share(): number {
+    return this.duty;
+  }
+
+  setShare(share: number): void {
+    if (!(typeof share === 'number' && share > 0 && share <= 1)) throw new RangeError('MiningService: share must be above 0 and at most 1');
+    this.duty = share;
+    this.pool?.setDuty(share);
+    this.options.logger.info({ share }, 'hash-power share set');
+  }
+
   /** close stops mining and ends the worker threads (node shutdown only). */
   async close(): Promise<void> {
     await this.stop();
@@ -84,7 +96,10 @@ export class MiningService implements MiningControl {
   }
 
   private async readyPool(): Promise<NoncePool> {
-    if (this.pool === undefined) this.pool = new NoncePool({ workers: this.options.workers });
+    if (this.pool === undefined) {
+      this.pool = new NoncePool({ workers: this.options.workers });
+      this.pool.setDuty(this.duty);
+    }
     await this.pool.ready();
     return this.pool;
   }

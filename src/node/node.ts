@@ -93,7 +93,7 @@ export class Node {
 
       const authToken = randomBytes(32).toString('hex');
       await writePrivateFile(join(config.datadir, 'api.cookie'), authToken);
-      const app = createApi({ chain, params: config.params, peers, mining, mempool, authToken, logger: logger.child({ layer: 'api' }), version: VERSION });
+      const app = createApi({ chain, params: config.params, peers, policy: peers, mining, miningShare: mining, mempool, authToken, logger: logger.child({ layer: 'api' }), version: VERSION });
       const server = createServer(app);
       const apiPort = await listen(server, config.apiHost, config.apiPort);
       cleanup.push(() => closeServer(server));

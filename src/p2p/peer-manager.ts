@@ -24,6 +24,8 @@ import { BAN_SCORE, OFFENCE_SCORES, type Offence } from './misbehaviour.js';
 import { CLOSE_LIMIT, CLOSE_MISBEHAVING, CLOSE_REFUSED, Peer, type PeerContext, type PeerLimits } from './peer.js';
 import type { PeerControl, PeerEvents, PeerInfo } from './peer-control.js';
 import { Relay } from './relay.js';
+import { LinkShaping, type LinkShape } from './link-shaping.js';
+import { PeerDeniedError, type NetworkPolicyControl } from './network-policy.js';
 import { TxRelay, type TxPool } from './tx-relay.js';
 import { BlockSync } from './sync.js';
 import type { RateLimit } from './token-bucket.js';
@@ -80,7 +82,7 @@ interface Persistent {
   timer: NodeJS.Timeout | undefined;
 }
 
-export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl {
+export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl, NetworkPolicyControl {
   private readonly chain: Chain;
   private readonly params: NetworkParams;
   private readonly logger: Logger;
@@ -100,6 +102,9 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
   private readonly addresses = new Map<string, AddrEntry>();
   private readonly sync: BlockSync;
   private readonly relay: Relay;
+  /** ban keys (address.ts banKey) of peers a split keeps apart, with the address given */
+  private readonly denied = new Map<string, string>();
+  private readonly shaping = new LinkShaping();
   private readonly txRelay: TxRelay | undefined;
   private server: WebSocketServer | undefined;
   private banList: BanList | undefined;
@@ -156,9 +161,10 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
       limits: this.limits,
       clock: this.clock,
       localVersion: () => this.localVersion(),
-      isBanned: (key) => this.banList?.isBanned(key) ?? false,
+      isBanned: (key) => this.denied.has(key) || (this.banList?.isBanned(key) ?? false),
       solicited: (peer, msg) => this.sync.expects(peer, msg),
       handle: (peer, msg) => this.handle(peer, msg),
+      shaping: this.shaping,
     };
   }
 
@@ -238,6 +244,7 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
     const url = target.url;
     if (!this.started || this.stopped) throw new NetworkInactiveError('the p2p layer is not running');
     if (!this.active) throw new NetworkInactiveError();
+    if (this.denied.has(banKey(target.host, target.port))) throw new PeerDeniedError(url);
     if (this.isBanned(target.host, target.port)) throw new PeerBannedError(url);
     if (this.dialing.has(url) || [...this.peersById.values()].some((p) => p.direction === 'outbound' && p.address === url)) throw new AlreadyConnectedError(url);
     if (this.count('outbound') + this.dialing.size >= this.maxOutbound) throw new TooManyPeersError('outbound', this.maxOutbound);
@@ -311,6 +318,38 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
     }
   }
 
+  // ---- NetworkPolicyControl -----------------------------------------------------------
+
+  deniedPeers(): string[] {
+    return [...this.denied.values()];
+  }
+
+  setDeniedPeers(addresses: string[]): number {
+    // Parse all first, so a bad address changes nothing.
+    const parsed = addresses.map((a) => parsePeerAddress(a));
+    this.denied.clear();
+    for (const { url, host, port } of parsed) this.denied.set(banKey(host, port), url);
+    let dropped = 0;
+    for (const peer of [...this.peersById.values()]) {
+      // An inbound peer is matched by the listen port its version announced (banKey).
+      if (this.denied.has(peer.banKey)) {
+        peer.close('denied: the network is split', CLOSE_REFUSED);
+        dropped++;
+      }
+    }
+    this.logger.info({ denied: this.deniedPeers(), dropped }, 'deny list set');
+    return dropped;
+  }
+
+  linkShape(): LinkShape {
+    return this.shaping.shape;
+  }
+
+  setLinkShape(shape: LinkShape): void {
+    this.shaping.set(shape);
+    this.logger.info(shape, 'link shaping set');
+  }
+
   /** bans lists the banned addresses with until (Unix ms) and reason. */
   bans(): { address: string; until: number; reason: string }[] {
     return this.banList?.list() ?? [];
@@ -361,6 +400,7 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
   }
 
   private isBanned(host: string, port: number): boolean {
+    if (this.denied.has(banKey(host, port))) return true;
     const list = this.banList;
     return list !== undefined && (list.isBanned(normaliseHost(host)) || list.isBanned(banKey(host, port)));
   }

@@ -20,6 +20,7 @@ import { decodeMessage, encodeMessage, MessageError, MIN_PROTOCOL_VERSION, type 
 import { frameOffence, type Offence } from './misbehaviour.js';
 import type { PeerInfo } from './peer-control.js';
 import { TokenBucket, type RateLimit } from './token-bucket.js';
+import { ShapedLink, type LinkShaping } from './link-shaping.js';
 
 export interface PeerLimits {
   handshakeTimeoutMs: number;
@@ -50,6 +51,8 @@ export interface PeerContext {
   solicited(peer: Peer, msg: Message): boolean;
   /** handles a message of a ready peer; messages of one peer are handled in order */
   handle(peer: Peer, msg: Message): Promise<void>;
+  /** delay / jitter / drop for what we send (a devnet's slow network); absent: send at once */
+  shaping?: LinkShaping;
 }
 
 interface PeerLocalEvents {
@@ -111,6 +114,7 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
   private handshakeTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private closeTimer: NodeJS.Timeout | undefined;
+  private readonly link: ShapedLink | undefined;
 
   constructor(
     readonly id: number,
@@ -126,6 +130,7 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
     super();
     this.connectedAt = ctx.clock();
     this.bucket = new TokenBucket(ctx.limits.messageRate, ctx.clock);
+    this.link = ctx.shaping === undefined ? undefined : new ShapedLink(ctx.shaping);
     ws.on('message', (data, isBinary) => this.guard(() => this.onFrame(data, isBinary)));
     ws.on('close', (code, reason) => this.onSocketClose(code, reason.toString('utf8')));
     ws.on('error', (e) => this.guard(() => this.onSocketError(e)));
@@ -163,7 +168,10 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
       this.close('send buffer full: the peer is not reading');
       return false;
     }
-    this.ws.send(encodeMessage(this.ctx.params.magic, msg));
+    const frame = encodeMessage(this.ctx.params.magic, msg);
+    if (this.link === undefined) this.ws.send(frame);
+    // A shaped link sends later: the socket may have closed by then.
+    else this.link.send(() => this.ws.readyState === WebSocket.OPEN && this.ws.send(frame));
     return true;
   }
 
@@ -338,6 +346,7 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
     clearTimeout(this.handshakeTimer);
     clearInterval(this.pingTimer);
     this.inbox.length = 0;
+    this.link?.close();
   }
 }
 

@@ -10,8 +10,10 @@ import { pino } from 'pino';
 import { regtest, type NetworkParams } from '../../src/consensus/params.js';
 import type { Chain } from '../../src/chain/chain.js';
 import { createApi } from '../../src/api/server.js';
-import type { MiningControl, MiningStatus } from '../../src/api/services.js';
+import type { MiningControl, MiningShareControl, MiningStatus } from '../../src/api/services.js';
 import type { PeerControl, PeerEvents, PeerInfo } from '../../src/p2p/peer-control.js';
+import type { NetworkPolicyControl } from '../../src/p2p/network-policy.js';
+import { NO_SHAPING, type LinkShape } from '../../src/p2p/link-shaping.js';
 import { memoryChain } from '../helpers/chain-fixture.js';
 import { Mempool } from '../../src/mempool/mempool.js';
 
@@ -21,7 +23,7 @@ export function peerInfo(id: number, address = `ws://127.0.0.1:${9000 + id}`): P
   return { id, address, direction: 'outbound', userAgent: '/toychain:test/', bestHeight: 0, chainwork: '0'.repeat(64), banScore: 0, connectedAt: 1_700_000_000_000 };
 }
 
-export class FakePeers extends EventEmitter<PeerEvents> implements PeerControl {
+export class FakePeers extends EventEmitter<PeerEvents> implements PeerControl, NetworkPolicyControl {
   list: PeerInfo[] = [];
   networkActive = true;
   banned = 0;
@@ -57,9 +59,33 @@ export class FakePeers extends EventEmitter<PeerEvents> implements PeerControl {
   bannedCount(): number {
     return this.banned;
   }
+
+  denied: string[] = [];
+  shape: LinkShape = NO_SHAPING;
+
+  deniedPeers(): string[] {
+    return [...this.denied];
+  }
+
+  setDeniedPeers(addresses: string[]): number {
+    this.calls.push(`deny ${addresses.join(' ')}`);
+    this.denied = [...addresses];
+    const before = this.list.length;
+    this.list = this.list.filter((p) => !addresses.includes(p.address));
+    return before - this.list.length;
+  }
+
+  linkShape(): LinkShape {
+    return this.shape;
+  }
+
+  setLinkShape(shape: LinkShape): void {
+    this.calls.push(`link ${shape.delayMs} ${shape.jitterMs} ${shape.dropRate}`);
+    this.shape = shape;
+  }
 }
 
-export class FakeMining implements MiningControl {
+export class FakeMining implements MiningControl, MiningShareControl {
   state: MiningStatus = { active: false, hashrate: 0, workers: 2 };
   calls: string[] = [];
   /** thrown by the next call, to check how the API maps a service's errors */
@@ -85,6 +111,17 @@ export class FakeMining implements MiningControl {
     this.check();
     this.calls.push(`generate ${blocks} ${address ?? '-'}`);
     return Array.from({ length: blocks }, (_, i) => i.toString(16).padStart(64, '0'));
+  }
+
+  shareValue = 1;
+
+  share(): number {
+    return this.shareValue;
+  }
+
+  setShare(share: number): void {
+    this.calls.push(`share ${share}`);
+    this.shareValue = share;
   }
 
   private check(): void {
@@ -120,7 +157,9 @@ export async function startApi(options: { heartbeatMs?: number; params?: Network
     chain,
     params,
     peers,
+    policy: peers,
     mining,
+    miningShare: mining,
     mempool,
     authToken: TOKEN,
     logger: pino({ level: 'silent' }),

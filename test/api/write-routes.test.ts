@@ -13,6 +13,9 @@ const MUTATIONS: Array<[method: string, path: string, body?: unknown]> = [
   ['POST', '/mining/stop'],
   ['POST', '/mining/generate', { blocks: 1 }],
   ['POST', '/network', { active: false }],
+  ['PUT', '/network/deny', { addresses: [] }],
+  ['PUT', '/network/link', { delayMs: 0 }],
+  ['PUT', '/mining/share', { share: 1 }],
 ];
 /** Calls that change the node but need no token (DESIGN.md: like Core's sendrawtransaction, anyone may send a transaction). */
 const OPEN_CALLS = ['post /tx'];

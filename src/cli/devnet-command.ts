@@ -1,0 +1,151 @@
+/**
+ * `toychain devnet …`: with no subcommand, start a devnet (run-devnet.ts); with one,
+ * control the devnet already running in the devnet folder, found through its
+ * devnet.json: status, split, heal, pause, resume, mine, share, delay, restart, stop.
+ */
+import type { Command } from 'commander';
+import { UsageError } from '../node/config.js';
+import { duration, networkOf, resolveDevnetConfig, type DevnetOptionsText } from '../devnet/devnet-config.js';
+import { defaultDevnetDir, readDevnetFile, type DevnetFile } from '../devnet/devnet-file.js';
+import type { DevnetView } from '../devnet/devnet.js';
+import { runDevnet } from './run-devnet.js';
+
+export function registerDevnetCommand(program: Command): void {
+  const devnet = program
+    .command('devnet')
+    .description('a local network of mining nodes with a live dashboard; with a subcommand, control the running one')
+    .option('--nodes <n>', 'how many node processes (default 3)')
+    .option('--network <name>', 'demo (default: ~10 s blocks, mining) or regtest (blocks on demand)')
+    .option('--datadir <dir>', 'the devnet folder, one node-N folder per node (default ~/.toychain/devnet)')
+    .option('--dashboard-port <n>', 'port of the dashboard and control API on 127.0.0.1 (default 8080; 0: any free port)')
+    .option('--workers <n>', 'mining threads per node (default: the cores shared among the nodes)')
+    .option('--delay <time>', 'link delay of every node, e.g. 200ms or 2s (forks appear as it nears the block interval)')
+    .option('--jitter <time>', 'up to this much more delay per message, at random')
+    .option('--mine', 'start mining on every node (the default on demo)')
+    .option('--no-mine', 'do not start mining')
+    .option('--fresh', 'delete the nodes\' chains first and start from genesis')
+    .option('--log-level <level>', "the supervisor's log level", 'info')
+    .option('--node-log-level <level>', 'log level of the nodes (their logs: node-N/node.log)', 'info')
+    .action(async (options: DevnetOptionsText) => {
+      await runDevnet(resolveDevnetConfig(options));
+    });
+
+  devnet
+    .command('status')
+    .description('the nodes of the running devnet: height, tip, peers, hashrate, group')
+    .option('--json', 'print the whole view as JSON')
+    .action(async (options: { json?: boolean }, cmd: Command) => {
+      const view = await control<DevnetView>(cmd, 'GET', '/devnet');
+      if (options.json === true) console.log(JSON.stringify(view, null, 2));
+      else printStatus(view);
+    });
+
+  devnet
+    .command('split')
+    .description('split the network into groups that drop and refuse each other: toychain devnet split 0,1 2')
+    .argument('<groups...>', 'each group a comma-separated list of node numbers')
+    .action(async (groups: string[], _options: unknown, cmd: Command) => {
+      const parsed = groups.map((g) => {
+        if (!/^\d+(,\d+)*$/.test(g)) throw new UsageError(`split: '${g}' is not a group`, 'write each group as node numbers separated by commas: toychain devnet split 0,1 2');
+        return g.split(',').map(Number);
+      });
+      printStatus(await control<DevnetView>(cmd, 'POST', '/devnet/split', { groups: parsed }));
+    });
+
+  devnet.command('heal').description('reconnect every node: the branch with the most work wins').action(async (_o: unknown, cmd: Command) => printStatus(await control<DevnetView>(cmd, 'POST', '/devnet/heal', {})));
+  devnet.command('pause').description('stop every miner at once').action(async (_o: unknown, cmd: Command) => printStatus(await control<DevnetView>(cmd, 'POST', '/devnet/mining', { active: false })));
+  devnet.command('resume').description('start again the miners that were on').action(async (_o: unknown, cmd: Command) => printStatus(await control<DevnetView>(cmd, 'POST', '/devnet/mining', { active: true })));
+
+  devnet
+    .command('mine')
+    .description("switch one node's miner on or off: toychain devnet mine 2 off")
+    .argument('<node>', 'node number')
+    .argument('<on|off>')
+    .action(async (node: string, state: string, _o: unknown, cmd: Command) => {
+      if (state !== 'on' && state !== 'off') throw new UsageError(`mine: '${state}' is neither on nor off`, 'toychain devnet mine 2 off');
+      printStatus(await control<DevnetView>(cmd, 'POST', `/devnet/nodes/${nodeNumber(node)}/mining`, { active: state === 'on' }));
+    });
+
+  devnet
+    .command('share')
+    .description("set one node's share of the hash power: toychain devnet share 2 0.25")
+    .argument('<node>', 'node number')
+    .argument('<share>', 'a fraction above 0 and at most 1 (or a percentage, 25%)')
+    .action(async (node: string, share: string, _o: unknown, cmd: Command) => {
+      const m = /^(\d+(?:\.\d+)?)(%)?$/.exec(share);
+      const value = m === null ? Number.NaN : Number(m[1]) / (m[2] === '%' ? 100 : 1);
+      if (!(value > 0 && value <= 1)) throw new UsageError(`share: '${share}' is not a share above 0 and at most 1`, 'for example 0.25 or 25%');
+      printStatus(await control<DevnetView>(cmd, 'POST', `/devnet/nodes/${nodeNumber(node)}/share`, { share: value }));
+    });
+
+  devnet
+    .command('delay')
+    .description('set the link delay of every node (or one with --node): toychain devnet delay 2s')
+    .argument('<time>', 'e.g. 200ms, 2s, 0')
+    .option('--jitter <time>', 'up to this much more, at random')
+    .option('--node <n>', 'only this node')
+    .action(async (time: string, _options: unknown, cmd: Command) => {
+      // --jitter is also an option of `toychain devnet` itself, which commander may give it to.
+      const options = cmd.optsWithGlobals() as { jitter?: string; node?: string };
+      const body: Record<string, number> = { delayMs: duration('delay', time), jitterMs: options.jitter === undefined ? 0 : duration('--jitter', options.jitter) };
+      if (options.node !== undefined) body.node = nodeNumber(options.node);
+      printStatus(await control<DevnetView>(cmd, 'POST', '/devnet/link', body));
+    });
+
+  devnet
+    .command('restart')
+    .description('restart a node (one that died, or any)')
+    .argument('<node>', 'node number')
+    .action(async (node: string, _o: unknown, cmd: Command) => printStatus(await control<DevnetView>(cmd, 'POST', `/devnet/nodes/${nodeNumber(node)}/restart`, {})));
+
+  devnet
+    .command('stop')
+    .description('stop the running devnet and all its nodes (as Ctrl-C in its terminal)')
+    .action(async (_o: unknown, cmd: Command) => {
+      const file = await find(cmd);
+      process.kill(file.pid, 'SIGTERM');
+      console.log(`asked the devnet (pid ${file.pid}) to stop`);
+    });
+}
+
+function nodeNumber(text: string): number {
+  if (!/^\d{1,4}$/.test(text)) throw new UsageError(`'${text}' is not a node number`, 'nodes are numbered from 0, as toychain devnet status shows');
+  return Number(text);
+}
+
+async function find(cmd: Command): Promise<DevnetFile> {
+  const { datadir, network } = cmd.optsWithGlobals() as { datadir?: string; network?: string };
+  const dir = datadir ?? defaultDevnetDir(networkOf(network).name);
+  const file = await readDevnetFile(dir);
+  if (file === undefined) throw new UsageError(`no devnet is running in ${dir}`, 'start one with: toychain devnet (or pass the --datadir it was started with)');
+  return file;
+}
+
+/** control calls the running devnet's control API; an error answer becomes a UsageError with its code. */
+async function control<T>(cmd: Command, method: string, path: string, body?: unknown): Promise<T> {
+  const file = await find(cmd);
+  let res: Response;
+  try {
+    res = await fetch(`${file.controlUrl}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(150_000) });
+  } catch (e) {
+    throw new UsageError(`the devnet at ${file.controlUrl} did not answer: ${(e as Error).message}`);
+  }
+  const json = (await res.json()) as T & { error?: { code: string; message: string } };
+  if (!res.ok) throw new UsageError(`${json.error?.code ?? res.status}: ${json.error?.message ?? 'failed'}`);
+  return json;
+}
+
+function printStatus(view: DevnetView): void {
+  const split = view.groups === null ? 'not split' : `split ${view.groups.map((g) => `{${g.join(',')}}`).join(' | ')}`;
+  console.log(`devnet on ${view.network}: ${view.nodes.length} nodes, ${split}${view.paused ? ', miners paused' : ''}, link delay ${view.link.delayMs} ms`);
+  console.log(['node', 'group', 'state', 'height', 'tip', 'peers', 'hashrate', 'mining', 'share'].map((h) => h.padEnd(9)).join(' '));
+  for (const n of view.nodes) {
+    const s = n.status;
+    const row = [String(n.index), String(n.group), n.unreachable ? 'unreachable' : n.state, s ? String(s.height) : '-', s ? `…${s.tip.slice(-8)}` : '-', s ? String(s.peers) : '-', s ? hashrate(s.mining.hashrate) : '-', s?.mining.active ? 'on' : 'off', `${Math.round(n.share * 100)} %`];
+    console.log(row.map((c) => c.padEnd(9)).join(' ') + (n.lagging ? '  lagging' : ''));
+  }
+}
+
+function hashrate(h: number): string {
+  return h >= 1e6 ? `${(h / 1e6).toFixed(2)} MH/s` : h >= 1e3 ? `${(h / 1e3).toFixed(1)} kH/s` : `${h} H/s`;
+}

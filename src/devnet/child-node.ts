@@ -1,0 +1,202 @@
+/**
+ * One node of a devnet: a real `toychain node` child process with its own data folder,
+ * started on free ports (port 0). The node writes DATADIR/node.json (its endpoints) and
+ * DATADIR/api.cookie (the bearer token) once it listens; we wait for both, bounded.
+ * Its output goes to DATADIR/node.log, so a dead node can be diagnosed.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encodeAddress } from '../consensus/address.js';
+import { bytesToHex, hexToBytes } from '../consensus/bytes.js';
+import type { NetworkParams } from '../consensus/params.js';
+import { xOnlyPublicKey } from '../consensus/signature.js';
+
+const CLI = fileURLToPath(new URL('../cli/toychain.js', import.meta.url));
+/** A node opens LevelDB and starts its worker threads first: generous, but bounded. */
+const START_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 10_000;
+const POLL_MS = 50;
+
+export interface ChildEndpoints {
+  pid: number;
+  apiUrl: string;
+  p2pUrl: string;
+}
+
+/**
+ * The node's own wallet, for now only the key its blocks pay. Hook for the wallet
+ * feature: `keyFile` is a 32-byte secret (hex) a wallet can import, so coins mined by
+ * each node can later be sent between the nodes' wallets.
+ */
+export interface NodeWallet {
+  address: string;
+  keyFile: string;
+}
+
+export interface ChildNodeOptions {
+  index: number;
+  datadir: string;
+  params: NetworkParams;
+  workers: number;
+  logLevel: string;
+}
+
+export type ChildState = 'starting' | 'running' | 'stopping' | 'stopped' | 'dead';
+
+export class ChildNode {
+  private child: ChildProcess | undefined;
+  state: ChildState = 'stopped';
+  endpoints: ChildEndpoints | undefined;
+  token = '';
+  exitInfo: string | undefined;
+  wallet: NodeWallet | undefined;
+  /** called when the process ends without being asked to */
+  onDeath: (child: ChildNode, why: string) => void = () => undefined;
+
+  constructor(readonly options: ChildNodeOptions) {}
+
+  get index(): number {
+    return this.options.index;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get alive(): boolean {
+    return this.state === 'running';
+  }
+
+  /** start spawns the node and resolves once it has written its endpoints and token. */
+  async start(): Promise<void> {
+    if (this.state === 'starting' || this.state === 'running') throw new Error(`node ${this.index} is already running`);
+    const { datadir, params, workers, logLevel } = this.options;
+    await mkdir(datadir, { recursive: true, mode: 0o700 });
+    this.wallet = await loadOrCreateMinerKey(datadir, params);
+    // A stale node.json (from a killed run) must not be read as this run's.
+    await rm(join(datadir, 'node.json'), { force: true });
+    const args = [CLI, 'node', '--network', params.name, '--datadir', datadir, '--p2p-port', '0', '--api-port', '0'];
+    args.push('--workers', String(workers), '--miner-address', this.wallet.address, '--log-level', logLevel);
+    const log = createWriteStream(join(datadir, 'node.log'), { flags: 'a' });
+    // Its own process group: Ctrl-C in the terminal reaches only the supervisor, which
+    // stops every node in order (a node stopping on its own would look like a death).
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    child.on('error', (e) => log.write(`spawn failed: ${e.message}\n`));
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    this.child = child;
+    this.state = 'starting';
+    this.exitInfo = undefined;
+    this.endpoints = undefined;
+    child.once('exit', (code, signal) => {
+      const why = signal !== null ? `killed by ${signal}` : `exited with code ${code}`;
+      this.exitInfo = why;
+      const expected = this.state === 'stopping';
+      this.state = expected ? 'stopped' : 'dead';
+      if (!expected) this.onDeath(this, why);
+    });
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    for (;;) {
+      if ((this.state as ChildState) === 'dead') throw new Error(`node ${this.index} ${this.exitInfo} while starting: see ${join(datadir, 'node.log')}`);
+      const endpoints = await readEndpoints(datadir);
+      if (endpoints !== undefined && endpoints.pid === child.pid) {
+        this.endpoints = endpoints;
+        this.token = (await readFile(join(datadir, 'api.cookie'), 'utf8')).trim();
+        this.state = 'running';
+        return;
+      }
+      if (Date.now() > deadline) {
+        await this.stop();
+        throw new Error(`node ${this.index} did not start within ${START_TIMEOUT_MS} ms: see ${join(datadir, 'node.log')}`);
+      }
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  }
+
+  /** stop sends SIGTERM (a clean stop: store flushed) and SIGKILL after a bound. */
+  stop(): Promise<void> {
+    const child = this.child;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) {
+      if (this.state !== 'dead') this.state = 'stopped';
+      return Promise.resolve();
+    }
+    this.state = 'stopping';
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  }
+
+  /** api calls the node's REST API; calls that change it carry the bearer token. */
+  async api<T = unknown>(method: string, path: string, body?: unknown, timeoutMs = 5_000): Promise<T> {
+    if (this.endpoints === undefined || !this.alive) throw new NodeUnavailableError(this.index, this.exitInfo ?? this.state);
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (method !== 'GET') headers.authorization = `Bearer ${this.token}`;
+    const res = await fetch(`${this.endpoints.apiUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
+    const text = await res.text();
+    const parsed = text === '' ? undefined : (JSON.parse(text) as unknown);
+    if (!res.ok) {
+      const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+      throw new NodeApiError(this.index, res.status, error?.code ?? 'error', error?.message ?? text);
+    }
+    return parsed as T;
+  }
+}
+
+/** A call to a node that is not running. */
+export class NodeUnavailableError extends Error {
+  constructor(
+    readonly index: number,
+    state: string,
+  ) {
+    super(`node ${index} is not running (${state})`);
+    this.name = 'NodeUnavailableError';
+  }
+}
+
+/** A node answered with an error: its code and message, passed on as they are. */
+export class NodeApiError extends Error {
+  constructor(
+    readonly index: number,
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(`node ${index}: ${message}`);
+    this.name = 'NodeApiError';
+  }
+}
+
+async function readEndpoints(datadir: string): Promise<ChildEndpoints | undefined> {
+  const file = join(datadir, 'node.json');
+  if (!existsSync(file) || !existsSync(join(datadir, 'api.cookie'))) return undefined;
+  try {
+    const json = JSON.parse(await readFile(file, 'utf8')) as Partial<ChildEndpoints>;
+    if (typeof json.pid !== 'number' || typeof json.apiUrl !== 'string' || typeof json.p2pUrl !== 'string') return undefined;
+    return { pid: json.pid, apiUrl: json.apiUrl, p2pUrl: json.p2pUrl };
+  } catch {
+    return undefined; // written but not yet complete: read again on the next poll
+  }
+}
+
+/** loadOrCreateMinerKey keeps one secret per node folder, so a restarted node pays the same address. */
+async function loadOrCreateMinerKey(datadir: string, params: NetworkParams): Promise<NodeWallet> {
+  const keyFile = join(datadir, 'miner.key');
+  let secret: Uint8Array;
+  if (existsSync(keyFile)) {
+    secret = hexToBytes((await readFile(keyFile, 'utf8')).trim());
+  } else {
+    secret = new Uint8Array(randomBytes(32));
+    await writeFile(keyFile, bytesToHex(secret) + '\n', { mode: 0o600 });
+  }
+  return { address: encodeAddress(xOnlyPublicKey(secret), params), keyFile };
+}

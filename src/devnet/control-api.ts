@@ -1,0 +1,162 @@
+/**
+ * The devnet's control API and dashboard, on one port bound to 127.0.0.1. Same
+ * conventions as the node API: prefix /api/v1, zod-validated bodies, errors as
+ * `{ error: { code, message } }` with a named code.
+ *
+ * No token: only this machine can reach it. What stops a web page from another site
+ * driving it through the student's browser: changes must be POSTed as
+ * application/json (a cross-site page cannot send that without a CORS preflight, which
+ * we never grant), and the Host header must name a loopback host (DNS rebinding).
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import express, { type RequestHandler } from 'express';
+import { z } from 'zod';
+import type { Logger } from 'pino';
+import { createErrorMiddleware, notFound } from '../api/error-middleware.js';
+import { ApiError, BadRequestError } from '../api/errors.js';
+import { integerString, parseInput } from '../api/request-validation.js';
+import { MAX_LINK_DELAY_MS } from '../p2p/link-shaping.js';
+import { NodeApiError, NodeUnavailableError } from './child-node.js';
+import type { Devnet } from './devnet.js';
+
+export const CONTROL_PREFIX = '/api/v1';
+/** Where `npm run build` puts the dashboard bundle (scripts/build-dashboard.mjs). */
+export const DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/', import.meta.url));
+const MAX_TREE_HEIGHTS = 200;
+const HEARTBEAT_MS = 15_000;
+
+export const splitBody = z.strictObject({
+  groups: z.array(z.array(z.number({ error: 'a node is a number' }).int('a node is a whole number'), { error: 'a group is a list of node numbers' }), { error: 'groups must be a list of lists of node numbers, e.g. [[0,1],[2]]' }).min(2, 'a split needs at least two groups').max(64),
+});
+export const activeBody = z.strictObject({ active: z.boolean({ error: 'active must be true or false' }) });
+export const linkBody = z
+  .strictObject({
+    delayMs: z.number({ error: 'delayMs must be a number' }).int('delayMs must be whole milliseconds').min(0, 'delayMs must be at least 0').max(MAX_LINK_DELAY_MS, `delayMs must be at most ${MAX_LINK_DELAY_MS}`),
+    jitterMs: z.number().int('jitterMs must be whole milliseconds').min(0, 'jitterMs must be at least 0').max(MAX_LINK_DELAY_MS).default(0),
+    dropRate: z.number().min(0, 'dropRate must be at least 0').max(1, 'dropRate must be at most 1').default(0),
+    node: z.number().int().min(0).optional(),
+  })
+  .refine((s) => s.delayMs + s.jitterMs <= MAX_LINK_DELAY_MS, { message: `delayMs + jitterMs must be at most ${MAX_LINK_DELAY_MS}` });
+export const shareBody = z.strictObject({ share: z.number({ error: 'share must be a number' }).gt(0, 'share must be above 0').max(1, 'share must be at most 1') });
+export const generateBody = z.strictObject({ blocks: z.number({ error: 'blocks must be a number' }).int('blocks must be a whole number').min(1, 'blocks must be at least 1').max(100, 'blocks must be at most 100') });
+const indexParams = z.object({ index: integerString('index', 0, 1023) });
+const treeQuery = z.object({ heights: integerString('heights', 1, MAX_TREE_HEIGHTS).default(30) });
+
+export function createControlApi(devnet: Devnet, logger: Logger): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(loopbackHostOnly);
+  const json: RequestHandler[] = [requireJson, express.json({ limit: '16kb' })];
+  const api = express.Router();
+
+  api.get('/devnet', (_req, res) => {
+    res.json(devnet.view());
+  });
+  api.get('/devnet/tree', (req, res) => {
+    const { heights } = parseInput(treeQuery, req.query, 'query');
+    res.json({ blocks: devnet.recentBlocks(heights) });
+  });
+  api.get('/devnet/timeline', (_req, res) => {
+    res.json({ items: devnet.timeline });
+  });
+  api.get('/devnet/events', (req, res) => {
+    streamEvents(devnet, req, res);
+  });
+  api.post('/devnet/split', ...json, async (req, res) => {
+    const { groups } = parseInput(splitBody, req.body, 'body');
+    await nodeCall(() => devnet.split(groups), devnet);
+    res.json(devnet.view());
+  });
+  api.post('/devnet/heal', ...json, async (_req, res) => {
+    await nodeCall(() => devnet.heal(), devnet);
+    res.json(devnet.view());
+  });
+  api.post('/devnet/mining', ...json, async (req, res) => {
+    const { active } = parseInput(activeBody, req.body, 'body');
+    await nodeCall(() => devnet.setPaused(!active), devnet);
+    res.json(devnet.view());
+  });
+  api.post('/devnet/link', ...json, async (req, res) => {
+    const { node, ...shape } = parseInput(linkBody, req.body, 'body');
+    await nodeCall(() => devnet.setLink(shape, node), devnet);
+    res.json(devnet.view());
+  });
+  api.post('/devnet/nodes/:index/mining', ...json, async (req, res) => {
+    const { index } = parseInput(indexParams, req.params, 'params');
+    const { active } = parseInput(activeBody, req.body, 'body');
+    await nodeCall(() => devnet.setMining(index, active), devnet);
+    res.json(devnet.view());
+  });
+  api.post('/devnet/nodes/:index/share', ...json, async (req, res) => {
+    const { index } = parseInput(indexParams, req.params, 'params');
+    const { share } = parseInput(shareBody, req.body, 'body');
+    await nodeCall(() => devnet.setShare(index, share), devnet);
+    res.json(devnet.view());
+  });
+  api.post('/devnet/nodes/:index/restart', ...json, async (req, res) => {
+    const { index } = parseInput(indexParams, req.params, 'params');
+    await nodeCall(() => devnet.restart(index), devnet);
+    res.json(devnet.view());
+  });
+  api.post('/devnet/nodes/:index/generate', ...json, async (req, res) => {
+    const { index } = parseInput(indexParams, req.params, 'params');
+    const { blocks } = parseInput(generateBody, req.body, 'body');
+    res.json({ hashes: await nodeCall(() => devnet.generate(index, blocks)) });
+  });
+
+  app.use(CONTROL_PREFIX, api);
+  if (existsSync(DASHBOARD_DIR)) {
+    app.use(express.static(DASHBOARD_DIR, { index: 'index.html', maxAge: 0 }));
+  } else {
+    app.get('/', (_req, res) => {
+      res.type('text').send('The dashboard is not built: run `npm run build` (it runs scripts/build-dashboard.mjs). The control API is under /api/v1/devnet.');
+    });
+  }
+  app.use(notFound);
+  app.use(createErrorMiddleware(logger));
+  return app;
+}
+
+/** nodeCall turns a node's refusal or absence into an error the control API can answer with. */
+async function nodeCall<T>(call: () => Promise<T>, devnet?: Devnet): Promise<T> {
+  try {
+    const result = await call();
+    await devnet?.refresh();
+    return result;
+  } catch (e) {
+    if (e instanceof NodeUnavailableError) throw new ApiError(409, 'node-unavailable', e.message, { cause: e });
+    if (e instanceof NodeApiError) throw new ApiError(e.status >= 500 ? 502 : 409, `node-${e.code}`, e.message, { cause: e });
+    if (e instanceof Error && (e.name === 'TimeoutError' || e.message.includes('fetch failed'))) throw new ApiError(502, 'node-unreachable', e.message, { cause: e });
+    throw e;
+  }
+}
+
+/** The page's one stream: the nodes' events, merged, with the node's index in each. */
+function streamEvents(devnet: Devnet, req: express.Request, res: express.Response): void {
+  res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive' });
+  req.socket.setNoDelay(true);
+  const listener = (name: string, data: unknown): void => {
+    if (name === 'status') return; // the page polls GET /devnet for figures
+    res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
+  devnet.on('event', listener);
+  const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
+  res.on('close', () => {
+    clearInterval(heartbeat);
+    devnet.off('event', listener);
+  });
+  res.write('retry: 2000\n: connected\n\n');
+}
+
+const LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/i;
+
+const loopbackHostOnly: RequestHandler = (req, _res, next) => {
+  if (!LOOPBACK_HOST.test(req.headers.host ?? '')) return next(new ApiError(403, 'forbidden-host', 'the devnet answers only to 127.0.0.1 or localhost'));
+  next();
+};
+
+const requireJson: RequestHandler = (req, _res, next) => {
+  if (!req.is('application/json')) return next(new BadRequestError('json-required', 'send the body as Content-Type: application/json (an empty object {} when there is nothing to say)'));
+  next();
+};

@@ -1,0 +1,449 @@
+/**
+ * The devnet supervisor: N `toychain node` processes on this machine, each with its own
+ * folder under one devnet folder, wired into a network, mining, and watched together.
+ *
+ * It keeps the wiring itself rather than relying on the nodes' reconnect logic: every
+ * TOPOLOGY_MS it asks each node for its peers and dials the missing edges of the
+ * current graph (all of it when healed, each group's part when split). A split also
+ * gives every node a deny list of the nodes outside its group, so they drop AND refuse
+ * each other until heal (the node's PUT /network/deny). A node that dies is reported
+ * and can be restarted; its folder, chain and miner key are kept.
+ */
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { NetworkParams } from '../consensus/params.js';
+import { ServiceRefusal } from '../api/services.js';
+import type { LinkShape } from '../p2p/link-shaping.js';
+import { BlockTree, modelForkProbability, type PropagationFigures, type StaleFigures, type TreeBlock } from './block-tree.js';
+import { ChildNode } from './child-node.js';
+import { EventFeed } from './event-feed.js';
+import { baseEdges, checkGroups, groupEdges, type Edge } from './topology.js';
+
+export interface DevnetOptions {
+  nodes: number;
+  /** the devnet folder: node-0/, node-1/… and devnet.json */
+  datadir: string;
+  params: NetworkParams;
+  /** mining threads per node */
+  workers: number;
+  /** start mining on every node at once (demo); regtest devnets make blocks on demand */
+  mine: boolean;
+  link: LinkShape;
+  /** log level of the node processes (their output goes to node-N/node.log) */
+  nodeLogLevel: string;
+  logger: Logger;
+}
+
+/** What a node reported in its last GET /status (the fields the dashboard shows). */
+interface NodeStatus {
+  height: number;
+  tip: string;
+  chainwork: string;
+  peers: number;
+  mempool: { count: number; bytes: number };
+  difficulty: { bits: string; expectedHashes: string };
+  mining: { active: boolean; hashrate: number; workers: number };
+}
+
+export interface NodeView {
+  index: number;
+  state: string;
+  alive: boolean;
+  pid: number | null;
+  apiUrl: string | null;
+  p2pUrl: string | null;
+  group: number;
+  address: string | null;
+  /** what the devnet wants: mining unless switched off or paused */
+  miningWanted: boolean;
+  /** share of the hash power: the fraction of time its miner hashes */
+  share: number;
+  status: NodeStatus | null;
+  /** Unix milliseconds of the last good status */
+  statusAt: number | null;
+  unreachable: boolean;
+  /** two or more blocks behind the best node of its group */
+  lagging: boolean;
+  exitInfo: string | null;
+  log: string;
+}
+
+export interface TimelineItem {
+  atMs: number;
+  kind: 'block' | 'reorg' | 'split' | 'heal' | 'ban' | 'node' | 'mining' | 'link' | 'peer';
+  text: string;
+  node?: number;
+}
+
+export interface DevnetView {
+  network: string;
+  targetSpacingSec: number;
+  nodes: NodeView[];
+  groups: number[][] | null;
+  paused: boolean;
+  link: LinkShape;
+  edges: Edge[];
+  bestTip: string | null;
+  /**
+   * model: P(fork) ≈ 1 − e^(−delay/interval) with the link delay; modelByPropagation: the
+   * same with the measured mean propagation time, which is several link delays (a block
+   * travels as inv, getdata, block), or null before any block has been measured.
+   */
+  stale: StaleFigures & { window: number; model: number; modelByPropagation: number | null };
+  propagation: PropagationFigures;
+}
+
+export interface DevnetEvents {
+  /** an event for the dashboard's stream: block, tip, reorg, timeline, node */
+  event: [name: string, data: unknown];
+}
+
+const STATUS_MS = 1_000;
+const TOPOLOGY_MS = 2_000;
+const UNREACHABLE_MS = 5_000;
+const TIMELINE_MAX = 300;
+export const STALE_WINDOW = 50;
+
+export class Devnet extends EventEmitter<DevnetEvents> {
+  readonly tree = new BlockTree();
+  readonly nodes: ChildNode[];
+  readonly timeline: TimelineItem[] = [];
+  private readonly base: Edge[];
+  private groups: number[][] | null = null;
+  private readonly miningWanted: boolean[];
+  private readonly shares: number[];
+  private paused = false;
+  private link: LinkShape;
+  private readonly statuses = new Map<number, { at: number; status: NodeStatus }>();
+  private readonly feeds: EventFeed[] = [];
+  private timers: NodeJS.Timeout[] = [];
+  private maintaining: Promise<void> | undefined;
+  private stopped = false;
+
+  private constructor(readonly options: DevnetOptions) {
+    super();
+    this.nodes = Array.from({ length: options.nodes }, (_, index) => new ChildNode({ index, datadir: join(options.datadir, `node-${index}`), params: options.params, workers: options.workers, logLevel: options.nodeLogLevel }));
+    this.base = baseEdges(options.nodes);
+    this.miningWanted = this.nodes.map(() => options.mine);
+    this.shares = this.nodes.map(() => 1);
+    this.link = options.link;
+  }
+
+  /** start launches every node, wires them, starts the feeds and, on demo, mining. Stops what it started if any step fails. */
+  static async start(options: DevnetOptions): Promise<Devnet> {
+    const devnet = new Devnet(options);
+    try {
+      await devnet.boot();
+      return devnet;
+    } catch (e) {
+      await devnet.stop();
+      throw e;
+    }
+  }
+
+  private async boot(): Promise<void> {
+    const { logger } = this.options;
+    for (const node of this.nodes) node.onDeath = (n, why) => this.onDeath(n, why);
+    await Promise.all(this.nodes.map((n) => n.start()));
+    logger.info({ nodes: this.nodes.map((n) => n.endpoints) }, 'devnet nodes started');
+    await this.loadRecentBlocks(this.nodes[0]!);
+    for (const node of this.nodes) this.feeds.push(new EventFeed(() => (node.alive ? `${node.endpoints!.apiUrl}/events` : undefined), (event, data) => this.onNodeEvent(node.index, event, data)));
+    await Promise.all(this.feeds.map((f) => f.ready));
+    await Promise.all(this.nodes.map((n) => this.configure(n)));
+    await this.maintain();
+    await this.pollStatus();
+    this.timers = [setInterval(() => void this.pollStatus(), STATUS_MS), setInterval(() => void this.maintain(), TOPOLOGY_MS)];
+    this.note('node', `${this.nodes.length} nodes started on ${this.options.params.name}`);
+  }
+
+  /** stop ends the feeds and every node process (a clean SIGTERM each). Safe to call twice. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    for (const f of this.feeds) f.close();
+    await Promise.all(this.nodes.map((n) => n.stop()));
+  }
+
+  // ---- controls ------------------------------------------------------------------
+
+  /** split puts nodes in groups that drop and refuse each other until heal. */
+  async split(groups: number[][]): Promise<void> {
+    const problem = checkGroups(groups, this.nodes.length);
+    if (problem !== undefined) throw new ServiceRefusal('bad-groups', problem, 400);
+    this.groups = groups.map((g) => [...g].sort((a, b) => a - b));
+    await Promise.all(this.nodes.filter((n) => n.alive).map((n) => this.applyDenyList(n)));
+    await this.maintain();
+    this.note('split', `network split into ${this.groups.map((g) => `{${g.join(', ')}}`).join(' | ')}`);
+  }
+
+  /** heal clears every deny list and wires the whole graph again. */
+  async heal(): Promise<void> {
+    const wasSplit = this.groups !== null;
+    this.groups = null;
+    await Promise.all(this.nodes.filter((n) => n.alive).map((n) => this.applyDenyList(n)));
+    await this.maintain();
+    this.note('heal', wasSplit ? 'network healed: every node reconnects, the branch with the most work wins' : 'heal: the network was not split');
+  }
+
+  /** setMining switches one node's miner on or off (while paused, it takes effect on resume). */
+  async setMining(index: number, active: boolean): Promise<void> {
+    const node = this.node(index);
+    this.miningWanted[index] = active;
+    if (!this.paused && node.alive) await node.api('POST', active ? '/mining/start' : '/mining/stop', active ? {} : undefined);
+    this.note('mining', `node ${index}: mining ${active ? 'on' : 'off'}`, index);
+  }
+
+  /** setShare gives one node this share of the hash power (0 < share <= 1): its miner rests the rest of the time. */
+  async setShare(index: number, share: number): Promise<void> {
+    const node = this.node(index);
+    if (node.alive) await node.api('PUT', '/mining/share', { share });
+    this.shares[index] = share;
+    this.note('mining', `node ${index}: ${Math.round(share * 100)} % hash-power share`, index);
+  }
+
+  /** setPaused(true) stops every miner at once (a teacher's "everybody stop"); false resumes those that were on. */
+  async setPaused(paused: boolean): Promise<void> {
+    this.paused = paused;
+    await Promise.all(
+      this.nodes.map((n, i) => {
+        if (!n.alive) return undefined;
+        if (paused) return n.api('POST', '/mining/stop');
+        return this.miningWanted[i] ? n.api('POST', '/mining/start', {}) : undefined;
+      }),
+    );
+    this.note('mining', paused ? 'all miners paused' : 'miners resumed');
+  }
+
+  /** setLink sets the delay (jitter, drop) of what every node sends, or of one node. */
+  async setLink(shape: LinkShape, index?: number): Promise<void> {
+    const targets = index === undefined ? this.nodes : [this.node(index)];
+    if (index === undefined) this.link = shape;
+    await Promise.all(targets.filter((n) => n.alive).map((n) => n.api('PUT', '/network/link', shape)));
+    this.note('link', `${index === undefined ? 'every node' : `node ${index}`}: link delay ${shape.delayMs} ms${shape.jitterMs > 0 ? ` ± ${shape.jitterMs} ms` : ''}${shape.dropRate > 0 ? `, ${Math.round(shape.dropRate * 100)} % dropped` : ''}`);
+  }
+
+  /** restart starts a dead (or running) node again on its folder, then rewires it. */
+  async restart(index: number): Promise<void> {
+    const node = this.node(index);
+    if (node.state === 'starting' || node.state === 'stopping') throw new ServiceRefusal('node-busy', `node ${index} is ${node.state}`, 409);
+    await node.stop();
+    await node.start();
+    this.statuses.delete(index);
+    await this.configure(node);
+    // Its p2p address changed: the other side of a split must deny the new one.
+    if (this.groups !== null) await Promise.all(this.nodes.filter((n) => n.alive && n !== node).map((n) => this.applyDenyList(n)));
+    await this.maintain();
+    this.note('node', `node ${index} restarted`, index);
+  }
+
+  /** generate mines blocks on one node now (regtest), through its API. */
+  async generate(index: number, blocks: number): Promise<string[]> {
+    const { hashes } = await this.node(index).api<{ hashes: string[] }>('POST', '/mining/generate', { blocks }, 120_000);
+    return hashes;
+  }
+
+  // ---- views -------------------------------------------------------------------
+
+  view(now = Date.now()): DevnetView {
+    const bestTip = this.bestTip();
+    const link = this.link;
+    const spacingMs = this.options.params.targetSpacing * 1000;
+    const propagation = bestTip === undefined ? { blocks: 0, meanMs: null, maxMs: null } : this.tree.propagation(bestTip, this.nodes.filter((n) => n.alive).map((n) => n.index), STALE_WINDOW);
+    return {
+      network: this.options.params.name,
+      targetSpacingSec: this.options.params.targetSpacing,
+      nodes: this.nodes.map((n) => this.nodeView(n, now)),
+      groups: this.groups,
+      paused: this.paused,
+      link,
+      edges: this.currentEdges(),
+      bestTip: bestTip ?? null,
+      stale: {
+        ...(bestTip === undefined ? { blocks: 0, stale: 0, rate: null } : this.tree.staleFigures(bestTip, STALE_WINDOW)),
+        window: STALE_WINDOW,
+        model: modelForkProbability(link.delayMs + link.jitterMs / 2, spacingMs),
+        modelByPropagation: propagation.meanMs === null ? null : modelForkProbability(propagation.meanMs, spacingMs),
+      },
+      propagation,
+    };
+  }
+
+  /** refresh reads every node's status now, so a view right after a change shows it. */
+  refresh(): Promise<void> {
+    return this.pollStatus();
+  }
+
+  recentBlocks(heights: number): TreeBlock[] {
+    return this.tree.recent(heights);
+  }
+
+  private nodeView(n: ChildNode, now: number): NodeView {
+    const s = this.statuses.get(n.index);
+    const group = this.groupOf(n.index);
+    const groupBest = Math.max(...this.nodes.filter((m) => this.groupOf(m.index) === group).map((m) => this.statuses.get(m.index)?.status.height ?? -1));
+    const unreachable = n.alive && (s === undefined || now - s.at > UNREACHABLE_MS);
+    return {
+      index: n.index,
+      state: n.state,
+      alive: n.alive,
+      pid: n.pid ?? null,
+      apiUrl: n.endpoints?.apiUrl ?? null,
+      p2pUrl: n.endpoints?.p2pUrl ?? null,
+      group,
+      address: n.wallet?.address ?? null,
+      miningWanted: this.miningWanted[n.index]! && !this.paused,
+      share: this.shares[n.index]!,
+      status: s?.status ?? null,
+      statusAt: s?.at ?? null,
+      unreachable,
+      lagging: s !== undefined && n.alive && groupBest - s.status.height >= 2,
+      exitInfo: n.exitInfo ?? null,
+      log: join(n.options.datadir, 'node.log'),
+    };
+  }
+
+  /** bestTip is the tip with the most chainwork any reachable node reports. */
+  private bestTip(): string | undefined {
+    let best: { tip: string; work: bigint } | undefined;
+    for (const { status } of this.statuses.values()) {
+      const work = BigInt(`0x${status.chainwork}`);
+      if (best === undefined || work > best.work) best = { tip: status.tip, work };
+    }
+    return best?.tip;
+  }
+
+  private groupOf(index: number): number {
+    if (this.groups === null) return 0;
+    return this.groups.findIndex((g) => g.includes(index));
+  }
+
+  private currentEdges(): Edge[] {
+    return this.groups === null ? this.base : groupEdges(this.base, this.groups);
+  }
+
+  private node(index: number): ChildNode {
+    const node = this.nodes[index];
+    if (node === undefined) throw new ServiceRefusal('no-such-node', `there is no node ${index}: the nodes are 0 to ${this.nodes.length - 1}`, 400);
+    return node;
+  }
+
+  // ---- keeping the network as asked ------------------------------------------------
+
+  /** configure applies this devnet's settings to a node that just started. */
+  private async configure(node: ChildNode): Promise<void> {
+    if (this.link.delayMs > 0 || this.link.jitterMs > 0 || this.link.dropRate > 0) await node.api('PUT', '/network/link', this.link);
+    await this.applyDenyList(node);
+    if (this.shares[node.index]! < 1) await node.api('PUT', '/mining/share', { share: this.shares[node.index] });
+    if (this.miningWanted[node.index] && !this.paused) await node.api('POST', '/mining/start', {});
+  }
+
+  private async applyDenyList(node: ChildNode): Promise<void> {
+    const group = this.groupOf(node.index);
+    const denied = this.groups === null ? [] : this.nodes.filter((m) => this.groupOf(m.index) !== group && m.endpoints !== undefined).map((m) => m.endpoints!.p2pUrl);
+    await node.api('PUT', '/network/deny', { addresses: denied });
+  }
+
+  /** maintain dials every edge of the current graph that is not connected (one pass at a time). */
+  private maintain(): Promise<void> {
+    this.maintaining ??= this.connectMissing().finally(() => (this.maintaining = undefined));
+    return this.maintaining;
+  }
+
+  private async connectMissing(): Promise<void> {
+    if (this.stopped) return;
+    const edges = this.currentEdges();
+    await Promise.all(
+      this.nodes.map(async (from) => {
+        const targets = edges.filter(([a]) => a === from.index).map(([, b]) => this.nodes[b]!);
+        if (!from.alive || targets.length === 0) return;
+        try {
+          const peers = await from.api<{ address: string; direction: string }[]>('GET', '/peers');
+          const outbound = new Set(peers.filter((p) => p.direction === 'outbound').map((p) => p.address));
+          for (const to of targets) {
+            if (!to.alive || outbound.has(to.endpoints!.p2pUrl)) continue;
+            await from.api('POST', '/peers', { address: to.endpoints!.p2pUrl }).catch((e: Error) => this.options.logger.debug({ from: from.index, to: to.index, reason: e.message }, 'connect failed: will retry'));
+          }
+        } catch (e) {
+          this.options.logger.debug({ node: from.index, reason: (e as Error).message }, 'topology check failed');
+        }
+      }),
+    );
+  }
+
+  private async pollStatus(): Promise<void> {
+    await Promise.all(
+      this.nodes.map(async (n) => {
+        if (!n.alive) return;
+        try {
+          this.statuses.set(n.index, { at: Date.now(), status: await n.api<NodeStatus>('GET', '/status', undefined, 2_000) });
+        } catch {
+          // unreachable: shown once its last status is older than UNREACHABLE_MS
+        }
+      }),
+    );
+    this.emit('event', 'status', null);
+  }
+
+  // ---- what the nodes tell us ------------------------------------------------------
+
+  private async loadRecentBlocks(node: ChildNode): Promise<void> {
+    const page = await node.api<{ blocks: { hash: string; height: number; time: number; chainwork: string }[] }>('GET', '/blocks?limit=50&order=desc');
+    const byHeight = new Map(page.blocks.map((b) => [b.height, b]));
+    for (const b of [...page.blocks].reverse()) {
+      this.tree.add({ hash: b.hash, height: b.height, time: b.time, chainwork: b.chainwork, prevHash: byHeight.get(b.height - 1)?.hash ?? null }, undefined, Date.now());
+    }
+  }
+
+  private onNodeEvent(index: number, event: string, data: unknown): void {
+    const at = Date.now();
+    const d = data as Record<string, unknown>;
+    switch (event) {
+      case 'block-connected':
+        return void this.onBlockConnected(index, d as { hash: string; height: number; time: number; chainwork: string }, at);
+      case 'tip':
+        return void this.emit('event', 'tip', { node: index, ...d });
+      case 'reorg': {
+        this.emit('event', 'reorg', { node: index, ...d });
+        return this.note('reorg', `node ${index} switched to a branch with more work: ${String(d.depth)} block${d.depth === 1 ? '' : 's'} replaced`, index);
+      }
+      case 'ban':
+        return this.note('ban', `node ${index} banned ${String(d.address)}: ${String(d.reason)}`, index);
+      case 'peer-left':
+        return this.note('peer', `node ${index} lost peer ${String(d.address)} (${String(d.reason)})`, index);
+      default:
+        return;
+    }
+  }
+
+  private async onBlockConnected(index: number, b: { hash: string; height: number; time: number; chainwork: string }, at: number): Promise<void> {
+    if (this.tree.has(b.hash)) {
+      this.tree.seen(b.hash, index, at);
+      return;
+    }
+    let prevHash: string | null = null;
+    try {
+      prevHash = (await this.nodes[index]!.api<{ prevHash: string }>('GET', `/blocks/${b.hash}`)).prevHash;
+    } catch {
+      // drawn without a parent line; the next block that names it as parent joins up
+    }
+    if (!this.tree.add({ hash: b.hash, height: b.height, time: b.time, chainwork: b.chainwork, prevHash }, index, at)) return;
+    const block = this.tree.get(b.hash)!;
+    this.emit('event', 'block', block);
+    this.note('block', `node ${index} has block ${b.height} ${b.hash.slice(-8)}`, index);
+  }
+
+  private onDeath(node: ChildNode, why: string): void {
+    this.statuses.delete(node.index);
+    this.note('node', `node ${node.index} died (${why}): restart it from the dashboard or POST /devnet/nodes/${node.index}/restart; its log is ${join(node.options.datadir, 'node.log')}`, node.index);
+  }
+
+  private note(kind: TimelineItem['kind'], text: string, node?: number): void {
+    const item: TimelineItem = node === undefined ? { atMs: Date.now(), kind, text } : { atMs: Date.now(), kind, text, node };
+    this.timeline.push(item);
+    if (this.timeline.length > TIMELINE_MAX) this.timeline.splice(0, this.timeline.length - TIMELINE_MAX);
+    if (kind !== 'block') this.options.logger.info(text);
+    this.emit('event', 'timeline', item);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * A node's server-sent events, read by the supervisor: fetch with a streaming body,
+ * parsed into { event, data } and handed on. When the stream ends or fails (a node
+ * restarted or died) it reconnects after RETRY_MS until closed.
+ */
+
+export type FeedHandler = (event: string, data: unknown) => void;
+
+const RETRY_MS = 1_000;
+
+export class EventFeed {
+  private abort = new AbortController();
+  private closed = false;
+  /** resolves once the first connection has been answered, so no later event is missed */
+  readonly ready: Promise<void>;
+  private opened!: () => void;
+
+  constructor(
+    private readonly url: () => string | undefined,
+    private readonly handler: FeedHandler,
+  ) {
+    this.ready = new Promise((resolve) => (this.opened = resolve));
+    void this.run();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.abort.abort();
+    this.opened();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.closed) {
+      const url = this.url();
+      if (url !== undefined) {
+        try {
+          await this.read(url);
+        } catch {
+          // the node went away: try again below
+        }
+      }
+      if (this.closed) return;
+      await new Promise((r) => setTimeout(r, RETRY_MS));
+    }
+  }
+
+  private async read(url: string): Promise<void> {
+    this.abort = new AbortController();
+    const res = await fetch(url, { signal: this.abort.signal, headers: { accept: 'text/event-stream' } });
+    if (res.status !== 200 || res.body === null) throw new Error(`events: HTTP ${res.status}`);
+    this.opened();
+    const reader = res.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer += decoder.decode(value, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const chunk = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        let event = 'message';
+        const data: string[] = [];
+        for (const line of chunk.split('\n')) {
+          if (line.startsWith('event:')) event = line.slice(6).trim();
+          else if (line.startsWith('data:')) data.push(line.slice(5).trim());
+        }
+        if (data.length === 0) continue;
+        try {
+          this.handler(event, JSON.parse(data.join('\n')));
+        } catch {
+          // one bad event must not end the feed
+        }
+      }
+    }
+  }
+}
