@@ -21,6 +21,7 @@ interface NodeView {
   unreachable: boolean;
   lagging: boolean;
   exitInfo: string | null;
+  balance: null | { spendable: string; unconfirmed: string };
   status: null | {
     height: number;
     tip: string;
@@ -171,7 +172,7 @@ function App() {
             <h2>Nodes {view.groups ? `(split: ${view.groups.map((g) => `{${g.join(',')}}`).join(' | ')})` : '(one network)'}</h2>
             <div class="nodes">
               {view.nodes.map((n) => (
-                <NodeCard key={n.index} node={n} regtest={regtest} plan={plan[n.index] ?? 0} setPlan={(g) => setPlan(plan.map((p, i) => (i === n.index ? g : p)))} act={act} />
+                <NodeCard key={n.index} node={n} nodes={view.nodes.length} regtest={regtest} plan={plan[n.index] ?? 0} setPlan={(g) => setPlan(plan.map((p, i) => (i === n.index ? g : p)))} act={act} />
               ))}
             </div>
           </section>
@@ -211,8 +212,11 @@ function App() {
   );
 }
 
-function NodeCard(props: { node: NodeView; regtest: boolean; plan: number; setPlan: (g: number) => void; act: (f: () => Promise<void>) => () => void }) {
+function NodeCard(props: { node: NodeView; nodes: number; regtest: boolean; plan: number; setPlan: (g: number) => void; act: (f: () => Promise<void>) => () => void }) {
   const { node: n, act } = props;
+  const others = Array.from({ length: props.nodes }, (_, i) => i).filter((i) => i !== n.index);
+  const [payTo, setPayTo] = useState<number>(others[0] ?? 0);
+  const [amount, setAmount] = useState('1');
   const s = n.status;
   const down = !n.alive;
   return (
@@ -236,7 +240,27 @@ function NodeCard(props: { node: NodeView; regtest: boolean; plan: number; setPl
         <dd>{s?.mempool.count ?? '–'} tx</dd>
         <dt>group</dt>
         <dd>{GROUP_NAMES[n.group] ?? n.group}</dd>
+        <dt>balance</dt>
+        <dd class="balance" title="what its mining address can spend; mined coins mature after a number of blocks">
+          {n.balance ? `${n.balance.spendable}${n.balance.unconfirmed !== '0.00000000' ? ` (+${n.balance.unconfirmed} unconfirmed)` : ''}` : '–'}
+        </dd>
       </dl>
+      {!down && others.length > 0 && (
+        <div class="row send">
+          send{' '}
+          <input class="amount" data-action="amount" size={8} value={amount} onInput={(e) => setAmount((e.target as HTMLInputElement).value)} /> to{' '}
+          <select value={String(payTo)} data-action="pay-to" onChange={(e) => setPayTo(Number((e.target as HTMLSelectElement).value))}>
+            {others.map((i) => (
+              <option key={i} value={String(i)}>
+                node {i}
+              </option>
+            ))}
+          </select>{' '}
+          <button data-action="send" onClick={act(() => post('/devnet/send', { from: n.index, to: payTo, amount: amount.trim() }))}>
+            Send
+          </button>
+        </div>
+      )}
       <div class="row">
         {down ? (
           <button class="primary" data-action="restart" onClick={act(() => post(`/devnet/nodes/${n.index}/restart`))}>

@@ -93,6 +93,17 @@ export function registerDevnetCommand(program: Command): void {
     });
 
   devnet
+    .command('send')
+    .description("pay coins from one node's mining address to another's: toychain devnet send 0 2 1.5")
+    .argument('<from>', 'node number that pays')
+    .argument('<to>', 'node number that is paid')
+    .argument('<amount>', 'coins, up to 8 decimals')
+    .action(async (from: string, to: string, amount: string, _o: unknown, cmd: Command) => {
+      const sent = await control<{ txid: string; fee: string }>(cmd, 'POST', '/devnet/send', { from: nodeNumber(from), to: nodeNumber(to), amount });
+      console.log(`sent ${amount} coins from node ${from} to node ${to} (fee ${sent.fee}): txid ${sent.txid}`);
+    });
+
+  devnet
     .command('restart')
     .description('restart a node (one that died, or any)')
     .argument('<node>', 'node number')

@@ -19,6 +19,7 @@ import { integerString, parseInput } from '../api/request-validation.js';
 import { MAX_LINK_DELAY_MS } from '../p2p/link-shaping.js';
 import { NodeApiError, NodeUnavailableError } from './child-node.js';
 import type { Devnet } from './devnet.js';
+import { AmountError, parseCoins } from '../../wallet/amount.js';
 
 export const CONTROL_PREFIX = '/api/v1';
 /** Where `npm run build` puts the dashboard bundle (scripts/build-dashboard.mjs). */
@@ -40,6 +41,11 @@ export const linkBody = z
   .refine((s) => s.delayMs + s.jitterMs <= MAX_LINK_DELAY_MS, { message: `delayMs + jitterMs must be at most ${MAX_LINK_DELAY_MS}` });
 export const shareBody = z.strictObject({ share: z.number({ error: 'share must be a number' }).gt(0, 'share must be above 0').max(1, 'share must be at most 1') });
 export const generateBody = z.strictObject({ blocks: z.number({ error: 'blocks must be a number' }).int('blocks must be a whole number').min(1, 'blocks must be at least 1').max(100, 'blocks must be at most 100') });
+export const sendBody = z.strictObject({
+  from: z.number({ error: 'from must be a node number' }).int('from must be a node number').min(0),
+  to: z.number({ error: 'to must be a node number' }).int('to must be a node number').min(0),
+  amount: z.string({ error: 'amount must be a string of coins, e.g. "1.5"' }).max(40),
+});
 const indexParams = z.object({ index: integerString('index', 0, 1023) });
 const treeQuery = z.object({ heights: integerString('heights', 1, MAX_TREE_HEIGHTS).default(30) });
 
@@ -103,6 +109,19 @@ export function createControlApi(devnet: Devnet, logger: Logger): express.Expres
     const { index } = parseInput(indexParams, req.params, 'params');
     const { blocks } = parseInput(generateBody, req.body, 'body');
     res.json({ hashes: await nodeCall(() => devnet.generate(index, blocks)) });
+  });
+
+  api.post('/devnet/send', ...json, async (req, res) => {
+    const { from, to, amount } = parseInput(sendBody, req.body, 'body');
+    let units: bigint;
+    try {
+      units = parseCoins(amount);
+    } catch (e) {
+      if (e instanceof AmountError) throw new BadRequestError('bad-amount', `body.amount: ${e.message}`, { cause: e });
+      throw e;
+    }
+    if (from === to) throw new BadRequestError('same-node', 'from and to are the same node: pick another node to pay');
+    res.json(await nodeCall(() => devnet.send(from, to, units), devnet));
   });
 
   app.use(CONTROL_PREFIX, api);

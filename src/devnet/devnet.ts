@@ -18,6 +18,8 @@ import type { LinkShape } from '../p2p/link-shaping.js';
 import { BlockTree, modelForkProbability, type PropagationFigures, type StaleFigures, type TreeBlock } from './block-tree.js';
 import { ChildNode } from './child-node.js';
 import { EventFeed } from './event-feed.js';
+import { balanceOf, pay, type NodeBalance } from './node-payments.js';
+import { formatCoins } from '../api/amount.js';
 import { baseEdges, checkGroups, groupEdges, type Edge } from './topology.js';
 
 export interface DevnetOptions {
@@ -67,11 +69,13 @@ export interface NodeView {
   lagging: boolean;
   exitInfo: string | null;
   log: string;
+  /** what the node's mining address holds (coins), as the node reports it; null until read */
+  balance: { spendable: string; unconfirmed: string } | null;
 }
 
 export interface TimelineItem {
   atMs: number;
-  kind: 'block' | 'reorg' | 'split' | 'heal' | 'ban' | 'node' | 'mining' | 'link' | 'peer';
+  kind: 'block' | 'reorg' | 'split' | 'heal' | 'ban' | 'node' | 'mining' | 'link' | 'peer' | 'tx';
   text: string;
   node?: number;
 }
@@ -116,6 +120,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
   private paused = false;
   private link: LinkShape;
   private readonly statuses = new Map<number, { at: number; status: NodeStatus }>();
+  private readonly balances = new Map<number, NodeBalance>();
   private readonly feeds: EventFeed[] = [];
   private timers: NodeJS.Timeout[] = [];
   private maintaining: Promise<void> | undefined;
@@ -238,6 +243,19 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     this.note('node', `node ${index} restarted`, index);
   }
 
+  /**
+   * send pays `amount` base units from node `from`'s mining key to node `to`'s address,
+   * through `from`'s API (it relays the transaction); the next blocks confirm it.
+   */
+  async send(from: number, to: number, amount: bigint): Promise<{ txid: string; fee: string }> {
+    const source = this.node(from);
+    const target = this.node(to);
+    if (target.wallet === undefined) throw new ServiceRefusal('no-wallet', `node ${to} has not started yet: it has no address`, 409);
+    const result = await pay(source, target.wallet.address, amount, this.options.params);
+    this.note('tx', `node ${from} sent ${formatCoins(amount)} coins to node ${to} (fee ${result.fee}): ${result.txid.slice(0, 16)}…`, from);
+    return result;
+  }
+
   /** generate mines blocks on one node now (regtest), through its API. */
   async generate(index: number, blocks: number): Promise<string[]> {
     const { hashes } = await this.node(index).api<{ hashes: string[] }>('POST', '/mining/generate', { blocks }, 120_000);
@@ -301,6 +319,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
       lagging: s !== undefined && n.alive && groupBest - s.status.height >= 2,
       exitInfo: n.exitInfo ?? null,
       log: join(n.options.datadir, 'node.log'),
+      balance: this.balances.get(n.index) ?? null,
     };
   }
 
@@ -378,6 +397,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
         if (!n.alive) return;
         try {
           this.statuses.set(n.index, { at: Date.now(), status: await n.api<NodeStatus>('GET', '/status', undefined, 2_000) });
+          this.balances.set(n.index, await balanceOf(n));
         } catch {
           // unreachable: shown once its last status is older than UNREACHABLE_MS
         }

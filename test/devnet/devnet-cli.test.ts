@@ -125,6 +125,34 @@ describe('devnet: the supervisor and its CLI', function () {
     expect(block.seenBy['2']! - block.seenBy['0']!).to.be.at.least(350);
   });
 
+  it("pays coins from one node's mining address to another's, from the CLI, and refuses what cannot be paid", async () => {
+    await waitFor('a full mesh', async () => (await devnet.view()).nodes.every((n: any) => n.status?.peers === 2));
+    // Node 0's first coinbase matures at depth 100 (regtest): 101 blocks make it spendable.
+    await devnet.control('POST', '/devnet/nodes/0/generate', { blocks: 100 });
+    await devnet.control('POST', '/devnet/nodes/0/generate', { blocks: 1 });
+    await waitFor('node 0 to see its spendable coin', async () => (await devnet.view()).nodes[0].balance?.spendable === '100.00000000');
+
+    for (const [body, code] of [
+      [{ from: 1, to: 2, amount: '1' }, 'insufficient-funds'],
+      [{ from: 0, to: 0, amount: '1' }, 'same-node'],
+      [{ from: 0, to: 1, amount: '1.123456789' }, 'bad-amount'],
+      [{ from: 0, to: 7, amount: '1' }, 'no-such-node'],
+    ] as const) {
+      const res = await devnet.control('POST', '/devnet/send', body);
+      expect([res.status, res.body.error.code], JSON.stringify(body)).to.deep.equal([400, code]);
+    }
+
+    const sent = await devnet.cli('send', '0', '1', '12.5');
+    expect(sent.code, sent.out).to.equal(0);
+    const txid = /txid ([0-9a-f]{64})/.exec(sent.out)?.[1];
+    expect(txid, sent.out).to.be.a('string');
+    await waitFor('the payment in node 2\'s mempool (relayed)', async () => (await devnet.view()).nodes[2].status?.mempool.count === 1);
+    await devnet.control('POST', '/devnet/nodes/2/generate', { blocks: 1 });
+    await waitFor('node 1 paid', async () => (await devnet.view()).nodes[1].balance?.spendable === '12.50000000', 30_000);
+    const timeline = (await devnet.control('GET', '/devnet/timeline')).body.items as { kind: string; text: string }[];
+    expect(timeline.some((i) => i.kind === 'tx' && i.text.startsWith('node 0 sent 12.50000000 coins to node 1'))).to.equal(true);
+  });
+
   it('reports a node that dies and restarts it onto the network', async () => {
     await devnet.control('POST', '/devnet/nodes/0/generate', { blocks: 3 });
     const victim = (await devnet.view()).nodes[1];
