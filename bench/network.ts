@@ -24,6 +24,7 @@ import { toDisplayHex } from '../src/consensus/bytes.js';
 import { regtest } from '../src/consensus/params.js';
 import { openLevelStore, openMemoryStore } from '../src/storage/level-store.js';
 import type { ChainStore } from '../src/storage/store.js';
+import { readServerSentEvents } from '../src/devnet/server-sent-events.js';
 import { NodeCluster, waitFor, type NodeProcess } from '../test/helpers/node-process.js';
 import type { BenchSection } from './run.js';
 
@@ -58,24 +59,10 @@ class ArrivalStream {
     const res = await fetch(url, { signal: this.abort.signal, headers: { accept: 'text/event-stream' } });
     if (res.status !== 200 || res.body === null) throw new Error(`events: HTTP ${res.status}`);
     this.opened();
-    const reader = res.body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      const now = performance.now();
-      buffer += decoder.decode(value, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const chunk = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        if (!chunk.includes('event: block-connected')) continue;
-        const data = chunk.split('\n').find((l) => l.startsWith('data:'));
-        if (data === undefined) continue;
-        const hash = (JSON.parse(data.slice(5)) as { hash: string }).hash;
-        if (!this.arrivals.has(hash)) this.arrivals.set(hash, now);
-      }
+    for await (const { event, data, receivedAt } of readServerSentEvents(res.body)) {
+      if (event !== 'block-connected') continue;
+      const hash = (JSON.parse(data) as { hash: string }).hash;
+      if (!this.arrivals.has(hash)) this.arrivals.set(hash, receivedAt);
     }
   }
 

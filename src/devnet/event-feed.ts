@@ -4,6 +4,8 @@
  * restarted or died) it reconnects after RETRY_MS until closed.
  */
 
+import { readServerSentEvents } from './server-sent-events.js';
+
 export type FeedHandler = (event: string, data: unknown) => void;
 
 const RETRY_MS = 1_000;
@@ -49,29 +51,11 @@ export class EventFeed {
     const res = await fetch(url, { signal: this.abort.signal, headers: { accept: 'text/event-stream' } });
     if (res.status !== 200 || res.body === null) throw new Error(`events: HTTP ${res.status}`);
     this.opened();
-    const reader = res.body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const chunk = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        let event = 'message';
-        const data: string[] = [];
-        for (const line of chunk.split('\n')) {
-          if (line.startsWith('event:')) event = line.slice(6).trim();
-          else if (line.startsWith('data:')) data.push(line.slice(5).trim());
-        }
-        if (data.length === 0) continue;
-        try {
-          this.handler(event, JSON.parse(data.join('\n')));
-        } catch {
-          // one bad event must not end the feed
-        }
+    for await (const { event, data } of readServerSentEvents(res.body)) {
+      try {
+        this.handler(event, JSON.parse(data));
+      } catch {
+        // one bad event must not end the feed
       }
     }
   }

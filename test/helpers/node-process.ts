@@ -13,6 +13,7 @@ import { encodeAddress } from '../../src/consensus/address.js';
 import { sha256 } from '../../src/consensus/hash.js';
 import { regtest } from '../../src/consensus/params.js';
 import { xOnlyPublicKey } from '../../src/consensus/signature.js';
+import { readServerSentEvents } from '../../src/devnet/server-sent-events.js';
 
 /**
  * The regtest address a test node mines to, its own per node name: two miners paying
@@ -185,26 +186,7 @@ export class EventStream {
     const res = await fetch(url, { signal: this.abort.signal, headers: { accept: 'text/event-stream' } });
     if (res.status !== 200) throw new Error(`events: HTTP ${res.status}`);
     this.opened();
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const chunk = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        let event = 'message';
-        const data: string[] = [];
-        for (const line of chunk.split('\n')) {
-          if (line.startsWith('event:')) event = line.slice(6).trim();
-          else if (line.startsWith('data:')) data.push(line.slice(5).trim());
-        }
-        if (data.length > 0) this.events.push({ event, data: JSON.parse(data.join('\n')) });
-      }
-    }
+    for await (const { event, data } of readServerSentEvents(res.body!)) this.events.push({ event, data: JSON.parse(data) });
   }
 
   of(event: string): any[] {
