@@ -24,8 +24,7 @@ import { toDisplayHex } from '../src/consensus/bytes.js';
 import { regtest } from '../src/consensus/params.js';
 import { openLevelStore, openMemoryStore } from '../src/storage/level-store.js';
 import type { ChainStore } from '../src/storage/store.js';
-import { readServerSentEvents } from '../src/devnet/server-sent-events.js';
-import { NodeCluster, waitFor, type NodeProcess } from '../test/helpers/node-process.js';
+import { EventStream, NodeCluster, waitFor, type NodeProcess } from '../test/helpers/node-process.js';
 import type { BenchSection } from './run.js';
 
 const LINE = 5;
@@ -39,38 +38,6 @@ const ARRIVAL_TIMEOUT_MS = 10_000;
 const SYNC_TIMEOUT_MS = 60_000;
 /** pause between measured blocks so each one propagates on a quiet line */
 const GAP_MS = 50;
-
-// ---- SSE with arrival times -------------------------------------------------
-
-/** ArrivalStream reads a node's GET /events and records when each block-connected hash arrived here. */
-class ArrivalStream {
-  readonly arrivals = new Map<string, number>();
-  readonly ready: Promise<void>;
-  private readonly abort = new AbortController();
-  private readonly done: Promise<void>;
-  private opened!: () => void;
-
-  constructor(url: string) {
-    this.ready = new Promise((resolve) => (this.opened = resolve));
-    this.done = this.read(url).catch(() => undefined);
-  }
-
-  private async read(url: string): Promise<void> {
-    const res = await fetch(url, { signal: this.abort.signal, headers: { accept: 'text/event-stream' } });
-    if (res.status !== 200 || res.body === null) throw new Error(`events: HTTP ${res.status}`);
-    this.opened();
-    for await (const { event, data, receivedAt } of readServerSentEvents(res.body)) {
-      if (event !== 'block-connected') continue;
-      const hash = (JSON.parse(data) as { hash: string }).hash;
-      if (!this.arrivals.has(hash)) this.arrivals.set(hash, receivedAt);
-    }
-  }
-
-  async close(): Promise<void> {
-    this.abort.abort();
-    await this.done;
-  }
-}
 
 // ---- reading and connecting blocks locally ---------------------------------
 
@@ -139,7 +106,7 @@ async function propagation(cluster: NodeCluster): Promise<Propagation> {
     const statuses = await Promise.all(nodes.map((n) => n.status()));
     return statuses.every((s, i) => s.peers >= (i === 0 || i === LINE - 1 ? 1 : 2));
   }, 20_000);
-  const streams = nodes.map((n) => new ArrivalStream(`${n.apiUrl}/events`));
+  const streams = nodes.map((n) => new EventStream(`${n.apiUrl}/events`));
   try {
     await Promise.all(streams.map((s) => s.ready));
     const hops: number[][] = Array.from({ length: LINE - 1 }, () => []);
@@ -150,7 +117,7 @@ async function propagation(cluster: NodeCluster): Promise<Propagation> {
       const answered = performance.now();
       if (hash === undefined) throw new Error('generate returned no hash');
       const at = await waitFor(`block ${i + 1} at every node`, () => {
-        const times = streams.map((s) => s.arrivals.get(hash));
+        const times = streams.map((s) => s.arrivalOf(hash));
         return times.every((t) => t !== undefined) ? (times as number[]) : undefined;
       }, ARRIVAL_TIMEOUT_MS, 2);
       if (i >= WARMUP) {

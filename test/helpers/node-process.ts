@@ -170,7 +170,7 @@ export class NodeCluster {
 
 /** An SSE subscription: collects events until closed. */
 export class EventStream {
-  readonly events: { event: string; data: any }[] = [];
+  readonly events: { event: string; data: any; receivedAt: number }[] = [];
   private readonly abort = new AbortController();
   readonly done: Promise<void>;
   /** resolves once the server has answered, so no event after this is missed */
@@ -186,11 +186,16 @@ export class EventStream {
     const res = await fetch(url, { signal: this.abort.signal, headers: { accept: 'text/event-stream' } });
     if (res.status !== 200) throw new Error(`events: HTTP ${res.status}`);
     this.opened();
-    for await (const { event, data } of readServerSentEvents(res.body!)) this.events.push({ event, data: JSON.parse(data) });
+    for await (const { event, data, receivedAt } of readServerSentEvents(res.body!)) this.events.push({ event, data: JSON.parse(data), receivedAt });
   }
 
   of(event: string): any[] {
     return this.events.filter((e) => e.event === event).map((e) => e.data);
+  }
+
+  /** arrivalOf is performance.now() when the first block-connected event for `hash` arrived. */
+  arrivalOf(hash: string): number | undefined {
+    return this.events.find((e) => e.event === 'block-connected' && e.data.hash === hash)?.receivedAt;
   }
 
   async close(): Promise<void> {
