@@ -7,16 +7,26 @@
 import type { Block } from '../consensus/block.js';
 import { bytesToHex } from '../consensus/bytes.js';
 import type { SpentCoin } from '../consensus/coin.js';
-import { isCoinbase, outpointKey, txHash } from '../consensus/tx.js';
+import { isCoinbase, outpointKey } from '../consensus/tx.js';
 import type { CoinChange } from '../consensus/utxo.js';
 import type { StoreBatch } from '../storage/store.js';
 
+/**
+ * The block's transactions with their txids (internal byte order, block order): the
+ * caller passes the ids it already has, since hashing every transaction again on each
+ * connect would be work done twice on the hot path of sync.
+ */
+export interface IndexedBlock {
+  block: Block;
+  txids: readonly Uint8Array[];
+}
+
 /** The key each coin the block creates or spends is locked to, by outpoint. */
-function coinOwners(block: Block, undo: readonly SpentCoin[]): Map<string, Uint8Array> {
+function coinOwners({ block, txids }: IndexedBlock, undo: readonly SpentCoin[]): Map<string, Uint8Array> {
   const owners = new Map<string, Uint8Array>();
   for (const spent of undo) owners.set(outpointKey(spent.outpoint), spent.coin.pubkey);
-  for (const tx of block.txs) {
-    const txid = txHash(tx);
+  for (const [t, tx] of block.txs.entries()) {
+    const txid = txids[t]!;
     tx.outputs.forEach((output, index) => owners.set(outpointKey({ txid, index }), output.pubkey));
   }
   return owners;
@@ -26,7 +36,7 @@ function coinOwners(block: Block, undo: readonly SpentCoin[]): Map<string, Uint8
  * applyCoinChanges stages the UTXO changes of a block; a deleted coin names the key it
  * paid, so its address index entry goes with it.
  */
-export function applyCoinChanges(batch: StoreBatch, block: Block, undo: readonly SpentCoin[], changes: readonly CoinChange[]): void {
+export function applyCoinChanges(batch: StoreBatch, block: IndexedBlock, undo: readonly SpentCoin[], changes: readonly CoinChange[]): void {
   let owners: Map<string, Uint8Array> | undefined;
   for (const change of changes) {
     if (change.coin !== null) {
@@ -41,9 +51,9 @@ export function applyCoinChanges(batch: StoreBatch, block: Block, undo: readonly
 }
 
 /** touchedKeys lists, per transaction, the distinct keys it pays or spends from, in block order. */
-function touchedKeys(block: Block, undo: readonly SpentCoin[]): { txid: Uint8Array; keys: Uint8Array[] }[] {
+function touchedKeys({ block, txids }: IndexedBlock, undo: readonly SpentCoin[]): { txid: Uint8Array; keys: Uint8Array[] }[] {
   let next = 0;
-  return block.txs.map((tx) => {
+  return block.txs.map((tx, t) => {
     const keys = new Map<string, Uint8Array>();
     if (!isCoinbase(tx)) {
       for (let i = 0; i < tx.inputs.length; i++) {
@@ -53,12 +63,12 @@ function touchedKeys(block: Block, undo: readonly SpentCoin[]): { txid: Uint8Arr
       }
     }
     for (const output of tx.outputs) keys.set(bytesToHex(output.pubkey), output.pubkey);
-    return { txid: txHash(tx), keys: [...keys.values()] };
+    return { txid: txids[t]!, keys: [...keys.values()] };
   });
 }
 
 /** indexBlock stages the address history and transaction index entries of a block being connected. */
-export function indexBlock(batch: StoreBatch, block: Block, hash: Uint8Array, height: number, undo: readonly SpentCoin[]): void {
+export function indexBlock(batch: StoreBatch, block: IndexedBlock, hash: Uint8Array, height: number, undo: readonly SpentCoin[]): void {
   for (const { txid, keys } of touchedKeys(block, undo)) {
     batch.putTxBlock(txid, hash);
     for (const key of keys) batch.putAddressTx(key, height, txid);
@@ -66,7 +76,7 @@ export function indexBlock(batch: StoreBatch, block: Block, hash: Uint8Array, he
 }
 
 /** unindexBlock stages the removal of what indexBlock wrote, for a block being disconnected. */
-export function unindexBlock(batch: StoreBatch, block: Block, height: number, undo: readonly SpentCoin[]): void {
+export function unindexBlock(batch: StoreBatch, block: IndexedBlock, height: number, undo: readonly SpentCoin[]): void {
   for (const { txid, keys } of touchedKeys(block, undo)) {
     batch.deleteTxBlock(txid);
     for (const key of keys) batch.deleteAddressTx(key, height, txid);

@@ -27,6 +27,7 @@ import { bestCandidate, hasMoreWork } from './fork-choice.js';
 import { genesisRecord } from './genesis-record.js';
 import { applyCoinChanges, indexBlock, unindexBlock } from './block-indexes.js';
 import { DEFAULT_ORPHAN_LIMITS, OrphanPool, type OrphanLimits } from './orphans.js';
+import { txHash } from '../consensus/tx.js';
 import { connectBlock, disconnectBlock, type SignatureCheck } from '../consensus/utxo.js';
 import { InProcessSignatureVerifier, type SignatureVerdict, type SignatureVerifier } from './signature-verifier.js';
 import { VerifiedTxCache } from './verified-tx-cache.js';
@@ -367,8 +368,9 @@ export class Chain extends EventEmitter<ChainEvents> {
     }
     const status = entry.status | BlockStatus.VALID;
     const batch = this.store.batch();
-    applyCoinChanges(batch, block, v.undo, v.changes);
-    indexBlock(batch, block, entry.hash, entry.height, v.undo);
+    const indexed = { block, txids: v.txids };
+    applyCoinChanges(batch, indexed, v.undo, v.changes);
+    indexBlock(batch, indexed, entry.hash, entry.height, v.undo);
     await batch.putUndo(entry.hash, v.undo).putRecord({ ...toRecord(entry), status }).setTip(entry.hash).write();
     entry.status = status;
     this.active[entry.height] = entry;
@@ -398,8 +400,9 @@ export class Chain extends EventEmitter<ChainEvents> {
     const [block, undo] = await Promise.all([this.store.getBlock(entry.hash), this.store.getUndo(entry.hash)]);
     if (block === undefined || undo === undefined) throw new CorruptStoreError(`block or undo data of active block ${entry.id} is missing`);
     const batch = this.store.batch();
-    applyCoinChanges(batch, block, undo, disconnectBlock(block, undo));
-    unindexBlock(batch, block, entry.height, undo);
+    const indexed = { block, txids: block.txs.map((tx) => txHash(tx)) };
+    applyCoinChanges(batch, indexed, undo, disconnectBlock(block, undo));
+    unindexBlock(batch, indexed, entry.height, undo);
     await batch.deleteUndo(entry.hash).setTip(entry.parent.hash).write();
     this.active.length = entry.height;
     this.candidates.add(entry);

@@ -23,6 +23,8 @@ export interface ConnectResult {
   changes: CoinChange[];
   /** every coin the block spent, in spending order */
   undo: SpentCoin[];
+  /** the txid of each transaction, in block order (internal byte order), so callers need not hash again */
+  txids: Uint8Array[];
   /**
    * With `deferSignatures`: the signature checks still to run, one per non-coinbase
    * transaction in block order. The block is valid only if every one passes.
@@ -98,11 +100,13 @@ export function connectBlock(
   const view = new BlockView(base);
   const undo: SpentCoin[] = [];
   const signatureChecks: SignatureCheck[] = [];
+  const txids: Uint8Array[] = [];
   let fees = 0n;
 
   for (let t = 0; t < block.txs.length; t++) {
     const tx = block.txs[t]!;
     const txid = txHash(tx);
+    txids.push(txid);
     // BIP30: a transaction must not overwrite an unspent output with the same txid.
     // BIP34's height commitment makes this impossible for honest blocks; the check
     // stays because it is the rule, and it costs one lookup per output.
@@ -134,13 +138,13 @@ export function connectBlock(
   const allowed = blockSubsidy(height, params) + fees;
   if (claimed > allowed) return reject('bad-cb-amount', `coinbase pays ${claimed}, limit ${allowed}`);
 
-  if (options.deferSignatures === true) return { ok: true, fees, changes: [...view.changes.values()], undo, signatureChecks };
+  if (options.deferSignatures === true) return { ok: true, fees, changes: [...view.changes.values()], undo, txids, signatureChecks };
   for (const { tx, spent, index } of signatureChecks) {
     const sig = checkTxSignatures(tx, spent);
     if (!sig.ok) return { ok: false, reason: sig.reason, debug: `tx ${index}: ${sig.debug ?? sig.reason}` };
   }
 
-  return { ok: true, fees, changes: [...view.changes.values()], undo };
+  return { ok: true, fees, changes: [...view.changes.values()], undo, txids };
 }
 
 /**

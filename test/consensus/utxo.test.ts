@@ -60,6 +60,7 @@ describe('connectBlock', () => {
       fees: 0n,
       changes: [{ outpoint: coinbaseOutpoint(mined), coin: { value: SUBSIDY, pubkey: K0.pubkey, height: 1, coinbase: true } }],
       undo: [],
+      txids: [txHash(mined.block.txs[0]!)],
     });
   });
 
