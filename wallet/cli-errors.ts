@@ -3,7 +3,7 @@
  * code, exit code 1 for a user error and 2 for a usage error, and never a stack trace.
  * With --json the same facts come out as `{ "error": { "code", "message" } }`.
  */
-import { AmountError } from './amount.js';
+import { AmountError } from '../src/consensus/amount.js';
 import { InsufficientFundsError } from './coin-selection.js';
 import { MnemonicError } from './keys.js';
 import { NodeError, NodeUnreachableError } from './node-client.js';

@@ -10,7 +10,7 @@
  * single-random-draw; we first look for one coin that pays without change, then take
  * coins largest first. Fewer inputs means a smaller fee, and the rule is easy to follow.
  */
-import { formatCoins } from './amount.js';
+import { formatCoins } from '../src/consensus/amount.js';
 
 /** Bytes of one input: prevout txid 32 + index 4 + witness length 1 + signature 64. */
 export const INPUT_SIZE = 32 + 4 + 1 + 64;

@@ -17,7 +17,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { formatCoins, parseCoins, AmountError } from './amount.js';
+import { formatCoins, parseCoins, AmountError } from '../src/consensus/amount.js';
 import { describeError, UsageError, UserError } from './cli-errors.js';
 import { DEFAULT_FEE_RATE } from './coin-selection.js';
 import { MNEMONIC_WORDS, newMnemonic, normalizeMnemonic, type MnemonicWords } from './keys.js';

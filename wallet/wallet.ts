@@ -8,7 +8,7 @@
 import type { HDKey } from '@scure/bip32';
 import { decodeAddress } from '../src/consensus/address.js';
 import { networks, type NetworkParams } from '../src/consensus/params.js';
-import { formatCoins, parseCoins } from './amount.js';
+import { formatCoins, parseCoins } from '../src/consensus/amount.js';
 import { selectCoins } from './coin-selection.js';
 import { accountKey, CHANGE_CHAIN, deriveKey, keyAddress, mnemonicSeed, RECEIVE_CHAIN, type KeyChain, type WalletKey } from './keys.js';
 import type { AddressInfo, NodeClient, TxInfo } from './node-client.js';

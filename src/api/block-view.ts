@@ -11,7 +11,7 @@ import type { NetworkParams } from '../consensus/params.js';
 import { isCoinbase, txid, type Tx } from '../consensus/tx.js';
 import type { ChainEntry } from '../chain/block-index.js';
 import type { Chain } from '../chain/chain.js';
-import { formatCoins } from './amount.js';
+import { formatCoins } from '../consensus/amount.js';
 import { chainworkHex, difficultyOf, type DifficultyView } from './difficulty.js';
 
 export interface BlockSummary {

@@ -12,7 +12,7 @@ import type { ChainEntry } from '../chain/block-index.js';
 import type { Chain, Reorg } from '../chain/chain.js';
 import type { Block } from '../consensus/block.js';
 import type { PeerControl, PeerInfo } from '../p2p/peer-control.js';
-import { formatCoins } from './amount.js';
+import { formatCoins } from '../consensus/amount.js';
 import type { MempoolEntryView, MempoolView } from './services.js';
 import { chainworkHex } from './difficulty.js';
 

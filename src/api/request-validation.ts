@@ -29,10 +29,10 @@ export function integerString(label: string, min: number, max: number) {
     .pipe(z.number().int().min(min, `${label} must be at least ${min}`).max(max, `${label} must be at most ${max}`));
 }
 
-/** checkAddress throws a 400 `invalid-address` with the decoder's explanation unless `address` is this network's. */
-export function checkAddress(address: string, params: NetworkParams): void {
+/** checkAddress returns the x-only key of this network's `address`, or throws a 400 `invalid-address` with the decoder's explanation. */
+export function checkAddress(address: string, params: NetworkParams): Uint8Array {
   try {
-    decodeAddress(address, params);
+    return decodeAddress(address, params);
   } catch (e) {
     if (e instanceof DecodeError || e instanceof TypeError) throw new BadRequestError('invalid-address', e.message, { cause: e });
     throw e;

@@ -4,8 +4,10 @@
  * touches a value. Output always has exactly 8 decimals: "1.50000000".
  *
  * Bitcoin: the same unit split as BTC and satoshis (Core's ParseFixedPoint / FormatMoney).
+ * Here, beside COIN and MAX_MONEY, because the API, the wallet and the devnet all show
+ * and read amounts, and must do it the one same way.
  */
-import { COIN, MAX_MONEY } from '../src/consensus/subsidy.js';
+import { COIN, MAX_MONEY } from './subsidy.js';
 
 /** Decimals in one coin: the base unit is 0.00000001. */
 export const COIN_DECIMALS = 8;

@@ -24,3 +24,4 @@ export { genesisBlock } from './genesis.js';
 export { regtest, demo, bitcoinMainnetPow, networks, retargetInterval, type NetworkParams, type PowParams } from './params.js';
 export type { Coin, UtxoView, SpentCoin } from './coin.js';
 export type { RejectReason, Verdict } from './reasons.js';
+export { AmountError, COIN_DECIMALS, formatCoins, parseCoins } from './amount.js';

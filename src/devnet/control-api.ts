@@ -19,7 +19,7 @@ import { integerString, parseInput } from '../api/request-validation.js';
 import { MAX_LINK_DELAY_MS } from '../p2p/link-shaping.js';
 import { NodeApiError, NodeUnavailableError } from './child-node.js';
 import type { Devnet } from './devnet.js';
-import { AmountError, parseCoins } from '../../wallet/amount.js';
+import { AmountError, parseCoins } from '../consensus/amount.js';
 
 export const CONTROL_PREFIX = '/api/v1';
 /** Where `npm run build` puts the dashboard bundle (scripts/build-dashboard.mjs). */

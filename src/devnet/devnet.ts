@@ -19,7 +19,7 @@ import { BlockTree, modelForkProbability, type PropagationFigures, type StaleFig
 import { ChildNode } from './child-node.js';
 import { EventFeed } from './event-feed.js';
 import { balanceOf, pay, type NodeBalance } from './node-payments.js';
-import { formatCoins } from '../api/amount.js';
+import { formatCoins } from '../consensus/amount.js';
 import { baseEdges, checkGroups, groupEdges, type Edge } from './topology.js';
 
 export interface DevnetOptions {
@@ -121,6 +121,8 @@ export class Devnet extends EventEmitter<DevnetEvents> {
   private link: LinkShape;
   private readonly statuses = new Map<number, { at: number; status: NodeStatus }>();
   private readonly balances = new Map<number, NodeBalance>();
+  /** the tip and mempool a node's balance was read at */
+  private readonly balanceSeen = new Map<number, string>();
   private readonly feeds: EventFeed[] = [];
   private timers: NodeJS.Timeout[] = [];
   private maintaining: Promise<void> | undefined;
@@ -396,8 +398,14 @@ export class Devnet extends EventEmitter<DevnetEvents> {
       this.nodes.map(async (n) => {
         if (!n.alive) return;
         try {
-          this.statuses.set(n.index, { at: Date.now(), status: await n.api<NodeStatus>('GET', '/status', undefined, 2_000) });
-          this.balances.set(n.index, await balanceOf(n));
+          const status = await n.api<NodeStatus>('GET', '/status', undefined, 2_000);
+          this.statuses.set(n.index, { at: Date.now(), status });
+          // A balance changes only with the tip or the mempool: read it again only then, not every second.
+          const seen = `${status.tip}/${status.mempool.count}/${status.mempool.bytes}`;
+          if (this.balanceSeen.get(n.index) !== seen) {
+            this.balances.set(n.index, await balanceOf(n));
+            this.balanceSeen.set(n.index, seen);
+          }
         } catch {
           // unreachable: shown once its last status is older than UNREACHABLE_MS
         }

@@ -14,7 +14,7 @@ import { hexToBytes } from '../consensus/bytes.js';
 import type { NetworkParams } from '../consensus/params.js';
 import { xOnlyPublicKey } from '../consensus/signature.js';
 import { DEFAULT_FEE_RATE, InsufficientFundsError, selectCoins } from '../../wallet/coin-selection.js';
-import { formatCoins } from '../../wallet/amount.js';
+import { formatCoins } from '../consensus/amount.js';
 import { buildPayment, type SpendableCoin } from '../../wallet/tx-builder.js';
 import { ServiceRefusal } from '../api/services.js';
 import type { ChildNode } from './child-node.js';

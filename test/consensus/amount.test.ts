@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { MAX_MONEY } from '../../src/consensus/subsidy.js';
-import { AmountError, formatCoins, parseCoins } from '../../wallet/amount.js';
+import { AmountError, formatCoins, parseCoins } from '../../src/consensus/amount.js';
 
 describe('amounts', () => {
   it('round-trips every amount up to MAX_MONEY through formatCoins and parseCoins', () => {

@@ -3,7 +3,7 @@ import { hexToBytes } from '../../src/consensus/bytes.js';
 import { demo, regtest } from '../../src/consensus/params.js';
 import { checkTxSignatures } from '../../src/consensus/tx-check.js';
 import { decodeTx } from '../../src/consensus/tx.js';
-import { formatCoins } from '../../wallet/amount.js';
+import { formatCoins } from '../../src/consensus/amount.js';
 import { InsufficientFundsError } from '../../wallet/coin-selection.js';
 import { CHANGE_CHAIN, RECEIVE_CHAIN } from '../../wallet/keys.js';
 import { NodeError, type AddressInfo, type NodeClient, type TxInfo } from '../../wallet/node-client.js';

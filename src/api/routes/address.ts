@@ -7,16 +7,13 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import type { Chain } from '../../chain/chain.js';
-import { decodeAddress } from '../../consensus/address.js';
-import { DecodeError } from '../../consensus/byte-reader.js';
 import { equalBytes, toDisplayHex } from '../../consensus/bytes.js';
 import type { SpentCoin } from '../../consensus/coin.js';
 import type { NetworkParams } from '../../consensus/params.js';
 import { txHash } from '../../consensus/tx.js';
-import { formatCoins } from '../amount.js';
-import { BadRequestError } from '../errors.js';
-import { integerString, parseInput } from '../request-validation.js';
-import type { ApiDeps, MempoolView } from '../services.js';
+import { formatCoins } from '../../consensus/amount.js';
+import { checkAddress, integerString, parseInput } from '../request-validation.js';
+import type { ApiDeps, MempoolEntryView, MempoolView } from '../services.js';
 
 export const MAX_HISTORY_PAGE = 500;
 
@@ -49,13 +46,15 @@ interface HistoryItem {
 export function registerAddressRoutes(router: Router, { chain, mempool, params }: ApiDeps): void {
   router.get('/address/:address', async (req, res) => {
     const address = req.params.address;
-    const pubkey = parseAddress(address, params);
+    const pubkey = checkAddress(address, params);
     const { from, limit } = parseInput(addressQuery, req.query, 'query');
     // Read the tip first: a block connected while we read only makes coins look one confirmation younger.
     const height = chain.height;
     const coins = (await chain.store.addressCoins(pubkey)).map((c) => coinView(c, height, params, mempool));
-    const pending = pendingOutputs(mempool, pubkey);
-    const history = [...mempoolHistory(mempool, pubkey, coins), ...(await chainHistory(chain, pubkey, height))];
+    // One snapshot of the pool for both readings, so they agree with each other.
+    const entries = mempool.entries();
+    const pending = pendingOutputs(entries, mempool, pubkey);
+    const history = [...mempoolHistory(entries, pubkey, coins), ...(await chainHistory(chain, pubkey, height))];
 
     const sum = (values: Iterable<{ units: string }>): string => formatCoins([...values].reduce((s, c) => s + BigInt(c.units), 0n));
     res.json({
@@ -72,16 +71,6 @@ export function registerAddressRoutes(router: Router, { chain, mempool, params }
       history: { total: history.length, from, limit, items: history.slice(from, from + limit) },
     });
   });
-}
-
-/** parseAddress reads the path parameter as this network's address, or answers 400 invalid-address. */
-function parseAddress(address: string, params: NetworkParams): Uint8Array {
-  try {
-    return decodeAddress(address, params);
-  } catch (e) {
-    if (e instanceof DecodeError || e instanceof TypeError) throw new BadRequestError('invalid-address', `params.address: ${e.message}`, { cause: e });
-    throw e;
-  }
 }
 
 function coinView({ outpoint, coin }: SpentCoin, tipHeight: number, params: NetworkParams, mempool: MempoolView): CoinView {
@@ -101,9 +90,9 @@ function coinView({ outpoint, coin }: SpentCoin, tipHeight: number, params: Netw
 }
 
 /** Outputs of mempool transactions paying `pubkey` that no other mempool transaction spends yet. */
-function pendingOutputs(mempool: MempoolView, pubkey: Uint8Array): { txid: string; index: number; value: string; units: string }[] {
+function pendingOutputs(entries: readonly MempoolEntryView[], mempool: MempoolView, pubkey: Uint8Array): { txid: string; index: number; value: string; units: string }[] {
   const out = [];
-  for (const entry of mempool.entries()) {
+  for (const entry of entries) {
     const txid = entry.txid;
     for (const [index, output] of entry.tx.outputs.entries()) {
       if (!equalBytes(output.pubkey, pubkey)) continue;
@@ -115,8 +104,7 @@ function pendingOutputs(mempool: MempoolView, pubkey: Uint8Array): { txid: strin
 }
 
 /** Mempool transactions that pay `pubkey` or spend one of its coins (confirmed or unconfirmed). */
-function mempoolHistory(mempool: MempoolView, pubkey: Uint8Array, coins: readonly CoinView[]): HistoryItem[] {
-  const entries = mempool.entries();
+function mempoolHistory(entries: readonly MempoolEntryView[], pubkey: Uint8Array, coins: readonly CoinView[]): HistoryItem[] {
   const owned = new Set(coins.map((c) => `${c.txid}:${c.index}`));
   for (const entry of entries) {
     entry.tx.outputs.forEach((o, index) => {

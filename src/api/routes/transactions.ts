@@ -10,7 +10,7 @@ import { bytesToHex, equalBytes, fromDisplayHex, hexToBytes, toDisplayHex } from
 import { DecodeError } from '../../consensus/byte-reader.js';
 import type { NetworkParams } from '../../consensus/params.js';
 import { decodeTx, encodeTx, isCoinbase, txHash, txid as txidOf, type Tx } from '../../consensus/tx.js';
-import { formatCoins } from '../amount.js';
+import { formatCoins } from '../../consensus/amount.js';
 import { txView, type TxView } from '../block-view.js';
 import { ApiError, BadRequestError } from '../errors.js';
 import { integerString, parseInput } from '../request-validation.js';
