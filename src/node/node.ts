@@ -13,7 +13,7 @@ import { WorkerSignatureVerifier } from '../chain/signature-verifier.js';
 import { Mempool } from '../mempool/mempool.js';
 import { openLevelStore } from '../storage/level-store.js';
 import type { ChainStore } from '../storage/store.js';
-import { txHash } from '../consensus/tx.js';
+import { fromDisplayHex } from '../consensus/bytes.js';
 import { PeerManager } from '../p2p/peer-manager.js';
 import { createApi } from '../api/server.js';
 import type { NodeConfig } from './config.js';
@@ -84,7 +84,7 @@ export class Node {
         txPool: mempool,
       });
       // Every transaction the mempool takes in (from the API or a peer) is announced to the peers that lack it.
-      mempool.on('added', (entry) => peers.announceTx(entry.txid, txHash(entry.tx)));
+      mempool.on('added', (entry) => peers.announceTx(entry.txid, fromDisplayHex(entry.txid)));
       const { port: p2pPort } = await peers.start();
       cleanup.push(() => peers.stop());
 
