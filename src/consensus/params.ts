@@ -15,6 +15,12 @@ export interface PowParams {
   targetSpacing: number;
   /** never retarget: every block keeps the previous bits (Bitcoin regtest's fPowNoRetargeting) */
   noRetargeting: boolean;
+  /**
+   * height the first retarget window starts at (default 0, Bitcoin: the genesis time
+   * counts). toychain's own networks use 1: their genesis is made long before block 1
+   * (demo's is a fixed date), so its age says nothing about the miners' pace.
+   */
+  firstWindowStartHeight?: number;
 }
 
 /** The fields that make a network's genesis block (mined once, hash checked by a test). */
@@ -99,6 +105,7 @@ export const demo: NetworkParams = {
   targetTimespan: 20 * 10,
   targetSpacing: 10,
   noRetargeting: false,
+  firstWindowStartHeight: 1,
   maxFutureDrift: 2 * 60,
   coinbaseMaturity: 10,
   initialSubsidy: 50n * COIN,
