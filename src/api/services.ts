@@ -11,6 +11,7 @@ import type { MempoolEntry } from '../mempool/mempool.js';
 import type { Outpoint, Tx } from '../consensus/tx.js';
 import type { PeerControl } from '../p2p/peer-control.js';
 import type { NetworkPolicyControl } from '../p2p/network-policy.js';
+import type { ApiAccess } from './access.js';
 
 export interface MiningStatus {
   active: boolean;
@@ -92,6 +93,8 @@ export interface ApiDeps {
   miningShare?: MiningShareControl;
   /** deny list and link shaping (GET/PUT /network/deny, /network/link); without it those routes do not exist */
   policy?: NetworkPolicyControl;
+  /** who may call: the Host allowlist and whether every change needs the token (default: loopback) */
+  access?: ApiAccess;
   /** milliseconds between server-sent-event heartbeat comments (default 15 s) */
   heartbeatMs?: number;
 }

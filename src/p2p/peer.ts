@@ -158,6 +158,7 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
       chainwork: this.chainwork.toString(16),
       banScore: this.banScore,
       connectedAt: this.connectedAt,
+      ...(this.remote?.apiUrl === undefined ? {} : { apiUrl: this.remote.apiUrl }),
     };
   }
 
