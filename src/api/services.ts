@@ -11,7 +11,14 @@ import type { MempoolEntry } from '../mempool/mempool.js';
 import type { Outpoint, Tx } from '../consensus/tx.js';
 import type { PeerControl } from '../p2p/peer-control.js';
 import type { NetworkPolicyControl } from '../p2p/network-policy.js';
-import type { ApiAccess } from './access.js';
+
+/** Who may use the API (src/api/access.ts applies it): decided by where it listens. */
+export interface ApiAccess {
+  /** listening beyond loopback: every change needs the token */
+  exposed: boolean;
+  /** host names (no port) the Host header may carry besides loopback ones; empty + exposed: any */
+  allowHosts: string[];
+}
 
 export interface MiningStatus {
   active: boolean;
