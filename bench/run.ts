@@ -5,6 +5,7 @@
  * from its own file and listing it below.
  */
 import { availableParallelism, cpus } from 'node:os';
+import { labBench } from './lab.js';
 import { mempoolBench } from './mempool.js';
 import { miningBench } from './mining.js';
 import { networkBench } from './network.js';
@@ -15,7 +16,7 @@ export interface BenchSection {
   run(): Promise<void>;
 }
 
-const SECTIONS: BenchSection[] = [miningBench, networkBench, mempoolBench];
+const SECTIONS: BenchSection[] = [miningBench, networkBench, mempoolBench, labBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 /**
  * The `toychain` command: `node` runs one node, `devnet` a local network of nodes with
- * its dashboard; `lab` arrives with its own issue and says so. Usage errors print the message and a hint and exit with 2,
+ * its dashboard; `lab` runs the classroom experiments (src/lab/). Usage errors print the message and a hint and exit with 2,
  * never a stack trace.
  */
 import { Command, CommanderError } from 'commander';
 import { resolveNodeConfig, UsageError, type NodeOptions } from '../node/config.js';
 import { runNode } from './run-node.js';
 import { registerDevnetCommand } from './devnet-command.js';
+import { registerLabCommand } from './lab-command.js';
 import { loadNetworkFile, registerNetworkCommand } from './network-command.js';
 import { VERSION } from '../node/version.js';
 
@@ -45,17 +46,7 @@ program
 registerDevnetCommand(program);
 registerNetworkCommand(program);
 
-for (const [name, what, issue] of [
-  ['lab', 'classroom experiments (double-spend race, fork rate)', 'a later issue'],
-] as const) {
-  program
-    .command(name)
-    .description(`${what} (not built yet)`)
-    .allowUnknownOption()
-    .action(() => {
-      throw new UsageError(`toychain ${name} is not built yet: it arrives with ${issue}`, 'run a node with: toychain node --help');
-    });
-}
+registerLabCommand(program);
 
 try {
   await program.parseAsync(process.argv);

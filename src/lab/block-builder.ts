@@ -14,6 +14,7 @@ import { MEDIAN_TIME_SPAN, medianTimePast } from '../consensus/median-time.js';
 import type { NetworkParams } from '../consensus/params.js';
 import { checkProofOfWork } from '../consensus/pow.js';
 import { getNextWorkRequired } from '../consensus/retarget.js';
+import { timewarpFloor } from '../consensus/timewarp.js';
 import { blockSubsidy } from '../consensus/subsidy.js';
 import { txHash } from '../consensus/tx.js';
 import { BLOCK_VERSION, coinbaseTx } from '../mining/template.js';
@@ -68,6 +69,11 @@ export class BlockBuilder {
     return getNextWorkRequired({ height: parent.height, bits: parent.header.bits, time: parent.header.time }, (height) => ancestorOf(parent, height).header.time, this.params);
   }
 
+  /** minTime is the time an honest miner stamps: its clock, but past the median time past and BIP94's floor. */
+  minTime(parent: LabBlock, now: number): number {
+    return Math.max(now, this.medianTimeOf(parent) + 1, timewarpFloor(parent.height + 1, parent.header.time, this.params) ?? 0);
+  }
+
   /** buildOn mines a block on `parent` for `miner`: coinbase-only, the subsidy paid to the miner's key. */
   buildOn(parent: LabBlock, opts: BuildOptions): LabBlock {
     const height = parent.height + 1;
@@ -76,7 +82,7 @@ export class BlockBuilder {
       version: BLOCK_VERSION,
       prevHash: parent.hash,
       merkleRoot: txHash(coinbase), // the merkle root of one transaction is its txid
-      time: opts.time ?? Math.max(opts.now, this.medianTimeOf(parent) + 1),
+      time: opts.time ?? this.minTime(parent, opts.now),
       bits: this.nextBits(parent),
       nonce: 0,
     };
