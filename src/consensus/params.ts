@@ -21,6 +21,12 @@ export interface PowParams {
    * (MAX_TIMEWARP, one block spacing), enforced on testnet4.
    */
   maxTimewarp?: number;
+  /**
+   * height the first retarget window starts at (default 0, Bitcoin: the genesis time
+   * counts). toychain's own networks use 1: their genesis is made long before block 1
+   * (demo's is a fixed date), so its age says nothing about the miners' pace.
+   */
+  firstWindowStartHeight?: number;
 }
 
 /** The fields that make a network's genesis block (mined once, hash checked by a test). */
@@ -109,6 +115,7 @@ export const demo: NetworkParams = {
   // One block spacing, as Bitcoin's 600 s is one spacing: 600 s here would be three whole
   // 200 s periods, enough to fake a 4x slow period every time (see test/consensus/timewarp).
   maxTimewarp: 10,
+  firstWindowStartHeight: 1,
   maxFutureDrift: 2 * 60,
   coinbaseMaturity: 10,
   initialSubsidy: 50n * COIN,
