@@ -1,14 +1,11 @@
 /**
- * The p2p layer's options, defined once: what the node must give (the chain, where to
- * listen, who we are) and the tunables, each with its default beside it. Every part of
- * the layer (peer, policy, dialer, sync, relay) reads the one resolved `P2pSettings`.
+ * The p2p layer's tunables, defined once, each with its default beside it (what the
+ * node must give besides, the chain and where to listen, is peer-manager.ts's
+ * PeerManagerOptions). Every part of the layer (peer, policy, dialer, sync, relay)
+ * reads the one resolved `P2pSettings`.
  */
-import type { Logger } from 'pino';
-import type { Chain } from '../chain/chain.js';
-import type { NetworkParams } from '../consensus/params.js';
 import { MAX_MESSAGE_SIZE } from './messages.js';
 import type { RateLimit } from './token-bucket.js';
-import type { TxPool } from './tx-relay.js';
 
 /** The tunables: limits, timeouts and rates. Defaults in P2P_DEFAULTS. */
 export interface P2pSettings {
@@ -66,24 +63,6 @@ export const P2P_DEFAULTS: Readonly<P2pSettings> = {
   maxSendBufferBytes: 1_000_000,
   maxSendBufferHardBytes: 2 * MAX_MESSAGE_SIZE + 1_000_000,
 };
-
-/** What the node gives the p2p layer, plus any tunable it sets. */
-export interface PeerManagerOptions extends Partial<P2pSettings> {
-  chain: Chain;
-  params: NetworkParams;
-  /** address to listen on (default 127.0.0.1) */
-  host?: string;
-  /** port to listen on; 0 picks a free one */
-  port: number;
-  /** where the ban list lives */
-  datadir: string;
-  logger: Logger;
-  userAgent: string;
-  /** Unix milliseconds (tests inject one) */
-  clock?: () => number;
-  /** the mempool that relayed transactions go to and are served from; without one, transactions are decoded and dropped */
-  txPool?: TxPool;
-}
 
 /** resolveSettings takes each tunable from the options when given, else its default. */
 export function resolveSettings(options: Partial<P2pSettings>): P2pSettings {

@@ -27,15 +27,33 @@ import { AlreadyConnectedError, HandshakeError, NetworkInactiveError, PortInUseE
 import { LinkShaping, type LinkShape } from './link-shaping.js';
 import { PROTOCOL_VERSION, type AddrEntry, type VersionMessage } from './messages.js';
 import { PeerDeniedError, type NetworkPolicyControl } from './network-policy.js';
-import { resolveSettings, type P2pSettings, type PeerManagerOptions } from './p2p-options.js';
+import { resolveSettings, type P2pSettings } from './p2p-options.js';
 import { CLOSE_LIMIT, CLOSE_MISBEHAVING, CLOSE_REFUSED, Peer, type PeerContext } from './peer.js';
 import type { PeerControl, PeerEvents, PeerInfo } from './peer-control.js';
 import { PeerPolicy } from './peer-policy.js';
 import { Relay } from './relay.js';
 import { BlockSync } from './sync.js';
-import { TxRelay } from './tx-relay.js';
+import { TxRelay, type TxPool } from './tx-relay.js';
 
-export { P2P_DEFAULTS, type PeerManagerOptions } from './p2p-options.js';
+
+/** What the node gives the p2p layer, plus any tunable it sets. */
+export interface PeerManagerOptions extends Partial<P2pSettings> {
+  chain: Chain;
+  params: NetworkParams;
+  /** address to listen on (default 127.0.0.1) */
+  host?: string;
+  /** port to listen on; 0 picks a free one */
+  port: number;
+  /** where the ban list lives */
+  datadir: string;
+  logger: Logger;
+  userAgent: string;
+  /** Unix milliseconds (tests inject one) */
+  clock?: () => number;
+  /** the mempool that relayed transactions go to and are served from; without one, transactions are decoded and dropped */
+  txPool?: TxPool;
+}
+
 
 export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl, NetworkPolicyControl {
   private readonly chain: Chain;
