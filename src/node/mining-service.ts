@@ -11,6 +11,7 @@ import type { Chain } from '../chain/chain.js';
 import { Miner } from '../mining/miner.js';
 import { miningChainOf, type MempoolSource } from '../mining/mining-chain.js';
 import { NoncePool } from '../mining/nonce-pool.js';
+import { fastestKernel } from '../../workers/nonce-kernel.js';
 import { ServiceRefusal, type MiningControl, type MiningShareControl, type MiningStatus } from '../api/services.js';
 
 export interface MiningServiceOptions {
@@ -36,6 +37,8 @@ export class MiningService implements MiningControl, MiningShareControl {
       active: this.miner?.mining === true || this.generating,
       hashrate: Math.round(this.pool?.hashrate().total ?? 0),
       workers: this.options.workers,
+      // Before the pool exists, the kernel it will choose (a WebAssembly.validate, no thread started).
+      kernel: this.pool?.kernel ?? fastestKernel(),
     };
   }
 
