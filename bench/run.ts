@@ -9,6 +9,7 @@ import { memoryBench } from './memory.js';
 import { mempoolBench } from './mempool.js';
 import { miningBench } from './mining.js';
 import { networkBench } from './network.js';
+import { signaturesBench } from './signatures.js';
 
 /**
  * The figures `npm run bench -- --json` prints as its last line, one JSON object. A
@@ -48,7 +49,7 @@ export interface BenchSection {
   run(): Promise<Partial<BenchSummary> | void>;
 }
 
-const SECTIONS: BenchSection[] = [miningBench, networkBench, mempoolBench, memoryBench];
+const SECTIONS: BenchSection[] = [miningBench, networkBench, mempoolBench, signaturesBench, memoryBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
