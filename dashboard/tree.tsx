@@ -3,7 +3,7 @@
 // whole below it, quiet runs folded into "… N blocks …" boxes (click to open), each
 // node's tip marked with its colour. Sizes scale with "Large type" so labels fit.
 import { layoutTree, type BlockStatus, type Column, type PlacedBlock, type Segment } from '../src/devnet/tree-layout.js';
-import { nodeColour, short } from './format.js';
+import { nodeColour, short, si } from './format.js';
 
 export interface Block {
   hash: string;
@@ -68,6 +68,15 @@ export function BlockTree(props: TreeProps) {
       {layout.segments.map((seg) => (
         <SegmentBox key={`s${seg.row}:${seg.col}`} seg={seg} x={xs[seg.col]!} y={y(seg.row)} w={g.segW} h={g.boxH} s={s} onExpand={props.onExpand} />
       ))}
+      {layout.branches.map((br) => {
+        const leaf = layout.blocks.find((p) => p.hash === br.tip);
+        if (!leaf) return null;
+        return (
+          <text key={`b${br.tip}`} class="branch-label" data-branch-tip={br.tip} x={xs[leaf.col]! + g.blockW} y={y(leaf.row) + g.boxH + 26 * s} text-anchor="end">
+            {`${br.length} block${br.length === 1 ? '' : 's'}, work ${si(Number(br.work))}`}
+          </text>
+        );
+      })}
       {layout.blocks.map((p) => (
         <BlockBox key={p.hash} p={p} block={byHash.get(p.hash)!} x={xs[p.col]!} y={y(p.row)} w={g.blockW} h={g.boxH} s={s} selected={props.selected === p.hash} lit={props.highlight.has(p.hash)} onSelect={props.onSelect} />
       ))}

@@ -77,8 +77,20 @@ export interface Edge {
   status: BlockStatus;
 }
 
+/** A branch off the main row: where it forks, how long it is and how much work it holds from the fork point. */
+export interface Branch {
+  row: number;
+  tip: string;
+  /** the block it forks from, null when its oldest block's parent is unknown */
+  fork: string | null;
+  length: number;
+  /** the sum of its blocks' work, from the fork point */
+  work: bigint;
+}
+
 export interface TreeLayout {
   bestTip: string | null;
+  branches: Branch[];
   columns: Column[];
   blocks: PlacedBlock[];
   segments: Segment[];
@@ -103,7 +115,7 @@ export function layoutTree(all: readonly LayoutBlock[], tips: Readonly<Record<st
   for (const [node, tip] of Object.entries(tips)) if (tip !== undefined && byHash.has(tip)) tipNodes.set(tip, [...(tipNodes.get(tip) ?? []), Number(node)]);
 
   const best = mostWork(all, workOf, tipNodes);
-  if (best === undefined) return { bestTip: null, columns: [], blocks: [], segments: [], edges: [], rows: 0 };
+  if (best === undefined) return { bestTip: null, branches: [], columns: [], blocks: [], segments: [], edges: [], rows: 0 };
   const main = ancestors(best.hash);
   const onSomeNodeChain = new Set<string>();
   for (const tip of tipNodes.keys()) for (const h of ancestors(tip)) onSomeNodeChain.add(h);
@@ -131,6 +143,7 @@ export function layoutTree(all: readonly LayoutBlock[], tips: Readonly<Record<st
   for (const b of blocks) if (b.prevHash !== null && shown.has(b.prevHash)) children.set(b.prevHash, (children.get(b.prevHash) ?? 0) + 1);
   const leaves = blocks.filter((b) => !main.has(b.hash) && !children.has(b.hash)).sort((a, b) => compareWork(workOf.get(b.hash)!, workOf.get(a.hash)!) || a.hash.localeCompare(b.hash));
   const busy: Array<Array<[number, number]>> = [[]];
+  const branches: Branch[] = [];
   const interesting = new Set<number>([floor, best.height]);
   for (const leaf of leaves) {
     const branch: LayoutBlock[] = [];
@@ -141,6 +154,9 @@ export function layoutTree(all: readonly LayoutBlock[], tips: Readonly<Record<st
     while ((busy[row] ?? []).some(([a, z]) => a <= leaf.height && start <= z)) row++;
     (busy[row] ??= []).push([start, leaf.height]);
     for (const b of branch) rowOf.set(b.hash, row);
+    const forkBlock = parentOf(branch[0]!);
+    const base = forkBlock === undefined ? workOf.get(branch[0]!.hash)! : workOf.get(forkBlock.hash)!;
+    branches.push({ row, tip: leaf.hash, fork: forkBlock?.hash ?? null, length: branch.length, work: workOf.get(leaf.hash)! - base });
     for (const h of [start, start + 1, leaf.height]) interesting.add(h);
   }
   for (const tip of tipNodes.keys()) if (shown.has(tip)) interesting.add(byHash.get(tip)!.height);
@@ -189,7 +205,7 @@ export function layoutTree(all: readonly LayoutBlock[], tips: Readonly<Record<st
     edges.set(`${from.col}:${from.row}>${to.col}:${to.row}`, { from, to, status: status.get(b.hash)! });
   }
   const rows = 1 + Math.max(0, ...[...rowOf.values()]);
-  return { bestTip: best.hash, columns, blocks: placed, segments: [...segments.values()], edges: [...edges.values()], rows };
+  return { bestTip: best.hash, branches, columns, blocks: placed, segments: [...segments.values()], edges: [...edges.values()], rows };
 }
 
 /** mostWork picks the block with the most chainwork; on a tie a node's tip, then the first seen (a node keeps the first it saw). */

@@ -116,6 +116,8 @@ describe('devnet: block tree layout', () => {
     // genesis, a run, the old fork (3 heights), a run, the split (2 heights), a run, the minority tip, a run, the majority tip
     expect(layout.columns.length).to.be.at.most(13);
     expect(layout.rows).to.equal(2); // the old fork and the minority branch share row 1: they do not overlap
+    expect(layout.branches.find((b) => b.tip === minority)).to.deep.equal({ row: 1, tip: minority, fork: 'p30', length: 15, work: 150n });
+    expect(layout.branches.find((b) => b.tip === 'old2')).to.deep.include({ fork: 'm101', length: 2, work: 20n });
     // after the heal every node follows the majority: the minority branch stays drawn, grey
     const healed = layoutTree(t.list, { 0: majority, 1: majority, 2: majority }, { windowHeights: 500 });
     expect(statusOf(healed, minority)).to.equal('stale');
