@@ -13,6 +13,8 @@ export type RejectReason =
   | 'bad-diffbits'
   /** time is not above the median of the previous 11 blocks */
   | 'time-too-old'
+  /** the first block of a retarget period is too far before its parent (BIP94, ContextualCheckBlockHeader) */
+  | 'time-timewarp-attack'
   /** † time is beyond now + maxFutureDrift */
   | 'time-too-new'
   /** † parent unknown: an orphan, not an offence */

@@ -16,6 +16,7 @@ import type { ChainStore } from '../storage/store.js';
 import { fromDisplayHex } from '../consensus/bytes.js';
 import { PeerManager } from '../p2p/peer-manager.js';
 import { createApi } from '../api/server.js';
+import { accessFor } from '../api/access.js';
 import type { NodeConfig } from './config.js';
 import { MiningService } from './mining-service.js';
 import { VERSION } from './version.js';
@@ -82,6 +83,7 @@ export class Node {
         logger: logger.child({ layer: 'p2p' }),
         userAgent: `/toychain:${VERSION}/`,
         txPool: mempool,
+        ...(config.announceApi === undefined ? {} : { announceApi: config.announceApi }),
       });
       // Every transaction the mempool takes in (from the API or a peer) is announced to the peers that lack it.
       mempool.on('added', (entry) => peers.announceTx(entry.txid, fromDisplayHex(entry.txid)));
@@ -93,7 +95,7 @@ export class Node {
 
       const authToken = randomBytes(32).toString('hex');
       await writePrivateFile(join(config.datadir, 'api.cookie'), authToken);
-      const app = createApi({ chain, params: config.params, peers, policy: peers, mining, miningShare: mining, mempool, authToken, logger: logger.child({ layer: 'api' }), version: VERSION });
+      const app = createApi({ chain, params: config.params, peers, policy: peers, mining, miningShare: mining, mempool, authToken, access: accessFor(config.apiHost, config.apiAllowHosts), logger: logger.child({ layer: 'api' }), version: VERSION });
       const server = createServer(app);
       const apiPort = await listen(server, config.apiHost, config.apiPort);
       cleanup.push(() => closeServer(server));
@@ -103,8 +105,8 @@ export class Node {
         network: config.params.name,
         p2pPort,
         apiPort,
-        apiUrl: `http://${urlHost(config.apiHost)}:${apiPort}/api/v1`,
-        p2pUrl: `ws://${urlHost(config.p2pHost)}:${p2pPort}`,
+        apiUrl: `http://${urlHost(localHost(config.apiHost))}:${apiPort}/api/v1`,
+        p2pUrl: `ws://${urlHost(localHost(config.p2pHost))}:${p2pPort}`,
       };
       await writeFile(join(config.datadir, 'node.json'), JSON.stringify(endpoints, null, 2) + '\n');
       logger.info(endpoints, 'node ready');
@@ -182,6 +184,13 @@ function closeServer(server: Server): Promise<void> {
     server.closeAllConnections();
     server.close(() => resolve());
   });
+}
+
+/** localHost: a wildcard listen address (0.0.0.0, ::) is reached from this machine as loopback. */
+function localHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::' || host === '[::]') return '::1';
+  return host;
 }
 
 function urlHost(host: string): string {
