@@ -27,6 +27,7 @@ interface Tx {
   nodes?: Record<string, { status: string; confirmations: number } | null>;
 }
 
+/** Explorer shows one target; the page gives each target its own instance (a key), so one target's data never meets another's view. */
 export function Explorer(props: { target: Target; go: Go; close: () => void }) {
   const [data, setData] = useState<unknown>(null);
   const [error, setError] = useState<string | null>(null);

@@ -188,7 +188,7 @@ function App() {
       </section>
       <main>
         <div>
-          {target && <Explorer target={target} go={setTarget} close={() => setTarget(null)} />}
+          {target && <Explorer key={`${target.kind}:${target.id}`} target={target} go={setTarget} close={() => setTarget(null)} />}
           <ReorgCards cards={cards} onHover={setHighlight} onSelect={(hash) => setTarget({ kind: 'block', id: hash })} />
           <section>
             <h2>Nodes {view.groups ? `(split: ${view.groups.map((g) => `{${g.join(',')}}`).join(' | ')})` : '(one network)'}</h2>

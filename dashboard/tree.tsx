@@ -37,7 +37,7 @@ const STROKE: Record<BlockStatus, string> = { active: '#0072B2', fork: '#E69F00'
 export function BlockTree(props: TreeProps) {
   const layout = layoutTree(props.blocks, props.tips, { windowHeights: props.windowHeights, expanded: props.expanded });
   const s = props.large ? 1.4 : 1;
-  const g = { blockW: 100 * s, segW: 58 * s, gap: 16 * s, boxH: 54 * s, rowH: 54 * s + 34 * s, pad: 8 * s, font: 11 * s };
+  const g = { blockW: 110 * s, segW: 58 * s, gap: 16 * s, boxH: 54 * s, rowH: 54 * s + 34 * s, pad: 8 * s, font: 11 * s };
   const xs: number[] = [];
   let x = g.pad;
   for (const c of layout.columns) {

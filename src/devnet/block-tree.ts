@@ -44,6 +44,9 @@ export interface PropagationFigures {
   /** median and 90th percentile milliseconds from the first node having a block to the last of those that could hear it */
   medianMs: number | null;
   p90Ms: number | null;
+  /** mean and worst of the same spans (kept for scripts that read them) */
+  meanMs: number | null;
+  maxMs: number | null;
   /** best-chain blocks that reached some node only later, across a split: not counted as propagation */
   heldBySplit: number;
 }
@@ -162,9 +165,10 @@ export class BlockTree {
       if (b.reachable.length < 2 || times.some((t) => t === undefined)) continue;
       spans.push(Math.max(...(times as number[])) - first);
     }
-    if (spans.length === 0) return { blocks: 0, medianMs: null, p90Ms: null, heldBySplit };
+    if (spans.length === 0) return { blocks: 0, medianMs: null, p90Ms: null, meanMs: null, maxMs: null, heldBySplit };
     const sorted = spans.sort((x, y) => x - y);
-    return { blocks: sorted.length, medianMs: quantile(sorted, 0.5), p90Ms: quantile(sorted, 0.9), heldBySplit };
+    const meanMs = Math.round(sorted.reduce((a, b) => a + b, 0) / sorted.length);
+    return { blocks: sorted.length, medianMs: quantile(sorted, 0.5), p90Ms: quantile(sorted, 0.9), meanMs, maxMs: sorted.at(-1)!, heldBySplit };
   }
 
   private prune(): void {

@@ -281,7 +281,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     const bestTip = this.bestTip();
     const link = this.link;
     const spacingMs = this.options.params.targetSpacing * 1000;
-    const propagation = bestTip === undefined ? { blocks: 0, medianMs: null, p90Ms: null, heldBySplit: 0 } : this.tree.propagation(bestTip, STALE_WINDOW);
+    const propagation = bestTip === undefined ? { blocks: 0, medianMs: null, p90Ms: null, meanMs: null, maxMs: null, heldBySplit: 0 } : this.tree.propagation(bestTip, STALE_WINDOW);
     return {
       network: this.options.params.name,
       targetSpacingSec: this.options.params.targetSpacing,

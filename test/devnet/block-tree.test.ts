@@ -26,7 +26,7 @@ describe('devnet: block tree figures', () => {
 
   it('measures propagation from the first node to the last, over best-chain blocks every node has', () => {
     // a1: 1000 → 1100 (100 ms); a2: 2000 → 3050 (1050 ms); a3 only node 0 has.
-    expect(forkedTree().propagation(hash('a3'), 50)).to.deep.equal({ blocks: 2, medianMs: 100, p90Ms: 1050, heldBySplit: 0 });
+    expect(forkedTree().propagation(hash('a3'), 50)).to.deep.equal({ blocks: 2, medianMs: 100, p90Ms: 1050, meanMs: 575, maxMs: 1050, heldBySplit: 0 });
   });
 
   it('does not count a block held back by a split as propagation: only the nodes that could hear its miner count', () => {
@@ -40,7 +40,7 @@ describe('devnet: block tree figures', () => {
     expect(figures.heldBySplit).to.equal(1);
     expect(figures.p90Ms).to.be.below(90_000);
     // a1 100 ms, a2 1050 ms, a3 20 ms, a4 30 ms
-    expect(figures).to.deep.equal({ blocks: 4, medianMs: 30, p90Ms: 1050, heldBySplit: 1 });
+    expect(figures).to.deep.equal({ blocks: 4, medianMs: 30, p90Ms: 1050, meanMs: 300, maxMs: 1050, heldBySplit: 1 });
   });
 
   it('counts a branch orphaned by a split as the split\'s cost, not in the stale rate', () => {

@@ -24,6 +24,7 @@ import { waitFor } from '../helpers/node-process.js';
 
 // Functions handed to page.* run in the browser; the test project has no DOM types, so its globals are named here.
 declare const document: any;
+declare const getComputedStyle: any;
 
 const CHROMIUM = process.env.TOYCHAIN_CHROMIUM ?? '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -144,12 +145,18 @@ describe('devnet: the dashboard in a browser', function () {
     await page.waitForSelector(`[data-block-hash="${minorTip}"][data-status="stale"]`, { timeout: WAIT_MS });
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="reorg-card"]').length === 2, undefined, { timeout: WAIT_MS });
     const card = page.locator('[data-testid="reorg-card"]').first();
-    expect(await card.textContent()).to.include('Node 2 switched branches: 15 blocks disconnected, 25 connected');
+    // Node 2 switches as soon as the blocks it has received outweigh its own 15: with 16 of the 25, or more.
+    const heading = (await card.textContent()) ?? '';
+    const switched = /Node 2 switched branches: 15 blocks disconnected, (\d+) connected/.exec(heading);
+    expect(switched, heading).to.not.equal(null);
+    const connected = BigInt(switched![1]!);
+    expect(connected >= 16n && connected <= 25n, `connected ${connected}`).to.equal(true);
     const work = BigInt((await devnet.control<{ work: string }>('GET', `/devnet/blocks/${majorTip}`)).body.work);
     expect(digits(await card.locator('[data-testid="old-branch-work"]').textContent())).to.equal(`15${(15n * work).toString()}`);
-    expect(digits(await card.locator('[data-testid="new-branch-work"]').textContent())).to.equal(`25${(25n * work).toString()}`);
-    expect(await card.locator('[data-testid="reorg-difference"]').textContent()).to.include('10 blocks more, at the same difficulty');
-    expect(digits(await card.locator('[data-testid="reorg-difference"]').textContent())).to.match(new RegExp(`^${(10n * work).toString()}`));
+    expect(digits(await card.locator('[data-testid="new-branch-work"]').textContent())).to.equal(`${connected}${(connected * work).toString()}`);
+    const more = connected - 15n;
+    expect(await card.locator('[data-testid="reorg-difference"]').textContent()).to.include(`${more === 1n ? 'one block' : `${more} blocks`} more, at the same difficulty`);
+    expect(digits(await card.locator('[data-testid="reorg-difference"]').textContent())).to.match(new RegExp(`^${(more * work).toString()}`));
     // The double spend that lost: dropped, on the card and the timeline.
     await page.waitForFunction((txid) => document.querySelector('#timeline').textContent.includes(`dropped transaction ${txid.slice(0, 16)}`), rival.txid, { timeout: WAIT_MS });
     expect(await card.textContent()).to.include(`transaction ${rival.txid.slice(0, 16)}… dropped: a double spend`);
@@ -165,5 +172,38 @@ describe('devnet: the dashboard in a browser', function () {
     await page.fill('#search', pay);
     await page.click('form button[type="submit"]');
     await page.waitForSelector(`[data-testid="block-details"][data-kind="tx"][data-id="${pay}"]`, { timeout: WAIT_MS });
+    // An address in the transaction opens its coins and history.
+    await page.waitForSelector('[data-testid="block-details"] .tx a.address', { timeout: 5000 }).catch(async (e) => {
+      throw new Error(`${String(e)}\n${await page.textContent('[data-testid="block-details"]')}`);
+    });
+    await page.click('[data-testid="block-details"] .tx a.address');
+    await page.waitForSelector('[data-testid="block-details"][data-kind="address"]', { timeout: WAIT_MS });
+    await page.waitForFunction(() => document.querySelector('[data-testid="block-details"]').textContent.includes('spendable'), undefined, { timeout: WAIT_MS });
+
+    // The search reads heights and addresses too, and names what it cannot read.
+    expect((await devnet.control('GET', '/devnet/search?q=0')).body).to.deep.equal({ kind: 'block', id: genesis });
+    expect((await devnet.control('GET', `/devnet/search?q=${nodes[0].address}`)).body).to.deep.equal({ kind: 'address', id: nodes[0].address });
+    const nonsense = await devnet.control('GET', '/devnet/search?q=nonsense');
+    expect(nonsense.status).to.equal(404);
+    expect(nonsense.body.error.code).to.equal('not-found');
+    expect((await devnet.control('GET', '/devnet/tx/xyz')).body.error.code).to.equal('bad-request');
+
+    // Large type scales the tree with the page: bigger labels, each still inside its box.
+    const fontSize = () => page.$eval('[data-testid="block-tree"] g.block text', (t: any) => parseFloat(getComputedStyle(t).fontSize));
+    const small = await fontSize();
+    await page.check('header label:has-text("Large type") input');
+    await page.waitForFunction(() => document.body.classList.contains('large'), undefined, { timeout: WAIT_MS });
+    expect(await fontSize()).to.be.above(small);
+    const spilling = await page.$$eval('[data-testid="block-tree"] g.block', (groups: any[]) =>
+      groups.filter((g) => {
+        const r = g.querySelector('rect').getBBox();
+        return [...g.querySelectorAll(':scope > text')].some((t: any) => {
+          const b = t.getBBox();
+          return b.x < r.x || b.x + b.width > r.x + r.width || b.y < r.y || b.y + b.height > r.y + r.height;
+        });
+      }).map((g) => g.dataset.blockHash),
+    );
+    expect(spilling, 'blocks whose labels spill out of their box').to.deep.equal([]);
+    await page.screenshot({ path: join(ROOT, 'test-artifacts', 'dashboard-large.png') });
   });
 });
