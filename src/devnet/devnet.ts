@@ -473,7 +473,8 @@ export class Devnet extends EventEmitter<DevnetEvents> {
       case 'reorg': {
         this.emit('event', 'reorg', { node: index, ...d });
         void this.explainReorg(index, d as { oldTip: string; newTip: string; fork: string }, at);
-        return this.note('reorg', `node ${index} switched to a branch with more work: ${String(d.depth)} block${d.depth === 1 ? '' : 's'} disconnected, ${String(d.connected)} connected`, index);
+        // (Scripts read this line as it is; the reorg card gives the blocks connected and the work.)
+        return this.note('reorg', `node ${index} switched to a branch with more work: ${String(d.depth)} block${d.depth === 1 ? '' : 's'} replaced`, index);
       }
       case 'tx-removed':
         if (d.reason === 'confirmed') return;
