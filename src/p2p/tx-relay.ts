@@ -35,6 +35,8 @@ export const CONTEXTUAL_TX_REASONS: ReadonlySet<RejectReason> = new Set<RejectRe
   'txn-mempool-conflict',
   'txn-already-in-mempool',
   'min relay fee not met',
+  // The rolling minimum rises after our own evictions: the peer's pool may be emptier than ours.
+  'mempool min fee not met',
   'mempool full',
   'too-long-mempool-chain',
 ]);
