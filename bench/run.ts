@@ -8,6 +8,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { mempoolBench } from './mempool.js';
 import { miningBench } from './mining.js';
 import { networkBench } from './network.js';
+import { paceBench } from './pace.js';
 
 export interface BenchSection {
   name: string;
@@ -15,7 +16,7 @@ export interface BenchSection {
   run(): Promise<void>;
 }
 
-const SECTIONS: BenchSection[] = [miningBench, networkBench, mempoolBench];
+const SECTIONS: BenchSection[] = [miningBench, networkBench, mempoolBench, paceBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -24,6 +24,7 @@ export function registerDevnetCommand(program: Command): void {
     .option('--mine', 'start mining on every node (the default on demo)')
     .option('--no-mine', 'do not start mining')
     .option('--fresh', 'delete the nodes\' chains first and start from genesis')
+    .option('--block-time <time>', 'how often a block should come, from the first one (default 10s): the devnet measures this machine and makes its own network; on regtest, the miners\' pace')
     .option('--log-level <level>', "the supervisor's log level", 'info')
     .option('--node-log-level <level>', 'log level of the nodes (their logs: node-N/node.log)', 'info')
     .action(async (options: DevnetOptionsText) => {

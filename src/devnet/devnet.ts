@@ -27,6 +27,10 @@ export interface DevnetOptions {
   /** the devnet folder: node-0/, node-1/… and devnet.json */
   datadir: string;
   params: NetworkParams;
+  /** the devnet's own network file (every node runs it), if params came from one */
+  networkFile?: string;
+  /** seconds a block should take; on a network that does not retarget, the nodes' mining pace */
+  blockTimeSec?: number;
   /** mining threads per node */
   workers: number;
   /** start mining on every node at once (demo); regtest devnets make blocks on demand */
@@ -130,7 +134,9 @@ export class Devnet extends EventEmitter<DevnetEvents> {
 
   private constructor(readonly options: DevnetOptions) {
     super();
-    this.nodes = Array.from({ length: options.nodes }, (_, index) => new ChildNode({ index, datadir: join(options.datadir, `node-${index}`), params: options.params, workers: options.workers, logLevel: options.nodeLogLevel }));
+    // Without a retarget nothing paces a miner: each node waits nodes × block time on average, so together they make one block per block time.
+    const pace = options.params.noRetargeting && options.blockTimeSec !== undefined ? ['--block-time', `${options.blockTimeSec * options.nodes}s`] : [];
+    this.nodes = Array.from({ length: options.nodes }, (_, index) => new ChildNode({ index, datadir: join(options.datadir, `node-${index}`), params: options.params, ...(options.networkFile === undefined ? {} : { networkFile: options.networkFile }), extraArgs: pace, workers: options.workers, logLevel: options.nodeLogLevel }));
     this.base = baseEdges(options.nodes);
     this.miningWanted = this.nodes.map(() => options.mine);
     this.shares = this.nodes.map(() => 1);

@@ -21,6 +21,8 @@ export interface MiningServiceOptions {
   defaultAddress: string | undefined;
   logger: Logger;
   mempool?: MempoolSource;
+  /** continuous mining waits this long on average before each block (a network without retarget) */
+  paceMs?: number;
 }
 
 export class MiningService implements MiningControl, MiningShareControl {
@@ -32,9 +34,11 @@ export class MiningService implements MiningControl, MiningShareControl {
   constructor(private readonly options: MiningServiceOptions) {}
 
   status(): MiningStatus {
+    const active = this.miner?.mining === true || this.generating;
     return {
-      active: this.miner?.mining === true || this.generating,
-      hashrate: Math.round(this.pool?.hashrate().total ?? 0),
+      active,
+      // A stopped miner hashes nothing: 0 at once, not the fading tail of the moving average.
+      hashrate: active ? Math.round(this.pool?.hashrate().total ?? 0) : 0,
       workers: this.options.workers,
     };
   }
@@ -91,8 +95,8 @@ export class MiningService implements MiningControl, MiningShareControl {
   }
 
   private newMiner(minerPubkey: Uint8Array, pool: NoncePool): Miner {
-    const { chain, params, mempool } = this.options;
-    return new Miner({ chain: miningChainOf(chain), pool, params, minerPubkey, ...(mempool ? { mempool } : {}) });
+    const { chain, params, mempool, paceMs } = this.options;
+    return new Miner({ chain: miningChainOf(chain), pool, params, minerPubkey, ...(mempool ? { mempool } : {}), ...(paceMs === undefined ? {} : { paceMs }) });
   }
 
   private async readyPool(): Promise<NoncePool> {
