@@ -252,15 +252,22 @@ export class Devnet extends EventEmitter<DevnetEvents> {
   }
 
   /**
-   * send pays `amount` base units from node `from`'s mining key to node `to`'s address,
+   * send pays `amount` base units from node `from`'s mining key to node `to`'s address (or to an address),
    * through `from`'s API (it relays the transaction); the next blocks confirm it.
    */
-  async send(from: number, to: number, amount: bigint): Promise<{ txid: string; fee: string }> {
+  async send(from: number, to: number | string, amount: bigint): Promise<{ txid: string; fee: string }> {
     const source = this.node(from);
-    const target = this.node(to);
-    if (target.wallet === undefined) throw new ServiceRefusal('no-wallet', `node ${to} has not started yet: it has no address`, 409);
-    const result = await pay(source, target.wallet.address, amount, this.options.params);
-    this.note('tx', `node ${from} sent ${formatCoins(amount)} coins to node ${to} (fee ${result.fee}): ${result.txid.slice(0, 16)}…`, from);
+    let address: string;
+    if (typeof to === 'string') {
+      address = to;
+    } else {
+      const target = this.node(to);
+      if (target.wallet === undefined) throw new ServiceRefusal('no-wallet', `node ${to} has not started yet: it has no address`, 409);
+      address = target.wallet.address;
+    }
+    const result = await pay(source, address, amount, this.options.params);
+    const whom = typeof to === 'string' ? `${to.slice(0, 12)}…` : `node ${to}`;
+    this.note('tx', `node ${from} sent ${formatCoins(amount)} coins to ${whom} (fee ${result.fee}): ${result.txid.slice(0, 16)}…`, from);
     return result;
   }
 
