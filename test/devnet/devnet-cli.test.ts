@@ -36,7 +36,7 @@ describe('devnet: the supervisor and its CLI', function () {
 
     const split = await devnet.cli('split', '0,1', '2');
     expect(split.code, split.out).to.equal(0);
-    expect(split.out).to.include('split {0,1} | {2}');
+    expect(split.out).to.include('split A {0,1} | B {2}');
     await waitFor('node 2 alone', async () => (await devnet.view()).nodes.map((n: any) => n.status?.peers).join() === '1,1,0');
 
     // Refused both ways: node 2 will not dial node 0, and with node 0's own list cleared,
