@@ -10,6 +10,7 @@ import { memoryBench } from './memory.js';
 import { mempoolBench, mempoolCostsBench } from './mempool.js';
 import { miningBench } from './mining.js';
 import { networkBench } from './network.js';
+import { paceBench } from './pace.js';
 import { signaturesBench } from './signatures.js';
 
 /**
@@ -50,7 +51,7 @@ export interface BenchSection {
   run(): Promise<Partial<BenchSummary> | void>;
 }
 
-const SECTIONS: BenchSection[] = [miningBench, networkBench, mempoolBench, mempoolCostsBench, signaturesBench, memoryBench, labBench];
+const SECTIONS: BenchSection[] = [miningBench, networkBench, mempoolBench, mempoolCostsBench, signaturesBench, memoryBench, labBench, paceBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

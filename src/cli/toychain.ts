@@ -36,6 +36,7 @@ program
   .option('--mine', 'mine from the start (needs --miner-address)')
   .option('--miner-address <address>', 'address the block rewards are paid to')
   .option('--workers <n>', 'mining threads (default: the number of cores)')
+  .option('--block-time <time>', "regtest: continuous mining's mean time between blocks, e.g. 10s (default: the network's target spacing, 600 s)")
   .option('--log-level <level>', 'fatal, error, warn, info, debug or trace', 'info')
   .action(async (options: NodeOptions) => {
     if (options.network !== undefined && options.networkFile !== undefined) resolveNodeConfig(options); // refuses the pair before reading the file
