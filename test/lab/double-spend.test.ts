@@ -4,7 +4,7 @@ import { within } from '../../src/lab/statistics.js';
 
 describe('lab double-spend race', () => {
   it('gives the same JSON, byte for byte, for the same seed, and another for another seed', async function () {
-    this.timeout(60_000);
+    this.timeout(600_000);
     const run = async (seed: number): Promise<string> => JSON.stringify(await doubleSpend({ q: 0.3, z: 2, trials: 60, seed }));
     const first = await run(5);
     expect(await run(5)).to.equal(first);
@@ -21,7 +21,7 @@ describe('lab double-spend race', () => {
     [0.45, 2, 300, 5],
   ] as const) {
     it(`measures a probability whose 95 % interval holds the exact value (q=${q}, z=${z}, seed ${seed})`, async function () {
-      this.timeout(120_000);
+      this.timeout(600_000);
       const row = await doubleSpend({ q, z, trials, seed });
       expect(row.successes).to.be.above(0);
       expect(within(row.exact, row.ci95), JSON.stringify(row)).to.equal(true);

@@ -6,7 +6,7 @@ import { timeWarp } from '../../src/lab/time-warp.js';
 import { within } from '../../src/lab/statistics.js';
 
 describe('lab experiments', function () {
-  this.timeout(180_000);
+  this.timeout(600_000);
 
   it("gives Eyal & Sirer's closed form: α = 1/3 earns 1/3 at γ = 0 (the threshold), and the threshold is 1/4 at γ = 1/2", () => {
     expect(selfishThreshold(0)).to.be.closeTo(1 / 3, 1e-15);

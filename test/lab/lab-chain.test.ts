@@ -49,7 +49,7 @@ describe('lab blocks on the real chain', () => {
   });
 
   it("decides the double-spend race by the Chain's fork choice: a last-seen tie rule turns the answer into the tie-counting one", async function () {
-    this.timeout(120_000);
+    this.timeout(600_000);
     // q = 0.1, z = 1: the attacker needs a block more than the honest branch under first-seen
     // (exact 0.0311) but only a tie under last-seen (Rosenfeld's 0.2): far apart at 1,000 trials.
     const firstSeen = await doubleSpend({ q: 0.1, z: 1, trials: 1000, seed: 13 });

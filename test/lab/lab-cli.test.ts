@@ -7,14 +7,14 @@ const CLI = fileURLToPath(new URL('../../src/cli/toychain.js', import.meta.url))
 /** lab runs `toychain lab ARGS…` as its own process and waits for it (bounded by the timeout). */
 function lab(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, 'lab', ...args], { timeout: 120_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [CLI, 'lab', ...args], { timeout: 300_000 }, (error, stdout, stderr) => {
       resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, out: stdout, err: stderr });
     });
   });
 }
 
 describe('toychain lab (CLI)', function () {
-  this.timeout(180_000);
+  this.timeout(600_000);
 
   it('prints the double-spend rows as the JSON contract, the same bytes for the same seed and others for another', async () => {
     const first = await lab('double-spend', '--q', '0.3', '--z', '0-4:2', '--trials', '40', '--seed', '3', '--json');
