@@ -19,7 +19,8 @@ import { BlockTree, modelForkProbability, type PropagationFigures, type StaleFig
 import { ChildNode } from './child-node.js';
 import { EventFeed } from './event-feed.js';
 import type { ExplorerSource } from './explorer.js';
-import { buildReorgCard, type BranchSource, type ReorgCard } from './reorg-card.js';
+import type { ReorgCard } from './reorg-card.js';
+import { readReorgCard } from './reorg-reader.js';
 import { balanceOf, pay, type NodeBalance } from './node-payments.js';
 import { formatCoins } from '../consensus/amount.js';
 import { baseEdges, checkGroups, groupEdges, type Edge } from './topology.js';
@@ -116,8 +117,6 @@ const TOPOLOGY_MS = 2_000;
 const UNREACHABLE_MS = 5_000;
 const TIMELINE_MAX = 300;
 const REORG_CARDS_MAX = 50;
-/** A reorg card reads at most this many blocks of each branch from the node. */
-const CARD_BRANCH_MAX = 200;
 export const STALE_WINDOW = 50;
 
 export class Devnet extends EventEmitter<DevnetEvents> {
@@ -536,21 +535,8 @@ export class Devnet extends EventEmitter<DevnetEvents> {
 
   /** explainReorg reads both branches from the node that switched and keeps the card. */
   private async explainReorg(index: number, r: { oldTip: string; newTip: string; fork: string }, at: number): Promise<void> {
-    const node = this.nodes[index]!;
     try {
-      type View = Omit<BranchSource, 'miner' | 'txs'> & { txs: Array<BranchSource['txs'][number] & { outputs: { address: string }[] }> };
-      const read = (hash: string) => node.api<View>('GET', `/blocks/${hash}`);
-      const branch = async (tip: string): Promise<BranchSource[]> => {
-        const out: BranchSource[] = [];
-        for (let hash = tip; hash !== r.fork && out.length < CARD_BRANCH_MAX; ) {
-          const v = await read(hash);
-          out.unshift({ hash: v.hash, height: v.height, prevHash: v.prevHash, chainwork: v.chainwork, bits: v.bits, miner: this.minerOf(v.txs[0]?.outputs[0]?.address ?? ''), txs: v.txs });
-          hash = v.prevHash;
-        }
-        return out;
-      };
-      const fork = await read(r.fork);
-      const card = buildReorgCard(this.nextCardId++, at, index, fork, await branch(r.oldTip), await branch(r.newTip));
+      const card = await readReorgCard(this.nextCardId++, at, this.nodes[index]!, r, (address) => this.minerOf(address));
       this.reorgCards.unshift(card);
       this.reorgCards.splice(REORG_CARDS_MAX);
       this.emit('event', 'reorg-card', card);
