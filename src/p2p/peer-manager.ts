@@ -100,7 +100,7 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
       blockTimeoutMs: this.settings.blockTimeoutMs,
       punish,
     });
-    this.relay = new Relay({ chain: this.chain, logger: this.logger, peers: () => this.peersById.values(), isSyncing: () => this.sync.isSyncing() });
+    this.relay = new Relay({ chain: this.chain, logger: this.logger, peers: () => this.peersById.values(), isSyncing: () => this.sync.isSyncing(), punish, clock: this.clock });
     if (options.txPool !== undefined) {
       this.txRelay = new TxRelay({ pool: options.txPool, logger: this.logger, peers: () => this.peersById.values(), punish, clock: this.clock });
     }

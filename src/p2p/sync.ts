@@ -22,6 +22,8 @@ import { hasData, isFailed, type ChainEntry } from '../chain/block-index.js';
 import type { Block } from '../consensus/block.js';
 import { equalBytes, toDisplayHex, ZERO_HASH } from '../consensus/bytes.js';
 import { blockHash, headerHash, type BlockHeader } from '../consensus/header.js';
+import { merkleRoot } from '../consensus/merkle.js';
+import { txHash } from '../consensus/tx.js';
 import { blockLocator } from './locator.js';
 import { MAX_HEADERS, type InvItem, type Message } from './messages.js';
 import { blockOffence, headerOffence, type Offence } from './misbehaviour.js';
@@ -206,6 +208,12 @@ export class BlockSync {
         break;
       }
       case 'duplicate': {
+        // The chain has this block and does not look at the body again: a body that does
+        // not match the header is junk its sender built (it costs us the decode), so score it.
+        if (!bodyMatchesHeader(block)) {
+          this.opts.punish(peer, 'mutated-block', `block ${id}: body does not match the known header (bad-txnmrklroot)`);
+          break;
+        }
         const entry = chain.getEntry(id);
         if (entry === undefined || !hasData(entry)) this.waiting.set(id, this.opts.clock());
         break;
@@ -296,4 +304,10 @@ export class BlockSync {
     for (const [id, at] of this.waiting) if (now - at > blockTimeoutMs) this.waiting.delete(id);
     this.schedule();
   }
+}
+
+/** bodyMatchesHeader: the transactions hash to the header's merkle root, without CVE-2012-2459 duplicates. */
+function bodyMatchesHeader(block: Block): boolean {
+  const { root, mutated } = merkleRoot(block.txs.map(txHash));
+  return !mutated && equalBytes(root, block.header.merkleRoot);
 }

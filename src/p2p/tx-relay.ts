@@ -113,16 +113,27 @@ export class TxRelay {
     if (offence !== undefined) this.opts.punish(peer, offence, `tx ${id}: ${verdict.reason}`);
   }
 
-  /** serve answers the tx items of a getdata from the mempool; returns the items it could not serve. */
-  serve(peer: Peer, items: readonly InvItem[]): InvItem[] {
+  /**
+   * serve answers the tx items of a getdata from the mempool, paced: before each it waits
+   * until the peer's send buffer is below maxSendBufferBytes, so a peer that asked for
+   * 2,000 transactions gets them all in batches instead of being dropped for a full
+   * buffer. Duplicates are answered once. Returns the items it could not serve.
+   */
+  async serve(peer: Peer, items: readonly InvItem[]): Promise<InvItem[]> {
     const notFound: InvItem[] = [];
+    const seen = new Set<string>();
     for (const item of items) {
-      const entry = this.opts.pool.get(toDisplayHex(item.hash));
+      const id = toDisplayHex(item.hash);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      await peer.whenSendable();
+      if (!peer.ready) return [];
+      const entry = this.opts.pool.get(id);
       if (entry === undefined) {
         notFound.push(item);
         continue;
       }
-      peer.knownTxs.add(toDisplayHex(item.hash));
+      peer.knownTxs.add(id);
       peer.send({ type: 'tx', tx: entry.tx });
     }
     return notFound;

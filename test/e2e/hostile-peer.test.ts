@@ -8,11 +8,12 @@
 import { expect } from 'chai';
 import { WebSocket } from 'ws';
 import { regtest } from '../../src/consensus/params.js';
-import { encodeMessage, MAX_MESSAGE_SIZE } from '../../src/p2p/messages.js';
+import { COMMANDS, encodeMessage, MAX_MESSAGE_SIZE } from '../../src/p2p/messages.js';
 import { P2P_DEFAULTS } from '../../src/p2p/p2p-options.js';
 import { BAN_SCORE, OFFENCE_SCORES } from '../../src/p2p/misbehaviour.js';
 import { CLOSE_MISBEHAVING } from '../../src/p2p/peer.js';
 import { txid } from '../../src/consensus/tx.js';
+import { fromDisplayHex } from '../../src/consensus/bytes.js';
 import { genesisOf, KEYS, mineBlock, mineChain, spendTx } from '../helpers/blocks.js';
 import { NodeCluster, waitFor, type NodeProcess } from '../helpers/node-process.js';
 import { RawClient } from '../p2p/fixture.js';
@@ -307,6 +308,51 @@ describe('hostile peer against a node process', function () {
     await waitFor('the pong', () => client.messages(regtest).some((m) => m.type === 'pong' && m.nonce.every((v) => v === 7)), 60_000);
     expect(client.closed).to.equal(undefined);
     expect(await banScore(a, userAgent)).to.equal(0);
+    await stillServes(a, b);
+  });
+
+  it('answers a getdata naming genesis 500 times with one block, scores it (getdata-abuse +20) and bans the fifth', async () => {
+    const { a, b } = await pair();
+    const { client, userAgent, address } = await hostile(a, 'getdata-dup');
+    const genesis = { type: 'block' as const, hash: fromDisplayHex(regtest.genesis.hash) };
+    const getdata = { type: 'getdata' as const, items: Array.from({ length: 500 }, () => genesis) };
+    client.send(regtest, getdata);
+    client.send(regtest, { type: 'ping', nonce: new Uint8Array(8).fill(9) });
+    await waitFor('the pong after the getdata', () => client.messages(regtest).some((m) => m.type === 'pong'), SHOW_MS);
+    expect(client.messages(regtest).filter((m) => m.type === 'block')).to.have.length(1);
+    expect(await banScore(a, userAgent)).to.equal(OFFENCE_SCORES['getdata-abuse']);
+    for (let i = 1; i < BAN_SCORE / OFFENCE_SCORES['getdata-abuse']; i++) client.send(regtest, getdata);
+    expect(await closedWith(client, 'getdata-dup')).to.deep.equal({ code: CLOSE_MISBEHAVING, reason: 'banned: getdata-abuse' });
+    await banLine(a, address);
+    await stillServes(a, b);
+  });
+
+  it('pauses getdata service once 1 MB waits unsent, shaped link queue included, and serves it all as the link drains', async () => {
+    const a = await cluster.start('a');
+    const hashes = await a.generate(128);
+    const { client, userAgent } = await hostile(a, 'send-buffer');
+    // Every message a waits 1.5 s on the shaped link: what it sends piles up outside the socket.
+    expect((await a.api('PUT', '/network/link', { delayMs: 1500 })).status).to.equal(200);
+    const items = hashes.map((h) => ({ type: 'block' as const, hash: fromDisplayHex(h) }));
+    const requests = 60;
+    for (let i = 0; i < requests; i++) client.send(regtest, { type: 'getdata', items });
+    const paused = await waitFor('the getdata service to pause', () => logLines(a).find((l) => l.msg === 'send buffer full: getdata service paused until the peer reads'), 60_000);
+    expect(paused.bytes as number).to.be.at.least(P2P_DEFAULTS.maxSendBufferBytes);
+    // Counted by the envelope's command byte: decoding 7,680 frames on every poll is slow.
+    await waitFor('every block asked for to arrive', () => client.received.filter((f) => f[4] === COMMANDS.block).length === requests * hashes.length, 90_000, 200);
+    expect(client.closed).to.equal(undefined);
+    expect(await banScore(a, userAgent)).to.equal(0);
+  });
+
+  it('bans a peer that sends a junk body under a known header (genesis header + 1,000 junk transactions: mutated-block)', async () => {
+    const { a, b } = await pair();
+    const { client, address } = await hostile(a, 'junk-body');
+    const genesis = genesisOf(regtest);
+    const junk = Array.from({ length: 1000 }, (_, n) => ({ version: 1, inputs: [{ prevout: { txid: new Uint8Array(32).fill(n % 256), index: n }, witness: new Uint8Array(64) }], outputs: [{ value: 1n, pubkey: KEYS[1]!.pubkey }], lockTime: 0 }));
+    client.send(regtest, { type: 'block', block: { header: genesis.block.header, txs: junk } });
+    expect(await closedWith(client, 'junk-body')).to.deep.equal({ code: CLOSE_MISBEHAVING, reason: 'banned: mutated-block' });
+    const ban = await banLine(a, address);
+    expect(ban.reason).to.equal(`mutated-block: block ${regtest.genesis.hash}: body does not match the known header (bad-txnmrklroot)`);
     await stillServes(a, b);
   });
 
