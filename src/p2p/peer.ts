@@ -32,6 +32,8 @@ export interface PeerContext {
   /** Unix milliseconds */
   clock: () => number;
   localVersion(): VersionMessage;
+  /** an inbound peer whose version is valid asks for a slot: a refusal reason, or undefined when admitted */
+  admitInbound(peer: Peer): string | undefined;
   /** whether the deny list names this peer (checked once its version is known) */
   isDenied(peer: Peer): boolean;
   /** whether a message answers a request we made to this peer (not rate limited) */
@@ -96,6 +98,11 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
   readonly connectedAt: number;
   readonly knownBlocks = new KnownSet(MAX_KNOWN_BLOCKS);
   readonly knownTxs = new KnownSet(MAX_KNOWN_TXS);
+  /** Unix ms this peer last gave us a new block / a new transaction (0: never); eviction protects recent ones */
+  lastBlockAt = 0;
+  lastTxAt = 0;
+  /** an inbound peer given a slot (its version was valid and there was room) */
+  admitted = false;
   private gotVerack = false;
   private readonly bucket: TokenBucket;
   private lastFloodScoreAt = -Infinity;
@@ -335,6 +342,11 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
     if (equalBytes(v.nonce, this.ctx.nonce)) return this.refuse('connected to self (the version carries our own nonce)');
     this.remote = v;
     if (this.ctx.isDenied(this)) return this.refuse('denied: the network is split');
+    if (this.direction === 'inbound') {
+      const refusal = this.ctx.admitInbound(this);
+      if (refusal !== undefined) return this.close(refusal, CLOSE_LIMIT);
+      this.admitted = true;
+    }
     this.bestHeight = v.bestHeight;
     this.chainwork = v.chainwork;
     if (this.direction === 'inbound') this.send(this.ctx.localVersion());

@@ -202,6 +202,7 @@ export class BlockSync {
     switch (outcome.status) {
       case 'connected':
       case 'accepted': {
+        peer.lastBlockAt = this.opts.clock();
         this.waiting.delete(id);
         const entry = chain.getEntry(id);
         if (ps !== undefined && entry !== undefined) this.noteKnown(ps, entry);

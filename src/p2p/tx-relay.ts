@@ -105,6 +105,7 @@ export class TxRelay {
     this.requested.delete(id);
     if (this.opts.pool.has(id) || this.recentRejects.has(id)) return;
     const verdict = await this.opts.pool.accept(tx);
+    if (verdict.ok) peer.lastTxAt = this.opts.clock();
     if (verdict.ok || verdict.reason === 'txn-already-in-mempool') return;
     if (this.recentRejects.size >= MAX_RECENT_REJECTS) this.recentRejects.clear();
     this.recentRejects.add(id);

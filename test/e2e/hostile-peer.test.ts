@@ -11,7 +11,7 @@ import { regtest } from '../../src/consensus/params.js';
 import { COMMANDS, encodeMessage, MAX_MESSAGE_SIZE } from '../../src/p2p/messages.js';
 import { P2P_DEFAULTS } from '../../src/p2p/p2p-options.js';
 import { BAN_SCORE, OFFENCE_SCORES } from '../../src/p2p/misbehaviour.js';
-import { CLOSE_MISBEHAVING } from '../../src/p2p/peer.js';
+import { CLOSE_LIMIT, CLOSE_MISBEHAVING } from '../../src/p2p/peer.js';
 import { txid } from '../../src/consensus/tx.js';
 import { fromDisplayHex } from '../../src/consensus/bytes.js';
 import { genesisOf, KEYS, mineBlock, mineChain, spendTx } from '../helpers/blocks.js';
@@ -354,6 +354,39 @@ describe('hostile peer against a node process', function () {
     const ban = await banLine(a, address);
     expect(ban.reason).to.equal(`mutated-block: block ${regtest.genesis.hash}: body does not match the known header (bad-txnmrklroot)`);
     await stillServes(a, b);
+  });
+
+  it('lets a real node in past 64 idle peers and 40 idle sockets by evicting one that relayed nothing, keeping the peer that relayed a block', async () => {
+    const a = await cluster.start('a');
+    // The relayer gives a a new block: eviction protects it.
+    const relayer = await hostile(a, 'relayer');
+    const block = mineBlock(regtest, genesisOf(regtest), { extraNonce: 77 });
+    relayer.client.send(regtest, { type: 'block', block: block.block });
+    await waitFor('the relayed block to connect', async () => (await a.status()).tip === block.id, SHOW_MS);
+    // 63 more peers that complete the handshake and then say nothing: every inbound slot taken.
+    const idle: RawClient[] = [];
+    for (let i = 0; i < P2P_DEFAULTS.maxInbound - 1; i += 16) {
+      // in batches, below the cap on sockets still in the handshake
+      const batch = Array.from({ length: Math.min(16, P2P_DEFAULTS.maxInbound - 1 - i) }, async (_, j) => {
+        const c = await connect(a);
+        await c.handshake(regtest, { listenPort: 0, userAgent: `/idle-${i + j}/` });
+        return c;
+      });
+      idle.push(...(await Promise.all(batch)));
+    }
+    await waitFor('a to list 64 peers', async () => (await a.status()).peers === P2P_DEFAULTS.maxInbound, SHOW_MS);
+    // And 40 sockets that never send a version (more than the handshake cap).
+    const silent = await Promise.all(Array.from({ length: 40 }, () => connect(a)));
+    const b = await cluster.start('b', { peers: [a.p2pUrl] });
+    await waitFor('b to be connected to a', async () => (await b.status()).peers === 1, 30_000);
+    const listed = (await a.api<{ userAgent: string }[]>('GET', '/peers')).body.map((p) => p.userAgent);
+    expect(listed).to.include('/toychain:0.1.0/').and.to.include(relayer.userAgent);
+    expect(listed).to.have.length(P2P_DEFAULTS.maxInbound);
+    expect(relayer.client.closed).to.equal(undefined);
+    const evicted = idle.filter((c) => c.closed !== undefined);
+    expect(evicted.length).to.be.at.least(1);
+    expect(evicted[0]!.closed).to.deep.equal({ code: CLOSE_LIMIT, reason: 'evicted: inbound slots full' });
+    expect(silent.filter((c) => c.closed?.reason === 'evicted: too many inbound handshakes pending').length).to.be.at.least(40 - P2P_DEFAULTS.maxPendingInbound);
   });
 
   it('refuses a WebSocket upgrade that carries an Origin header (a web page), with 403, and lists no peer', async () => {
