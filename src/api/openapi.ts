@@ -80,6 +80,8 @@ const schemas: Record<string, Schema> = {
   MiningStatus: obj({ active: { type: 'boolean' }, hashrate: { type: 'number' }, workers: { type: 'integer' } }),
   Status: obj({
     network: { type: 'string' },
+    genesis: { ...hex64, description: 'genesis block hash: with the name, what tells networks apart' },
+    addressPrefix: { type: 'string', description: 'bech32m prefix of this network\'s addresses' },
     version: { type: 'string' },
     height: { type: 'integer' },
     tip: hex64,
@@ -168,8 +170,9 @@ const schemas: Record<string, Schema> = {
     bestHeight: { type: 'integer' },
     chainwork: { type: 'string' },
     banScore: { type: 'integer' },
+    apiUrl: { type: 'string', description: 'the REST API origin the peer announced (toychain node --announce-api), when it did' },
     connectedAt: { type: 'integer', description: 'Unix milliseconds' },
-  }),
+  }, ['id', 'address', 'direction', 'userAgent', 'bestHeight', 'chainwork', 'banScore', 'connectedAt']),
 };
 
 const query = (name: string, description: string, schema: Schema) => ({ name, in: 'query', required: false, description, schema });

@@ -1,6 +1,6 @@
 /**
  * `toychain devnet`: start the supervisor and its nodes, serve the dashboard, print its
- * URL, and on SIGINT / SIGTERM stop every node cleanly before exiting. The dashboard's
+ * URL, and on SIGINT / SIGTERM / SIGHUP stop every node cleanly before exiting. The dashboard's
  * port is taken first, so a busy port fails in a second, before any node starts.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -12,6 +12,7 @@ import { createControlApi } from '../devnet/control-api.js';
 import type { DevnetConfig } from '../devnet/devnet-config.js';
 import { Devnet } from '../devnet/devnet.js';
 import { readDevnetFile, removeDevnetFile, writeDevnetFile } from '../devnet/devnet-file.js';
+import { devnetNetwork } from '../devnet/devnet-network.js';
 
 export async function runDevnet(config: DevnetConfig): Promise<void> {
   const running = await readDevnetFile(config.datadir);
@@ -45,16 +46,26 @@ export async function runDevnet(config: DevnetConfig): Promise<void> {
     logger.flush();
     process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // SIGTERM is what `timeout`, a process manager and `docker stop` send (`npm start` execs
+  // us, so npm's forwarded SIGTERM lands here); SIGHUP is a closed terminal. All stop the nodes.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
   // Last resort (a crash): no node process outlives the supervisor.
   process.on('exit', () => {
     for (const n of devnet?.nodes ?? []) if (n.pid !== undefined && n.alive) process.kill(n.pid, 'SIGTERM');
   });
 
-  console.log(`Starting a ${config.nodes}-node ${config.params.name} devnet in ${config.datadir} …`);
+  // A network that retargets gets the devnet's own, paced from its first block; regtest stays regtest.
+  let params = config.params;
+  let networkFile: string | undefined;
+  if (!config.params.noRetargeting) {
+    const own = await devnetNetwork(config.datadir, { nodes: config.nodes, workers: config.workers, blockTimeSec: config.blockTimeSec, fresh: config.fresh }, (line) => console.log(line));
+    params = own.params;
+    networkFile = own.file;
+    if (stopping) return;
+  }
+  console.log(`Starting a ${config.nodes}-node ${params.name} devnet in ${config.datadir} …`);
   try {
-    devnet = await Devnet.start({ nodes: config.nodes, datadir: config.datadir, params: config.params, workers: config.workers, mine: config.mine, link: config.link, nodeLogLevel: config.nodeLogLevel, logger });
+    devnet = await Devnet.start({ nodes: config.nodes, datadir: config.datadir, params, ...(networkFile === undefined ? {} : { networkFile }), blockTimeSec: config.blockTimeSec, workers: config.workers, mine: config.mine, link: config.link, nodeLogLevel: config.nodeLogLevel, logger });
   } catch (e) {
     server.close();
     throw new UsageError(`the devnet could not start: ${(e as Error).message}`, 'each node writes its log to DEVNET_FOLDER/node-N/node.log');
@@ -62,8 +73,11 @@ export async function runDevnet(config: DevnetConfig): Promise<void> {
   if (stopping) return;
   handler = createControlApi(devnet, logger);
   const dashboardUrl = `http://127.0.0.1:${port}/`;
-  await writeDevnetFile(config.datadir, { pid: process.pid, network: config.params.name, nodes: config.nodes, controlUrl: `http://127.0.0.1:${port}/api/v1`, dashboardUrl, startedAt: Date.now() });
+  await writeDevnetFile(config.datadir, { pid: process.pid, network: params.name, nodes: config.nodes, controlUrl: `http://127.0.0.1:${port}/api/v1`, dashboardUrl, startedAt: Date.now() });
   console.log(`\n  Dashboard: ${dashboardUrl}\n`);
+  // The nodes' own APIs, for the wallet (toychain-wallet --devnet N finds them itself) and curl.
+  for (const n of devnet.nodes) console.log(`  node ${n.index} API: ${n.endpoints?.apiUrl ?? '(not running)'}`);
+  console.log(`  wallet: toychain-wallet --devnet 0 balance (node 0; --devnet-dir ${config.datadir} if not the default)\n`);
   console.log(`  ${config.nodes} nodes ${config.mine ? 'mining' : 'ready (blocks on demand)'}; control them from the page or with: toychain devnet status | split 0,1 2 | heal`);
   console.log('  Ctrl-C stops every node.\n');
 }

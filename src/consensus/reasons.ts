@@ -13,6 +13,8 @@ export type RejectReason =
   | 'bad-diffbits'
   /** time is not above the median of the previous 11 blocks */
   | 'time-too-old'
+  /** the first block of a retarget period is too far before its parent (BIP94, ContextualCheckBlockHeader) */
+  | 'time-timewarp-attack'
   /** † time is beyond now + maxFutureDrift */
   | 'time-too-new'
   /** † parent unknown: an orphan, not an offence */
@@ -85,6 +87,12 @@ export type RejectReason =
   | 'min relay fee not met'
   /** policy: the mempool is at its byte limit and this transaction pays the least (MemPoolAccept) */
   | 'mempool full'
+  /** policy: below the rolling minimum fee rate the pool raised after evicting (CheckFeeRate) */
+  | 'mempool min fee not met'
+  /** policy: larger than a standard transaction may be (IsStandardTx) */
+  | 'tx-size'
+  /** policy: more inputs than a standard transaction may have (toychain-only) */
+  | 'tx-too-many-inputs'
   /** policy: too many unconfirmed ancestors in the mempool (MemPoolAccept) */
   | 'too-long-mempool-chain';
 
@@ -127,6 +135,7 @@ export const REASON_KINDS: Readonly<Record<RejectReason, ReasonKind>> = {
   'bad-diffbits': 'permanent',
   'time-too-old': 'permanent',
   'time-too-new': 'transient',
+  'time-timewarp-attack': 'permanent',
   'prev-blk-not-found': 'transient',
   'bad-prevblk': 'permanent',
   duplicate: 'permanent',
@@ -163,6 +172,11 @@ export const REASON_KINDS: Readonly<Record<RejectReason, ReasonKind>> = {
   'min relay fee not met': 'contextual',
   'mempool full': 'contextual',
   'too-long-mempool-chain': 'contextual',
+  // Policy, not consensus (Core's TX_NOT_STANDARD / TX_MEMPOOL_POLICY): another node's
+  // policy may differ, so the sender is not punished.
+  'mempool min fee not met': 'contextual',
+  'tx-size': 'contextual',
+  'tx-too-many-inputs': 'contextual',
 };
 
 /**

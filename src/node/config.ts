@@ -32,34 +32,52 @@ export interface NodeConfig {
   p2pPort: number;
   apiHost: string;
   apiPort: number;
+  /** Host-header names the API answers to besides loopback ones (--api-allow-host) */
+  apiAllowHosts: string[];
+  /** the API URL this node tells its peers in the handshake (--announce-api), origin only */
+  announceApi: string | undefined;
   peers: string[];
   mine: boolean;
   minerAddress: string | undefined;
   workers: number;
   logLevel: string;
+  /**
+   * mean seconds between the blocks continuous mining makes on a network that does not
+   * retarget (regtest: a block costs a few hashes, so nothing else would pace it)
+   */
+  miningPaceSec: number;
 }
 
 /** What the CLI parsed, as strings, before checking. */
 export interface NodeOptions {
   network?: string;
+  networkFile?: string;
   datadir?: string;
   p2pHost?: string;
   p2pPort?: string;
   apiHost?: string;
   apiPort?: string;
+  apiAllowHost?: string[];
+  announceApi?: string;
   peer?: string[];
   mine?: boolean;
   minerAddress?: string;
   workers?: string;
   logLevel?: string;
+  blockTime?: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-export function resolveNodeConfig(options: NodeOptions): NodeConfig {
-  const name = options.network ?? 'demo';
-  const params = networks[name];
-  if (params === undefined) throw new UsageError(`--network: unknown network '${name}'`, `use one of: ${Object.keys(networks).join(', ')}`);
+/**
+ * resolveNodeConfig checks the options; `fileParams` is the network read from
+ * --network-file (the CLI reads it first: reading a file is asynchronous).
+ */
+export function resolveNodeConfig(options: NodeOptions, fileParams?: NetworkParams): NodeConfig {
+  if (options.network !== undefined && options.networkFile !== undefined) throw new UsageError('pass --network or --network-file, not both', 'a network file names its own network');
+  const name = fileParams?.name ?? options.network ?? 'demo';
+  const params = fileParams ?? networks[name];
+  if (params === undefined) throw new UsageError(`--network: unknown network '${name}'`, `use one of: ${Object.keys(networks).join(', ')}, or --network-file FILE (toychain network create makes one)`);
   const ports = DEFAULT_PORTS[name] ?? { p2p: 28444, api: 28443 };
   const peers = (options.peer ?? []).map((p) => checkPeerUrl(p));
   const minerAddress = options.minerAddress;
@@ -76,12 +94,22 @@ export function resolveNodeConfig(options: NodeOptions): NodeConfig {
     p2pPort: parsePort('--p2p-port', options.p2pPort, ports.p2p),
     apiHost: options.apiHost ?? '127.0.0.1',
     apiPort: parsePort('--api-port', options.apiPort, ports.api),
+    apiAllowHosts: (options.apiAllowHost ?? []).map(checkAllowHost),
+    announceApi: options.announceApi === undefined ? undefined : checkAnnounceApi(options.announceApi),
     peers,
     mine: options.mine === true,
     minerAddress,
     workers: parseCount('--workers', options.workers, availableParallelism()),
     logLevel,
+    miningPaceSec: options.blockTime === undefined ? params.targetSpacing : paceSeconds(options.blockTime),
   };
+}
+
+function paceSeconds(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(s|m)?$/.exec(text.trim());
+  const seconds = m === null ? Number.NaN : Number(m[1]) * (m[2] === 'm' ? 60 : 1);
+  if (!(seconds >= 0.1 && seconds <= 86_400)) throw new UsageError(`--block-time: '${text}' is not a block time`, 'write it like 10s or 2m');
+  return seconds;
 }
 
 function parsePort(option: string, value: string | undefined, fallback: number): number {
@@ -109,6 +137,33 @@ function checkPeerUrl(value: string): string {
     throw new UsageError(`--peer: '${value}' is not of the form ws://HOST:PORT`, 'for example ws://127.0.0.1:28444');
   }
   return `ws://${url.host}`;
+}
+
+/** A Host-header name: letters, digits, dots, dashes (or a bracketed IPv6 address), no port. */
+function checkAllowHost(value: string): string {
+  if (!/^([a-z0-9.-]{1,253}|\[[0-9a-f:.]{2,45}\])$/i.test(value)) {
+    throw new UsageError(`--api-allow-host: '${value}' is not a host name`, 'give the name clients use in the URL, without a port, e.g. --api-allow-host node-0.toychain');
+  }
+  return value.toLowerCase();
+}
+
+/** MAX_ANNOUNCED_API_URL: the handshake carries at most this many characters (p2p/messages.ts). */
+const MAX_ANNOUNCED_API_URL = 255;
+
+/** checkAnnounceApi keeps the origin of an http(s) URL (a trailing /api/v1 is allowed and dropped). */
+export function checkAnnounceApi(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--announce-api: '${value}' is not a URL`, 'write the URL others reach this node\'s API at, e.g. http://192.0.2.10:28443');
+  }
+  const path = url.pathname.replace(/\/+$/, '');
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '' || (path !== '' && path !== '/api/v1')) {
+    throw new UsageError(`--announce-api: '${value}' is not of the form http://HOST:PORT`, 'for example http://192.0.2.10:28443');
+  }
+  if (url.origin.length > MAX_ANNOUNCED_API_URL) throw new UsageError(`--announce-api: longer than ${MAX_ANNOUNCED_API_URL} characters`, 'use a shorter host name');
+  return url.origin;
 }
 
 function checkAddress(address: string, params: NetworkParams): void {

@@ -48,6 +48,8 @@ export interface PeerManagerOptions extends Partial<P2pSettings> {
   datadir: string;
   logger: Logger;
   userAgent: string;
+  /** this node's REST API origin, told to peers in the version message (--announce-api) */
+  announceApi?: string;
   /** Unix milliseconds (tests inject one) */
   clock?: () => number;
   /** the mempool that relayed transactions go to and are served from; without one, transactions are decoded and dropped */
@@ -377,6 +379,7 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
       userAgent: this.options.userAgent,
       nonce: this.nonce,
       listenPort: this.listenPort,
+      ...(this.options.announceApi === undefined ? {} : { apiUrl: this.options.announceApi }),
     };
   }
 
