@@ -13,7 +13,7 @@ import { P2P_DEFAULTS } from '../../src/p2p/p2p-options.js';
 import { BAN_SCORE, OFFENCE_SCORES } from '../../src/p2p/misbehaviour.js';
 import { CLOSE_LIMIT, CLOSE_MISBEHAVING } from '../../src/p2p/peer.js';
 import { txid } from '../../src/consensus/tx.js';
-import { fromDisplayHex } from '../../src/consensus/bytes.js';
+import { fromDisplayHex, toDisplayHex } from '../../src/consensus/bytes.js';
 import { genesisOf, KEYS, mineBlock, mineChain, spendTx } from '../helpers/blocks.js';
 import { NodeCluster, waitFor, type NodeProcess } from '../helpers/node-process.js';
 import { RawClient } from '../p2p/fixture.js';
@@ -387,6 +387,23 @@ describe('hostile peer against a node process', function () {
     expect(evicted.length).to.be.at.least(1);
     expect(evicted[0]!.closed).to.deep.equal({ code: CLOSE_LIMIT, reason: 'evicted: inbound slots full' });
     expect(silent.filter((c) => c.closed?.reason === 'evicted: too many inbound handshakes pending').length).to.be.at.least(40 - P2P_DEFAULTS.maxPendingInbound);
+  });
+
+  it('asks another peer that announced a block for it once the peer it was asked of stalls', async () => {
+    const a = await cluster.start('a');
+    const block = mineBlock(regtest, genesisOf(regtest), { extraNonce: 4242 });
+    const inv = { type: 'inv' as const, items: [{ type: 'block' as const, hash: block.hash }] };
+    const asked = (c: RawClient): boolean => c.messages(regtest).some((m) => m.type === 'getdata' && m.items.some((i) => toDisplayHex(i.hash) === block.id));
+    const staller = await hostile(a, 'staller');
+    staller.client.send(regtest, inv);
+    await waitFor('a to ask the staller', () => asked(staller.client), SHOW_MS);
+    const honest = await hostile(a, 'second-announcer');
+    honest.client.send(regtest, inv);
+    // The staller never answers: after the block timeout (30 s) it is dropped and the second announcer is asked.
+    await waitFor('a to ask the second announcer', () => asked(honest.client), 60_000);
+    expect(await closedWith(staller.client, 'staller')).to.have.property('reason').that.matches(/^stalled: block /);
+    honest.client.send(regtest, { type: 'block', block: block.block });
+    await waitFor('the block to connect', async () => (await a.status()).tip === block.id, SHOW_MS);
   });
 
   it('refuses a WebSocket upgrade that carries an Origin header (a web page), with 403, and lists no peer', async () => {
