@@ -23,6 +23,7 @@ import type { Block } from '../consensus/block.js';
 import { equalBytes, fromDisplayHex, toDisplayHex, ZERO_HASH } from '../consensus/bytes.js';
 import { blockHash, headerHash, type BlockHeader } from '../consensus/header.js';
 import { merkleRoot } from '../consensus/merkle.js';
+import { blockWork } from '../consensus/pow.js';
 import { txHash } from '../consensus/tx.js';
 import { blockLocator } from './locator.js';
 import { MAX_HEADERS, type InvItem, type Message } from './messages.js';
@@ -206,7 +207,17 @@ export class BlockSync {
     const ps = this.states.get(peer.id);
     const id = blockHash(block.header);
     peer.knownBlocks.add(id);
+    const requested = this.requested.has(id);
     this.release(id);
+    // Core's AcceptBlock rule: a block we did not ask for is not stored unless it would
+    // give a chain with more work than our tip (the body of a low-work side chain costs
+    // disk for nothing). Its header, and a block we asked for, go through as usual.
+    const parent = chain.getEntry(toDisplayHex(block.header.prevHash));
+    const known = chain.getEntry(id);
+    if (!requested && parent !== undefined && (known === undefined || !hasData(known)) && parent.chainwork + blockWork(block.header.bits) <= chain.tip.chainwork) {
+      logger.info({ peer: peer.id, block: id, height: parent.height + 1 }, 'unrequested block with no more work than our tip: not stored');
+      return;
+    }
     const outcome = await chain.processBlock(block);
     switch (outcome.status) {
       case 'connected':

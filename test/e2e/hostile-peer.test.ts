@@ -406,6 +406,17 @@ describe('hostile peer against a node process', function () {
     await waitFor('the block to connect', async () => (await a.status()).tip === block.id, SHOW_MS);
   });
 
+  it('does not store an unrequested side block with less work than the tip', async () => {
+    const a = await cluster.start('a');
+    await a.generate(2);
+    const { client } = await hostile(a, 'side-block');
+    const side = mineBlock(regtest, genesisOf(regtest), { extraNonce: 9191 });
+    client.send(regtest, { type: 'block', block: side.block });
+    await waitFor('a to log that it did not store it', () => logLines(a).some((l) => l.msg === 'unrequested block with no more work than our tip: not stored' && l.block === side.id), SHOW_MS);
+    expect((await a.api('GET', `/blocks/${side.id}`)).status).to.equal(404);
+    expect(client.closed).to.equal(undefined);
+  });
+
   it('refuses a WebSocket upgrade that carries an Origin header (a web page), with 403, and lists no peer', async () => {
     const a = await cluster.start('a');
     const ws = new WebSocket(a.p2pUrl, { perMessageDeflate: false, origin: 'https://evil.example' });
