@@ -32,6 +32,8 @@ export interface PeerContext {
   /** Unix milliseconds */
   clock: () => number;
   localVersion(): VersionMessage;
+  /** an inbound peer whose version is valid asks for a slot: a refusal reason, or undefined when admitted */
+  admitInbound(peer: Peer): string | undefined;
   /** whether the deny list names this peer (checked once its version is known) */
   isDenied(peer: Peer): boolean;
   /** whether a message answers a request we made to this peer (not rate limited) */
@@ -96,6 +98,11 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
   readonly connectedAt: number;
   readonly knownBlocks = new KnownSet(MAX_KNOWN_BLOCKS);
   readonly knownTxs = new KnownSet(MAX_KNOWN_TXS);
+  /** Unix ms this peer last gave us a new block / a new transaction (0: never); eviction protects recent ones */
+  lastBlockAt = 0;
+  lastTxAt = 0;
+  /** an inbound peer given a slot (its version was valid and there was room) */
+  admitted = false;
   private gotVerack = false;
   private readonly bucket: TokenBucket;
   private lastFloodScoreAt = -Infinity;
@@ -104,6 +111,9 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
   private inboxBytes = 0;
   /** reading from the socket is paused: the receive buffer is full */
   private readPaused = false;
+  /** bytes handed to send and not yet written by the socket */
+  private unsentBytes = 0;
+  private readonly sendWaiters: (() => void)[] = [];
   private draining: Promise<void> | undefined;
   private pingNonce: Uint8Array | undefined;
   private pingSentAt = 0;
@@ -152,18 +162,52 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
     };
   }
 
-  /** send queues a message; false if the peer is closed. A peer that stops reading is dropped. */
+  /**
+   * send queues a message; false if the peer is closed. Bytes count as unsent from here
+   * until the socket has written them, shaped-link queue included, so a slow link cannot
+   * hide them. A peer whose unsent bytes pass maxSendBufferHardBytes does not read: dropped.
+   */
   send(msg: Message): boolean {
     if (this.state === 'closed' || this.ws.readyState !== WebSocket.OPEN) return false;
-    if (this.ws.bufferedAmount > this.ctx.limits.maxSendBufferHardBytes) {
+    if (this.unsentBytes > this.ctx.limits.maxSendBufferHardBytes) {
       this.close('send buffer full: the peer is not reading');
       return false;
     }
     const frame = encodeMessage(this.ctx.params.magic, msg);
-    if (this.link === undefined) this.ws.send(frame);
-    // A shaped link sends later: the socket may have closed by then.
-    else this.link.send(() => this.ws.readyState === WebSocket.OPEN && this.ws.send(frame));
+    this.unsentBytes += frame.length;
+    const written = (): void => this.written(frame.length);
+    const deliver = (): void => {
+      // A shaped link sends later: the socket may have closed by then.
+      if (this.ws.readyState === WebSocket.OPEN) this.ws.send(frame, written);
+      else written();
+    };
+    if (this.link === undefined) deliver();
+    else if (!this.link.send(deliver)) written(); // dropped by the link shaping
     return true;
+  }
+
+  /** sendable: unsent bytes are below maxSendBufferBytes (Core: fPauseSend is clear). */
+  get sendable(): boolean {
+    return this.unsentBytes < this.ctx.limits.maxSendBufferBytes;
+  }
+
+  /** unsent bytes (socket buffer plus shaped queue) */
+  get sendBufferBytes(): number {
+    return this.unsentBytes;
+  }
+
+  /**
+   * whenSendable resolves once unsent bytes are below maxSendBufferBytes (or the peer is
+   * closed): serving data waits on it rather than queueing without end.
+   */
+  whenSendable(): Promise<void> {
+    if (this.sendable || this.state === 'closed') return Promise.resolve();
+    return new Promise((resolve) => this.sendWaiters.push(resolve));
+  }
+
+  private written(bytes: number): void {
+    this.unsentBytes -= bytes;
+    if (this.sendWaiters.length > 0 && this.sendable) for (const resolve of this.sendWaiters.splice(0)) resolve();
   }
 
   /** close ends the connection with a reason the other side sees in the close frame. */
@@ -299,6 +343,11 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
     if (equalBytes(v.nonce, this.ctx.nonce)) return this.refuse('connected to self (the version carries our own nonce)');
     this.remote = v;
     if (this.ctx.isDenied(this)) return this.refuse('denied: the network is split');
+    if (this.direction === 'inbound') {
+      const refusal = this.ctx.admitInbound(this);
+      if (refusal !== undefined) return this.close(refusal, CLOSE_LIMIT);
+      this.admitted = true;
+    }
     this.bestHeight = v.bestHeight;
     this.chainwork = v.chainwork;
     if (this.direction === 'inbound') this.send(this.ctx.localVersion());
@@ -360,6 +409,7 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
     clearInterval(this.pingTimer);
     this.inbox.length = 0;
     this.inboxBytes = 0;
+    for (const resolve of this.sendWaiters.splice(0)) resolve();
     this.link?.close();
   }
 }
