@@ -243,7 +243,8 @@ async function history(cli: Cli): Promise<void> {
   const status = (e: HistoryEntry): string => (e.status === 'confirmed' ? `confirmed ${e.confirmations}` : e.status);
   const line = (e: HistoryEntry): string =>
     `${status(e).padEnd(14)} ${e.direction.padEnd(8)} ${e.amount.padStart(18)}  ${e.direction === 'sent' ? 'to' : 'at'} ${e.address}  ${e.txid}` +
-    (e.status === 'failed' ? '\n               (neither in the mempool nor in the chain: its coins were not spent)' : '');
+    (e.status === 'failed' ? '\n               (a conflicting spend of its coins is confirmed: this payment will never confirm, and it spent nothing)' : '') +
+    (e.status === 'not-seen' ? "\n               (not seen by this node: in neither its mempool nor its chain, and its coins are unspent here; on a split network it may be pending on the other side. It fails only if a conflicting spend confirms)" : '');
   cli.print(entries, entries.length === 0 ? 'No transactions yet.' : entries.map(line).join('\n'));
 }
 
@@ -307,7 +308,7 @@ function program(run: (action: (cli: Cli) => Promise<void>) => Promise<void>): C
     .addOption(new Option('--fee-rate <n>', 'fee in base units per byte').default(DEFAULT_FEE_RATE, String(DEFAULT_FEE_RATE)).argParser(parseFeeRate))
     .option('--force', `pay a fee rate above the maximum (${MAX_FEE_RATE} base units per byte)`)
     .action((to: string, amount: string, o) => run((cli) => sendCommand(cli, to, amount, o)));
-  cmd.command('history').description('sent and received transactions: confirmed N, pending or failed').action(() => run(history));
+  cmd.command('history').description('sent and received transactions: confirmed N, pending, not-seen (by this node) or failed').action(() => run(history));
   return cmd;
 }
 
