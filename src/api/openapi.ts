@@ -170,8 +170,9 @@ const schemas: Record<string, Schema> = {
     bestHeight: { type: 'integer' },
     chainwork: { type: 'string' },
     banScore: { type: 'integer' },
+    apiUrl: { type: 'string', description: 'the REST API origin the peer announced (toychain node --announce-api), when it did' },
     connectedAt: { type: 'integer', description: 'Unix milliseconds' },
-  }),
+  }, ['id', 'address', 'direction', 'userAgent', 'bestHeight', 'chainwork', 'banScore', 'connectedAt']),
 };
 
 const query = (name: string, description: string, schema: Schema) => ({ name, in: 'query', required: false, description, schema });

@@ -5,6 +5,7 @@
  */
 import express from 'express';
 import { requireToken } from './auth.js';
+import { checkHost, LOOPBACK_ACCESS, tokenForEveryChange } from './access.js';
 import { createErrorMiddleware, notFound } from './error-middleware.js';
 import { EventStream } from './events.js';
 import { createMetrics } from './metrics.js';
@@ -30,6 +31,8 @@ const MAX_BODY = '16kb';
 export function createApi(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  const access = deps.access ?? LOOPBACK_ACCESS;
+  app.use(checkHost(access));
 
   // Calls that change the node: the token first (so a stranger learns nothing from
   // validation), then the body. Bodies are read as JSON whatever their Content-Type,
@@ -40,6 +43,8 @@ export function createApi(deps: ApiDeps): express.Express {
   const metrics = createMetrics(deps);
 
   const api = express.Router();
+  // Reachable from the network: POST /tx, too, needs the token (access.ts says why).
+  if (access.exposed) api.use(tokenForEveryChange(deps.authToken));
   registerStatusRoutes(api, deps);
   registerBlockRoutes(api, deps);
   registerChainRoutes(api, deps);

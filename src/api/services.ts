@@ -12,11 +12,20 @@ import type { Outpoint, Tx } from '../consensus/tx.js';
 import type { PeerControl } from '../p2p/peer-control.js';
 import type { NetworkPolicyControl } from '../p2p/network-policy.js';
 
+/** Who may use the API (src/api/access.ts applies it): decided by where it listens. */
+export interface ApiAccess {
+  /** listening beyond loopback: every change needs the token */
+  exposed: boolean;
+  /** host names (no port) the Host header may carry besides loopback ones; empty + exposed: any */
+  allowHosts: string[];
+}
+
 export interface MiningStatus {
   active: boolean;
   /** total nonces per second, moving average (0 when idle) */
   hashrate: number;
   workers: number;
+  /** the nonce kernel the miner's threads run: 'wasm-simd' (WebAssembly SIMD) or 'ts' (the fallback) */ kernel?: string;
 }
 
 export interface MiningControl {
@@ -92,6 +101,8 @@ export interface ApiDeps {
   miningShare?: MiningShareControl;
   /** deny list and link shaping (GET/PUT /network/deny, /network/link); without it those routes do not exist */
   policy?: NetworkPolicyControl;
+  /** who may call: the Host allowlist and whether every change needs the token (default: loopback) */
+  access?: ApiAccess;
   /** milliseconds between server-sent-event heartbeat comments (default 15 s) */
   heartbeatMs?: number;
 }

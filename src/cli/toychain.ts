@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 /**
  * The `toychain` command: `node` runs one node, `devnet` a local network of nodes with
- * its dashboard; `lab` arrives with its own issue and says so. Usage errors print the message and a hint and exit with 2,
+ * its dashboard; `lab` runs the classroom experiments (src/lab/). Usage errors print the message and a hint and exit with 2,
  * never a stack trace.
  */
 import { Command, CommanderError } from 'commander';
 import { resolveNodeConfig, UsageError, type NodeOptions } from '../node/config.js';
 import { runNode } from './run-node.js';
 import { registerDevnetCommand } from './devnet-command.js';
+import { registerLabCommand } from './lab-command.js';
 import { loadNetworkFile, registerNetworkCommand } from './network-command.js';
 import { VERSION } from '../node/version.js';
 
@@ -28,7 +29,9 @@ program
   .option('--p2p-port <n>', 'peer-to-peer port (0: any free port; default 28444 demo, 18444 regtest)')
   .option('--p2p-host <host>', 'address to listen on for peers', '127.0.0.1')
   .option('--api-port <n>', 'REST API port (0: any free port; default 28443 demo, 18443 regtest)')
-  .option('--api-host <host>', 'address the REST API listens on', '127.0.0.1')
+  .option('--api-host <host>', 'address the REST API listens on (beyond 127.0.0.1, every change needs the token)', '127.0.0.1')
+  .option('--api-allow-host <name>', 'a host name the API answers to besides localhost, e.g. behind a proxy (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+  .option('--announce-api <url>', 'tell peers this node\'s API URL in the handshake (for watchers), e.g. http://192.0.2.10:28443')
   .option('--peer <ws://HOST:PORT>', 'connect to this peer and keep reconnecting (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
   .option('--mine', 'mine from the start (needs --miner-address)')
   .option('--miner-address <address>', 'address the block rewards are paid to')
@@ -44,17 +47,7 @@ program
 registerDevnetCommand(program);
 registerNetworkCommand(program);
 
-for (const [name, what, issue] of [
-  ['lab', 'classroom experiments (double-spend race, fork rate)', 'a later issue'],
-] as const) {
-  program
-    .command(name)
-    .description(`${what} (not built yet)`)
-    .allowUnknownOption()
-    .action(() => {
-      throw new UsageError(`toychain ${name} is not built yet: it arrives with ${issue}`, 'run a node with: toychain node --help');
-    });
-}
+registerLabCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -32,6 +32,10 @@ export interface NodeConfig {
   p2pPort: number;
   apiHost: string;
   apiPort: number;
+  /** Host-header names the API answers to besides loopback ones (--api-allow-host) */
+  apiAllowHosts: string[];
+  /** the API URL this node tells its peers in the handshake (--announce-api), origin only */
+  announceApi: string | undefined;
   peers: string[];
   mine: boolean;
   minerAddress: string | undefined;
@@ -53,6 +57,8 @@ export interface NodeOptions {
   p2pPort?: string;
   apiHost?: string;
   apiPort?: string;
+  apiAllowHost?: string[];
+  announceApi?: string;
   peer?: string[];
   mine?: boolean;
   minerAddress?: string;
@@ -88,6 +94,8 @@ export function resolveNodeConfig(options: NodeOptions, fileParams?: NetworkPara
     p2pPort: parsePort('--p2p-port', options.p2pPort, ports.p2p),
     apiHost: options.apiHost ?? '127.0.0.1',
     apiPort: parsePort('--api-port', options.apiPort, ports.api),
+    apiAllowHosts: (options.apiAllowHost ?? []).map(checkAllowHost),
+    announceApi: options.announceApi === undefined ? undefined : checkAnnounceApi(options.announceApi),
     peers,
     mine: options.mine === true,
     minerAddress,
@@ -129,6 +137,33 @@ function checkPeerUrl(value: string): string {
     throw new UsageError(`--peer: '${value}' is not of the form ws://HOST:PORT`, 'for example ws://127.0.0.1:28444');
   }
   return `ws://${url.host}`;
+}
+
+/** A Host-header name: letters, digits, dots, dashes (or a bracketed IPv6 address), no port. */
+function checkAllowHost(value: string): string {
+  if (!/^([a-z0-9.-]{1,253}|\[[0-9a-f:.]{2,45}\])$/i.test(value)) {
+    throw new UsageError(`--api-allow-host: '${value}' is not a host name`, 'give the name clients use in the URL, without a port, e.g. --api-allow-host node-0.toychain');
+  }
+  return value.toLowerCase();
+}
+
+/** MAX_ANNOUNCED_API_URL: the handshake carries at most this many characters (p2p/messages.ts). */
+const MAX_ANNOUNCED_API_URL = 255;
+
+/** checkAnnounceApi keeps the origin of an http(s) URL (a trailing /api/v1 is allowed and dropped). */
+export function checkAnnounceApi(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--announce-api: '${value}' is not a URL`, 'write the URL others reach this node\'s API at, e.g. http://192.0.2.10:28443');
+  }
+  const path = url.pathname.replace(/\/+$/, '');
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '' || (path !== '' && path !== '/api/v1')) {
+    throw new UsageError(`--announce-api: '${value}' is not of the form http://HOST:PORT`, 'for example http://192.0.2.10:28443');
+  }
+  if (url.origin.length > MAX_ANNOUNCED_API_URL) throw new UsageError(`--announce-api: longer than ${MAX_ANNOUNCED_API_URL} characters`, 'use a shorter host name');
+  return url.origin;
 }
 
 function checkAddress(address: string, params: NetworkParams): void {

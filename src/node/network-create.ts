@@ -82,6 +82,8 @@ export function networkFromSpec(spec: NetworkSpec, nonce = 0): NetworkParams {
     noRetargeting: false,
     // The genesis is made before anyone mines: leave its time out of the first window.
     firstWindowStartHeight: 1,
+    // BIP94 on, with one block spacing as its allowance, as demo (src/consensus/timewarp.ts).
+    maxTimewarp: spec.targetSpacing,
     maxFutureDrift: Math.max(120, 12 * spec.targetSpacing),
     coinbaseMaturity: spec.coinbaseMaturity,
     initialSubsidy: 50n * COIN,

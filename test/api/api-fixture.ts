@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import { regtest, type NetworkParams } from '../../src/consensus/params.js';
 import type { Chain } from '../../src/chain/chain.js';
 import { createApi } from '../../src/api/server.js';
+import type { ApiAccess } from '../../src/api/services.js';
 import type { MiningControl, MiningShareControl, MiningStatus } from '../../src/api/services.js';
 import type { PeerControl, PeerEvents, PeerInfo } from '../../src/p2p/peer-control.js';
 import type { NetworkPolicyControl } from '../../src/p2p/network-policy.js';
@@ -147,7 +148,7 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startApi(options: { heartbeatMs?: number; params?: NetworkParams } = {}): Promise<TestApi> {
+export async function startApi(options: { heartbeatMs?: number; params?: NetworkParams; access?: ApiAccess } = {}): Promise<TestApi> {
   const params = options.params ?? regtest;
   const chain = await memoryChain(params);
   const peers = new FakePeers();
@@ -165,6 +166,7 @@ export async function startApi(options: { heartbeatMs?: number; params?: Network
     logger: pino({ level: 'silent' }),
     version: '0.0.0-test',
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+    ...(options.access === undefined ? {} : { access: options.access }),
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));

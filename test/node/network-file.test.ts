@@ -48,6 +48,14 @@ function refusal(text: string): NetworkFileError {
 }
 
 describe('network files', () => {
+  it('turns BIP94 on in a created network, one block spacing wide, and keeps it off for a file without maxTimewarp', async () => {
+    const text = await created();
+    expect(parseNetworkFile(text).maxTimewarp).to.equal(spec.targetSpacing);
+    const without = parseNetworkFile(edited(text, (j) => delete j.maxTimewarp));
+    expect(without.maxTimewarp).to.equal(undefined);
+    expect(refusal(edited(text, (j) => (j.maxTimewarp = -1))).code).to.equal('network-file-invalid');
+  });
+
   it('reads back exactly the network that was created, with a genesis that meets its own bits', async () => {
     const params = await mineGenesis(spec, jsSearch);
     const read = parseNetworkFile(encodeNetworkFile(params));
