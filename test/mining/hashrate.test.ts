@@ -69,7 +69,7 @@ describe('hashrate of a share-limited or stopped miner', function () {
       expect(mining.status()).to.include({ active: true });
       expect(mining.status().hashrate).to.be.above(0);
       await mining.stop();
-      expect(mining.status()).to.deep.equal({ active: false, hashrate: 0, workers: 1 });
+      expect(mining.status()).to.include({ active: false, hashrate: 0, workers: 1 });
     } finally {
       await mining.close();
     }
