@@ -212,6 +212,8 @@ export interface HistoryEntry {
   status: TxStatus;
   confirmations: number;
   height: number | null;
+  /** a block reward (a coinbase paying the wallet) */
+  coinbase?: boolean;
 }
 
 /**
@@ -291,7 +293,10 @@ async function unrecordedEntry(client: NodeClient, tx: TxInfo, ours: ReadonlySet
       height,
     };
   }
-  return { txid: tx.txid, direction: 'received', amount: formatCoins(sum(toUs)), fee: null, address: toUs[0]?.address ?? '', status, confirmations, height };
+  // A coinbase has no inputs once its null prevout is left out (node-client's txSchema).
+  const entry: HistoryEntry = { txid: tx.txid, direction: 'received', amount: formatCoins(sum(toUs)), fee: null, address: toUs[0]?.address ?? '', status, confirmations, height };
+  if (tx.inputs.length === 0) entry.coinbase = true;
+  return entry;
 }
 
 function sentEntry(record: SentTx, status: TxStatus, confirmations: number, height: number | null): HistoryEntry {
