@@ -37,7 +37,7 @@ const coinsString = z.string().regex(/^[0-9]+\.[0-9]{8}$/, 'coins must have 8 de
 const hash = z.string().regex(/^[0-9a-f]{64}$/);
 
 /** addressPrefix: what a custom network's addresses start with (nodes that predate it leave it out). */
-export const statusSchema = z.object({ network: z.string(), addressPrefix: z.string().regex(/^[a-z]{1,16}$/).optional() });
+export const statusSchema = z.object({ network: z.string(), addressPrefix: z.string().regex(/^[a-z]{1,16}$/).optional(), coinbaseMaturity: z.number().int().positive().optional() });
 export type NodeStatus = z.infer<typeof statusSchema>;
 
 const historyItem = z.object({ txid: hash, height: z.number().int().nullable(), confirmations: z.number().int() });

@@ -76,7 +76,7 @@ class Cli {
   /** params: a built-in network's, or a custom network's as its node reported it. */
   params(network: string): WalletNetwork {
     if (this.reported?.network === network && this.reported.addressPrefix !== undefined && networks[network] === undefined) {
-      return { name: network, addressPrefix: this.reported.addressPrefix };
+      return { name: network, addressPrefix: this.reported.addressPrefix, ...(this.reported.coinbaseMaturity === undefined ? {} : { coinbaseMaturity: this.reported.coinbaseMaturity }) };
     }
     return networkParams(network);
   }
@@ -236,15 +236,23 @@ async function sendCommand(cli: Cli, to: string, amountText: string, opts: { fee
   );
 }
 
-async function history(cli: Cli): Promise<void> {
+async function history(cli: Cli, opts: { all?: boolean }): Promise<void> {
   const network = await cli.nodeNetwork();
   const wallet = await cli.open(network);
-  const entries = await getHistory(cli.client, wallet.data, new Keyring(wallet.data, cli.params(network)));
+  const all = await getHistory(cli.client, wallet.data, new Keyring(wallet.data, cli.params(network)));
+  // Matured block rewards fold into one line (a miner's wallet holds hundreds); --all lists each. JSON always lists each.
+  const maturity = cli.params(network).coinbaseMaturity;
+  const matured = (e: HistoryEntry): boolean => e.coinbase === true && maturity !== undefined && e.confirmations >= maturity;
+  const folded = opts.all === true || cli.opts.json ? [] : all.filter(matured);
+  const entries = folded.length < 2 ? all : all.filter((e) => !matured(e));
   const status = (e: HistoryEntry): string => (e.status === 'confirmed' ? `confirmed ${e.confirmations}` : e.status);
   const line = (e: HistoryEntry): string =>
     `${status(e).padEnd(14)} ${e.direction.padEnd(8)} ${e.amount.padStart(18)}  ${e.direction === 'sent' ? 'to' : 'at'} ${e.address}  ${e.txid}` +
-    (e.status === 'failed' ? '\n               (neither in the mempool nor in the chain: its coins were not spent)' : '');
-  cli.print(entries, entries.length === 0 ? 'No transactions yet.' : entries.map(line).join('\n'));
+    (e.status === 'failed' ? '\n               (a conflicting spend of its coins is confirmed: this payment will never confirm, and it spent nothing)' : '') +
+    (e.status === 'not-seen' ? "\n               (not seen by this node: in neither its mempool nor its chain, and its coins are unspent here; on a split network it may be pending on the other side. It fails only if a conflicting spend confirms)" : '');
+  const rewards = folded.length < 2 ? [] : [`matured        received ${formatCoins(folded.reduce((t, e) => t + parseCoins(e.amount), 0n)).padStart(18)}  in ${folded.length} block rewards, heights ${folded.at(-1)!.height}–${folded[0]!.height} (history --all lists each)`];
+  const lines = [...entries.map(line), ...rewards];
+  cli.print(all, lines.length === 0 ? 'No transactions yet.' : lines.join('\n'));
 }
 
 function parseWords(value: string): MnemonicWords {
@@ -307,7 +315,11 @@ function program(run: (action: (cli: Cli) => Promise<void>) => Promise<void>): C
     .addOption(new Option('--fee-rate <n>', 'fee in base units per byte').default(DEFAULT_FEE_RATE, String(DEFAULT_FEE_RATE)).argParser(parseFeeRate))
     .option('--force', `pay a fee rate above the maximum (${MAX_FEE_RATE} base units per byte)`)
     .action((to: string, amount: string, o) => run((cli) => sendCommand(cli, to, amount, o)));
-  cmd.command('history').description('sent and received transactions: confirmed N, pending or failed').action(() => run(history));
+  cmd
+    .command('history')
+    .description('sent and received transactions: confirmed N, pending, not-seen (by this node) or failed; matured block rewards on one line')
+    .option('--all', 'list every matured block reward on its own line')
+    .action((o: { all?: boolean }) => run((cli) => history(cli, o)));
   return cmd;
 }
 

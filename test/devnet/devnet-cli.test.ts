@@ -165,6 +165,8 @@ describe('devnet: the supervisor and its CLI', function () {
     const restarted = await devnet.control('POST', '/devnet/nodes/1/restart', {});
     expect(restarted.status).to.equal(200);
     expect(restarted.body.nodes[1].pid).to.not.equal(victim.pid);
+    // It keeps its ports: a wallet pointed at its API (--node) still reaches it.
+    expect([restarted.body.nodes[1].apiUrl, restarted.body.nodes[1].p2pUrl]).to.deep.equal([victim.apiUrl, victim.p2pUrl]);
     await waitFor('node 1 back on the tip with two peers', async () => {
       const nodes = (await devnet.view()).nodes;
       return nodes[1].alive && nodes[1].status?.peers === 2 && nodes[1].status?.tip === nodes[0].status?.tip && nodes[1].status?.height === 3;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DevnetProcess } from '../helpers/devnet-process.js';
@@ -56,6 +56,19 @@ describe('the wallet meets the devnet (toychain-wallet --devnet N)', function ()
     const tx = (await res.json()) as { status: string; outputs: { address: string; value: string }[] };
     expect(tx.status).to.equal('confirmed');
     expect(tx.outputs.some((o) => o.address === node0)).to.equal(true);
+
+    // Two block rewards to the wallet, matured by 100 more blocks: history folds them into one line; --all lists each.
+    const token = readFileSync(join(devnet.datadir, 'node-0', 'api.cookie'), 'utf8').trim();
+    const mined = await fetch(`${(await devnet.view()).nodes[0].apiUrl}/mining/generate`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ blocks: 2, address }) });
+    const rewards = ((await mined.json()) as { hashes: string[] }).hashes;
+    expect(rewards).to.have.length(2);
+    await devnet.control('POST', '/devnet/nodes/0/generate', { blocks: 100 });
+    await waitFor('node 1 at the new tip', async () => (await devnet.view()).nodes.every((n: any) => n.status?.height === 205), 30_000);
+    const text = await runWallet(['--devnet', '1', '--devnet-dir', devnet.datadir, '--wallet-dir', walletDir, 'history'], env);
+    expect(text.stdout).to.match(/^matured\s+received\s+100\.00000000\s+in 2 block rewards, heights 104–105 \(history --all lists each\)$/m);
+    const each = await runWallet(['--devnet', '1', '--devnet-dir', devnet.datadir, '--wallet-dir', walletDir, 'history', '--all'], env);
+    expect(each.stdout).to.not.include('block rewards');
+    expect(each.stdout.split('\n').filter((l) => /^confirmed \d+\s+received\s+50\.00000000/.test(l))).to.have.length(2);
   });
 
   it('says --devnet when a node cannot be reached while a devnet runs, and refuses a node the devnet lacks', async () => {
