@@ -5,6 +5,8 @@ import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { clock, nodeColour, percent, short, si, work } from './format.js';
 import { BlockTree, type Block } from './tree.js';
+import type { NodeEventData } from '../src/api/contract/events.js';
+import type { Status } from '../src/api/contract/responses.js';
 
 const API = '/api/v1';
 const TREE_HEIGHTS = 10;
@@ -22,15 +24,8 @@ interface NodeView {
   lagging: boolean;
   exitInfo: string | null;
   balance: null | { spendable: string; unconfirmed: string };
-  status: null | {
-    height: number;
-    tip: string;
-    chainwork: string;
-    peers: number;
-    mempool: { count: number };
-    difficulty: { expectedHashes: string };
-    mining: { active: boolean; hashrate: number; workers: number };
-  };
+  /** the node's GET /status, as the contract says */
+  status: null | Status;
 }
 
 interface View {
@@ -45,15 +40,8 @@ interface View {
   propagation: { blocks: number; meanMs: number | null; maxMs: number | null };
 }
 
-interface Reorg {
-  node: number;
-  depth: number;
-  oldTip: string;
-  newTip: string;
-  oldChainwork: string;
-  newChainwork: string;
-  atMs: number;
-}
+/** A node's reorg event (the contract's), with which node and when. */
+type Reorg = NodeEventData<'reorg'> & { node: number; atMs: number };
 
 interface TimelineItem {
   atMs: number;

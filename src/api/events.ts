@@ -4,8 +4,8 @@
  * clients (one listener per event however many clients), and forgets a client the
  * moment its connection closes, so nothing leaks when dashboards come and go.
  *
- *   event: block-connected | block-disconnected | reorg | tip | peer-joined | peer-left | ban | tx | tx-removed
- *   data:  one JSON object
+ *   event: one of the contract's NODE_EVENTS (contract/events.ts)
+ *   data:  one JSON object, that event's schema
  */
 import type { Request, Response } from 'express';
 import type { ChainEntry } from '../chain/block-index.js';
@@ -15,8 +15,7 @@ import type { PeerControl, PeerInfo } from '../p2p/peer-control.js';
 import { formatCoins } from '../consensus/amount.js';
 import type { MempoolEntryView, MempoolView } from './services.js';
 import { chainworkHex } from './difficulty.js';
-
-export type StreamEvent = 'block-connected' | 'block-disconnected' | 'reorg' | 'tip' | 'peer-joined' | 'peer-left' | 'ban' | 'tx' | 'tx-removed';
+import { NODE_EVENTS, type NodeEventData, type NodeEventName } from './contract/events.js';
 
 export interface EventStreamOptions {
   /** milliseconds between heartbeat comments, which keep proxies from closing an idle stream */
@@ -74,7 +73,7 @@ export class EventStream {
     if (this.clients.size === 0) this.unsubscribe();
   }
 
-  private send(event: StreamEvent, data: unknown): void {
+  private send<K extends NodeEventName>(event: K, data: NodeEventData<K>): void {
     this.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 
@@ -90,15 +89,15 @@ export class EventStream {
 
   private subscribe(): void {
     const { chain, peers, mempool } = this;
-    const connected = (entry: ChainEntry, block: Block): void => this.send('block-connected', blockEvent(entry, block));
-    const disconnected = (entry: ChainEntry, block: Block): void => this.send('block-disconnected', blockEvent(entry, block));
-    const reorg = (r: Reorg): void => this.send('reorg', reorgEvent(r));
-    const tip = (entry: ChainEntry): void => this.send('tip', { hash: entry.id, height: entry.height, chainwork: chainworkHex(entry.chainwork) });
-    const joined = (peer: PeerInfo): void => this.send('peer-joined', peer);
-    const left = (peer: PeerInfo, reason: string): void => this.send('peer-left', { ...peer, reason });
-    const banned = (address: string, reason: string): void => this.send('ban', { address, reason });
-    const txAdded = (entry: MempoolEntryView): void => this.send('tx', { txid: entry.txid, fee: formatCoins(entry.fee), size: entry.size, feeRate: entry.feeRate });
-    const txRemoved = (entry: MempoolEntryView, reason: string): void => this.send('tx-removed', { txid: entry.txid, reason });
+    const connected = (entry: ChainEntry, block: Block): void => this.send(NODE_EVENTS.blockConnected, blockEvent(entry, block));
+    const disconnected = (entry: ChainEntry, block: Block): void => this.send(NODE_EVENTS.blockDisconnected, blockEvent(entry, block));
+    const reorg = (r: Reorg): void => this.send(NODE_EVENTS.reorg, reorgEvent(r));
+    const tip = (entry: ChainEntry): void => this.send(NODE_EVENTS.tip, { hash: entry.id, height: entry.height, chainwork: chainworkHex(entry.chainwork) });
+    const joined = (peer: PeerInfo): void => this.send(NODE_EVENTS.peerJoined, peer);
+    const left = (peer: PeerInfo, reason: string): void => this.send(NODE_EVENTS.peerLeft, { ...peer, reason });
+    const banned = (address: string, reason: string): void => this.send(NODE_EVENTS.ban, { address, reason });
+    const txAdded = (entry: MempoolEntryView): void => this.send(NODE_EVENTS.tx, { txid: entry.txid, fee: formatCoins(entry.fee), size: entry.size, feeRate: entry.feeRate });
+    const txRemoved = (entry: MempoolEntryView, reason: string): void => this.send(NODE_EVENTS.txRemoved, { txid: entry.txid, reason });
     chain.on('blockConnected', connected);
     chain.on('blockDisconnected', disconnected);
     chain.on('reorg', reorg);
@@ -130,12 +129,12 @@ export class EventStream {
   }
 }
 
-function blockEvent(entry: ChainEntry, block: Block): object {
+function blockEvent(entry: ChainEntry, block: Block): NodeEventData<'block-connected'> {
   return { hash: entry.id, height: entry.height, time: entry.header.time, chainwork: chainworkHex(entry.chainwork), txCount: block.txs.length };
 }
 
 /** reorgEvent is a Reorg with its chainwork as hex (JSON has no bigint). */
-export function reorgEvent(r: Reorg): object {
+export function reorgEvent(r: Reorg): NodeEventData<'reorg'> {
   return {
     oldTip: r.oldTip,
     newTip: r.newTip,

@@ -4,6 +4,7 @@
  * (the node's Mempool fits MempoolView as it is).
  */
 import type { Logger } from 'pino';
+import type { MiningStatus } from './contract/responses.js';
 import type { Chain } from '../chain/chain.js';
 import type { NetworkParams } from '../consensus/params.js';
 import type { Verdict } from '../consensus/reasons.js';
@@ -12,12 +13,6 @@ import type { Outpoint, Tx } from '../consensus/tx.js';
 import type { PeerControl } from '../p2p/peer-control.js';
 import type { NetworkPolicyControl } from '../p2p/network-policy.js';
 
-export interface MiningStatus {
-  active: boolean;
-  /** total nonces per second, moving average (0 when idle) */
-  hashrate: number;
-  workers: number;
-}
 
 export interface MiningControl {
   status(): MiningStatus;
@@ -94,4 +89,6 @@ export interface ApiDeps {
   policy?: NetworkPolicyControl;
   /** milliseconds between server-sent-event heartbeat comments (default 15 s) */
   heartbeatMs?: number;
+  /** check every JSON answer against the contract (tests): a broken answer becomes a 500 */
+  checkResponses?: boolean;
 }

@@ -14,6 +14,9 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { NetworkParams } from '../consensus/params.js';
 import { ServiceRefusal } from '../api/services.js';
+import { NODE_EVENTS, parseNodeEvent, type NodeEventData } from '../api/contract/events.js';
+import type { ResponseOf } from '../api/contract/operations.js';
+import type { Block, BlockPage, Peer, Status } from '../api/contract/responses.js';
 import type { LinkShape } from '../p2p/link-shaping.js';
 import { BlockTree, modelForkProbability, type PropagationFigures, type StaleFigures, type TreeBlock } from './block-tree.js';
 import { ChildNode } from './child-node.js';
@@ -37,16 +40,8 @@ export interface DevnetOptions {
   logger: Logger;
 }
 
-/** What a node reported in its last GET /status (the fields the dashboard shows). */
-interface NodeStatus {
-  height: number;
-  tip: string;
-  chainwork: string;
-  peers: number;
-  mempool: { count: number; bytes: number };
-  difficulty: { bits: string; expectedHashes: string };
-  mining: { active: boolean; hashrate: number; workers: number };
-}
+/** What a node reported in its last GET /status: the contract's Status. */
+type NodeStatus = Status;
 
 export interface NodeView {
   index: number;
@@ -260,7 +255,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
 
   /** generate mines blocks on one node now (regtest), through its API. */
   async generate(index: number, blocks: number): Promise<string[]> {
-    const { hashes } = await this.node(index).api<{ hashes: string[] }>('POST', '/mining/generate', { blocks }, 120_000);
+    const { hashes } = await this.node(index).api<ResponseOf<'generateBlocks'>>('POST', '/mining/generate', { blocks }, 120_000);
     return hashes;
   }
 
@@ -380,7 +375,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
         const targets = edges.filter(([a]) => a === from.index).map(([, b]) => this.nodes[b]!);
         if (!from.alive || targets.length === 0) return;
         try {
-          const peers = await from.api<{ address: string; direction: string }[]>('GET', '/peers');
+          const peers = await from.api<Peer[]>('GET', '/peers');
           const outbound = new Set(peers.filter((p) => p.direction === 'outbound').map((p) => p.address));
           for (const to of targets) {
             if (!to.alive || outbound.has(to.endpoints!.p2pUrl)) continue;
@@ -417,42 +412,44 @@ export class Devnet extends EventEmitter<DevnetEvents> {
   // ---- what the nodes tell us ------------------------------------------------------
 
   private async loadRecentBlocks(node: ChildNode): Promise<void> {
-    const page = await node.api<{ blocks: { hash: string; height: number; time: number; chainwork: string }[] }>('GET', '/blocks?limit=50&order=desc');
+    const page = await node.api<BlockPage>('GET', '/blocks?limit=50&order=desc');
     const byHeight = new Map(page.blocks.map((b) => [b.height, b]));
     for (const b of [...page.blocks].reverse()) {
       this.tree.add({ hash: b.hash, height: b.height, time: b.time, chainwork: b.chainwork, prevHash: byHeight.get(b.height - 1)?.hash ?? null }, undefined, Date.now());
     }
   }
 
-  private onNodeEvent(index: number, event: string, data: unknown): void {
+  private onNodeEvent(index: number, name: string, data: unknown): void {
     const at = Date.now();
-    const d = data as Record<string, unknown>;
-    switch (event) {
-      case 'block-connected':
-        return void this.onBlockConnected(index, d as { hash: string; height: number; time: number; chainwork: string }, at);
-      case 'tip':
-        return void this.emit('event', 'tip', { node: index, ...d });
-      case 'reorg': {
-        this.emit('event', 'reorg', { node: index, ...d });
-        return this.note('reorg', `node ${index} switched to a branch with more work: ${String(d.depth)} block${d.depth === 1 ? '' : 's'} replaced`, index);
+    // Read through the contract: a renamed event or field fails to compile here too.
+    const e = parseNodeEvent(name, data);
+    if (e === undefined) return;
+    switch (e.event) {
+      case NODE_EVENTS.blockConnected:
+        return void this.onBlockConnected(index, e.data, at);
+      case NODE_EVENTS.tip:
+        return void this.emit('event', 'tip', { node: index, ...e.data });
+      case NODE_EVENTS.reorg: {
+        this.emit('event', 'reorg', { node: index, ...e.data });
+        return this.note('reorg', `node ${index} switched to a branch with more work: ${e.data.depth} block${e.data.depth === 1 ? '' : 's'} replaced`, index);
       }
-      case 'ban':
-        return this.note('ban', `node ${index} banned ${String(d.address)}: ${String(d.reason)}`, index);
-      case 'peer-left':
-        return this.note('peer', `node ${index} lost peer ${String(d.address)} (${String(d.reason)})`, index);
+      case NODE_EVENTS.ban:
+        return this.note('ban', `node ${index} banned ${e.data.address}: ${e.data.reason}`, index);
+      case NODE_EVENTS.peerLeft:
+        return this.note('peer', `node ${index} lost peer ${e.data.address} (${e.data.reason})`, index);
       default:
         return;
     }
   }
 
-  private async onBlockConnected(index: number, b: { hash: string; height: number; time: number; chainwork: string }, at: number): Promise<void> {
+  private async onBlockConnected(index: number, b: NodeEventData<'block-connected'>, at: number): Promise<void> {
     if (this.tree.has(b.hash)) {
       this.tree.seen(b.hash, index, at);
       return;
     }
     let prevHash: string | null = null;
     try {
-      prevHash = (await this.nodes[index]!.api<{ prevHash: string }>('GET', `/blocks/${b.hash}`)).prevHash;
+      prevHash = (await this.nodes[index]!.api<Block>('GET', `/blocks/${b.hash}`)).prevHash;
     } catch {
       // drawn without a parent line; the next block that names it as parent joins up
     }

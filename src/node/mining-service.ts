@@ -11,7 +11,8 @@ import type { Chain } from '../chain/chain.js';
 import { Miner } from '../mining/miner.js';
 import { miningChainOf, type MempoolSource } from '../mining/mining-chain.js';
 import { NoncePool } from '../mining/nonce-pool.js';
-import { ServiceRefusal, type MiningControl, type MiningShareControl, type MiningStatus } from '../api/services.js';
+import { ServiceRefusal, type MiningControl, type MiningShareControl } from '../api/services.js';
+import type { MiningStatus } from '../api/contract/responses.js';
 
 export interface MiningServiceOptions {
   chain: Chain;

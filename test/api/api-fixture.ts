@@ -10,7 +10,8 @@ import { pino } from 'pino';
 import { regtest, type NetworkParams } from '../../src/consensus/params.js';
 import type { Chain } from '../../src/chain/chain.js';
 import { createApi } from '../../src/api/server.js';
-import type { MiningControl, MiningShareControl, MiningStatus } from '../../src/api/services.js';
+import type { MiningControl, MiningShareControl } from '../../src/api/services.js';
+import type { MiningStatus } from '../../src/api/contract/responses.js';
 import type { PeerControl, PeerEvents, PeerInfo } from '../../src/p2p/peer-control.js';
 import type { NetworkPolicyControl } from '../../src/p2p/network-policy.js';
 import { NO_SHAPING, type LinkShape } from '../../src/p2p/link-shaping.js';
@@ -164,6 +165,7 @@ export async function startApi(options: { heartbeatMs?: number; params?: Network
     authToken: TOKEN,
     logger: pino({ level: 'silent' }),
     version: '0.0.0-test',
+    checkResponses: true,
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
   });
   const server: Server = await new Promise((resolve, reject) => {

@@ -4,50 +4,21 @@
  * history (mempool first, then the active chain newest first), paged. Read from the
  * store's address index and the mempool; a wallet needs nothing else to spend.
  */
-import type { Router } from 'express';
-import { z } from 'zod';
 import type { Chain } from '../../chain/chain.js';
 import { equalBytes, toDisplayHex } from '../../consensus/bytes.js';
 import type { SpentCoin } from '../../consensus/coin.js';
 import type { NetworkParams } from '../../consensus/params.js';
 import { txHash } from '../../consensus/tx.js';
 import { formatCoins } from '../../consensus/amount.js';
-import { checkAddress, integerString, parseInput } from '../request-validation.js';
+import { operations } from '../contract/operations.js';
+import type { AddressCoin as CoinView, HistoryItem, PendingOutput } from '../contract/responses.js';
+import { checkAddress } from '../request-validation.js';
+import type { Routes } from '../route.js';
 import type { ApiDeps, MempoolEntryView, MempoolView } from '../services.js';
 
-export const MAX_HISTORY_PAGE = 500;
-
-export const addressQuery = z.object({
-  from: integerString('from', 0, 2 ** 31 - 1).default(0),
-  limit: integerString('limit', 1, MAX_HISTORY_PAGE).default(50),
-});
-
-interface CoinView {
-  txid: string;
-  index: number;
-  value: string;
-  units: string;
-  height: number;
-  coinbase: boolean;
-  confirmations: number;
-  /** spendable in the next block: coinbase maturity reached (or not a coinbase) */
-  mature: boolean;
-  /** the mempool transaction spending it, if any */
-  spentBy: string | null;
-}
-
-interface HistoryItem {
-  txid: string;
-  height: number | null;
-  blockHash: string | null;
-  confirmations: number;
-}
-
-export function registerAddressRoutes(router: Router, { chain, mempool, params }: ApiDeps): void {
-  router.get('/address/:address', async (req, res) => {
-    const address = req.params.address;
+export function registerAddressRoutes(routes: Routes, { chain, mempool, params }: ApiDeps): void {
+  routes.json(operations.getAddress, async ({ params: { address }, query: { from, limit, coinsFrom, coinsLimit } }) => {
     const pubkey = checkAddress(address, params);
-    const { from, limit } = parseInput(addressQuery, req.query, 'query');
     // Read the tip first: a block connected while we read only makes coins look one confirmation younger.
     const height = chain.height;
     const coins = (await chain.store.addressCoins(pubkey)).map((c) => coinView(c, height, params, mempool));
@@ -57,7 +28,7 @@ export function registerAddressRoutes(router: Router, { chain, mempool, params }
     const history = [...mempoolHistory(entries, pubkey, coins), ...(await chainHistory(chain, pubkey, height))];
 
     const sum = (values: Iterable<{ units: string }>): string => formatCoins([...values].reduce((s, c) => s + BigInt(c.units), 0n));
-    res.json({
+    return {
       address,
       height,
       balance: {
@@ -66,10 +37,11 @@ export function registerAddressRoutes(router: Router, { chain, mempool, params }
         spendable: sum(coins.filter((c) => c.mature && c.spentBy === null)),
         unconfirmed: sum(pending),
       },
-      coins,
+      coins: coins.slice(coinsFrom, coinsFrom + coinsLimit),
+      coinsPage: { total: coins.length, from: coinsFrom, limit: coinsLimit },
       pending,
       history: { total: history.length, from, limit, items: history.slice(from, from + limit) },
-    });
+    };
   });
 }
 
@@ -90,8 +62,8 @@ function coinView({ outpoint, coin }: SpentCoin, tipHeight: number, params: Netw
 }
 
 /** Outputs of mempool transactions paying `pubkey` that no other mempool transaction spends yet. */
-function pendingOutputs(entries: readonly MempoolEntryView[], mempool: MempoolView, pubkey: Uint8Array): { txid: string; index: number; value: string; units: string }[] {
-  const out = [];
+function pendingOutputs(entries: readonly MempoolEntryView[], mempool: MempoolView, pubkey: Uint8Array): PendingOutput[] {
+  const out: PendingOutput[] = [];
   for (const entry of entries) {
     const txid = entry.txid;
     for (const [index, output] of entry.tx.outputs.entries()) {

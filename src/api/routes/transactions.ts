@@ -3,47 +3,23 @@
  * the mempool or the active chain, with confirmations) and POST /tx (a transaction in
  * its canonical encoding, as hex; no token, like Core's sendrawtransaction).
  */
-import express, { type Router } from 'express';
-import { z } from 'zod';
 import type { Chain } from '../../chain/chain.js';
 import { bytesToHex, equalBytes, fromDisplayHex, hexToBytes, toDisplayHex } from '../../consensus/bytes.js';
 import { DecodeError } from '../../consensus/byte-reader.js';
 import type { NetworkParams } from '../../consensus/params.js';
 import { decodeTx, encodeTx, isCoinbase, txHash, txid as txidOf, type Tx } from '../../consensus/tx.js';
 import { formatCoins } from '../../consensus/amount.js';
-import { txView, type TxView } from '../block-view.js';
+import { txView } from '../block-view.js';
+import { operations } from '../contract/operations.js';
+import type { MempoolEntry, TxLookup } from '../contract/responses.js';
 import { ApiError, BadRequestError } from '../errors.js';
-import { integerString, parseInput } from '../request-validation.js';
+import type { Routes } from '../route.js';
 import type { ApiDeps, MempoolEntryView } from '../services.js';
 
-export const MAX_MEMPOOL_PAGE = 500;
 /** A transaction's hex is at most twice a block's size; a little room for the JSON around it. */
 const MAX_TX_BODY = '4mb';
 
-export const mempoolQuery = z.object({
-  from: integerString('from', 0, 2 ** 31 - 1).default(0),
-  limit: integerString('limit', 1, MAX_MEMPOOL_PAGE).default(50),
-});
-
-export const txBody = z.strictObject({
-  hex: z.string({ error: 'hex must be a string: the canonical transaction encoding' }).min(1, 'hex must not be empty'),
-});
-
-const TXID = /^[0-9a-fA-F]{64}$/;
-
-/** A transaction as GET /tx shows it: its JSON view plus where it is and what it paid. */
-export interface TxLookup extends TxView {
-  hex: string;
-  size: number;
-  status: 'mempool' | 'confirmed';
-  confirmations: number;
-  height: number | null;
-  blockHash: string | null;
-  /** coins; null for a coinbase */
-  fee: string | null;
-}
-
-export function mempoolEntryView(entry: MempoolEntryView): { txid: string; fee: string; feeUnits: string; size: number; feeRate: number; time: number; ancestors: number } {
+export function mempoolEntryView(entry: MempoolEntryView): MempoolEntry {
   return { txid: entry.txid, fee: formatCoins(entry.fee), feeUnits: entry.fee.toString(), size: entry.size, feeRate: entry.feeRate, time: entry.time, ancestors: entry.ancestors };
 }
 
@@ -53,32 +29,31 @@ export class TxNotFoundError extends ApiError {
   }
 }
 
-export function registerTransactionRoutes(router: Router, { chain, mempool, params }: ApiDeps): void {
-  router.get('/mempool', (req, res) => {
-    const { from, limit } = parseInput(mempoolQuery, req.query, 'query');
+export function registerTransactionRoutes(routes: Routes, { chain, mempool, params }: ApiDeps): void {
+  routes.json(operations.getMempool, ({ query: { from, limit } }) => {
     const info = mempool.info();
     const entries = mempool.entries({ offset: from, limit }).map(mempoolEntryView);
     const next = from + entries.length < info.count ? from + entries.length : null;
-    res.json({ ...info, from, limit, next, entries });
+    return { ...info, from, limit, next, entries };
   });
 
-  router.get('/tx/:txid', async (req, res) => {
-    const id = req.params.txid;
-    if (!TXID.test(id)) throw new BadRequestError('bad-request', `params.txid: "${id.slice(0, 80)}" is not a txid (64 hex digits)`);
-    res.json(await lookupTx(chain, mempool, params, id.toLowerCase()));
-  });
+  routes.json(operations.getTx, ({ params: { txid } }) => lookupTx(chain, mempool, params, txid.toLowerCase()));
 
-  router.post('/tx', express.json({ type: () => true, limit: MAX_TX_BODY }), async (req, res) => {
-    const { hex } = parseInput(txBody, req.body, 'body');
-    const tx = parseTxHex(hex);
-    const id = txidOf(tx);
-    const verdict = await mempool.accept(tx);
-    // Sending the same transaction twice is not an error (Core's sendrawtransaction): the caller learns its txid again.
-    if (!verdict.ok && verdict.reason !== 'txn-already-in-mempool') {
-      throw new BadRequestError(verdict.reason, `transaction ${id} rejected: ${verdict.debug ?? verdict.reason}`);
-    }
-    res.json({ txid: id });
-  });
+  // Only application/json: a cross-site text/plain form cannot send a transaction through a student's browser.
+  routes.json(
+    operations.sendTx,
+    async ({ body: { hex } }) => {
+      const tx = parseTxHex(hex);
+      const id = txidOf(tx);
+      const verdict = await mempool.accept(tx);
+      // Sending the same transaction twice is not an error (Core's sendrawtransaction): the caller learns its txid again.
+      if (!verdict.ok && verdict.reason !== 'txn-already-in-mempool') {
+        throw new BadRequestError(verdict.reason, `transaction ${id} rejected: ${verdict.debug ?? verdict.reason}`);
+      }
+      return { txid: id };
+    },
+    { limit: MAX_TX_BODY, jsonOnly: true },
+  );
 }
 
 /** parseTxHex reads POST /tx's hex: even-length hex, then the strict transaction decoder. */
