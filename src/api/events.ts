@@ -15,6 +15,7 @@ import type { PeerControl, PeerInfo } from '../p2p/peer-control.js';
 import { formatCoins } from '../consensus/amount.js';
 import type { MempoolEntryView, MempoolView } from './services.js';
 import { chainworkHex } from './difficulty.js';
+import { ApiError } from './errors.js';
 import { NODE_EVENTS, type NodeEventData, type NodeEventName } from './contract/events.js';
 
 export interface EventStreamOptions {
@@ -22,10 +23,21 @@ export interface EventStreamOptions {
   heartbeatMs?: number;
   /** a client whose unsent output grows past this many bytes is too slow and is dropped */
   maxBufferedBytes?: number;
+  /** streams served at once; one more is refused with 503 too-many-streams */
+  maxClients?: number;
+}
+
+/** The node serves as many streams as it allows: 503, and the client may try again later. */
+export class TooManyStreamsError extends ApiError {
+  constructor(limit: number) {
+    super(503, 'too-many-streams', `this node already serves ${limit} event streams: close one or try again later`);
+  }
 }
 
 const DEFAULT_HEARTBEAT_MS = 15_000;
 const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** 500 streams were held in the attacks on live nodes; a classroom needs far fewer dashboards. */
+const DEFAULT_MAX_CLIENTS = 256;
 /** How long a browser's EventSource waits before reconnecting. */
 const RETRY_MS = 3000;
 
@@ -35,6 +47,7 @@ export class EventStream {
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly heartbeatMs: number;
   private readonly maxBufferedBytes: number;
+  private readonly maxClients: number;
 
   constructor(
     private readonly chain: Chain,
@@ -44,6 +57,7 @@ export class EventStream {
   ) {
     this.heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
     this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+    this.maxClients = options.maxClients ?? DEFAULT_MAX_CLIENTS;
     if (!(this.heartbeatMs > 0)) throw new RangeError('EventStream: heartbeatMs must be positive');
   }
 
@@ -51,8 +65,9 @@ export class EventStream {
     return this.clients.size;
   }
 
-  /** attach turns a response into an event stream until the client goes. */
+  /** attach turns a response into an event stream until the client goes; past maxClients it throws TooManyStreamsError. */
   attach(req: Request, res: Response): void {
+    if (this.clients.size >= this.maxClients) throw new TooManyStreamsError(this.maxClients);
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',

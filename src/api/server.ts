@@ -6,6 +6,7 @@
 import express from 'express';
 import { createErrorMiddleware, notFound } from './error-middleware.js';
 import { EventStream } from './events.js';
+import { loopbackHostOnly } from './http-limits.js';
 import { createMetrics } from './metrics.js';
 import { registerAddressRoutes } from './routes/address.js';
 import { registerBlockRoutes } from './routes/blocks.js';
@@ -28,7 +29,13 @@ export function createApi(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
 
-  const events = new EventStream(deps.chain, deps.peers, deps.mempool, deps.heartbeatMs === undefined ? {} : { heartbeatMs: deps.heartbeatMs });
+  // Bound to loopback, the node answers only requests that name a loopback host (DNS rebinding).
+  if (deps.loopbackHostOnly === true) app.use(loopbackHostOnly);
+
+  const events = new EventStream(deps.chain, deps.peers, deps.mempool, {
+    ...(deps.heartbeatMs === undefined ? {} : { heartbeatMs: deps.heartbeatMs }),
+    ...(deps.maxEventStreams === undefined ? {} : { maxClients: deps.maxEventStreams }),
+  });
   const metrics = createMetrics(deps);
 
   const api = express.Router();

@@ -89,6 +89,10 @@ export interface ApiDeps {
   policy?: NetworkPolicyControl;
   /** milliseconds between server-sent-event heartbeat comments (default 15 s) */
   heartbeatMs?: number;
+  /** answer only requests whose Host names a loopback host (the node sets it when its API is bound to loopback) */
+  loopbackHostOnly?: boolean;
+  /** event streams served at once; one more is answered 503 too-many-streams (default 256) */
+  maxEventStreams?: number;
   /** check every JSON answer against the contract (tests): a broken answer becomes a 500 */
   checkResponses?: boolean;
 }

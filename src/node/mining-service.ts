@@ -20,6 +20,8 @@ export interface MiningServiceOptions {
   workers: number;
   /** --miner-address, used when a call names no address */
   defaultAddress: string | undefined;
+  /** the node's own key (DATADIR/miner.key): what generate pays when neither the call nor --miner-address names an address */
+  ownKey?: () => Promise<Uint8Array>;
   logger: Logger;
   mempool?: MempoolSource;
 }
@@ -61,7 +63,8 @@ export class MiningService implements MiningControl, MiningShareControl {
   }
 
   async generate(blocks: number, address?: string): Promise<string[]> {
-    const pubkey = this.pubkeyFor(address);
+    const { ownKey, defaultAddress } = this.options;
+    const pubkey = address === undefined && defaultAddress === undefined && ownKey !== undefined ? await ownKey() : this.pubkeyFor(address);
     if (this.miner !== undefined) throw new ServiceRefusal('mining-active', 'continuous mining is running: stop it (POST /mining/stop) before generate', 409);
     if (this.generating) throw new ServiceRefusal('mining-busy', 'another generate call is running', 409);
     this.generating = true;

@@ -16,8 +16,11 @@ import type { ChainStore } from '../storage/store.js';
 import { fromDisplayHex } from '../consensus/bytes.js';
 import { PeerManager } from '../p2p/peer-manager.js';
 import { createApi } from '../api/server.js';
+import { limitServer } from '../api/http-limits.js';
+import { isLoopback } from '../p2p/address.js';
 import type { NodeConfig } from './config.js';
 import { MiningService } from './mining-service.js';
+import { nodeKey } from './node-key.js';
 import { VERSION } from './version.js';
 
 /** The API port is taken: the message says which and what to do. */
@@ -88,13 +91,14 @@ export class Node {
       const { port: p2pPort } = await peers.start();
       cleanup.push(() => peers.stop());
 
-      const mining = new MiningService({ chain, params: config.params, workers: config.workers, defaultAddress: config.minerAddress, mempool, logger: logger.child({ layer: 'mining' }) });
+      const mining = new MiningService({ chain, params: config.params, workers: config.workers, defaultAddress: config.minerAddress, ownKey: () => nodeKey(config.datadir), mempool, logger: logger.child({ layer: 'mining' }) });
       cleanup.push(() => mining.close());
 
       const authToken = randomBytes(32).toString('hex');
       await writePrivateFile(join(config.datadir, 'api.cookie'), authToken);
-      const app = createApi({ chain, params: config.params, peers, policy: peers, mining, miningShare: mining, mempool, authToken, logger: logger.child({ layer: 'api' }), version: VERSION });
-      const server = createServer(app);
+      const loopbackHostOnly = isLoopback(config.apiHost);
+      const app = createApi({ chain, params: config.params, peers, policy: peers, mining, miningShare: mining, mempool, authToken, logger: logger.child({ layer: 'api' }), version: VERSION, loopbackHostOnly });
+      const server = limitServer(createServer(app));
       const apiPort = await listen(server, config.apiHost, config.apiPort);
       cleanup.push(() => closeServer(server));
 

@@ -148,7 +148,7 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startApi(options: { heartbeatMs?: number; params?: NetworkParams } = {}): Promise<TestApi> {
+export async function startApi(options: { heartbeatMs?: number; params?: NetworkParams; loopbackHostOnly?: boolean; maxEventStreams?: number } = {}): Promise<TestApi> {
   const params = options.params ?? regtest;
   const chain = await memoryChain(params);
   const peers = new FakePeers();
@@ -167,6 +167,8 @@ export async function startApi(options: { heartbeatMs?: number; params?: Network
     version: '0.0.0-test',
     checkResponses: true,
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+    ...(options.loopbackHostOnly === undefined ? {} : { loopbackHostOnly: options.loopbackHostOnly }),
+    ...(options.maxEventStreams === undefined ? {} : { maxEventStreams: options.maxEventStreams }),
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));

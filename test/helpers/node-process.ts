@@ -119,6 +119,8 @@ export interface StartOptions {
   args?: string[];
   /** reuse a data directory (a restart); default: a new temporary one */
   datadir?: string;
+  /** false: start a regtest node without --miner-address */
+  minerAddress?: false;
 }
 
 export class NodeCluster {
@@ -128,7 +130,7 @@ export class NodeCluster {
   async start(name: string, options: StartOptions = {}): Promise<NodeProcess> {
     const datadir = options.datadir ?? this.tempDir(name);
     const args = [CLI, 'node', '--network', options.network ?? 'regtest', '--datadir', datadir, '--p2p-port', '0', '--api-port', '0', '--workers', '1', '--log-level', 'info'];
-    if ((options.network ?? 'regtest') === 'regtest') args.push('--miner-address', minerAddress(name));
+    if ((options.network ?? 'regtest') === 'regtest' && options.minerAddress !== false) args.push('--miner-address', minerAddress(name));
     for (const peer of options.peers ?? []) args.push('--peer', peer);
     args.push(...(options.args ?? []));
     rmSync(join(datadir, 'node.json'), { force: true });

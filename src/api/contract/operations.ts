@@ -130,7 +130,7 @@ export const operations = {
     method: 'post',
     path: '/mining/generate',
     summary: "Mine N blocks now (Core's generatetoaddress)",
-    description: "Without an address the blocks pay --miner-address, or on regtest the node's own key.",
+    description: "Without an address the blocks pay --miner-address, or else the node's own key (DATADIR/miner.key).",
     auth: true,
     body: req.GenerateBody,
     response: res.Hashes,

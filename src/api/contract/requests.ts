@@ -83,7 +83,7 @@ export const ConnectBody = z.strictObject({ address: peerAddress });
 export const StartMiningBody = z.strictObject({ address: address.optional().meta({ description: "pay this address (default: the node's --miner-address)" }) });
 export const GenerateBody = z.strictObject({
   blocks: blockCount,
-  address: address.optional().meta({ description: "pay this address (default: --miner-address, or on regtest the node's own key)" }),
+  address: address.optional().meta({ description: "pay this address (default: --miner-address, or else the node's own key in DATADIR/miner.key)" }),
 });
 export const ShareBody = z.strictObject({ share });
 export const NetworkBody = z.strictObject({ active: z.boolean({ error: 'active must be true or false' }) });

@@ -21,24 +21,37 @@ export function registerAddressRoutes(routes: Routes, { chain, mempool, params }
     const pubkey = checkAddress(address, params);
     // Read the tip first: a block connected while we read only makes coins look one confirmation younger.
     const height = chain.height;
-    const coins = (await chain.store.addressCoins(pubkey)).map((c) => coinView(c, height, params, mempool));
+    // The coins stream from the store: the balance adds up all of them, but only the page
+    // asked for (and the few the mempool spends) is held, however many the address has.
+    const page: CoinView[] = [];
+    const spentByPool: CoinView[] = [];
+    const totals = { confirmed: 0n, immature: 0n, spendable: 0n };
+    let total = 0;
+    for await (const spent of chain.store.eachAddressCoin(pubkey)) {
+      const coin = coinView(spent, height, params, mempool);
+      totals.confirmed += spent.coin.value;
+      if (!coin.mature) totals.immature += spent.coin.value;
+      else if (coin.spentBy === null) totals.spendable += spent.coin.value;
+      if (coin.spentBy !== null) spentByPool.push(coin);
+      if (total >= coinsFrom && page.length < coinsLimit) page.push(coin);
+      total++;
+    }
     // One snapshot of the pool for both readings, so they agree with each other.
     const entries = mempool.entries();
     const pending = pendingOutputs(entries, mempool, pubkey);
-    const history = [...mempoolHistory(entries, pubkey, coins), ...(await chainHistory(chain, pubkey, height))];
+    const history = [...mempoolHistory(entries, pubkey, spentByPool), ...(await chainHistory(chain, pubkey, height))];
 
-    const sum = (values: Iterable<{ units: string }>): string => formatCoins([...values].reduce((s, c) => s + BigInt(c.units), 0n));
     return {
       address,
       height,
       balance: {
-        confirmed: sum(coins),
-        immature: sum(coins.filter((c) => !c.mature)),
-        spendable: sum(coins.filter((c) => c.mature && c.spentBy === null)),
-        unconfirmed: sum(pending),
+        confirmed: formatCoins(totals.confirmed),
+        immature: formatCoins(totals.immature),
+        spendable: formatCoins(totals.spendable),
+        unconfirmed: formatCoins(pending.reduce((s, c) => s + BigInt(c.units), 0n)),
       },
-      coins: coins.slice(coinsFrom, coinsFrom + coinsLimit),
-      coinsPage: { total: coins.length, from: coinsFrom, limit: coinsLimit },
+      coins: page,
+      coinsPage: { total, from: coinsFrom, limit: coinsLimit },
       pending,
       history: { total: history.length, from, limit, items: history.slice(from, from + limit) },
     };
@@ -75,9 +88,9 @@ function pendingOutputs(entries: readonly MempoolEntryView[], mempool: MempoolVi
   return out;
 }
 
-/** Mempool transactions that pay `pubkey` or spend one of its coins (confirmed or unconfirmed). */
-function mempoolHistory(entries: readonly MempoolEntryView[], pubkey: Uint8Array, coins: readonly CoinView[]): HistoryItem[] {
-  const owned = new Set(coins.map((c) => `${c.txid}:${c.index}`));
+/** Mempool transactions that pay `pubkey` or spend one of its coins: `spent` holds its confirmed coins the pool spends. */
+function mempoolHistory(entries: readonly MempoolEntryView[], pubkey: Uint8Array, spent: readonly CoinView[]): HistoryItem[] {
+  const owned = new Set(spent.map((c) => `${c.txid}:${c.index}`));
   for (const entry of entries) {
     entry.tx.outputs.forEach((o, index) => {
       if (equalBytes(o.pubkey, pubkey)) owned.add(`${entry.txid}:${index}`);
