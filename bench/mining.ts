@@ -16,7 +16,7 @@ import { NoncePool } from '../src/mining/nonce-pool.js';
 import { NonceJob, prepareKernel, searchNonces } from '../workers/sha256-kernel.js';
 import type { BenchSection } from './run.js';
 
-/** One thread of C with SHA-NI, 2 nonces interleaved: ../shared/notes/mining-kernel.md. */
+/** One thread of C with SHA-NI, 2 nonces interleaved: docs/mining-kernel.md. */
 const C_LIMIT = 16.6e6;
 const RUNS = 3;
 const RUN_MS = 1_000;

@@ -1,6 +1,6 @@
 /**
  * Running signature checks, the expensive part of validation (~333 BIP340 verifies per
- * second per thread with @noble, see ../shared/notes/mining-kernel.md), off the event
+ * second per thread with @noble, see docs/mining-kernel.md), off the event
  * loop. connectBlock (with deferSignatures) and the mempool hand their checks to a
  * SignatureVerifier:
  *
