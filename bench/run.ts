@@ -5,7 +5,7 @@
  * from its own file and listing it below.
  */
 import { availableParallelism, cpus } from 'node:os';
-import { mempoolBench } from './mempool.js';
+import { mempoolBench, mempoolCostsBench } from './mempool.js';
 import { miningBench } from './mining.js';
 import { networkBench } from './network.js';
 
@@ -15,7 +15,7 @@ export interface BenchSection {
   run(): Promise<void>;
 }
 
-const SECTIONS: BenchSection[] = [miningBench, networkBench, mempoolBench];
+const SECTIONS: BenchSection[] = [miningBench, networkBench, mempoolBench, mempoolCostsBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

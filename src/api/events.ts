@@ -9,7 +9,8 @@
  */
 import type { Request, Response } from 'express';
 import type { ChainEntry } from '../chain/block-index.js';
-import type { Chain, Reorg } from '../chain/chain.js';
+import type { Reorg } from '../chain/chain.js';
+import type { ChainView } from '../chain/chain-view.js';
 import type { Block } from '../consensus/block.js';
 import type { PeerControl, PeerInfo } from '../p2p/peer-control.js';
 import { formatCoins } from '../consensus/amount.js';
@@ -50,7 +51,7 @@ export class EventStream {
   private readonly maxClients: number;
 
   constructor(
-    private readonly chain: Chain,
+    private readonly chain: ChainView,
     private readonly peers: PeerControl,
     private readonly mempool: MempoolView,
     options: EventStreamOptions = {},

@@ -1,24 +1,8 @@
 /**
- * What keeps the node's HTTP server standing: the Host check against DNS rebinding, and
- * the limits on connections and on how long a request may take. A page on another site
- * that rebinds its name to 127.0.0.1 sends its own name as Host; a node bound to
- * loopback answers only requests that name a loopback host.
+ * What keeps the node's HTTP server standing: limits on connections and on how long a
+ * request may take (the Host check against DNS rebinding is access.ts's).
  */
 import type { Server } from 'node:http';
-import type { RequestHandler } from 'express';
-import { ApiError } from './errors.js';
-
-const LOOPBACK_HOST = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])(:\d{1,5})?$/i;
-
-/** loopbackHostOnly answers 403 forbidden-host unless the Host header names 127.x.x.x, localhost or [::1]. */
-export const loopbackHostOnly: RequestHandler = (req, _res, next) => {
-  if (!LOOPBACK_HOST.test(req.headers.host ?? '')) {
-    next(new ApiError(403, 'forbidden-host', 'this node answers only to a loopback Host (127.0.0.1, localhost or [::1]): call it by that name'));
-    return;
-  }
-  next();
-};
-
 export interface ServerLimits {
   /** open sockets at once; more are closed as they arrive (Node's server.maxConnections) */
   maxConnections: number;

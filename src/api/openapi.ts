@@ -98,10 +98,11 @@ function operation(op: Operation, ids: Map<z.ZodType, string>): Schema {
   };
 }
 
-export function openApiDocument(info: { version: string; network: string }): Schema {
+export function openApiDocument(info: { version: string; network: string; exposed?: boolean }): Schema {
   const { schemas, ids } = components();
   const paths: Record<string, Record<string, Schema>> = {};
-  for (const op of Object.values(operations) as Operation[]) (paths[op.path] ??= {})[op.method] = operation(op, ids);
+  // Reachable from the network, every call that is not a read needs the token, POST /tx included (access.ts).
+  for (const op of Object.values(operations) as Operation[]) (paths[op.path] ??= {})[op.method] = operation({ ...op, auth: op.auth || (info.exposed === true && op.method !== 'get') }, ids);
   return {
     openapi: '3.1.0',
     info: {

@@ -6,7 +6,7 @@
 import express from 'express';
 import { createErrorMiddleware, notFound } from './error-middleware.js';
 import { EventStream } from './events.js';
-import { loopbackHostOnly } from './http-limits.js';
+import { checkHost, LOOPBACK_ACCESS, tokenForEveryChange } from './access.js';
 import { createMetrics } from './metrics.js';
 import { registerAddressRoutes } from './routes/address.js';
 import { registerBlockRoutes } from './routes/blocks.js';
@@ -29,8 +29,9 @@ export function createApi(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
 
-  // Bound to loopback, the node answers only requests that name a loopback host (DNS rebinding).
-  if (deps.loopbackHostOnly === true) app.use(loopbackHostOnly);
+  // Bound to loopback, the node answers only requests that name a loopback host (DNS rebinding); access.ts.
+  const access = deps.access ?? LOOPBACK_ACCESS;
+  app.use(checkHost(access));
 
   const events = new EventStream(deps.chain, deps.peers, deps.mempool, {
     ...(deps.heartbeatMs === undefined ? {} : { heartbeatMs: deps.heartbeatMs }),
@@ -39,6 +40,8 @@ export function createApi(deps: ApiDeps): express.Express {
   const metrics = createMetrics(deps);
 
   const api = express.Router();
+  // Reachable from the network: POST /tx, too, needs the token (access.ts says why).
+  if (access.exposed) api.use(tokenForEveryChange(deps.authToken));
   // Every route comes from the contract's operation table: token, body parser and validation included.
   const routes = new Routes(api, { authToken: deps.authToken, checkResponses: deps.checkResponses === true });
   registerStatusRoutes(routes, deps);

@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { MiningStatus } from './contract/responses.js';
-import type { Chain } from '../chain/chain.js';
+import type { ChainView } from '../chain/chain-view.js';
 import type { NetworkParams } from '../consensus/params.js';
 import type { Verdict } from '../consensus/reasons.js';
 import type { MempoolEntry } from '../mempool/mempool.js';
@@ -13,6 +13,14 @@ import type { Outpoint, Tx } from '../consensus/tx.js';
 import type { PeerControl } from '../p2p/peer-control.js';
 import type { NetworkPolicyControl } from '../p2p/network-policy.js';
 
+
+/** Who may use the API (src/api/access.ts applies it): decided by where it listens. */
+export interface ApiAccess {
+  /** listening beyond loopback: every change needs the token */
+  exposed: boolean;
+  /** host names (no port) the Host header may carry besides loopback ones; empty + exposed: any */
+  allowHosts: string[];
+}
 
 export interface MiningControl {
   status(): MiningStatus;
@@ -73,7 +81,7 @@ export class ServiceRefusal extends Error {
  * miner only through these; the node builds them and listens.
  */
 export interface ApiDeps {
-  chain: Chain;
+  chain: ChainView;
   params: NetworkParams;
   peers: PeerControl;
   mining: MiningControl;
@@ -87,10 +95,10 @@ export interface ApiDeps {
   miningShare?: MiningShareControl;
   /** deny list and link shaping (GET/PUT /network/deny, /network/link); without it those routes do not exist */
   policy?: NetworkPolicyControl;
+  /** who may call: the Host allowlist and whether every change needs the token (default: loopback) */
+  access?: ApiAccess;
   /** milliseconds between server-sent-event heartbeat comments (default 15 s) */
   heartbeatMs?: number;
-  /** answer only requests whose Host names a loopback host (the node sets it when its API is bound to loopback) */
-  loopbackHostOnly?: boolean;
   /** event streams served at once; one more is answered 503 too-many-streams (default 256) */
   maxEventStreams?: number;
   /** check every JSON answer against the contract (tests): a broken answer becomes a 500 */

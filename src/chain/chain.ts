@@ -18,6 +18,7 @@ import type { NetworkParams } from '../consensus/params.js';
 import { blockWork } from '../consensus/pow.js';
 import { TRANSIENT_REASONS, type RejectReason, type Verdict } from '../consensus/reasons.js';
 import { getNextWorkRequired } from '../consensus/retarget.js';
+import { checkTimewarp } from '../consensus/timewarp.js';
 import { BlockStatus, type BlockRecord, type ChainStore } from '../storage/store.js';
 import { ancestor, BlockIndex, findFork, hasData, isFailed, type ChainEntry } from './block-index.js';
 import { chainTips, type ChainTip } from './chain-tips.js';
@@ -258,7 +259,8 @@ export class Chain extends EventEmitter<ChainEvents> {
       await this.recordInvalid(record(BlockStatus.FAILED_PARENT), 'bad-prevblk', `parent ${parent.id} is invalid`);
       return { ok: false, reason: 'bad-prevblk', debug: `parent ${parent.id} is invalid` };
     }
-    const ctx = checkBlockHeaderContext(header, { expectedBits: this.expectedBits(parent), medianTimePast: this.medianTimeOf(parent), now: this.clock() }, this.params);
+    let ctx = checkBlockHeaderContext(header, { expectedBits: this.expectedBits(parent), medianTimePast: this.medianTimeOf(parent), now: this.clock() }, this.params);
+    if (ctx.ok) ctx = checkTimewarp(header.time, parent.height + 1, parent.header.time, this.params);
     if (!ctx.ok) {
       if (!TRANSIENT_REASONS.has(ctx.reason)) await this.recordInvalid(record(BlockStatus.FAILED), ctx.reason, ctx.debug);
       return ctx;

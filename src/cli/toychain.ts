@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { resolveNodeConfig, UsageError, type NodeOptions } from '../node/config.js';
 import { runNode } from './run-node.js';
 import { registerDevnetCommand } from './devnet-command.js';
+import { loadNetworkFile, registerNetworkCommand } from './network-command.js';
 import { VERSION } from '../node/version.js';
 
 const program = new Command();
@@ -22,21 +23,27 @@ program
   .command('node')
   .description('run a node: chain, peer-to-peer gossip, mining and the REST API')
   .option('--network <name>', 'demo (default, ~10 s blocks) or regtest (blocks on demand)')
+  .option('--network-file <file>', 'run a custom network from its JSON file (made by: toychain network create)')
   .option('--datadir <dir>', 'where the chain is kept (default ~/.toychain/NETWORK)')
   .option('--p2p-port <n>', 'peer-to-peer port (0: any free port; default 28444 demo, 18444 regtest)')
   .option('--p2p-host <host>', 'address to listen on for peers', '127.0.0.1')
   .option('--api-port <n>', 'REST API port (0: any free port; default 28443 demo, 18443 regtest)')
-  .option('--api-host <host>', 'address the REST API listens on', '127.0.0.1')
+  .option('--api-host <host>', 'address the REST API listens on (beyond 127.0.0.1, every change needs the token)', '127.0.0.1')
+  .option('--api-allow-host <name>', 'a host name the API answers to besides localhost, e.g. behind a proxy (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+  .option('--announce-api <url>', 'tell peers this node\'s API URL in the handshake (for watchers), e.g. http://192.0.2.10:28443')
   .option('--peer <ws://HOST:PORT>', 'connect to this peer and keep reconnecting (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
   .option('--mine', 'mine from the start (needs --miner-address)')
   .option('--miner-address <address>', 'address the block rewards are paid to')
   .option('--workers <n>', 'mining threads (default: the number of cores)')
   .option('--log-level <level>', 'fatal, error, warn, info, debug or trace', 'info')
   .action(async (options: NodeOptions) => {
-    await runNode(resolveNodeConfig(options));
+    if (options.network !== undefined && options.networkFile !== undefined) resolveNodeConfig(options); // refuses the pair before reading the file
+    const fileParams = options.networkFile === undefined ? undefined : await loadNetworkFile(options.networkFile);
+    await runNode(resolveNodeConfig(options, fileParams));
   });
 
 registerDevnetCommand(program);
+registerNetworkCommand(program);
 
 for (const [name, what, issue] of [
   ['lab', 'classroom experiments (double-spend race, fork rate)', 'a later issue'],

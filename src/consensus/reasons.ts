@@ -13,6 +13,8 @@ export type RejectReason =
   | 'bad-diffbits'
   /** time is not above the median of the previous 11 blocks */
   | 'time-too-old'
+  /** the first block of a retarget period is too far before its parent (BIP94, ContextualCheckBlockHeader) */
+  | 'time-timewarp-attack'
   /** † time is beyond now + maxFutureDrift */
   | 'time-too-new'
   /** † parent unknown: an orphan, not an offence */
@@ -85,6 +87,12 @@ export type RejectReason =
   | 'min relay fee not met'
   /** policy: the mempool is at its byte limit and this transaction pays the least (MemPoolAccept) */
   | 'mempool full'
+  /** policy: below the rolling minimum fee rate the pool raised after evicting (CheckFeeRate) */
+  | 'mempool min fee not met'
+  /** policy: larger than a standard transaction may be (IsStandardTx) */
+  | 'tx-size'
+  /** policy: more inputs than a standard transaction may have (toychain-only) */
+  | 'tx-too-many-inputs'
   /** policy: too many unconfirmed ancestors in the mempool (MemPoolAccept) */
   | 'too-long-mempool-chain';
 

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { decodeAddress } from '../consensus/address.js';
 import { DecodeError } from '../consensus/byte-reader.js';
 import { networks, type NetworkParams } from '../consensus/params.js';
+import { parsePeerAddress } from '../p2p/address.js';
+import { InvalidPeerAddressError } from '../p2p/errors.js';
 
 export class UsageError extends Error {
   constructor(
@@ -32,6 +34,10 @@ export interface NodeConfig {
   p2pPort: number;
   apiHost: string;
   apiPort: number;
+  /** Host-header names the API answers to besides loopback ones (--api-allow-host) */
+  apiAllowHosts: string[];
+  /** the API URL this node tells its peers in the handshake (--announce-api), origin only */
+  announceApi: string | undefined;
   peers: string[];
   mine: boolean;
   minerAddress: string | undefined;
@@ -42,11 +48,14 @@ export interface NodeConfig {
 /** What the CLI parsed, as strings, before checking. */
 export interface NodeOptions {
   network?: string;
+  networkFile?: string;
   datadir?: string;
   p2pHost?: string;
   p2pPort?: string;
   apiHost?: string;
   apiPort?: string;
+  apiAllowHost?: string[];
+  announceApi?: string;
   peer?: string[];
   mine?: boolean;
   minerAddress?: string;
@@ -56,10 +65,15 @@ export interface NodeOptions {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-export function resolveNodeConfig(options: NodeOptions): NodeConfig {
-  const name = options.network ?? 'demo';
-  const params = networks[name];
-  if (params === undefined) throw new UsageError(`--network: unknown network '${name}'`, `use one of: ${Object.keys(networks).join(', ')}`);
+/**
+ * resolveNodeConfig checks the options; `fileParams` is the network read from
+ * --network-file (the CLI reads it first: reading a file is asynchronous).
+ */
+export function resolveNodeConfig(options: NodeOptions, fileParams?: NetworkParams): NodeConfig {
+  if (options.network !== undefined && options.networkFile !== undefined) throw new UsageError('pass --network or --network-file, not both', 'a network file names its own network');
+  const name = fileParams?.name ?? options.network ?? 'demo';
+  const params = fileParams ?? networks[name];
+  if (params === undefined) throw new UsageError(`--network: unknown network '${name}'`, `use one of: ${Object.keys(networks).join(', ')}, or --network-file FILE (toychain network create makes one)`);
   const ports = DEFAULT_PORTS[name] ?? { p2p: 28444, api: 28443 };
   const peers = (options.peer ?? []).map((p) => checkPeerUrl(p));
   const minerAddress = options.minerAddress;
@@ -76,6 +90,8 @@ export function resolveNodeConfig(options: NodeOptions): NodeConfig {
     p2pPort: parsePort('--p2p-port', options.p2pPort, ports.p2p),
     apiHost: options.apiHost ?? '127.0.0.1',
     apiPort: parsePort('--api-port', options.apiPort, ports.api),
+    apiAllowHosts: (options.apiAllowHost ?? []).map(checkAllowHost),
+    announceApi: options.announceApi === undefined ? undefined : checkAnnounceApi(options.announceApi),
     peers,
     mine: options.mine === true,
     minerAddress,
@@ -98,17 +114,41 @@ function parseCount(option: string, value: string | undefined, fallback: number)
   return n;
 }
 
+/** checkPeerUrl reads --peer with the p2p layer's own parser, so the node accepts exactly what it can dial. */
 function checkPeerUrl(value: string): string {
+  try {
+    return parsePeerAddress(value).url;
+  } catch (e) {
+    if (e instanceof InvalidPeerAddressError) throw new UsageError(`--peer: ${e.message}`, 'for example ws://127.0.0.1:28444');
+    throw e;
+  }
+}
+
+/** A Host-header name: letters, digits, dots, dashes (or a bracketed IPv6 address), no port. */
+function checkAllowHost(value: string): string {
+  if (!/^([a-z0-9.-]{1,253}|\[[0-9a-f:.]{2,45}\])$/i.test(value)) {
+    throw new UsageError(`--api-allow-host: '${value}' is not a host name`, 'give the name clients use in the URL, without a port, e.g. --api-allow-host node-0.toychain');
+  }
+  return value.toLowerCase();
+}
+
+/** MAX_ANNOUNCED_API_URL: the handshake carries at most this many characters (p2p/messages.ts). */
+const MAX_ANNOUNCED_API_URL = 255;
+
+/** checkAnnounceApi keeps the origin of an http(s) URL (a trailing /api/v1 is allowed and dropped). */
+export function checkAnnounceApi(value: string): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`--peer: '${value}' is not a URL`, 'write it as ws://HOST:PORT, for example ws://127.0.0.1:28444');
+    throw new UsageError(`--announce-api: '${value}' is not a URL`, 'write the URL others reach this node\'s API at, e.g. http://192.0.2.10:28443');
   }
-  if (url.protocol !== 'ws:' || url.port === '' || url.pathname !== '/') {
-    throw new UsageError(`--peer: '${value}' is not of the form ws://HOST:PORT`, 'for example ws://127.0.0.1:28444');
+  const path = url.pathname.replace(/\/+$/, '');
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '' || (path !== '' && path !== '/api/v1')) {
+    throw new UsageError(`--announce-api: '${value}' is not of the form http://HOST:PORT`, 'for example http://192.0.2.10:28443');
   }
-  return `ws://${url.host}`;
+  if (url.origin.length > MAX_ANNOUNCED_API_URL) throw new UsageError(`--announce-api: longer than ${MAX_ANNOUNCED_API_URL} characters`, 'use a shorter host name');
+  return url.origin;
 }
 
 function checkAddress(address: string, params: NetworkParams): void {

@@ -5,10 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { Chain } from '../chain/chain.js';
+import { viewOf } from '../chain/chain-view.js';
 import { WorkerSignatureVerifier } from '../chain/signature-verifier.js';
 import { Mempool } from '../mempool/mempool.js';
 import { openLevelStore } from '../storage/level-store.js';
@@ -16,12 +17,13 @@ import type { ChainStore } from '../storage/store.js';
 import { fromDisplayHex } from '../consensus/bytes.js';
 import { PeerManager } from '../p2p/peer-manager.js';
 import { createApi } from '../api/server.js';
+import { accessFor } from '../api/access.js';
 import { limitServer } from '../api/http-limits.js';
-import { isLoopback } from '../p2p/address.js';
 import type { NodeConfig } from './config.js';
 import { MiningService } from './mining-service.js';
 import { nodeKey } from './node-key.js';
 import { VERSION } from './version.js';
+import { preparePrivateDir, writePrivateFile } from './private-files.js';
 
 /** The API port is taken: the message says which and what to do. */
 export class ApiPortInUseError extends Error {
@@ -61,7 +63,7 @@ export class Node {
   ) {}
 
   static async start(config: NodeConfig, logger: Logger): Promise<Node> {
-    await mkdir(config.datadir, { recursive: true, mode: 0o700 });
+    await preparePrivateDir(config.datadir);
     const store = await openLevelStore(config.datadir);
     const cleanup: (() => Promise<unknown>)[] = [() => store.close()];
     try {
@@ -85,6 +87,7 @@ export class Node {
         logger: logger.child({ layer: 'p2p' }),
         userAgent: `/toychain:${VERSION}/`,
         txPool: mempool,
+        ...(config.announceApi === undefined ? {} : { announceApi: config.announceApi }),
       });
       // Every transaction the mempool takes in (from the API or a peer) is announced to the peers that lack it.
       mempool.on('added', (entry) => peers.announceTx(entry.txid, fromDisplayHex(entry.txid)));
@@ -96,8 +99,7 @@ export class Node {
 
       const authToken = randomBytes(32).toString('hex');
       await writePrivateFile(join(config.datadir, 'api.cookie'), authToken);
-      const loopbackHostOnly = isLoopback(config.apiHost);
-      const app = createApi({ chain, params: config.params, peers, policy: peers, mining, miningShare: mining, mempool, authToken, logger: logger.child({ layer: 'api' }), version: VERSION, loopbackHostOnly });
+      const app = createApi({ chain: viewOf(chain), params: config.params, peers, policy: peers, mining, miningShare: mining, mempool, authToken, access: accessFor(config.apiHost, config.apiAllowHosts), logger: logger.child({ layer: 'api' }), version: VERSION });
       const server = limitServer(createServer(app));
       const apiPort = await listen(server, config.apiHost, config.apiPort);
       cleanup.push(() => closeServer(server));
@@ -107,8 +109,8 @@ export class Node {
         network: config.params.name,
         p2pPort,
         apiPort,
-        apiUrl: `http://${urlHost(config.apiHost)}:${apiPort}/api/v1`,
-        p2pUrl: `ws://${urlHost(config.p2pHost)}:${p2pPort}`,
+        apiUrl: `http://${urlHost(localHost(config.apiHost))}:${apiPort}/api/v1`,
+        p2pUrl: `ws://${urlHost(localHost(config.p2pHost))}:${p2pPort}`,
       };
       await writeFile(join(config.datadir, 'node.json'), JSON.stringify(endpoints, null, 2) + '\n');
       logger.info(endpoints, 'node ready');
@@ -158,14 +160,6 @@ function logMempoolEvents(mempool: Mempool, logger: Logger): void {
   mempool.on('dropped', (dropped) => logger.warn({ txid: dropped.txid, reason: dropped.reason, rejection: dropped.rejection }, 'transaction of a disconnected block could not come back'));
 }
 
-/** writePrivateFile writes a secret readable by this user only (0600), atomically. */
-async function writePrivateFile(path: string, content: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, content, { mode: 0o600 });
-  await chmod(tmp, 0o600);
-  await rename(tmp, path);
-}
-
 function listen(server: Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException): void => {
@@ -186,6 +180,13 @@ function closeServer(server: Server): Promise<void> {
     server.closeAllConnections();
     server.close(() => resolve());
   });
+}
+
+/** localHost: a wildcard listen address (0.0.0.0, ::) is reached from this machine as loopback. */
+function localHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::' || host === '[::]') return '::1';
+  return host;
 }
 
 function urlHost(host: string): string {

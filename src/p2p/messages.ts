@@ -15,7 +15,11 @@
  * Payloads (hashes in internal byte order, counts as CompactSize):
  *   version     protocolVersion u32 | magic u32 | genesis 32 | bestHeight u32 |
  *               chainwork 32 (u256 LE) | userAgent varBytes ≤ 256 printable ASCII |
- *               nonce 8 | listenPort u32 (0: not listening)
+ *               nonce 8 | listenPort u32 (0: not listening) |
+ *               [apiUrl varBytes 1..255 printable ASCII: an http(s) origin]
+ *               (optional and last: present only when the node was started with
+ *               --announce-api, so a watcher can find its REST API; a peer that
+ *               does not send it sends the version as before)
  *   verack      empty
  *   ping, pong  nonce 8
  *   inv, getdata, notfound   count ≤ MAX_INV_ITEMS × (type u8: 1 tx, 2 block | hash 32)
@@ -101,6 +105,8 @@ export interface VersionMessage {
   /** 8 random bytes per node: a version carrying our own nonce is a self-connection */
   nonce: Uint8Array;
   listenPort: number;
+  /** the sender's REST API origin (http(s)://HOST:PORT), when it announces one */
+  apiUrl?: string;
 }
 
 export type Message =
@@ -164,6 +170,10 @@ function encodePayload(msg: Message): Uint8Array {
       fixed('version.nonce', msg.nonce, 8);
       w.u32(msg.protocolVersion).u32(msg.magic).bytes(msg.genesis).u32(msg.bestHeight).bytes(bigIntToBytesLE(msg.chainwork, 32));
       w.varBytes(asciiBytes(msg.userAgent)).bytes(msg.nonce).u32(msg.listenPort);
+      if (msg.apiUrl !== undefined) {
+        if (!isApiOrigin(msg.apiUrl)) throw new RangeError('version.apiUrl: an http(s) origin of at most 255 printable characters');
+        w.varBytes(asciiBytes(msg.apiUrl));
+      }
       break;
     case 'verack':
       break;
@@ -283,8 +293,8 @@ function decodePayload(command: Command, payload: Uint8Array): Message {
 
 function readPayload(command: Exclude<Command, 'block' | 'tx'>, r: ByteReader): Message {
   switch (command) {
-    case 'version':
-      return {
+    case 'version': {
+      const version: VersionMessage = {
         type: 'version',
         protocolVersion: r.u32('protocolVersion'),
         magic: r.u32('magic'),
@@ -295,6 +305,9 @@ function readPayload(command: Exclude<Command, 'block' | 'tx'>, r: ByteReader): 
         nonce: r.bytes(8, 'nonce'),
         listenPort: readPort(r, 'listenPort'),
       };
+      if (r.remaining > 0) version.apiUrl = readApiUrl(r);
+      return version;
+    }
     case 'verack':
       return { type: 'verack' };
     case 'ping':
@@ -349,6 +362,26 @@ function readAscii(r: ByteReader, field: string, max: number, lowest: number): s
     s += String.fromCharCode(b);
   }
   return s;
+}
+
+export const MAX_API_URL = 255;
+
+/** isApiOrigin: http(s)://HOST[:PORT] exactly as URL.origin writes it, 1..255 printable characters. */
+function isApiOrigin(value: string): boolean {
+  if (value.length === 0 || value.length > MAX_API_URL || !isPrintable(value, 0x21)) return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+function readApiUrl(r: ByteReader): string {
+  const at = r.offset;
+  const value = readAscii(r, 'apiUrl', MAX_API_URL, 0x21);
+  if (!isApiOrigin(value)) throw new DecodeError('apiUrl', at, 'not an http(s) origin (http://HOST:PORT)');
+  return value;
 }
 
 function readPort(r: ByteReader, field: string): number {

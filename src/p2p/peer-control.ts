@@ -18,6 +18,8 @@ export interface PeerInfo {
   banScore: number;
   /** Unix milliseconds */
   connectedAt: number;
+  /** the REST API origin the peer announced in its version message (--announce-api), if any */
+  apiUrl?: string;
 }
 
 export interface PeerEvents {

@@ -41,6 +41,8 @@ export interface PeerManagerOptions {
   datadir: string;
   logger: Logger;
   userAgent: string;
+  /** this node's REST API origin, told to peers in the version message (--announce-api) */
+  announceApi?: string;
   maxInbound?: number;
   maxOutbound?: number;
   /** how long a ban lasts (default 24 h, as Core's -bantime) */
@@ -446,6 +448,7 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
       userAgent: this.options.userAgent,
       nonce: this.nonce,
       listenPort: this.listenPort,
+      ...(this.options.announceApi === undefined ? {} : { apiUrl: this.options.announceApi }),
     };
   }
 

@@ -158,6 +158,7 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
       chainwork: this.chainwork.toString(16),
       banScore: this.banScore,
       connectedAt: this.connectedAt,
+      ...(this.remote?.apiUrl === undefined ? {} : { apiUrl: this.remote.apiUrl }),
     };
   }
 
@@ -223,7 +224,7 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
     } catch (e) {
       if (!(e instanceof MessageError)) throw e;
       if (e.fault === 'bad-magic' && this.remote === undefined && e.magic !== undefined && isVersionFrame(frame, e.magic)) {
-        return this.refuse(`peer is on another network (magic 0x${hex32(e.magic)}, ours 0x${hex32(this.ctx.params.magic)})`);
+        return this.refuse(`peer is on another network (magic 0x${hex32(e.magic)}, ours 0x${hex32(this.ctx.params.magic)})`, 'wrong-network');
       }
       return this.offend(frameOffence(e.fault), e.message);
     }
@@ -280,9 +281,9 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
   private onVersion(v: VersionMessage): void {
     if (this.remote !== undefined) return this.offend('unexpected-handshake', 'second version message');
     const params = this.ctx.params;
-    if (v.magic !== params.magic) return this.refuse(`peer is on another network (magic 0x${hex32(v.magic)}, ours 0x${hex32(params.magic)})`);
+    if (v.magic !== params.magic) return this.refuse(`peer is on another network (magic 0x${hex32(v.magic)}, ours 0x${hex32(params.magic)})`, 'wrong-network');
     const genesis = toDisplayHex(v.genesis);
-    if (genesis !== params.genesis.hash) return this.refuse(`peer has another genesis block ${genesis} (ours ${params.genesis.hash})`);
+    if (genesis !== params.genesis.hash) return this.refuse(`peer has another genesis block ${genesis} (ours ${params.genesis.hash})`, 'wrong-genesis');
     if (v.protocolVersion < MIN_PROTOCOL_VERSION) return this.refuse(`protocol version ${v.protocolVersion} is below ${MIN_PROTOCOL_VERSION}`);
     if (equalBytes(v.nonce, this.ctx.nonce)) return this.refuse('connected to self (the version carries our own nonce)');
     this.remote = v;
@@ -308,9 +309,10 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
     this.emit('ready');
   }
 
-  private refuse(reason: string): void {
-    this.ctx.logger.warn({ peer: this.id, address: this.address, reason }, `peer refused: ${reason}`);
-    this.close(`refused: ${reason}`, CLOSE_REFUSED);
+  /** refuse closes with CLOSE_REFUSED; a `code` (wrong-network, wrong-genesis) leads the close reason, which is cut at 123 bytes. */
+  private refuse(reason: string, code?: string): void {
+    this.ctx.logger.warn({ peer: this.id, address: this.address, reason, code }, `peer refused: ${reason}`);
+    this.close(`refused: ${code === undefined ? '' : `${code}: `}${reason}`, CLOSE_REFUSED);
   }
 
   private keepalive(): void {

@@ -1,55 +1,8 @@
 import { expect } from 'chai';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { limitServer } from '../../src/api/http-limits.js';
-import { errorOf, startApi, type TestApi } from './api-fixture.js';
-
-/** get sends GET with a chosen Host header (fetch does not let a caller set Host). */
-function get(url: string, host: string): Promise<{ status: number; text: string }> {
-  const u = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, path: u.pathname, headers: { host }, agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-describe('api: the Host check of a node bound to loopback', () => {
-  let api: TestApi;
-  beforeEach(async () => {
-    api = await startApi({ loopbackHostOnly: true });
-  });
-  afterEach(async () => api.close());
-
-  it('refuses a request naming another host with 403 forbidden-host (DNS rebinding)', async () => {
-    for (const host of ['evil.example', 'evil.example:28443', '127.0.0.1.evil.example', '127.0.0.1@evil.example']) {
-      const res = await get(`${api.url}/status`, host);
-      expect(res.status, host).to.equal(403);
-      expect(JSON.parse(res.text).error.code).to.equal('forbidden-host');
-    }
-  });
-
-  it('answers a request naming 127.0.0.1, localhost or [::1]', async () => {
-    const port = new URL(api.url).port;
-    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, '[::1]', 'localhost']) {
-      expect((await get(`${api.url}/status`, host)).status, host).to.equal(200);
-    }
-  });
-
-  it('is off when the node is not bound to loopback', async () => {
-    const open = await startApi();
-    try {
-      expect((await get(`${open.url}/status`, 'node.example')).status).to.equal(200);
-    } finally {
-      await open.close();
-    }
-  });
-});
+import { errorOf, startApi } from './api-fixture.js';
 
 describe('api: the cap on event streams', () => {
   it('answers one stream more than the cap with 503 too-many-streams, and takes one again when a stream closes', async () => {

@@ -64,7 +64,7 @@ export const operations = {
     method: 'post',
     path: '/tx',
     summary: 'Send a transaction (canonical encoding as hex); no token needed',
-    description: 'The body must be sent as application/json (a cross-site form cannot). Sending a transaction the mempool already has answers its txid again.',
+    description: 'The body must be sent as application/json (a cross-site form cannot). Sending a transaction the mempool already has answers its txid again. On a node whose API listens beyond loopback it needs the token too.',
     auth: false,
     body: req.TxBody,
     response: res.TxAccepted,

@@ -24,6 +24,8 @@ export type MiningStatus = z.infer<typeof MiningStatus>;
 
 export const Status = z.object({
   network: z.string(),
+  genesis: hash.meta({ description: 'genesis block hash: with the name, what tells networks apart (a custom network file is known by them)' }),
+  addressPrefix: z.string().meta({ description: "bech32m prefix of this network's addresses" }),
   version: z.string(),
   height,
   tip: hash.meta({ description: "the active tip's hash" }),
@@ -176,6 +178,7 @@ export const Peer = z.object({
   bestHeight: z.number().int(),
   chainwork: z.string(),
   banScore: z.number().int(),
+  apiUrl: z.string().optional().meta({ description: 'the REST API origin the peer announced (toychain node --announce-api), when it did' }),
   connectedAt: z.number().int().meta({ description: 'Unix milliseconds' }),
 });
 export type Peer = z.infer<typeof Peer>;

@@ -4,7 +4,7 @@
  * history (mempool first, then the active chain newest first), paged. Read from the
  * store's address index and the mempool; a wallet needs nothing else to spend.
  */
-import type { Chain } from '../../chain/chain.js';
+import type { ChainView as Chain } from '../../chain/chain-view.js';
 import { equalBytes, toDisplayHex } from '../../consensus/bytes.js';
 import type { SpentCoin } from '../../consensus/coin.js';
 import type { NetworkParams } from '../../consensus/params.js';
@@ -27,7 +27,7 @@ export function registerAddressRoutes(routes: Routes, { chain, mempool, params }
     const spentByPool: CoinView[] = [];
     const totals = { confirmed: 0n, immature: 0n, spendable: 0n };
     let total = 0;
-    for await (const spent of chain.store.eachAddressCoin(pubkey)) {
+    for await (const spent of chain.eachAddressCoin(pubkey)) {
       const coin = coinView(spent, height, params, mempool);
       totals.confirmed += spent.coin.value;
       if (!coin.mature) totals.immature += spent.coin.value;
@@ -107,7 +107,7 @@ function mempoolHistory(entries: readonly MempoolEntryView[], pubkey: Uint8Array
 
 async function chainHistory(chain: Chain, pubkey: Uint8Array, tipHeight: number): Promise<HistoryItem[]> {
   const items: HistoryItem[] = [];
-  for (const { height, txid } of (await chain.store.addressHistory(pubkey)).reverse()) {
+  for (const { height, txid } of (await chain.addressHistory(pubkey)).reverse()) {
     // Entries above the height read at the start belong to a block connected since: left for the next call.
     if (height > tipHeight) continue;
     const entry = chain.getEntryAtHeight(height);

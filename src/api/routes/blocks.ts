@@ -3,7 +3,7 @@
  * GET /blocks/:hashOrHeight (one block, on any branch when named by hash).
  */
 import type { ChainEntry } from '../../chain/block-index.js';
-import type { Chain } from '../../chain/chain.js';
+import type { ChainView as Chain } from '../../chain/chain-view.js';
 import type { Block } from '../../consensus/block.js';
 import { operations } from '../contract/operations.js';
 import { blockSummary, blockView } from '../block-view.js';

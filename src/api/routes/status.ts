@@ -10,6 +10,8 @@ export function statusView({ chain, params, peers, mining, mempool, version }: A
   const pool = mempool.info();
   return {
     network: params.name,
+    genesis: params.genesis.hash,
+    addressPrefix: params.addressPrefix,
     version,
     height: tip.height,
     tip: tip.id,

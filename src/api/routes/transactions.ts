@@ -3,7 +3,7 @@
  * the mempool or the active chain, with confirmations) and POST /tx (a transaction in
  * its canonical encoding, as hex; no token, like Core's sendrawtransaction).
  */
-import type { Chain } from '../../chain/chain.js';
+import type { ChainView as Chain } from '../../chain/chain-view.js';
 import { bytesToHex, equalBytes, fromDisplayHex, hexToBytes, toDisplayHex } from '../../consensus/bytes.js';
 import { DecodeError } from '../../consensus/byte-reader.js';
 import type { NetworkParams } from '../../consensus/params.js';
@@ -76,11 +76,12 @@ async function lookupTx(chain: Chain, mempool: ApiDeps['mempool'], params: Netwo
     return { ...txView(entry.tx, params), hex: bytesToHex(bytes), size: bytes.length, status: 'mempool', confirmations: 0, height: null, blockHash: null, fee: formatCoins(entry.fee) };
   }
   const internal = fromDisplayHex(id, 'txid');
-  const blockHash = await chain.store.getTxBlock(internal);
+  const blockHash = await chain.getTxBlock(internal);
   if (blockHash === undefined) throw new TxNotFoundError(id);
-  const block = await chain.store.getBlock(blockHash);
+  const blockId = toDisplayHex(blockHash);
+  const block = await chain.getBlock(blockId);
   const index = block?.txs.findIndex((tx) => equalBytes(txHash(tx), internal)) ?? -1;
-  const blockEntry = chain.getEntry(toDisplayHex(blockHash));
+  const blockEntry = chain.getEntry(blockId);
   // The index and the chain are read at different instants: a reorg in between means "not found", not a crash.
   if (block === undefined || index < 0 || blockEntry === undefined || !chain.isActive(blockEntry)) throw new TxNotFoundError(id);
   const tx = block.txs[index]!;
@@ -99,7 +100,7 @@ async function lookupTx(chain: Chain, mempool: ApiDeps['mempool'], params: Netwo
 
 /** confirmedFee reads what a confirmed transaction's inputs spent from its block's undo data. */
 async function confirmedFee(chain: Chain, blockHash: Uint8Array, txs: readonly Tx[], index: number): Promise<string | null> {
-  const undo = await chain.store.getUndo(blockHash);
+  const undo = await chain.getUndo(blockHash);
   if (undo === undefined) return null;
   // Undo data lists the spent coins of every non-coinbase input in block order.
   let offset = 0;
