@@ -44,10 +44,10 @@ module.exports = {
     },
     {
       name: 'dashboard-uses-contract-only',
-      comment: 'dashboard/ runs in a browser: of src/ it may import only the API contract (types)',
+      comment: 'dashboard/ runs in a browser: of src/api/ it may import only the API contract (types)',
       severity: 'error',
       from: { path: '^dashboard/' },
-      to: { path: '^src/', pathNot: '^src/api/contract/' },
+      to: { path: '^src/api/', pathNot: '^src/api/contract/' },
     },
     {
       name: 'contract-is-a-leaf',

@@ -6,7 +6,7 @@
  * The schemas are the node API's contract (src/api/contract/), narrowed with pick to
  * the fields the wallet relies on, so a field renamed in the contract fails to compile
  * here, and a node that answers another shape is refused with a clear NodeError:
- *   GET  /status          network
+ *   GET  /status          network, addressPrefix (optional: nodes that predate it leave it out)
  *   GET  /address/:addr   balance, coins (every page), history (the page asked for)
  *   GET  /tx/:txid        txid, status, confirmations, height, fee, inputs (spends only), outputs; 404 tx-not-found
  *   POST /tx {hex}        txid; 400 { error: { code, message } }
@@ -32,7 +32,8 @@ export class NodeError extends Error {
   }
 }
 
-export const statusSchema = Status.pick({ network: true });
+/** addressPrefix: what a custom network's addresses start with (nodes that predate it leave it out). */
+export const statusSchema = Status.pick({ network: true, addressPrefix: true }).partial({ addressPrefix: true });
 export type NodeStatus = z.infer<typeof statusSchema>;
 
 const historyItem = HistoryAnswer.pick({ txid: true, height: true, confirmations: true });

@@ -20,12 +20,18 @@ import { integerString } from '../api/contract/primitives.js';
 import { blockCount, LINK_LIMIT_MESSAGE, linkFields, linkWithinLimit, share } from '../api/contract/requests.js';
 import { NodeApiError, NodeUnavailableError } from './child-node.js';
 import type { Devnet } from './devnet.js';
+import { addressDetails, blockDetails, mempools, search, txDetails } from './explorer.js';
 import { AmountError, parseCoins } from '../consensus/amount.js';
 
 export const CONTROL_PREFIX = '/api/v1';
 /** Where `npm run build` puts the dashboard bundle (scripts/build-dashboard.mjs). */
+const FAVICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0072b2"/>' +
+  '<rect x="3" y="11" width="8" height="10" fill="#fff"/><rect x="12" y="11" width="8" height="10" fill="#fff"/><rect x="21" y="11" width="8" height="10" fill="#e69f00"/></svg>';
+
 export const DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/', import.meta.url));
-const MAX_TREE_HEIGHTS = 200;
+/** The tree keeps about this many heights (KEEP_HEIGHTS); the page asks for its window of them. */
+const MAX_TREE_HEIGHTS = 1000;
 const HEARTBEAT_MS = 15_000;
 
 export const splitBody = z.strictObject({
@@ -38,11 +44,16 @@ export const shareBody = z.strictObject({ share });
 export const generateBody = z.strictObject({ blocks: blockCount });
 export const sendBody = z.strictObject({
   from: z.number({ error: 'from must be a node number' }).int('from must be a node number').min(0),
-  to: z.number({ error: 'to must be a node number' }).int('to must be a node number').min(0),
+  // A node number, or any address of the devnet's network (a wallet's: toychain-wallet --devnet N address).
+  to: z.union([z.number().int().min(0), z.string().min(1).max(120)], { error: 'to must be a node number or an address' }),
   amount: z.string({ error: 'amount must be a string of coins, e.g. "1.5"' }).max(40),
 });
 const indexParams = z.object({ index: integerString('index', 0, 1023) });
-const treeQuery = z.object({ heights: integerString('heights', 1, MAX_TREE_HEIGHTS).default(30) });
+const treeQuery = z.object({ heights: integerString('heights', 1, MAX_TREE_HEIGHTS).default(500) });
+const blockParams = z.object({ id: z.string().regex(/^(\d{1,10}|[0-9a-fA-F]{64})$/, 'a block is a height or a block hash (64 hex digits)') });
+const txParams = z.object({ txid: z.string().regex(/^[0-9a-fA-F]{64}$/, 'a txid is 64 hex digits') });
+const addressParams = z.object({ address: z.string().min(1).max(200, 'an address is at most 200 characters') });
+const searchQuery = z.object({ q: z.string({ error: 'q is what to look for: a height, a block hash, a txid or an address' }).trim().min(1, 'q must not be empty').max(200, 'q is at most 200 characters') });
 
 export function createControlApi(devnet: Devnet, logger: Logger): express.Express {
   const app = express();
@@ -56,7 +67,30 @@ export function createControlApi(devnet: Devnet, logger: Logger): express.Expres
   });
   api.get('/devnet/tree', (req, res) => {
     const { heights } = parseInput(treeQuery, req.query, 'query');
-    res.json({ blocks: devnet.recentBlocks(heights) });
+    res.json({ blocks: devnet.recentBlocks(heights), tips: devnet.tips });
+  });
+  api.get('/devnet/reorgs', (_req, res) => {
+    res.json({ cards: devnet.reorgCards });
+  });
+  // The explorer: through the nodes' own APIs, with what the devnet knows added (src/devnet/explorer.ts).
+  api.get('/devnet/blocks/:id', async (req, res) => {
+    const { id } = parseInput(blockParams, req.params, 'params');
+    res.json(await nodeCall(() => blockDetails(devnet.explorer(), id)));
+  });
+  api.get('/devnet/tx/:txid', async (req, res) => {
+    const { txid } = parseInput(txParams, req.params, 'params');
+    res.json(await nodeCall(() => txDetails(devnet.explorer(), txid)));
+  });
+  api.get('/devnet/address/:address', async (req, res) => {
+    const { address } = parseInput(addressParams, req.params, 'params');
+    res.json(await nodeCall(() => addressDetails(devnet.explorer(), address)));
+  });
+  api.get('/devnet/search', async (req, res) => {
+    const { q } = parseInput(searchQuery, req.query, 'query');
+    res.json(await nodeCall(() => search(devnet.explorer(), q)));
+  });
+  api.get('/devnet/mempools', async (_req, res) => {
+    res.json(await nodeCall(() => mempools(devnet.explorer())));
   });
   api.get('/devnet/timeline', (_req, res) => {
     res.json({ items: devnet.timeline });
@@ -115,11 +149,16 @@ export function createControlApi(devnet: Devnet, logger: Logger): express.Expres
       if (e instanceof AmountError) throw new BadRequestError('bad-amount', `body.amount: ${e.message}`, { cause: e });
       throw e;
     }
+    if (units === 0n) throw new BadRequestError('bad-amount', 'the amount is zero: send more than zero coins (at least 0.00000001)');
     if (from === to) throw new BadRequestError('same-node', 'from and to are the same node: pick another node to pay');
     res.json(await nodeCall(() => devnet.send(from, to, units), devnet));
   });
 
   app.use(CONTROL_PREFIX, api);
+  // Browsers ask for /favicon.ico on their own: answer with a small icon (three chained blocks), not a 404.
+  app.get('/favicon.ico', (_req, res) => {
+    res.type('image/svg+xml').set('cache-control', 'max-age=86400').send(FAVICON_SVG);
+  });
   if (existsSync(DASHBOARD_DIR)) {
     app.use(express.static(DASHBOARD_DIR, { index: 'index.html', maxAge: 0 }));
   } else {

@@ -14,13 +14,13 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { NetworkParams } from '../consensus/params.js';
 import { ServiceRefusal } from '../api/services.js';
-import { NODE_EVENTS, parseNodeEvent, type NodeEventData } from '../api/contract/events.js';
-import type { ResponseOf } from '../api/contract/operations.js';
-import type { Block, BlockPage, Peer, Status } from '../api/contract/responses.js';
+import type { Status } from '../api/contract/responses.js';
 import type { LinkShape } from '../p2p/link-shaping.js';
 import { BlockTree, modelForkProbability, type PropagationFigures, type StaleFigures, type TreeBlock } from './block-tree.js';
 import { ChildNode } from './child-node.js';
 import { EventFeed } from './event-feed.js';
+import type { ExplorerSource } from './explorer.js';
+import { buildReorgCard, type BranchSource, type ReorgCard } from './reorg-card.js';
 import { balanceOf, pay, type NodeBalance } from './node-payments.js';
 import { formatCoins } from '../consensus/amount.js';
 import { baseEdges, checkGroups, groupEdges, type Edge } from './topology.js';
@@ -30,6 +30,10 @@ export interface DevnetOptions {
   /** the devnet folder: node-0/, node-1/… and devnet.json */
   datadir: string;
   params: NetworkParams;
+  /** the devnet's own network file (every node runs it), if params came from one */
+  networkFile?: string;
+  /** seconds a block should take; on a network that does not retarget, the nodes' mining pace */
+  blockTimeSec?: number;
   /** mining threads per node */
   workers: number;
   /** start mining on every node at once (demo); regtest devnets make blocks on demand */
@@ -40,7 +44,7 @@ export interface DevnetOptions {
   logger: Logger;
 }
 
-/** What a node reported in its last GET /status: the contract's Status. */
+/** What a node reported in its last GET /status (the fields the dashboard shows). */
 type NodeStatus = Status;
 
 export interface NodeView {
@@ -91,6 +95,8 @@ export interface DevnetView {
    */
   stale: StaleFigures & { window: number; model: number; modelByPropagation: number | null };
   propagation: PropagationFigures;
+  /** each node's tip as last reported (tip events are faster than the status poll) */
+  tips: Record<number, string>;
 }
 
 export interface DevnetEvents {
@@ -102,12 +108,19 @@ const STATUS_MS = 1_000;
 const TOPOLOGY_MS = 2_000;
 const UNREACHABLE_MS = 5_000;
 const TIMELINE_MAX = 300;
+const REORG_CARDS_MAX = 50;
+/** A reorg card reads at most this many blocks of each branch from the node. */
+const CARD_BRANCH_MAX = 200;
 export const STALE_WINDOW = 50;
 
 export class Devnet extends EventEmitter<DevnetEvents> {
   readonly tree = new BlockTree();
   readonly nodes: ChildNode[];
   readonly timeline: TimelineItem[] = [];
+  /** every reorg any node made, newest first, explained by work (kept for pages opened later) */
+  readonly reorgCards: ReorgCard[] = [];
+  readonly tips: Record<number, string> = {};
+  private nextCardId = 1;
   private readonly base: Edge[];
   private groups: number[][] | null = null;
   private readonly miningWanted: boolean[];
@@ -125,7 +138,9 @@ export class Devnet extends EventEmitter<DevnetEvents> {
 
   private constructor(readonly options: DevnetOptions) {
     super();
-    this.nodes = Array.from({ length: options.nodes }, (_, index) => new ChildNode({ index, datadir: join(options.datadir, `node-${index}`), params: options.params, workers: options.workers, logLevel: options.nodeLogLevel }));
+    // Without a retarget nothing paces a miner: each node waits nodes × block time on average, so together they make one block per block time.
+    const pace = options.params.noRetargeting && options.blockTimeSec !== undefined ? ['--block-time', `${options.blockTimeSec * options.nodes}s`] : [];
+    this.nodes = Array.from({ length: options.nodes }, (_, index) => new ChildNode({ index, datadir: join(options.datadir, `node-${index}`), params: options.params, ...(options.networkFile === undefined ? {} : { networkFile: options.networkFile }), extraArgs: pace, workers: options.workers, logLevel: options.nodeLogLevel }));
     this.base = baseEdges(options.nodes);
     this.miningWanted = this.nodes.map(() => options.mine);
     this.shares = this.nodes.map(() => 1);
@@ -241,21 +256,28 @@ export class Devnet extends EventEmitter<DevnetEvents> {
   }
 
   /**
-   * send pays `amount` base units from node `from`'s mining key to node `to`'s address,
+   * send pays `amount` base units from node `from`'s mining key to node `to`'s address (or to an address),
    * through `from`'s API (it relays the transaction); the next blocks confirm it.
    */
-  async send(from: number, to: number, amount: bigint): Promise<{ txid: string; fee: string }> {
+  async send(from: number, to: number | string, amount: bigint): Promise<{ txid: string; fee: string }> {
     const source = this.node(from);
-    const target = this.node(to);
-    if (target.wallet === undefined) throw new ServiceRefusal('no-wallet', `node ${to} has not started yet: it has no address`, 409);
-    const result = await pay(source, target.wallet.address, amount, this.options.params);
-    this.note('tx', `node ${from} sent ${formatCoins(amount)} coins to node ${to} (fee ${result.fee}): ${result.txid.slice(0, 16)}…`, from);
+    let address: string;
+    if (typeof to === 'string') {
+      address = to;
+    } else {
+      const target = this.node(to);
+      if (target.wallet === undefined) throw new ServiceRefusal('no-wallet', `node ${to} has not started yet: it has no address`, 409);
+      address = target.wallet.address;
+    }
+    const result = await pay(source, address, amount, this.options.params);
+    const whom = typeof to === 'string' ? `${to.slice(0, 12)}…` : `node ${to}`;
+    this.note('tx', `node ${from} sent ${formatCoins(amount)} coins to ${whom} (fee ${result.fee}): ${result.txid.slice(0, 16)}…`, from);
     return result;
   }
 
   /** generate mines blocks on one node now (regtest), through its API. */
   async generate(index: number, blocks: number): Promise<string[]> {
-    const { hashes } = await this.node(index).api<ResponseOf<'generateBlocks'>>('POST', '/mining/generate', { blocks }, 120_000);
+    const { hashes } = await this.node(index).api<{ hashes: string[] }>('POST', '/mining/generate', { blocks }, 120_000);
     return hashes;
   }
 
@@ -265,7 +287,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     const bestTip = this.bestTip();
     const link = this.link;
     const spacingMs = this.options.params.targetSpacing * 1000;
-    const propagation = bestTip === undefined ? { blocks: 0, meanMs: null, maxMs: null } : this.tree.propagation(bestTip, this.nodes.filter((n) => n.alive).map((n) => n.index), STALE_WINDOW);
+    const propagation = bestTip === undefined ? { blocks: 0, medianMs: null, p90Ms: null, meanMs: null, maxMs: null, heldBySplit: 0 } : this.tree.propagation(bestTip, STALE_WINDOW);
     return {
       network: this.options.params.name,
       targetSpacingSec: this.options.params.targetSpacing,
@@ -276,12 +298,13 @@ export class Devnet extends EventEmitter<DevnetEvents> {
       edges: this.currentEdges(),
       bestTip: bestTip ?? null,
       stale: {
-        ...(bestTip === undefined ? { blocks: 0, stale: 0, rate: null } : this.tree.staleFigures(bestTip, STALE_WINDOW)),
+        ...(bestTip === undefined ? { blocks: 0, stale: 0, rate: null, splitStale: 0 } : this.tree.staleFigures(bestTip, STALE_WINDOW)),
         window: STALE_WINDOW,
         model: modelForkProbability(link.delayMs + link.jitterMs / 2, spacingMs),
-        modelByPropagation: propagation.meanMs === null ? null : modelForkProbability(propagation.meanMs, spacingMs),
+        modelByPropagation: propagation.medianMs === null ? null : modelForkProbability(propagation.medianMs, spacingMs),
       },
       propagation,
+      tips: { ...this.tips },
     };
   }
 
@@ -292,6 +315,30 @@ export class Devnet extends EventEmitter<DevnetEvents> {
 
   recentBlocks(heights: number): TreeBlock[] {
     return this.tree.recent(heights);
+  }
+
+  /** explorer is what the block explorer reads through: the nodes, the tree, whose key an address is. */
+  explorer(): ExplorerSource {
+    return {
+      nodes: this.nodes,
+      tree: this.tree,
+      params: this.options.params,
+      minerOf: (address) => this.minerOf(address),
+      bestNode: () => {
+        const tip = this.bestTip();
+        return this.nodes.find((n) => n.alive && this.statuses.get(n.index)?.status.tip === tip);
+      },
+    };
+  }
+
+  private minerOf(address: string): number | null {
+    return this.nodes.find((n) => n.wallet?.address === address)?.index ?? null;
+  }
+
+  /** reachableFrom: the live nodes in the same group as `index` now, itself included (who can hear a block it just got). */
+  private reachableFrom(index: number): number[] {
+    const group = this.groupOf(index);
+    return this.nodes.filter((n) => (n.alive || n.index === index) && this.groupOf(n.index) === group).map((n) => n.index);
   }
 
   private nodeView(n: ChildNode, now: number): NodeView {
@@ -375,7 +422,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
         const targets = edges.filter(([a]) => a === from.index).map(([, b]) => this.nodes[b]!);
         if (!from.alive || targets.length === 0) return;
         try {
-          const peers = await from.api<Peer[]>('GET', '/peers');
+          const peers = await from.api<{ address: string; direction: string }[]>('GET', '/peers');
           const outbound = new Set(peers.filter((p) => p.direction === 'outbound').map((p) => p.address));
           for (const to of targets) {
             if (!to.alive || outbound.has(to.endpoints!.p2pUrl)) continue;
@@ -395,6 +442,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
         try {
           const status = await n.api<NodeStatus>('GET', '/status', undefined, 2_000);
           this.statuses.set(n.index, { at: Date.now(), status });
+          this.tips[n.index] = status.tip;
           // A balance changes only with the tip or the mempool: read it again only then, not every second.
           const seen = `${status.tip}/${status.mempool.count}/${status.mempool.bytes}`;
           if (this.balanceSeen.get(n.index) !== seen) {
@@ -412,51 +460,98 @@ export class Devnet extends EventEmitter<DevnetEvents> {
   // ---- what the nodes tell us ------------------------------------------------------
 
   private async loadRecentBlocks(node: ChildNode): Promise<void> {
-    const page = await node.api<BlockPage>('GET', '/blocks?limit=50&order=desc');
+    const page = await node.api<{ blocks: { hash: string; height: number; time: number; chainwork: string; txCount: number }[] }>('GET', '/blocks?limit=50&order=desc');
     const byHeight = new Map(page.blocks.map((b) => [b.height, b]));
     for (const b of [...page.blocks].reverse()) {
-      this.tree.add({ hash: b.hash, height: b.height, time: b.time, chainwork: b.chainwork, prevHash: byHeight.get(b.height - 1)?.hash ?? null }, undefined, Date.now());
+      this.tree.add({ hash: b.hash, height: b.height, time: b.time, chainwork: b.chainwork, txCount: b.txCount, prevHash: byHeight.get(b.height - 1)?.hash ?? null }, undefined, Date.now());
     }
   }
 
-  private onNodeEvent(index: number, name: string, data: unknown): void {
+  private onNodeEvent(index: number, event: string, data: unknown): void {
     const at = Date.now();
-    // Read through the contract: a renamed event or field fails to compile here too.
-    const e = parseNodeEvent(name, data);
-    if (e === undefined) return;
-    switch (e.event) {
-      case NODE_EVENTS.blockConnected:
-        return void this.onBlockConnected(index, e.data, at);
-      case NODE_EVENTS.tip:
-        return void this.emit('event', 'tip', { node: index, ...e.data });
-      case NODE_EVENTS.reorg: {
-        this.emit('event', 'reorg', { node: index, ...e.data });
-        return this.note('reorg', `node ${index} switched to a branch with more work: ${e.data.depth} block${e.data.depth === 1 ? '' : 's'} replaced`, index);
+    const d = data as Record<string, unknown>;
+    switch (event) {
+      case 'block-connected':
+        return void this.onBlockConnected(index, d as { hash: string; height: number; time: number; chainwork: string }, at);
+      case 'tip':
+        if (typeof d.hash === 'string') this.tips[index] = d.hash;
+        return void this.emit('event', 'tip', { node: index, ...d });
+      case 'reorg': {
+        this.emit('event', 'reorg', { node: index, ...d });
+        void this.explainReorg(index, d as { oldTip: string; newTip: string; fork: string }, at);
+        // (Scripts read this line as it is; the reorg card gives the blocks connected and the work.)
+        return this.note('reorg', `node ${index} switched to a branch with more work: ${String(d.depth)} block${d.depth === 1 ? '' : 's'} replaced`, index);
       }
-      case NODE_EVENTS.ban:
-        return this.note('ban', `node ${index} banned ${e.data.address}: ${e.data.reason}`, index);
-      case NODE_EVENTS.peerLeft:
-        return this.note('peer', `node ${index} lost peer ${e.data.address} (${e.data.reason})`, index);
+      case 'tx-removed':
+        if (d.reason === 'confirmed') return;
+        return this.note('tx', `node ${index} dropped transaction ${String(d.txid).slice(0, 16)}… from its mempool (${d.reason === 'conflict' ? 'a double spend: a block spent the same coin' : String(d.reason)})`, index);
+      case 'ban':
+        return this.note('ban', `node ${index} banned ${String(d.address)}: ${String(d.reason)}`, index);
+      case 'peer-left':
+        return this.note('peer', `node ${index} lost peer ${String(d.address)} (${String(d.reason)})`, index);
       default:
         return;
     }
   }
 
-  private async onBlockConnected(index: number, b: NodeEventData<'block-connected'>, at: number): Promise<void> {
-    if (this.tree.has(b.hash)) {
+  private async onBlockConnected(index: number, b: { hash: string; height: number; time: number; chainwork: string; txCount?: number }, at: number): Promise<void> {
+    const known = this.tree.get(b.hash);
+    if (known !== undefined) {
+      if (known.seenBy[index] !== undefined) return;
       this.tree.seen(b.hash, index, at);
-      return;
+      const first = Math.min(...Object.values(known.seenBy));
+      this.emit('event', 'seen', { hash: b.hash, node: index, atMs: at });
+      // A node that could not hear the first one (the other side of a split) got it at the heal: not a propagation time.
+      const held = known.reachable !== undefined && !known.reachable.includes(index);
+      return this.note('block', `node ${index} received block ${b.height} ${b.hash.slice(-8)} (+${at - first} ms${held ? ', held by the split' : ''})`, index);
     }
+    // Who could hear it is read now, before the await below lets a split or heal change it.
+    const context = { reachable: this.reachableFrom(index), duringSplit: this.groups !== null };
     let prevHash: string | null = null;
+    let miner: number | null | undefined;
+    let txCount = b.txCount;
     try {
-      prevHash = (await this.nodes[index]!.api<Block>('GET', `/blocks/${b.hash}`)).prevHash;
+      const view = await this.nodes[index]!.api<{ prevHash: string; txs: { outputs: { address: string }[] }[] }>('GET', `/blocks/${b.hash}`);
+      prevHash = view.prevHash;
+      txCount = view.txs.length;
+      const payee = view.txs[0]?.outputs[0]?.address;
+      miner = payee === undefined ? undefined : this.minerOf(payee);
     } catch {
       // drawn without a parent line; the next block that names it as parent joins up
     }
-    if (!this.tree.add({ hash: b.hash, height: b.height, time: b.time, chainwork: b.chainwork, prevHash }, index, at)) return;
+    const entry = { hash: b.hash, height: b.height, time: b.time, chainwork: b.chainwork, prevHash, ...(txCount === undefined ? {} : { txCount }), ...(miner === undefined ? {} : { miner }) };
+    if (!this.tree.add(entry, index, at, context)) return;
     const block = this.tree.get(b.hash)!;
     this.emit('event', 'block', block);
-    this.note('block', `node ${index} has block ${b.height} ${b.hash.slice(-8)}`, index);
+    const how = miner === index ? 'mined' : miner === null ? 'received from outside the devnet' : 'was the first to have';
+    this.note('block', `node ${index} ${how} block ${b.height} ${b.hash.slice(-8)}`, index);
+  }
+
+  /** explainReorg reads both branches from the node that switched and keeps the card. */
+  private async explainReorg(index: number, r: { oldTip: string; newTip: string; fork: string }, at: number): Promise<void> {
+    const node = this.nodes[index]!;
+    try {
+      type View = Omit<BranchSource, 'miner' | 'txs'> & { txs: Array<BranchSource['txs'][number] & { outputs: { address: string }[] }> };
+      const read = (hash: string) => node.api<View>('GET', `/blocks/${hash}`);
+      const branch = async (tip: string): Promise<BranchSource[]> => {
+        const out: BranchSource[] = [];
+        for (let hash = tip; hash !== r.fork && out.length < CARD_BRANCH_MAX; ) {
+          const v = await read(hash);
+          out.unshift({ hash: v.hash, height: v.height, prevHash: v.prevHash, chainwork: v.chainwork, bits: v.bits, miner: this.minerOf(v.txs[0]?.outputs[0]?.address ?? ''), txs: v.txs });
+          hash = v.prevHash;
+        }
+        return out;
+      };
+      const fork = await read(r.fork);
+      const card = buildReorgCard(this.nextCardId++, at, index, fork, await branch(r.oldTip), await branch(r.newTip));
+      this.reorgCards.unshift(card);
+      this.reorgCards.splice(REORG_CARDS_MAX);
+      this.emit('event', 'reorg-card', card);
+      // A transaction of the old branch whose coin the new branch spent never comes back: say so on the timeline.
+      for (const d of card.dropped) this.note('tx', `node ${index} dropped transaction ${d.txid.slice(0, 16)}…: ${d.conflictsWith ? `a double spend, the branch it switched to spent the same coin in ${d.conflictsWith.slice(0, 16)}…` : 'it spent a dropped transaction'}`, index);
+    } catch (e) {
+      this.options.logger.warn({ node: index, reason: (e as Error).message }, 'could not read the branches of a reorg');
+    }
   }
 
   private onDeath(node: ChildNode, why: string): void {

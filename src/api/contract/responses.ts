@@ -19,6 +19,7 @@ export const MiningStatus = z.object({
   active: z.boolean(),
   hashrate: z.number().min(0).meta({ description: 'nonces per second, moving average (0 when idle)' }),
   workers: count,
+  kernel: z.string().optional().meta({ description: "the nonce kernel the miner's threads run: 'wasm-simd' (WebAssembly SIMD) or 'ts' (the fallback)" }),
 });
 export type MiningStatus = z.infer<typeof MiningStatus>;
 
