@@ -1,4 +1,4 @@
-// The layer order of ../shared/DESIGN.md, enforced: an inner layer never imports an
+// The layer order of docs/design.md, enforced: an inner layer never imports an
 // outer one, nothing forms a cycle, and src/consensus/ uses only the noble libraries.
 const layers = ['consensus', 'chain|storage', 'mempool', 'mining', 'p2p', 'api', 'node|devnet|lab|cli'];
 
@@ -29,11 +29,32 @@ module.exports = {
       to: { dependencyTypes: ['npm', 'core'], pathNot: 'node_modules/(@noble/hashes|@noble/curves|@scure/base)/' },
     },
     {
-      name: 'workers-and-wallet-use-consensus-only',
-      comment: 'workers/ and wallet/ may import src/consensus/ and nothing else from src/',
+      name: 'workers-use-consensus-only',
+      comment: 'workers/ may import src/consensus/ and nothing else from src/',
       severity: 'error',
-      from: { path: '^(workers|wallet)/' },
+      from: { path: '^workers/' },
       to: { path: '^src/', pathNot: '^src/consensus/' },
+    },
+    {
+      name: 'wallet-uses-consensus-and-contract-only',
+      comment: 'wallet/ may import src/consensus/ and the API contract (src/api/contract/), nothing else from src/: it talks to a node only through the REST API',
+      severity: 'error',
+      from: { path: '^wallet/' },
+      to: { path: '^src/', pathNot: '^src/(consensus|api/contract)/' },
+    },
+    {
+      name: 'dashboard-uses-contract-only',
+      comment: 'dashboard/ runs in a browser: of src/api/ it may import only the API contract (types)',
+      severity: 'error',
+      from: { path: '^dashboard/' },
+      to: { path: '^src/api/', pathNot: '^src/api/contract/' },
+    },
+    {
+      name: 'contract-is-a-leaf',
+      comment: 'the API contract is imported by the wallet and the dashboard: it may use zod, consensus and the p2p layer\'s pure parsers, nothing of the node',
+      severity: 'error',
+      from: { path: '^src/api/contract/' },
+      to: { path: '^src/', pathNot: '^src/(api/contract/|consensus/|p2p/(address|errors|link-shaping)\\.ts$)' },
     },
   ],
   options: {

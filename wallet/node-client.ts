@@ -3,18 +3,18 @@
  * Every answer is checked against the few fields the wallet relies on (zod), so a node
  * that answers something else gives a clear NodeError instead of a wrong balance.
  *
- * Fields relied on:
- *   GET  /status          network, addressPrefix (optional: a custom network's)
- *   GET  /address/:addr   balance.{confirmed, unconfirmed, immature, spendable} (coins),
- *                         coins[].{txid, index, units, height, coinbase, confirmations, mature, spentBy},
- *                         history.{total, from, limit, items[].{txid, height, confirmations}}
- *   GET  /tx/:txid        txid, status, confirmations, height, fee, outputs[].{address, units},
- *                         inputs[]: { prevout: { txid, index } } as main's node answers (the issue's
- *                         contract wrote { txid, index }: both are read), { coinbase } skipped;
- *                         404 tx-not-found
+ * The schemas are the node API's contract (src/api/contract/), narrowed with pick to
+ * the fields the wallet relies on, so a field renamed in the contract fails to compile
+ * here, and a node that answers another shape is refused with a clear NodeError:
+ *   GET  /status          network, addressPrefix (optional: nodes that predate it leave it out)
+ *   GET  /address/:addr   balance, coins (every page), history (the page asked for)
+ *   GET  /tx/:txid        txid, status, confirmations, height, fee, inputs (spends only), outputs; 404 tx-not-found
  *   POST /tx {hex}        txid; 400 { error: { code, message } }
  */
 import { z } from 'zod';
+import { ErrorBody } from '../src/api/contract/primitives.js';
+import { MAX_COIN_PAGE } from '../src/api/contract/requests.js';
+import { AddressCoin as CoinAnswer, AddressInfo as AddressAnswer, HistoryItem as HistoryAnswer, Status, TxAccepted, TxInput, TxLookup, TxOutput } from '../src/api/contract/responses.js';
 
 /** NodeUnreachableError: no answer from the node's API at all. */
 export class NodeUnreachableError extends Error {
@@ -32,53 +32,26 @@ export class NodeError extends Error {
   }
 }
 
-const units = z.string().regex(/^[0-9]+$/, 'units must be a decimal integer string');
-const coinsString = z.string().regex(/^[0-9]+\.[0-9]{8}$/, 'coins must have 8 decimals');
-const hash = z.string().regex(/^[0-9a-f]{64}$/);
-
 /** addressPrefix: what a custom network's addresses start with (nodes that predate it leave it out). */
-export const statusSchema = z.object({ network: z.string(), addressPrefix: z.string().regex(/^[a-z]{1,16}$/).optional(), coinbaseMaturity: z.number().int().positive().optional() });
+export const statusSchema = Status.pick({ network: true, addressPrefix: true, coinbaseMaturity: true }).partial({ addressPrefix: true, coinbaseMaturity: true });
 export type NodeStatus = z.infer<typeof statusSchema>;
 
-const historyItem = z.object({ txid: hash, height: z.number().int().nullable(), confirmations: z.number().int() });
+const historyItem = HistoryAnswer.pick({ txid: true, height: true, confirmations: true });
 
-export const addressSchema = z.object({
-  address: z.string(),
-  balance: z.object({ confirmed: coinsString, unconfirmed: coinsString, immature: coinsString, spendable: coinsString }),
-  coins: z.array(
-    z.object({
-      txid: hash,
-      index: z.number().int().nonnegative(),
-      units,
-      height: z.number().int(),
-      coinbase: z.boolean(),
-      confirmations: z.number().int(),
-      mature: z.boolean(),
-      spentBy: hash.nullable(),
-    }),
-  ),
-  history: z.object({ total: z.number().int(), from: z.number().int(), limit: z.number().int(), items: z.array(historyItem) }),
+export const addressSchema = AddressAnswer.pick({ address: true, balance: true }).extend({
+  coins: z.array(CoinAnswer.pick({ txid: true, index: true, units: true, height: true, coinbase: true, confirmations: true, mature: true, spentBy: true })),
+  history: AddressAnswer.shape.history.extend({ items: z.array(historyItem) }),
 });
 export type AddressInfo = z.infer<typeof addressSchema>;
 export type AddressCoin = AddressInfo['coins'][number];
 export type HistoryItem = z.infer<typeof historyItem>;
+/** The coin page fields of GET /address, read to fetch every page of coins. */
+const coinsPage = AddressAnswer.pick({ coinsPage: true });
 
-export const txSchema = z.object({
-  txid: hash,
-  status: z.enum(['mempool', 'confirmed']),
-  confirmations: z.number().int(),
-  height: z.number().int().nullable(),
-  fee: coinsString.nullable(),
-  inputs: z
-    .array(
-      z.union([
-        z.object({ prevout: z.object({ txid: hash, index: z.number().int().nonnegative() }) }).transform((i) => i.prevout),
-        z.object({ txid: hash, index: z.number().int().nonnegative() }),
-        z.object({ coinbase: z.string() }).transform(() => null),
-      ]),
-    )
-    .transform((inputs) => inputs.filter((i): i is { txid: string; index: number } => i !== null)),
-  outputs: z.array(z.object({ address: z.string(), units })),
+export const txSchema = TxLookup.pick({ txid: true, status: true, confirmations: true, height: true, fee: true }).extend({
+  // The spends' outpoints: a coinbase input spends nothing.
+  inputs: z.array(TxInput).transform((inputs) => inputs.flatMap((i) => ('prevout' in i ? [i.prevout] : []))),
+  outputs: z.array(TxOutput.pick({ address: true, units: true })),
 });
 export type TxInfo = z.infer<typeof txSchema>;
 
@@ -92,7 +65,6 @@ export interface NodeClient {
   sendTx(hex: string): Promise<string>;
 }
 
-const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string().optional() }) });
 
 /** RestNodeClient talks to `baseUrl` (e.g. http://127.0.0.1:28443; a trailing /api/v1 is allowed), adding /api/v1. */
 export class RestNodeClient implements NodeClient {
@@ -105,9 +77,21 @@ export class RestNodeClient implements NodeClient {
     return this.parse(statusSchema, await this.call('GET', '/status'), 'status');
   }
 
+  /** address reads the history page asked for and every page of the address's coins (a wallet spends from all of them). */
   async address(address: string, from: number, limit: number): Promise<AddressInfo> {
-    const path = `/address/${encodeURIComponent(address)}?from=${from}&limit=${limit}`;
-    return this.parse(addressSchema, await this.call('GET', path), 'address');
+    const page = async (coinsFrom: number) => {
+      const res = await this.call('GET', `/address/${encodeURIComponent(address)}?from=${from}&limit=${limit}&coinsFrom=${coinsFrom}&coinsLimit=${MAX_COIN_PAGE}`);
+      return { info: this.parse(addressSchema, res, 'address'), total: this.parse(coinsPage, res, 'address').coinsPage.total };
+    };
+    const first = await page(0);
+    const coins = [...first.info.coins];
+    // Bounded: each page adds coins, and there are `total` of them (fewer if blocks arrive meanwhile).
+    for (let pages = 1; coins.length < first.total && pages <= Math.ceil(first.total / MAX_COIN_PAGE); pages++) {
+      const next = await page(coins.length);
+      if (next.info.coins.length === 0) break;
+      coins.push(...next.info.coins);
+    }
+    return { ...first.info, coins };
   }
 
   async tx(txid: string): Promise<TxInfo | undefined> {
@@ -118,7 +102,7 @@ export class RestNodeClient implements NodeClient {
 
   async sendTx(hex: string): Promise<string> {
     const res = await this.call('POST', '/tx', { hex });
-    return this.parse(z.object({ txid: hash }), res, 'POST /tx').txid;
+    return this.parse(TxAccepted, res, 'POST /tx').txid;
   }
 
   private async call(method: string, path: string, body?: unknown, allow: number[] = []): Promise<{ status: number; body: unknown }> {
@@ -142,7 +126,7 @@ export class RestNodeClient implements NodeClient {
       throw new NodeError('bad-response', `the node at ${this.baseUrl} answered ${method} ${path} with HTTP ${res.status} and no JSON`, { cause });
     }
     if (res.ok || allow.includes(res.status)) return { status: res.status, body: json };
-    const err = errorBody.safeParse(json);
+    const err = ErrorBody.safeParse(json);
     if (err.success) throw new NodeError(err.data.error.code, `the node refused: ${err.data.error.code}${err.data.error.message ? ` (${err.data.error.message})` : ''}`);
     throw new NodeError('bad-response', `the node at ${this.baseUrl} answered ${method} ${path} with HTTP ${res.status}`);
   }

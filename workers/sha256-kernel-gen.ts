@@ -12,7 +12,7 @@
  *  - `var`: depends on the nonce: computed in the loop of `scanChunk`.
  * So the first three rounds of the header's second block, the constant schedule words
  * and the constant parts of sums are all hoisted out of the loop without hand-picking
- * them (docs/notes: mining-kernel.md, "Hoist everything that does not depend on the nonce").
+ * them (docs/mining-kernel.md, "Hoist everything that does not depend on the nonce").
  *
  * The loop keeps its state in a fixed pool of `let` variables (a..h rotate by name,
  * w0..w15 are the schedule window, t1/t2 are scratch): V8 does not optimise a function

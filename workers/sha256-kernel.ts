@@ -1,7 +1,7 @@
 /**
  * The nonce search kernel: double SHA-256 of an 80-byte block header for a range of
  * nonces, hand-tuned for V8. Measured facts behind each choice are in
- * ../shared/notes/mining-kernel.md; the bench is `npm run bench` (section "mining").
+ * docs/mining-kernel.md; the bench is `npm run bench` (section "mining").
  *
  *  - Midstate: header bytes 0..63 do not contain the nonce, so they are compressed
  *    once per job (NonceJob). Per nonce there are two compressions: the header's second

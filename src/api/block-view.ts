@@ -10,7 +10,7 @@ import { bytesToHex, toDisplayHex } from '../consensus/bytes.js';
 import type { NetworkParams } from '../consensus/params.js';
 import { isCoinbase, txid, type Tx } from '../consensus/tx.js';
 import type { ChainEntry } from '../chain/block-index.js';
-import type { Chain } from '../chain/chain.js';
+import type { ChainView } from '../chain/chain-view.js';
 import { formatCoins } from '../consensus/amount.js';
 import { chainworkHex, difficultyOf, type DifficultyView } from './difficulty.js';
 
@@ -59,7 +59,7 @@ export function blockSummary(entry: ChainEntry, block: Block): BlockSummary {
   };
 }
 
-export function blockView(chain: Chain, entry: ChainEntry, block: Block, params: NetworkParams): BlockView {
+export function blockView(chain: ChainView, entry: ChainEntry, block: Block, params: NetworkParams): BlockView {
   const active = chain.isActive(entry);
   const next = active ? chain.getEntryAtHeight(entry.height + 1) : undefined;
   return {

@@ -5,8 +5,26 @@
  * own errors through, maps the known lower ones (a service's refusal, a decoder's
  * DecodeError, the JSON body parser's errors) and turns anything else into a 500.
  */
+import { AmountError } from '../consensus/amount.js';
 import { DecodeError } from '../consensus/byte-reader.js';
+import { P2pError } from '../p2p/errors.js';
 import { ServiceRefusal } from './services.js';
+
+/**
+ * The HTTP status of each code the p2p layer names (P2pError.code). A caller's mistake
+ * is a 400, a refusal in the current state a 409; a peer that could not be reached is
+ * the one case that is not the caller's: 502, as a gateway whose upstream failed.
+ */
+const P2P_STATUS: Record<string, number> = {
+  'bad-peer-address': 400,
+  'peer-banned': 409,
+  'peer-denied': 409,
+  'too-many-peers': 409,
+  'already-connected': 409,
+  'network-inactive': 409,
+  'connect-failed': 502,
+  'handshake-failed': 502,
+};
 
 export interface ErrorPayload {
   error: { code: string; message: string };
@@ -34,6 +52,11 @@ export class ApiError extends Error {
     if (err instanceof ApiError) return err;
     if (err instanceof ServiceRefusal) return new ApiError(err.status, err.code, err.message, { cause: err });
     if (err instanceof DecodeError) return new BadRequestError('bad-encoding', err.message, { cause: err });
+    if (err instanceof AmountError) return new BadRequestError('bad-amount', err.message, { cause: err });
+    if (err instanceof P2pError) {
+      const status = P2P_STATUS[err.code];
+      if (status !== undefined) return new ApiError(status, err.code, err.message, { cause: err });
+    }
     const parser = bodyParserError(err);
     if (parser !== undefined) return parser;
     return new InternalServerError(err);
@@ -72,16 +95,22 @@ export class InternalServerError extends ApiError {
 }
 
 /**
- * bodyParserError maps the errors express.json() raises (they carry `type`, `status`
- * and `expose`) to named codes: unparseable JSON is `bad-json`, an oversized body
- * `payload-too-large`, anything else it exposes keeps its status.
+ * bodyParserError maps the errors express and its body parser raise (http-errors: a
+ * `status` and `expose`, often a `type`) to named codes: unparseable JSON is
+ * `bad-json`, an oversized body `payload-too-large`, a body that does not inflate as
+ * its Content-Encoding says `bad-content-encoding`, an unknown encoding
+ * `unsupported-encoding`, a path that does not percent-decode `bad-uri`; anything
+ * else it exposes as a 4xx keeps its status.
  */
 function bodyParserError(err: unknown): ApiError | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
-  const { type, status, expose, message } = err as { type?: unknown; status?: unknown; expose?: unknown; message?: unknown };
-  if (typeof type !== 'string' || typeof status !== 'number' || expose !== true) return undefined;
+  // The router's decodeParam throws a URIError with status 400 (and no `expose`).
+  if (err instanceof URIError) return new BadRequestError('bad-uri', `the path does not percent-decode: ${err.message}`, { cause: err });
+  const { type, status, expose, message, code } = err as { type?: unknown; status?: unknown; expose?: unknown; message?: unknown; code?: unknown };
+  if (typeof status !== 'number' || expose !== true || status < 400 || status >= 500) return undefined;
   if (type === 'entity.parse.failed') return new BadRequestError('bad-json', `the body is not valid JSON: ${String(message)}`, { cause: err });
   if (type === 'entity.too.large') return new ApiError(413, 'payload-too-large', 'the body is too large', { cause: err });
-  if (status >= 400 && status < 500) return new ApiError(status, 'bad-request', String(message), { cause: err });
-  return undefined;
+  if (type === 'encoding.unsupported') return new ApiError(415, 'unsupported-encoding', `${String(message)}: send the body plain, gzip, deflate or br`, { cause: err });
+  if (typeof code === 'string' && code.startsWith('Z_')) return new BadRequestError('bad-content-encoding', `the body does not decode as its Content-Encoding says (${code})`, { cause: err });
+  return new ApiError(status, 'bad-request', String(message), { cause: err });
 }

@@ -14,7 +14,7 @@ export function log2(n: bigint): number {
   return Math.log2(Number(n >> BigInt(shift))) + shift;
 }
 
-export function createMetrics({ chain, peers, mining }: ApiDeps): Registry {
+export function createMetrics({ chain, peers, mining, mempool }: ApiDeps): Registry {
   const registry = new Registry();
   const registers = [registry];
   const gauge = (name: string, help: string, read: () => number): void => {
@@ -31,9 +31,9 @@ export function createMetrics({ chain, peers, mining }: ApiDeps): Registry {
   gauge('toychain_hashrate', 'hashes per second of this node\'s miner (moving average)', () => mining.status().hashrate);
   gauge('toychain_mining_active', '1 while this node mines', () => (mining.status().active ? 1 : 0));
   new Gauge({ name: 'toychain_mining_kernel', help: 'the nonce kernel the miner runs, by label (wasm-simd or ts): always 1', labelNames: ['kernel'], registers, collect() { this.reset(); this.set({ kernel: mining.status().kernel ?? 'unknown' }, 1); } });
-  // The mempool does not exist yet (a later issue): it reads as empty until it does.
-  gauge('toychain_mempool_transactions', 'transactions in the mempool', () => 0);
-  gauge('toychain_mempool_bytes', 'serialized bytes of the mempool\'s transactions', () => 0);
+  gauge('toychain_mempool_transactions', 'transactions in the mempool', () => mempool.info().count);
+  gauge('toychain_mempool_bytes', 'serialized bytes of the mempool\'s transactions', () => mempool.info().bytes);
+  gauge('toychain_mempool_min_fee_rate', 'the lowest fee rate the mempool takes in, base units per byte', () => mempool.info().minFeeRate);
 
   const reorgs = new Counter({ name: 'toychain_reorgs_total', help: 'reorganisations of the active chain', registers });
   const depth = new Histogram({ name: 'toychain_reorg_depth', help: 'blocks disconnected per reorganisation', buckets: [1, 2, 3, 5, 8, 13, 21], registers });

@@ -4,7 +4,8 @@
  * (the node's Mempool fits MempoolView as it is).
  */
 import type { Logger } from 'pino';
-import type { Chain } from '../chain/chain.js';
+import type { MiningStatus } from './contract/responses.js';
+import type { ChainView } from '../chain/chain-view.js';
 import type { NetworkParams } from '../consensus/params.js';
 import type { Verdict } from '../consensus/reasons.js';
 import type { MempoolEntry } from '../mempool/mempool.js';
@@ -12,20 +13,13 @@ import type { Outpoint, Tx } from '../consensus/tx.js';
 import type { PeerControl } from '../p2p/peer-control.js';
 import type { NetworkPolicyControl } from '../p2p/network-policy.js';
 
+
 /** Who may use the API (src/api/access.ts applies it): decided by where it listens. */
 export interface ApiAccess {
   /** listening beyond loopback: every change needs the token */
   exposed: boolean;
   /** host names (no port) the Host header may carry besides loopback ones; empty + exposed: any */
   allowHosts: string[];
-}
-
-export interface MiningStatus {
-  active: boolean;
-  /** total nonces per second, moving average (0 when idle) */
-  hashrate: number;
-  workers: number;
-  /** the nonce kernel the miner's threads run: 'wasm-simd' (WebAssembly SIMD) or 'ts' (the fallback) */ kernel?: string;
 }
 
 export interface MiningControl {
@@ -87,7 +81,7 @@ export class ServiceRefusal extends Error {
  * miner only through these; the node builds them and listens.
  */
 export interface ApiDeps {
-  chain: Chain;
+  chain: ChainView;
   params: NetworkParams;
   peers: PeerControl;
   mining: MiningControl;
@@ -105,4 +99,8 @@ export interface ApiDeps {
   access?: ApiAccess;
   /** milliseconds between server-sent-event heartbeat comments (default 15 s) */
   heartbeatMs?: number;
+  /** event streams served at once; one more is answered 503 too-many-streams (default 256) */
+  maxEventStreams?: number;
+  /** check every JSON answer against the contract (tests): a broken answer becomes a 500 */
+  checkResponses?: boolean;
 }

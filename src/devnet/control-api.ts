@@ -15,8 +15,9 @@ import { z } from 'zod';
 import type { Logger } from 'pino';
 import { createErrorMiddleware, notFound } from '../api/error-middleware.js';
 import { ApiError, BadRequestError } from '../api/errors.js';
-import { integerString, parseInput } from '../api/request-validation.js';
-import { MAX_LINK_DELAY_MS } from '../p2p/link-shaping.js';
+import { parseInput } from '../api/request-validation.js';
+import { integerString } from '../api/contract/primitives.js';
+import { blockCount, LINK_LIMIT_MESSAGE, linkFields, linkWithinLimit, share } from '../api/contract/requests.js';
 import { NodeApiError, NodeUnavailableError } from './child-node.js';
 import type { Devnet } from './devnet.js';
 import { addressDetails, blockDetails, mempools, search, txDetails } from './explorer.js';
@@ -37,16 +38,10 @@ export const splitBody = z.strictObject({
   groups: z.array(z.array(z.number({ error: 'a node is a number' }).int('a node is a whole number'), { error: 'a group is a list of node numbers' }), { error: 'groups must be a list of lists of node numbers, e.g. [[0,1],[2]]' }).min(2, 'a split needs at least two groups').max(64),
 });
 export const activeBody = z.strictObject({ active: z.boolean({ error: 'active must be true or false' }) });
-export const linkBody = z
-  .strictObject({
-    delayMs: z.number({ error: 'delayMs must be a number' }).int('delayMs must be whole milliseconds').min(0, 'delayMs must be at least 0').max(MAX_LINK_DELAY_MS, `delayMs must be at most ${MAX_LINK_DELAY_MS}`),
-    jitterMs: z.number().int('jitterMs must be whole milliseconds').min(0, 'jitterMs must be at least 0').max(MAX_LINK_DELAY_MS).default(0),
-    dropRate: z.number().min(0, 'dropRate must be at least 0').max(1, 'dropRate must be at most 1').default(0),
-    node: z.number().int().min(0).optional(),
-  })
-  .refine((s) => s.delayMs + s.jitterMs <= MAX_LINK_DELAY_MS, { message: `delayMs + jitterMs must be at most ${MAX_LINK_DELAY_MS}` });
-export const shareBody = z.strictObject({ share: z.number({ error: 'share must be a number' }).gt(0, 'share must be above 0').max(1, 'share must be at most 1') });
-export const generateBody = z.strictObject({ blocks: z.number({ error: 'blocks must be a number' }).int('blocks must be a whole number').min(1, 'blocks must be at least 1').max(100, 'blocks must be at most 100') });
+// Link shape, share and block count are the node API's own settings (the contract): one limit each.
+export const linkBody = z.strictObject({ ...linkFields, node: z.number().int().min(0).optional() }).refine(linkWithinLimit, { message: LINK_LIMIT_MESSAGE });
+export const shareBody = z.strictObject({ share });
+export const generateBody = z.strictObject({ blocks: blockCount });
 export const sendBody = z.strictObject({
   from: z.number({ error: 'from must be a node number' }).int('from must be a node number').min(0),
   // A node number, or any address of the devnet's network (a wallet's: toychain-wallet --devnet N address).

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { NetworkParams } from '../consensus/params.js';
 import { ServiceRefusal } from '../api/services.js';
+import type { Status } from '../api/contract/responses.js';
 import type { LinkShape } from '../p2p/link-shaping.js';
 import { BlockTree, modelForkProbability, type PropagationFigures, type StaleFigures, type TreeBlock } from './block-tree.js';
 import { ChildNode } from './child-node.js';
@@ -45,15 +46,7 @@ export interface DevnetOptions {
 }
 
 /** What a node reported in its last GET /status (the fields the dashboard shows). */
-interface NodeStatus {
-  height: number;
-  tip: string;
-  chainwork: string;
-  peers: number;
-  mempool: { count: number; bytes: number };
-  difficulty: { bits: string; expectedHashes: string };
-  mining: { active: boolean; hashrate: number; workers: number };
-}
+type NodeStatus = Status;
 
 export interface NodeView {
   index: number;

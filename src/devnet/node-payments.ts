@@ -17,14 +17,11 @@ import { DEFAULT_FEE_RATE, InsufficientFundsError, selectCoins } from '../../wal
 import { formatCoins } from '../consensus/amount.js';
 import { buildPayment, type SpendableCoin } from '../../wallet/tx-builder.js';
 import { ServiceRefusal } from '../api/services.js';
+import type { AddressInfo } from '../api/contract/responses.js';
 import type { ChildNode } from './child-node.js';
 
-/** What GET /address answers, as far as a payment needs it. */
-interface AddressView {
-  balance: { spendable: string; unconfirmed: string };
-  coins: { txid: string; index: number; units: string; mature: boolean; spentBy: string | null }[];
-  pending: { txid: string; index: number; units: string }[];
-}
+/** What GET /address answers: the contract's AddressInfo. */
+type AddressView = AddressInfo;
 
 /** A node's wallet: the address its blocks pay and the balance the node reports for it. */
 export interface NodeBalance {

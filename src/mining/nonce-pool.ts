@@ -7,7 +7,7 @@
  * reads each 1024 nonces, so every worker is idle within about a millisecond and the
  * threads stay warm. Piscina's AbortSignal would terminate the thread instead, and a
  * replacement needs ~250 ms of boot and warm-up before it hashes again (measured in
- * ../shared/notes/mining-kernel.md; the stop latency is in `npm run bench`).
+ * docs/mining-kernel.md; the stop latency is in `npm run bench`).
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { decodeAddress } from '../consensus/address.js';
 import { DecodeError } from '../consensus/byte-reader.js';
 import { networks, type NetworkParams } from '../consensus/params.js';
+import { parsePeerAddress } from '../p2p/address.js';
+import { InvalidPeerAddressError } from '../p2p/errors.js';
 
 export class UsageError extends Error {
   constructor(
@@ -126,17 +128,14 @@ function parseCount(option: string, value: string | undefined, fallback: number)
   return n;
 }
 
+/** checkPeerUrl reads --peer with the p2p layer's own parser, so the node accepts exactly what it can dial. */
 function checkPeerUrl(value: string): string {
-  let url: URL;
   try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`--peer: '${value}' is not a URL`, 'write it as ws://HOST:PORT, for example ws://127.0.0.1:28444');
+    return parsePeerAddress(value).url;
+  } catch (e) {
+    if (e instanceof InvalidPeerAddressError) throw new UsageError(`--peer: ${e.message}`, 'for example ws://127.0.0.1:28444');
+    throw e;
   }
-  if (url.protocol !== 'ws:' || url.port === '' || url.pathname !== '/') {
-    throw new UsageError(`--peer: '${value}' is not of the form ws://HOST:PORT`, 'for example ws://127.0.0.1:28444');
-  }
-  return `ws://${url.host}`;
 }
 
 /** A Host-header name: letters, digits, dots, dashes (or a bracketed IPv6 address), no port. */

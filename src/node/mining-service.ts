@@ -12,7 +12,8 @@ import { Miner } from '../mining/miner.js';
 import { miningChainOf, type MempoolSource } from '../mining/mining-chain.js';
 import { NoncePool } from '../mining/nonce-pool.js';
 import { fastestKernel } from '../../workers/nonce-kernel.js';
-import { ServiceRefusal, type MiningControl, type MiningShareControl, type MiningStatus } from '../api/services.js';
+import { ServiceRefusal, type MiningControl, type MiningShareControl } from '../api/services.js';
+import type { MiningStatus } from '../api/contract/responses.js';
 
 export interface MiningServiceOptions {
   chain: Chain;
@@ -20,6 +21,8 @@ export interface MiningServiceOptions {
   workers: number;
   /** --miner-address, used when a call names no address */
   defaultAddress: string | undefined;
+  /** the node's own key (DATADIR/miner.key): what generate pays when neither the call nor --miner-address names an address */
+  ownKey?: () => Promise<Uint8Array>;
   logger: Logger;
   mempool?: MempoolSource;
   /** the nonce pool's threads end after this long without mining or generating (default 10 s) */
@@ -79,7 +82,8 @@ export class MiningService implements MiningControl, MiningShareControl {
   }
 
   async generate(blocks: number, address?: string): Promise<string[]> {
-    const pubkey = this.pubkeyFor(address);
+    const { ownKey, defaultAddress } = this.options;
+    const pubkey = address === undefined && defaultAddress === undefined && ownKey !== undefined ? await ownKey() : this.pubkeyFor(address);
     if (this.miner !== undefined) throw new ServiceRefusal('mining-active', 'continuous mining is running: stop it (POST /mining/stop) before generate', 409);
     if (this.generating) throw new ServiceRefusal('mining-busy', 'another generate call is running', 409);
     this.generating = true;

@@ -9,6 +9,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { Chain } from '../chain/chain.js';
+import { viewOf } from '../chain/chain-view.js';
 import { WorkerSignatureVerifier } from '../chain/signature-verifier.js';
 import { Mempool } from '../mempool/mempool.js';
 import { openLevelStore } from '../storage/level-store.js';
@@ -17,8 +18,10 @@ import { fromDisplayHex } from '../consensus/bytes.js';
 import { PeerManager } from '../p2p/peer-manager.js';
 import { createApi } from '../api/server.js';
 import { accessFor } from '../api/access.js';
+import { limitServer } from '../api/http-limits.js';
 import type { NodeConfig } from './config.js';
 import { MiningService } from './mining-service.js';
+import { nodeKey } from './node-key.js';
 import { VERSION } from './version.js';
 import { preparePrivateDir, writePrivateFile } from './private-files.js';
 
@@ -93,13 +96,13 @@ export class Node {
 
       // Only a network whose difficulty cannot pace its miners (no retarget) needs a paced miner.
       const paceMs = config.params.noRetargeting ? config.miningPaceSec * 1000 : undefined;
-      const mining = new MiningService({ chain, params: config.params, workers: config.workers, defaultAddress: config.minerAddress, mempool, logger: logger.child({ layer: 'mining' }), ...(paceMs === undefined ? {} : { paceMs }) });
+      const mining = new MiningService({ chain, params: config.params, workers: config.workers, defaultAddress: config.minerAddress, ownKey: () => nodeKey(config.datadir), mempool, logger: logger.child({ layer: 'mining' }), ...(paceMs === undefined ? {} : { paceMs }) });
       cleanup.push(() => mining.close());
 
       const authToken = randomBytes(32).toString('hex');
       await writePrivateFile(join(config.datadir, 'api.cookie'), authToken);
-      const app = createApi({ chain, params: config.params, peers, policy: peers, mining, miningShare: mining, mempool, authToken, access: accessFor(config.apiHost, config.apiAllowHosts), logger: logger.child({ layer: 'api' }), version: VERSION });
-      const server = createServer(app);
+      const app = createApi({ chain: viewOf(chain), params: config.params, peers, policy: peers, mining, miningShare: mining, mempool, authToken, access: accessFor(config.apiHost, config.apiAllowHosts), logger: logger.child({ layer: 'api' }), version: VERSION });
+      const server = limitServer(createServer(app));
       const apiPort = await listen(server, config.apiHost, config.apiPort);
       cleanup.push(() => closeServer(server));
 

@@ -149,13 +149,17 @@ export class LevelStore implements ChainStore {
 
   async addressCoins(pubkey: Uint8Array): Promise<SpentCoin[]> {
     const out: SpentCoin[] = [];
+    for await (const coin of this.eachAddressCoin(pubkey)) out.push(coin);
+    return out;
+  }
+
+  async *eachAddressCoin(pubkey: Uint8Array): AsyncIterable<SpentCoin> {
     for await (const key of this.db.keys(pubkeyRange(Prefix.addressCoin, pubkey))) {
       const outpoint = parseAddressCoinKey(key);
       const coin = await this.getCoin(outpoint);
       if (coin === undefined) throw new StoreCorruptError(`address index names coin ${outpointKey(outpoint)}, which is not in the UTXO set`);
-      out.push({ outpoint, coin });
+      yield { outpoint, coin };
     }
-    return out;
   }
 
   async addressHistory(pubkey: Uint8Array): Promise<{ height: number; txid: Uint8Array }[]> {

@@ -70,6 +70,8 @@ export interface ChainStore {
   allCoins(): AsyncIterable<SpentCoin>;
   /** the unspent coins paying `pubkey` (the address index) */
   addressCoins(pubkey: Uint8Array): Promise<SpentCoin[]>;
+  /** the same coins one at a time, in key order, so a reader holds only what it keeps (GET /address pages them) */
+  eachAddressCoin(pubkey: Uint8Array): AsyncIterable<SpentCoin>;
   /** the transactions of the active chain touching `pubkey`, by height */
   addressHistory(pubkey: Uint8Array): Promise<{ height: number; txid: Uint8Array }[]>;
   /** the hash of the active-chain block holding `txid` (internal order), if any */

@@ -9,9 +9,10 @@ import type { Server } from 'node:http';
 import { pino } from 'pino';
 import { regtest, type NetworkParams } from '../../src/consensus/params.js';
 import type { Chain } from '../../src/chain/chain.js';
+import { viewOf } from '../../src/chain/chain-view.js';
 import { createApi } from '../../src/api/server.js';
-import type { ApiAccess } from '../../src/api/services.js';
-import type { MiningControl, MiningShareControl, MiningStatus } from '../../src/api/services.js';
+import type { ApiAccess, MiningControl, MiningShareControl } from '../../src/api/services.js';
+import type { MiningStatus } from '../../src/api/contract/responses.js';
 import type { PeerControl, PeerEvents, PeerInfo } from '../../src/p2p/peer-control.js';
 import type { NetworkPolicyControl } from '../../src/p2p/network-policy.js';
 import { NO_SHAPING, type LinkShape } from '../../src/p2p/link-shaping.js';
@@ -148,14 +149,14 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startApi(options: { heartbeatMs?: number; params?: NetworkParams; access?: ApiAccess } = {}): Promise<TestApi> {
+export async function startApi(options: { heartbeatMs?: number; params?: NetworkParams; access?: ApiAccess; maxEventStreams?: number } = {}): Promise<TestApi> {
   const params = options.params ?? regtest;
   const chain = await memoryChain(params);
   const peers = new FakePeers();
   const mining = new FakeMining();
   const mempool = new Mempool({ chain, clock: () => 1_700_000_000 });
   const app = createApi({
-    chain,
+    chain: viewOf(chain),
     params,
     peers,
     policy: peers,
@@ -165,8 +166,10 @@ export async function startApi(options: { heartbeatMs?: number; params?: Network
     authToken: TOKEN,
     logger: pino({ level: 'silent' }),
     version: '0.0.0-test',
+    checkResponses: true,
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
     ...(options.access === undefined ? {} : { access: options.access }),
+    ...(options.maxEventStreams === undefined ? {} : { maxEventStreams: options.maxEventStreams }),
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));

@@ -1,6 +1,11 @@
 import { expect } from 'chai';
-import { genesisOf, mineChain } from '../helpers/blocks.js';
+import { regtest, type NetworkParams } from '../../src/consensus/params.js';
+import { coinbaseOutpoint, genesisOf, KEYS, mineBlock, mineChain, spendTx } from '../helpers/blocks.js';
 import { peerInfo, servedRoutes, startApi, type TestApi } from './api-fixture.js';
+
+/** regtest with coinbases spendable two blocks later, so a test needs only a few blocks. */
+const quick: NetworkParams = { ...regtest, name: 'regtest-quick', coinbaseMaturity: 2 };
+const SUBSIDY = 50n * 100_000_000n;
 
 
 function metricValue(text: string, name: string): number {
@@ -18,7 +23,7 @@ describe('api: GET /metrics', () => {
     await api.close();
   });
 
-  it('exposes height, chainwork, peers, hashrate, orphans, bans, reorgs and mempool size', async () => {
+  it('exposes height, chainwork, peers, hashrate, orphans, bans and reorgs', async () => {
     const genesis = genesisOf(api.params);
     for (const b of mineChain(api.params, genesis, 2)) await api.chain.processBlock(b.block);
     for (const b of mineChain(api.params, genesis, 3, () => ({ extraNonce: 1 }))) await api.chain.processBlock(b.block);
@@ -39,10 +44,54 @@ describe('api: GET /metrics', () => {
     expect(metricValue(text, 'toychain_reorgs_total')).to.equal(1);
     expect(metricValue(text, 'toychain_bans_total')).to.equal(1);
     expect(metricValue(text, 'toychain_banned_addresses')).to.equal(1);
-    expect(metricValue(text, 'toychain_mempool_transactions')).to.equal(0);
-    expect(metricValue(text, 'toychain_mempool_bytes')).to.equal(0);
     expect(text).to.contain('# TYPE toychain_reorgs_total counter');
     expect(text).to.contain('process_cpu_user_seconds_total');
+  });
+
+  it('follows the mempool: every gauge reads what /status and /mempool read, as transactions come and go', async () => {
+    await api.close();
+    api = await startApi({ params: quick });
+    const blocks = mineChain(quick, genesisOf(quick), 3);
+    for (const b of blocks) await api.chain.processBlock(b.block);
+    const key = KEYS[0]!;
+    const payments = blocks.slice(0, 2).map((b, i) =>
+      spendTx([{ outpoint: coinbaseOutpoint(b), coin: { value: SUBSIDY, pubkey: key.pubkey }, privateKey: key.privateKey }], [{ value: SUBSIDY - 1000n * BigInt(i + 1), pubkey: KEYS[1]!.pubkey }]),
+    );
+    const gauges = async () => {
+      const text = await (await api.get('/metrics')).text();
+      return { count: metricValue(text, 'toychain_mempool_transactions'), bytes: metricValue(text, 'toychain_mempool_bytes'), height: metricValue(text, 'toychain_height') };
+    };
+    const truth = async () => {
+      const status = await api.getJson('/status');
+      return { count: status.mempool.count, bytes: status.mempool.bytes, height: status.height };
+    };
+    const seen: number[] = [];
+    for (const tx of payments) {
+      expect((await api.mempool.accept(tx)).ok).to.equal(true);
+      const g = await gauges();
+      expect(g).to.deep.equal(await truth());
+      seen.push(g.count);
+    }
+    expect(seen).to.deep.equal([1, 2]);
+    // A block confirming both empties the pool, and the gauges follow it down.
+    const last = blocks[blocks.length - 1]!;
+    await api.chain.processBlock(mineBlock(quick, last, { txs: payments }).block);
+    expect(await gauges()).to.deep.equal({ count: 0, bytes: 0, height: 4 });
+  });
+
+  it('follows peers, bans, mining and the network switch as they change', async () => {
+    const read = async (name: string) => metricValue(await (await api.get('/metrics')).text(), name);
+    for (const n of [1, 3]) {
+      api.peers.list = Array.from({ length: n }, (_, i) => peerInfo(i + 1));
+      api.peers.banned = n + 1;
+      api.peers.networkActive = n === 1;
+      api.mining.state = { active: n === 3, hashrate: 100 * n, workers: 2 };
+      expect(await read('toychain_peers')).to.equal(n);
+      expect(await read('toychain_banned_addresses')).to.equal(n + 1);
+      expect(await read('toychain_network_active')).to.equal(n === 1 ? 1 : 0);
+      expect(await read('toychain_mining_active')).to.equal(n === 3 ? 1 : 0);
+      expect(await read('toychain_hashrate')).to.equal(100 * n);
+    }
   });
 
   it('keeps each API on its own registry', async () => {
@@ -75,13 +124,21 @@ describe('api: GET /openapi.json', () => {
     expect(documented.sort()).to.deep.equal(served.sort());
   });
 
-  it('marks every mutating route but POST /tx as needing the bearer token, and no read', async () => {
+  it('marks every mutating route but POST /tx as needing the bearer token, and says of every read that it needs none', async () => {
     const doc = await api.getJson('/openapi.json');
-    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { security?: unknown }>>)) {
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { security?: unknown[] }>>)) {
       for (const [method, op] of Object.entries(ops)) {
-        expect(op.security !== undefined, `${method} ${path}`).to.equal(method !== 'get' && `${method} ${path}` !== 'post /tx');
+        const needsToken = method !== 'get' && `${method} ${path}` !== 'post /tx';
+        expect(op.security, `${method} ${path}`).to.deep.equal(needsToken ? [{ bearer: [] }] : []);
       }
     }
+  });
+
+  it('names every operation (operationId), uniquely', async () => {
+    const doc = await api.getJson('/openapi.json');
+    const ids = Object.values(doc.paths as Record<string, Record<string, { operationId?: string }>>).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
+    expect(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z]+$/.test(id))).to.equal(true);
+    expect(new Set(ids).size).to.equal(ids.length);
   });
 
   it('describes request bodies from the validation schemas', async () => {

@@ -194,5 +194,16 @@ describe('API: transactions and addresses', () => {
         expect(((await res.json()) as any).error.code).to.equal('invalid-address');
       }
     });
+
+    it('pages the coins (coinsFrom, coinsLimit) while the balance still counts every coin', async () => {
+      const alice = encodeAddress(KEYS[0]!.pubkey, params);
+      const all = await api.getJson(`/address/${alice}`);
+      expect(all.coinsPage.total).to.equal(4);
+      const page = await api.getJson(`/address/${alice}?coinsFrom=1&coinsLimit=2`);
+      expect(page.coins.map((c: any) => `${c.txid}:${c.index}`)).to.deep.equal(all.coins.slice(1, 3).map((c: any) => `${c.txid}:${c.index}`));
+      expect(page.coinsPage).to.deep.equal({ total: 4, from: 1, limit: 2 });
+      expect(page.balance).to.deep.equal(all.balance);
+      expect(page.balance.confirmed).to.equal('200.00000000');
+    });
   });
 });

@@ -44,7 +44,8 @@ describe('devnet: the supervisor and its CLI', function () {
     const p2p0 = (await devnet.view()).nodes[0].p2pUrl;
     const p2p2 = (await devnet.view()).nodes[2].p2pUrl;
     const out = await nodeApi(devnet, 2, 'POST', '/peers', { address: p2p0 });
-    expect(out.status).to.equal(502);
+    expect(out.status).to.equal(409);
+    expect(out.body.error.code).to.equal('peer-denied');
     expect(out.body.error.message).to.include('deny list');
     expect((await nodeApi(devnet, 0, 'PUT', '/network/deny', { addresses: [] })).status).to.equal(200);
     const inbound = await nodeApi(devnet, 0, 'POST', '/peers', { address: p2p2 });

@@ -121,6 +121,8 @@ export interface StartOptions {
   args?: string[];
   /** reuse a data directory (a restart); default: a new temporary one */
   datadir?: string;
+  /** false: start a regtest node without --miner-address */
+  minerAddress?: false;
 }
 
 export class NodeCluster {
@@ -131,7 +133,7 @@ export class NodeCluster {
     const datadir = options.datadir ?? this.tempDir(name);
     const network = options.networkFile === undefined ? ['--network', options.network ?? 'regtest'] : ['--network-file', options.networkFile];
     const args = [CLI, 'node', ...network, '--datadir', datadir, '--p2p-port', '0', '--api-port', '0', '--workers', '1', '--log-level', 'info'];
-    if (options.networkFile === undefined && (options.network ?? 'regtest') === 'regtest') args.push('--miner-address', minerAddress(name));
+    if (options.networkFile === undefined && (options.network ?? 'regtest') === 'regtest' && options.minerAddress !== false) args.push('--miner-address', minerAddress(name));
     for (const peer of options.peers ?? []) args.push('--peer', peer);
     args.push(...(options.args ?? []));
     rmSync(join(datadir, 'node.json'), { force: true });

@@ -54,12 +54,13 @@ class StandInNode {
     if (method === 'GET' && path.startsWith('/api/v1/address/')) {
       const address = decodeURIComponent(path.slice('/api/v1/address/'.length));
       if (!address.startsWith('tcrt1')) return [400, { error: { code: 'bad-address', message: 'not a regtest address' } }];
-      if (address !== MINE) return [200, { address, height: 120, balance: { confirmed: zero, immature: zero, spendable: zero, unconfirmed: zero }, coins: [], pending: [], history: { total: 0, from: 0, limit: 50, items: [] } }];
+      if (address !== MINE) return [200, { address, height: 120, balance: { confirmed: zero, immature: zero, spendable: zero, unconfirmed: zero }, coins: [], coinsPage: { total: 0, from: 0, limit: 5000 }, pending: [], history: { total: 0, from: 0, limit: 50, items: [] } }];
       const spentBy = [...this.mempool][0] ?? null;
       return [200, {
         address, height: 120,
         balance: { confirmed: '50.00000000', immature: zero, spendable: spentBy ? zero : '50.00000000', unconfirmed: zero },
         coins: [{ txid: hash(1), index: 0, value: '50.00000000', units: '5000000000', height: 1, coinbase: true, confirmations: 120, mature: true, spentBy }],
+        coinsPage: { total: 1, from: 0, limit: 5000 },
         pending: [],
         history: { total: 1 + this.mempool.size, from: 0, limit: 50, items: [...[...this.mempool].map((t) => ({ txid: t, height: null, blockHash: null, confirmations: 0 })), { txid: hash(1), height: 1, blockHash: hash(1001), confirmations: 120 }] },
       }];

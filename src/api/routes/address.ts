@@ -4,72 +4,57 @@
  * history (mempool first, then the active chain newest first), paged. Read from the
  * store's address index and the mempool; a wallet needs nothing else to spend.
  */
-import type { Router } from 'express';
-import { z } from 'zod';
-import type { Chain } from '../../chain/chain.js';
+import type { ChainView as Chain } from '../../chain/chain-view.js';
 import { equalBytes, toDisplayHex } from '../../consensus/bytes.js';
 import type { SpentCoin } from '../../consensus/coin.js';
 import type { NetworkParams } from '../../consensus/params.js';
 import { txHash } from '../../consensus/tx.js';
 import { formatCoins } from '../../consensus/amount.js';
-import { checkAddress, integerString, parseInput } from '../request-validation.js';
+import { operations } from '../contract/operations.js';
+import type { AddressCoin as CoinView, HistoryItem, PendingOutput } from '../contract/responses.js';
+import { checkAddress } from '../request-validation.js';
+import type { Routes } from '../route.js';
 import type { ApiDeps, MempoolEntryView, MempoolView } from '../services.js';
 
-export const MAX_HISTORY_PAGE = 500;
-
-export const addressQuery = z.object({
-  from: integerString('from', 0, 2 ** 31 - 1).default(0),
-  limit: integerString('limit', 1, MAX_HISTORY_PAGE).default(50),
-});
-
-interface CoinView {
-  txid: string;
-  index: number;
-  value: string;
-  units: string;
-  height: number;
-  coinbase: boolean;
-  confirmations: number;
-  /** spendable in the next block: coinbase maturity reached (or not a coinbase) */
-  mature: boolean;
-  /** the mempool transaction spending it, if any */
-  spentBy: string | null;
-}
-
-interface HistoryItem {
-  txid: string;
-  height: number | null;
-  blockHash: string | null;
-  confirmations: number;
-}
-
-export function registerAddressRoutes(router: Router, { chain, mempool, params }: ApiDeps): void {
-  router.get('/address/:address', async (req, res) => {
-    const address = req.params.address;
+export function registerAddressRoutes(routes: Routes, { chain, mempool, params }: ApiDeps): void {
+  routes.json(operations.getAddress, async ({ params: { address }, query: { from, limit, coinsFrom, coinsLimit } }) => {
     const pubkey = checkAddress(address, params);
-    const { from, limit } = parseInput(addressQuery, req.query, 'query');
     // Read the tip first: a block connected while we read only makes coins look one confirmation younger.
     const height = chain.height;
-    const coins = (await chain.store.addressCoins(pubkey)).map((c) => coinView(c, height, params, mempool));
+    // The coins stream from the store: the balance adds up all of them, but only the page
+    // asked for (and the few the mempool spends) is held, however many the address has.
+    const page: CoinView[] = [];
+    const spentByPool: CoinView[] = [];
+    const totals = { confirmed: 0n, immature: 0n, spendable: 0n };
+    let total = 0;
+    for await (const spent of chain.eachAddressCoin(pubkey)) {
+      const coin = coinView(spent, height, params, mempool);
+      totals.confirmed += spent.coin.value;
+      if (!coin.mature) totals.immature += spent.coin.value;
+      else if (coin.spentBy === null) totals.spendable += spent.coin.value;
+      if (coin.spentBy !== null) spentByPool.push(coin);
+      if (total >= coinsFrom && page.length < coinsLimit) page.push(coin);
+      total++;
+    }
     // One snapshot of the pool for both readings, so they agree with each other.
     const entries = mempool.entries();
     const pending = pendingOutputs(entries, mempool, pubkey);
-    const history = [...mempoolHistory(entries, pubkey, coins), ...(await chainHistory(chain, pubkey, height))];
+    const history = [...mempoolHistory(entries, pubkey, spentByPool), ...(await chainHistory(chain, pubkey, height))];
 
-    const sum = (values: Iterable<{ units: string }>): string => formatCoins([...values].reduce((s, c) => s + BigInt(c.units), 0n));
-    res.json({
+    return {
       address,
       height,
       balance: {
-        confirmed: sum(coins),
-        immature: sum(coins.filter((c) => !c.mature)),
-        spendable: sum(coins.filter((c) => c.mature && c.spentBy === null)),
-        unconfirmed: sum(pending),
+        confirmed: formatCoins(totals.confirmed),
+        immature: formatCoins(totals.immature),
+        spendable: formatCoins(totals.spendable),
+        unconfirmed: formatCoins(pending.reduce((s, c) => s + BigInt(c.units), 0n)),
       },
-      coins,
+      coins: page,
+      coinsPage: { total, from: coinsFrom, limit: coinsLimit },
       pending,
       history: { total: history.length, from, limit, items: history.slice(from, from + limit) },
-    });
+    };
   });
 }
 
@@ -90,8 +75,8 @@ function coinView({ outpoint, coin }: SpentCoin, tipHeight: number, params: Netw
 }
 
 /** Outputs of mempool transactions paying `pubkey` that no other mempool transaction spends yet. */
-function pendingOutputs(entries: readonly MempoolEntryView[], mempool: MempoolView, pubkey: Uint8Array): { txid: string; index: number; value: string; units: string }[] {
-  const out = [];
+function pendingOutputs(entries: readonly MempoolEntryView[], mempool: MempoolView, pubkey: Uint8Array): PendingOutput[] {
+  const out: PendingOutput[] = [];
   for (const entry of entries) {
     const txid = entry.txid;
     for (const [index, output] of entry.tx.outputs.entries()) {
@@ -103,9 +88,9 @@ function pendingOutputs(entries: readonly MempoolEntryView[], mempool: MempoolVi
   return out;
 }
 
-/** Mempool transactions that pay `pubkey` or spend one of its coins (confirmed or unconfirmed). */
-function mempoolHistory(entries: readonly MempoolEntryView[], pubkey: Uint8Array, coins: readonly CoinView[]): HistoryItem[] {
-  const owned = new Set(coins.map((c) => `${c.txid}:${c.index}`));
+/** Mempool transactions that pay `pubkey` or spend one of its coins: `spent` holds its confirmed coins the pool spends. */
+function mempoolHistory(entries: readonly MempoolEntryView[], pubkey: Uint8Array, spent: readonly CoinView[]): HistoryItem[] {
+  const owned = new Set(spent.map((c) => `${c.txid}:${c.index}`));
   for (const entry of entries) {
     entry.tx.outputs.forEach((o, index) => {
       if (equalBytes(o.pubkey, pubkey)) owned.add(`${entry.txid}:${index}`);
@@ -122,7 +107,7 @@ function mempoolHistory(entries: readonly MempoolEntryView[], pubkey: Uint8Array
 
 async function chainHistory(chain: Chain, pubkey: Uint8Array, tipHeight: number): Promise<HistoryItem[]> {
   const items: HistoryItem[] = [];
-  for (const { height, txid } of (await chain.store.addressHistory(pubkey)).reverse()) {
+  for (const { height, txid } of (await chain.addressHistory(pubkey)).reverse()) {
     // Entries above the height read at the start belong to a block connected since: left for the next call.
     if (height > tipHeight) continue;
     const entry = chain.getEntryAtHeight(height);

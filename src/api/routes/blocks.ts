@@ -2,32 +2,20 @@
  * GET /blocks (a page of the active chain by height, newest first unless asked) and
  * GET /blocks/:hashOrHeight (one block, on any branch when named by hash).
  */
-import type { Router } from 'express';
-import { z } from 'zod';
 import type { ChainEntry } from '../../chain/block-index.js';
-import type { Chain } from '../../chain/chain.js';
+import type { ChainView as Chain } from '../../chain/chain-view.js';
 import type { Block } from '../../consensus/block.js';
+import { operations } from '../contract/operations.js';
 import { blockSummary, blockView } from '../block-view.js';
 import { NotFoundError, BadRequestError } from '../errors.js';
-import { integerString, parseInput } from '../request-validation.js';
+import type { Routes } from '../route.js';
 import type { ApiDeps } from '../services.js';
-
-export const MAX_PAGE = 100;
-export const DEFAULT_PAGE = 20;
-const MAX_HEIGHT = 2 ** 31 - 1;
-
-export const blocksQuery = z.object({
-  from: integerString('from', 0, MAX_HEIGHT).optional(),
-  limit: integerString('limit', 1, MAX_PAGE).default(DEFAULT_PAGE),
-  order: z.enum(['desc', 'asc'], { error: 'order must be "desc" or "asc"' }).default('desc'),
-});
 
 const HASH = /^[0-9a-fA-F]{64}$/;
 const HEIGHT = /^\d{1,10}$/;
 
-export function registerBlockRoutes(router: Router, { chain, params }: ApiDeps): void {
-  router.get('/blocks', async (req, res) => {
-    const { from, limit, order } = parseInput(blocksQuery, req.query, 'query');
+export function registerBlockRoutes(routes: Routes, { chain, params }: ApiDeps): void {
+  routes.json(operations.listBlocks, async ({ query: { from, limit, order } }) => {
     const heights: number[] = [];
     if (order === 'desc') {
       for (let h = Math.min(from ?? chain.height, chain.height); h >= 0 && heights.length < limit; h--) heights.push(h);
@@ -42,12 +30,12 @@ export function registerBlockRoutes(router: Router, { chain, params }: ApiDeps):
     }
     const last = heights[heights.length - 1];
     const next = last === undefined ? null : order === 'desc' ? (last > 0 ? last - 1 : null) : last < chain.height ? last + 1 : null;
-    res.json({ tip: chain.tip.id, height: chain.height, order, blocks, next });
+    return { tip: chain.tip.id, height: chain.height, order, blocks, next };
   });
 
-  router.get('/blocks/:hashOrHeight', async (req, res) => {
-    const entry = findEntry(chain, req.params.hashOrHeight);
-    res.json(blockView(chain, entry, await readBlock(chain, entry), params));
+  routes.json(operations.getBlock, async ({ params: { hashOrHeight } }) => {
+    const entry = findEntry(chain, hashOrHeight);
+    return blockView(chain, entry, await readBlock(chain, entry), params);
   });
 }
 

@@ -1,9 +1,8 @@
 /** GET /chain/tips: every known branch tip, as Core's getchaintips reports them. */
-import type { Router } from 'express';
+import { operations } from '../contract/operations.js';
+import type { Routes } from '../route.js';
 import type { ApiDeps } from '../services.js';
 
-export function registerChainRoutes(router: Router, { chain }: ApiDeps): void {
-  router.get('/chain/tips', (_req, res) => {
-    res.json(chain.getChainTips());
-  });
+export function registerChainRoutes(routes: Routes, { chain }: ApiDeps): void {
+  routes.json(operations.getChainTips, () => chain.getChainTips());
 }

@@ -1,9 +1,10 @@
 /** GET /metrics: Prometheus text exposition. */
-import type { Router } from 'express';
 import type { Registry } from 'prom-client';
+import { operations } from '../contract/operations.js';
+import type { Routes } from '../route.js';
 
-export function registerMetricsRoutes(router: Router, registry: Registry): void {
-  router.get('/metrics', async (_req, res) => {
+export function registerMetricsRoutes(routes: Routes, registry: Registry): void {
+  routes.raw(operations.getMetrics, async ({ res }) => {
     res.type(registry.contentType).send(await registry.metrics());
   });
 }

@@ -1,37 +1,23 @@
 /** POST /mining/start { address? }, POST /mining/stop, POST /mining/generate { blocks, address? }. */
-import type { RequestHandler, Router } from 'express';
-import { z } from 'zod';
-import { checkAddress, parseInput } from '../request-validation.js';
+import { operations } from '../contract/operations.js';
+import { checkAddress } from '../request-validation.js';
+import type { Routes } from '../route.js';
 import type { ApiDeps } from '../services.js';
 
-export const MAX_GENERATE = 1000;
-
-export const startBody = z.strictObject({ address: z.string().max(200).optional() });
-export const generateBody = z.strictObject({
-  blocks: z
-    .number({ error: 'blocks must be a number' })
-    .int('blocks must be a whole number')
-    .min(1, 'blocks must be at least 1')
-    .max(MAX_GENERATE, `blocks must be at most ${MAX_GENERATE}`),
-  address: z.string().max(200).optional(),
-});
-
-export function registerMiningRoutes(router: Router, { mining, params }: ApiDeps, guard: RequestHandler[]): void {
-  router.post('/mining/start', ...guard, async (req, res) => {
-    const { address } = parseInput(startBody, req.body, 'body');
-    if (address !== undefined) checkAddress(address, params);
-    await mining.start(address);
-    res.json(mining.status());
+export function registerMiningRoutes(routes: Routes, { mining, params }: ApiDeps): void {
+  routes.json(operations.startMining, async ({ body }) => {
+    if (body.address !== undefined) checkAddress(body.address, params);
+    await mining.start(body.address);
+    return mining.status();
   });
 
-  router.post('/mining/stop', ...guard, async (_req, res) => {
+  routes.json(operations.stopMining, async () => {
     await mining.stop();
-    res.json(mining.status());
+    return mining.status();
   });
 
-  router.post('/mining/generate', ...guard, async (req, res) => {
-    const { blocks, address } = parseInput(generateBody, req.body, 'body');
-    if (address !== undefined) checkAddress(address, params);
-    res.json({ hashes: await mining.generate(blocks, address) });
+  routes.json(operations.generateBlocks, async ({ body }) => {
+    if (body.address !== undefined) checkAddress(body.address, params);
+    return { hashes: await mining.generate(body.blocks, body.address) };
   });
 }

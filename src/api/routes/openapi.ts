@@ -1,11 +1,10 @@
 /** GET /openapi.json: the API described (see ../openapi.ts). */
-import type { Router } from 'express';
+import { operations } from '../contract/operations.js';
 import { openApiDocument } from '../openapi.js';
+import type { Routes } from '../route.js';
 import type { ApiDeps } from '../services.js';
 
-export function registerOpenApiRoutes(router: Router, { version, params }: ApiDeps): void {
-  const document = openApiDocument({ version, network: params.name });
-  router.get('/openapi.json', (_req, res) => {
-    res.json(document);
-  });
+export function registerOpenApiRoutes(routes: Routes, { version, params, access }: ApiDeps): void {
+  const document = openApiDocument({ version, network: params.name, exposed: access?.exposed === true });
+  routes.json(operations.getOpenApi, () => document);
 }

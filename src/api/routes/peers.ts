@@ -1,49 +1,28 @@
 /** GET /peers, POST /peers { address: "ws://HOST:PORT" }, DELETE /peers/:id. */
-import type { RequestHandler, Router } from 'express';
-import { z } from 'zod';
+import { P2pError } from '../../p2p/errors.js';
+import { operations } from '../contract/operations.js';
 import { ApiError, ConflictError, NotFoundError } from '../errors.js';
-import { integerString, parseInput } from '../request-validation.js';
+import type { Routes } from '../route.js';
 import type { ApiDeps } from '../services.js';
 
-/** ws://HOST:PORT (or wss://): a host and an explicit port, nothing after them. */
-export const peerAddress = z
-  .string()
-  .max(300)
-  .refine(isPeerUrl, { message: 'address must look like ws://HOST:PORT' });
+export function registerPeerRoutes(routes: Routes, { peers }: ApiDeps): void {
+  routes.json(operations.listPeers, () => peers.peers());
 
-export const connectBody = z.strictObject({ address: peerAddress });
-export const peerIdParams = z.object({ id: integerString('id', 0, Number.MAX_SAFE_INTEGER) });
-
-function isPeerUrl(value: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return false;
-  }
-  const bare = url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
-  return (url.protocol === 'ws:' || url.protocol === 'wss:') && url.hostname !== '' && url.port !== '' && bare;
-}
-
-export function registerPeerRoutes(router: Router, { peers }: ApiDeps, guard: RequestHandler[]): void {
-  router.get('/peers', (_req, res) => {
-    res.json(peers.peers());
-  });
-
-  router.post('/peers', ...guard, async (req, res) => {
-    const { address } = parseInput(connectBody, req.body, 'body');
+  routes.json(operations.connectPeer, async ({ body }) => {
     if (!peers.networkActive) throw new ConflictError('network-inactive', 'the network is switched off: POST /network {"active": true} first');
     try {
-      res.status(201).json(await peers.connect(address));
+      return await peers.connect(body.address);
     } catch (e) {
+      // A refusal the p2p layer names (banned, denied, already connected, …) keeps its code and 4xx (ApiError.from);
+      // a peer that could not be reached or refused the handshake is 502 peer-connect-failed, with the reason.
+      if (e instanceof P2pError && e.code !== 'connect-failed' && e.code !== 'handshake-failed') throw e;
       const reason = e instanceof Error ? e.message : String(e);
-      throw new ApiError(502, 'peer-connect-failed', `could not connect to ${address}: ${reason}`, { cause: e });
+      throw new ApiError(502, 'peer-connect-failed', `could not connect to ${body.address}: ${reason}`, { cause: e });
     }
   });
 
-  router.delete('/peers/:id', ...guard, (req, res) => {
-    const { id } = parseInput(peerIdParams, req.params, 'params');
-    if (!peers.disconnect(id)) throw new NotFoundError(`no peer with id ${id}`);
-    res.json({ id, disconnected: true });
+  routes.json(operations.disconnectPeer, ({ params }) => {
+    if (!peers.disconnect(params.id)) throw new NotFoundError(`no peer with id ${params.id}`);
+    return { id: params.id, disconnected: true as const };
   });
 }

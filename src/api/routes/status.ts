@@ -1,33 +1,11 @@
 /** GET /status: the node at a glance, in the shape scripts rely on (DESIGN.md "Node surfaces"). */
-import type { Router } from 'express';
-import type { ApiDeps, MiningStatus } from '../services.js';
-import { chainworkHex, difficultyOf, type DifficultyView } from '../difficulty.js';
+import { operations } from '../contract/operations.js';
+import type { Status } from '../contract/responses.js';
+import type { Routes } from '../route.js';
+import type { ApiDeps } from '../services.js';
+import { chainworkHex, difficultyOf } from '../difficulty.js';
 
-export interface StatusView {
-  network: string;
-  /** the network's genesis block hash and address prefix: a custom network (a network file) is known by them */
-  genesis: string;
-  addressPrefix: string;
-  /** blocks a block reward waits before it can be spent */
-  coinbaseMaturity: number;
-  version: string;
-  height: number;
-  /** the active tip's hash, display hex */
-  tip: string;
-  /** the active tip's chainwork, 64 hex digits */
-  chainwork: string;
-  /** difficulty of the next block on the tip */
-  difficulty: DifficultyView;
-  medianTimePast: number;
-  mempool: { count: number; bytes: number };
-  peers: number;
-  networkActive: boolean;
-  bannedPeers: number;
-  orphans: number;
-  mining: MiningStatus;
-}
-
-export function statusView({ chain, params, peers, mining, mempool, version }: ApiDeps): StatusView {
+export function statusView({ chain, params, peers, mining, mempool, version }: ApiDeps): Status {
   const tip = chain.tip;
   const pool = mempool.info();
   return {
@@ -50,8 +28,6 @@ export function statusView({ chain, params, peers, mining, mempool, version }: A
   };
 }
 
-export function registerStatusRoutes(router: Router, deps: ApiDeps): void {
-  router.get('/status', (_req, res) => {
-    res.json(statusView(deps));
-  });
+export function registerStatusRoutes(routes: Routes, deps: ApiDeps): void {
+  routes.json(operations.getStatus, () => statusView(deps));
 }

@@ -3,47 +3,23 @@
  * the mempool or the active chain, with confirmations) and POST /tx (a transaction in
  * its canonical encoding, as hex; no token, like Core's sendrawtransaction).
  */
-import express, { type Router } from 'express';
-import { z } from 'zod';
-import type { Chain } from '../../chain/chain.js';
+import type { ChainView as Chain } from '../../chain/chain-view.js';
 import { bytesToHex, equalBytes, fromDisplayHex, hexToBytes, toDisplayHex } from '../../consensus/bytes.js';
 import { DecodeError } from '../../consensus/byte-reader.js';
 import type { NetworkParams } from '../../consensus/params.js';
 import { decodeTx, encodeTx, isCoinbase, txHash, txid as txidOf, type Tx } from '../../consensus/tx.js';
 import { formatCoins } from '../../consensus/amount.js';
-import { txView, type TxView } from '../block-view.js';
+import { txView } from '../block-view.js';
+import { operations } from '../contract/operations.js';
+import type { MempoolEntry, TxLookup } from '../contract/responses.js';
 import { ApiError, BadRequestError } from '../errors.js';
-import { integerString, parseInput } from '../request-validation.js';
+import type { Routes } from '../route.js';
 import type { ApiDeps, MempoolEntryView } from '../services.js';
 
-export const MAX_MEMPOOL_PAGE = 500;
 /** A transaction's hex is at most twice a block's size; a little room for the JSON around it. */
 const MAX_TX_BODY = '4mb';
 
-export const mempoolQuery = z.object({
-  from: integerString('from', 0, 2 ** 31 - 1).default(0),
-  limit: integerString('limit', 1, MAX_MEMPOOL_PAGE).default(50),
-});
-
-export const txBody = z.strictObject({
-  hex: z.string({ error: 'hex must be a string: the canonical transaction encoding' }).min(1, 'hex must not be empty'),
-});
-
-const TXID = /^[0-9a-fA-F]{64}$/;
-
-/** A transaction as GET /tx shows it: its JSON view plus where it is and what it paid. */
-export interface TxLookup extends TxView {
-  hex: string;
-  size: number;
-  status: 'mempool' | 'confirmed';
-  confirmations: number;
-  height: number | null;
-  blockHash: string | null;
-  /** coins; null for a coinbase */
-  fee: string | null;
-}
-
-export function mempoolEntryView(entry: MempoolEntryView): { txid: string; fee: string; feeUnits: string; size: number; feeRate: number; time: number; ancestors: number } {
+export function mempoolEntryView(entry: MempoolEntryView): MempoolEntry {
   return { txid: entry.txid, fee: formatCoins(entry.fee), feeUnits: entry.fee.toString(), size: entry.size, feeRate: entry.feeRate, time: entry.time, ancestors: entry.ancestors };
 }
 
@@ -53,32 +29,31 @@ export class TxNotFoundError extends ApiError {
   }
 }
 
-export function registerTransactionRoutes(router: Router, { chain, mempool, params }: ApiDeps): void {
-  router.get('/mempool', (req, res) => {
-    const { from, limit } = parseInput(mempoolQuery, req.query, 'query');
+export function registerTransactionRoutes(routes: Routes, { chain, mempool, params }: ApiDeps): void {
+  routes.json(operations.getMempool, ({ query: { from, limit } }) => {
     const info = mempool.info();
     const entries = mempool.entries({ offset: from, limit }).map(mempoolEntryView);
     const next = from + entries.length < info.count ? from + entries.length : null;
-    res.json({ ...info, from, limit, next, entries });
+    return { ...info, from, limit, next, entries };
   });
 
-  router.get('/tx/:txid', async (req, res) => {
-    const id = req.params.txid;
-    if (!TXID.test(id)) throw new BadRequestError('bad-request', `params.txid: "${id.slice(0, 80)}" is not a txid (64 hex digits)`);
-    res.json(await lookupTx(chain, mempool, params, id.toLowerCase()));
-  });
+  routes.json(operations.getTx, ({ params: { txid } }) => lookupTx(chain, mempool, params, txid.toLowerCase()));
 
-  router.post('/tx', express.json({ type: () => true, limit: MAX_TX_BODY }), async (req, res) => {
-    const { hex } = parseInput(txBody, req.body, 'body');
-    const tx = parseTxHex(hex);
-    const id = txidOf(tx);
-    const verdict = await mempool.accept(tx);
-    // Sending the same transaction twice is not an error (Core's sendrawtransaction): the caller learns its txid again.
-    if (!verdict.ok && verdict.reason !== 'txn-already-in-mempool') {
-      throw new BadRequestError(verdict.reason, `transaction ${id} rejected: ${verdict.debug ?? verdict.reason}`);
-    }
-    res.json({ txid: id });
-  });
+  // Only application/json: a cross-site text/plain form cannot send a transaction through a student's browser.
+  routes.json(
+    operations.sendTx,
+    async ({ body: { hex } }) => {
+      const tx = parseTxHex(hex);
+      const id = txidOf(tx);
+      const verdict = await mempool.accept(tx);
+      // Sending the same transaction twice is not an error (Core's sendrawtransaction): the caller learns its txid again.
+      if (!verdict.ok && verdict.reason !== 'txn-already-in-mempool') {
+        throw new BadRequestError(verdict.reason, `transaction ${id} rejected: ${verdict.debug ?? verdict.reason}`);
+      }
+      return { txid: id };
+    },
+    { limit: MAX_TX_BODY, jsonOnly: true },
+  );
 }
 
 /** parseTxHex reads POST /tx's hex: even-length hex, then the strict transaction decoder. */
@@ -101,11 +76,12 @@ async function lookupTx(chain: Chain, mempool: ApiDeps['mempool'], params: Netwo
     return { ...txView(entry.tx, params), hex: bytesToHex(bytes), size: bytes.length, status: 'mempool', confirmations: 0, height: null, blockHash: null, fee: formatCoins(entry.fee) };
   }
   const internal = fromDisplayHex(id, 'txid');
-  const blockHash = await chain.store.getTxBlock(internal);
+  const blockHash = await chain.getTxBlock(internal);
   if (blockHash === undefined) throw new TxNotFoundError(id);
-  const block = await chain.store.getBlock(blockHash);
+  const blockId = toDisplayHex(blockHash);
+  const block = await chain.getBlock(blockId);
   const index = block?.txs.findIndex((tx) => equalBytes(txHash(tx), internal)) ?? -1;
-  const blockEntry = chain.getEntry(toDisplayHex(blockHash));
+  const blockEntry = chain.getEntry(blockId);
   // The index and the chain are read at different instants: a reorg in between means "not found", not a crash.
   if (block === undefined || index < 0 || blockEntry === undefined || !chain.isActive(blockEntry)) throw new TxNotFoundError(id);
   const tx = block.txs[index]!;
@@ -124,7 +100,7 @@ async function lookupTx(chain: Chain, mempool: ApiDeps['mempool'], params: Netwo
 
 /** confirmedFee reads what a confirmed transaction's inputs spent from its block's undo data. */
 async function confirmedFee(chain: Chain, blockHash: Uint8Array, txs: readonly Tx[], index: number): Promise<string | null> {
-  const undo = await chain.store.getUndo(blockHash);
+  const undo = await chain.getUndo(blockHash);
   if (undo === undefined) return null;
   // Undo data lists the spent coins of every non-coinbase input in block order.
   let offset = 0;
