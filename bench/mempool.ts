@@ -38,7 +38,7 @@ const BLOCK_TXS = 1_000;
 const FEE = 1_000n;
 const params: NetworkParams = { ...regtest, name: 'regtest-bench', coinbaseMaturity: 2 };
 
-interface Setup {
+export interface Setup {
   /** blocks 1..4: block 4 holds a fan-out transaction with BATCH outputs */
   blocks: MinedBlock[];
   /** BATCH signed transactions, each spending one fan-out output */
@@ -47,7 +47,7 @@ interface Setup {
 }
 
 /** setup builds a chain whose block 4 creates BATCH coins, and BATCH signed spends of them. */
-function setup(): Setup {
+export function setup(): Setup {
   const first = mineChain(params, genesisOf(params), 3);
   const coinbase = first[0]!.block.txs[0]!;
   const key = KEYS[0]!;

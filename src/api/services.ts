@@ -25,6 +25,7 @@ export interface MiningStatus {
   /** total nonces per second, moving average (0 when idle) */
   hashrate: number;
   workers: number;
+  /** the nonce kernel the miner's threads run: 'wasm-simd' (WebAssembly SIMD) or 'ts' (the fallback) */ kernel?: string;
 }
 
 export interface MiningControl {

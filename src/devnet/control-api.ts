@@ -19,12 +19,14 @@ import { integerString, parseInput } from '../api/request-validation.js';
 import { MAX_LINK_DELAY_MS } from '../p2p/link-shaping.js';
 import { NodeApiError, NodeUnavailableError } from './child-node.js';
 import type { Devnet } from './devnet.js';
+import { addressDetails, blockDetails, mempools, search, txDetails } from './explorer.js';
 import { AmountError, parseCoins } from '../consensus/amount.js';
 
 export const CONTROL_PREFIX = '/api/v1';
 /** Where `npm run build` puts the dashboard bundle (scripts/build-dashboard.mjs). */
 export const DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/', import.meta.url));
-const MAX_TREE_HEIGHTS = 200;
+/** The tree keeps about this many heights (KEEP_HEIGHTS); the page asks for its window of them. */
+const MAX_TREE_HEIGHTS = 1000;
 const HEARTBEAT_MS = 15_000;
 
 export const splitBody = z.strictObject({
@@ -47,7 +49,11 @@ export const sendBody = z.strictObject({
   amount: z.string({ error: 'amount must be a string of coins, e.g. "1.5"' }).max(40),
 });
 const indexParams = z.object({ index: integerString('index', 0, 1023) });
-const treeQuery = z.object({ heights: integerString('heights', 1, MAX_TREE_HEIGHTS).default(30) });
+const treeQuery = z.object({ heights: integerString('heights', 1, MAX_TREE_HEIGHTS).default(500) });
+const blockParams = z.object({ id: z.string().regex(/^(\d{1,10}|[0-9a-fA-F]{64})$/, 'a block is a height or a block hash (64 hex digits)') });
+const txParams = z.object({ txid: z.string().regex(/^[0-9a-fA-F]{64}$/, 'a txid is 64 hex digits') });
+const addressParams = z.object({ address: z.string().min(1).max(200, 'an address is at most 200 characters') });
+const searchQuery = z.object({ q: z.string({ error: 'q is what to look for: a height, a block hash, a txid or an address' }).trim().min(1, 'q must not be empty').max(200, 'q is at most 200 characters') });
 
 export function createControlApi(devnet: Devnet, logger: Logger): express.Express {
   const app = express();
@@ -61,7 +67,30 @@ export function createControlApi(devnet: Devnet, logger: Logger): express.Expres
   });
   api.get('/devnet/tree', (req, res) => {
     const { heights } = parseInput(treeQuery, req.query, 'query');
-    res.json({ blocks: devnet.recentBlocks(heights) });
+    res.json({ blocks: devnet.recentBlocks(heights), tips: devnet.tips });
+  });
+  api.get('/devnet/reorgs', (_req, res) => {
+    res.json({ cards: devnet.reorgCards });
+  });
+  // The explorer: through the nodes' own APIs, with what the devnet knows added (src/devnet/explorer.ts).
+  api.get('/devnet/blocks/:id', async (req, res) => {
+    const { id } = parseInput(blockParams, req.params, 'params');
+    res.json(await nodeCall(() => blockDetails(devnet.explorer(), id)));
+  });
+  api.get('/devnet/tx/:txid', async (req, res) => {
+    const { txid } = parseInput(txParams, req.params, 'params');
+    res.json(await nodeCall(() => txDetails(devnet.explorer(), txid)));
+  });
+  api.get('/devnet/address/:address', async (req, res) => {
+    const { address } = parseInput(addressParams, req.params, 'params');
+    res.json(await nodeCall(() => addressDetails(devnet.explorer(), address)));
+  });
+  api.get('/devnet/search', async (req, res) => {
+    const { q } = parseInput(searchQuery, req.query, 'query');
+    res.json(await nodeCall(() => search(devnet.explorer(), q)));
+  });
+  api.get('/devnet/mempools', async (_req, res) => {
+    res.json(await nodeCall(() => mempools(devnet.explorer())));
   });
   api.get('/devnet/timeline', (_req, res) => {
     res.json({ items: devnet.timeline });

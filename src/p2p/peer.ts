@@ -15,26 +15,12 @@ import type { Logger } from 'pino';
 import { WebSocket, type RawData } from 'ws';
 import { equalBytes, toDisplayHex } from '../consensus/bytes.js';
 import type { NetworkParams } from '../consensus/params.js';
-import { banKey } from './address.js';
 import { decodeMessage, encodeMessage, MessageError, MIN_PROTOCOL_VERSION, type Message, type VersionMessage } from './messages.js';
 import { frameOffence, type Offence } from './misbehaviour.js';
+import type { P2pSettings } from './p2p-options.js';
 import type { PeerInfo } from './peer-control.js';
-import { TokenBucket, type RateLimit } from './token-bucket.js';
+import { TokenBucket } from './token-bucket.js';
 import { ShapedLink, type LinkShaping } from './link-shaping.js';
-
-export interface PeerLimits {
-  handshakeTimeoutMs: number;
-  pingIntervalMs: number;
-  /** a ping unanswered this long drops the peer */
-  pingTimeoutMs: number;
-  maxMessageSize: number;
-  /** rate limit on messages we did not ask for */
-  messageRate: RateLimit;
-  /** bytes queued in the socket beyond which a peer that does not read is dropped */
-  maxSendBufferBytes: number;
-  /** messages waiting to be handled beyond which the peer is dropped */
-  maxInbox: number;
-}
 
 /** What a peer needs from its manager. */
 export interface PeerContext {
@@ -42,11 +28,12 @@ export interface PeerContext {
   /** our version nonce: a version carrying it is ourselves */
   nonce: Uint8Array;
   logger: Logger;
-  limits: PeerLimits;
+  limits: P2pSettings;
   /** Unix milliseconds */
   clock: () => number;
   localVersion(): VersionMessage;
-  isBanned(key: string): boolean;
+  /** whether the deny list names this peer (checked once its version is known) */
+  isDenied(peer: Peer): boolean;
   /** whether a message answers a request we made to this peer (not rate limited) */
   solicited(peer: Peer, msg: Message): boolean;
   /** handles a message of a ready peer; messages of one peer are handled in order */
@@ -79,6 +66,8 @@ const FLOOD_SCORE_INTERVAL_MS = 1000;
  */
 const RATE_EXEMPT: ReadonlySet<Message['type']> = new Set(['getdata', 'getheaders']);
 const CLOSE_GRACE_MS = 2000;
+/** messages waiting to be handled beyond which the peer is dropped */
+const MAX_INBOX = 200;
 
 /** A set that forgets its oldest members beyond a size. */
 export class KnownSet {
@@ -142,12 +131,6 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
     return this.state === 'ready';
   }
 
-  /** the address a ban of this peer is recorded under (address.ts banKey) */
-  get banKey(): string {
-    const listenPort = this.direction === 'inbound' && this.remote !== undefined && this.remote.listenPort > 0 ? this.remote.listenPort : this.port;
-    return banKey(this.host, listenPort);
-  }
-
   info(): PeerInfo {
     return {
       id: this.id,
@@ -165,7 +148,7 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
   /** send queues a message; false if the peer is closed. A peer that stops reading is dropped. */
   send(msg: Message): boolean {
     if (this.state === 'closed' || this.ws.readyState !== WebSocket.OPEN) return false;
-    if (this.ws.bufferedAmount > this.ctx.limits.maxSendBufferBytes) {
+    if (this.ws.bufferedAmount > this.ctx.limits.maxSendBufferHardBytes) {
       this.close('send buffer full: the peer is not reading');
       return false;
     }
@@ -253,7 +236,7 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
   }
 
   private enqueue(msg: Message): void {
-    if (this.inbox.length >= this.ctx.limits.maxInbox) return this.close('receive queue full');
+    if (this.inbox.length >= MAX_INBOX) return this.close('receive queue full');
     this.inbox.push(msg);
     this.draining ??= this.drain();
   }
@@ -287,7 +270,7 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
     if (v.protocolVersion < MIN_PROTOCOL_VERSION) return this.refuse(`protocol version ${v.protocolVersion} is below ${MIN_PROTOCOL_VERSION}`);
     if (equalBytes(v.nonce, this.ctx.nonce)) return this.refuse('connected to self (the version carries our own nonce)');
     this.remote = v;
-    if (this.ctx.isBanned(this.banKey)) return this.refuse(`${this.banKey} is banned`);
+    if (this.ctx.isDenied(this)) return this.refuse('denied: the network is split');
     this.bestHeight = v.bestHeight;
     this.chainwork = v.chainwork;
     if (this.direction === 'inbound') this.send(this.ctx.localVersion());
