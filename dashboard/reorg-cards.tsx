@@ -59,6 +59,7 @@ function Branch(props: { title: string; branch: ReorgCard['old']; win: boolean; 
   return (
     <div class={`branch${props.win ? ' win' : ''}`}>
       <h4>{props.title}</h4>
+      {b.omitted > 0 && <p class="muted">… {b.omitted} older blocks of it not listed (the sum counts them)</p>}
       <ol class="branch-blocks">
         {b.blocks.map((x) => (
           <li key={x.hash}>
@@ -67,7 +68,7 @@ function Branch(props: { title: string; branch: ReorgCard['old']; win: boolean; 
         ))}
       </ol>
       <p class="sum" data-testid={props.win ? 'new-branch-work' : 'old-branch-work'}>
-        {b.blocks.length} block{b.blocks.length === 1 ? '' : 's'}, sum <strong>{exact(b.work)} hashes</strong>
+        {b.blocks.length + b.omitted} block{b.blocks.length + b.omitted === 1 ? '' : 's'}, sum <strong>{exact(b.work)} hashes</strong>
       </p>
     </div>
   );

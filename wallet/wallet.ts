@@ -36,8 +36,19 @@ export class BadAddressError extends Error {
   }
 }
 
+/**
+ * What the wallet needs of a network: its name and address prefix (and, for a built-in
+ * network, its maturity). A custom network (a network file) is known by what its node's
+ * GET /status reports.
+ */
+export interface WalletNetwork {
+  name: string;
+  addressPrefix: string;
+  coinbaseMaturity?: number;
+}
+
 /** checkAddress decodes a recipient's address on this network into its key, or throws BadAddressError saying why not. */
-export function checkAddress(address: string, params: NetworkParams): Uint8Array {
+export function checkAddress(address: string, params: { addressPrefix: string }): Uint8Array {
   try {
     return decodeAddress(address, params);
   } catch (e) {
@@ -60,7 +71,7 @@ export interface AddressKey extends WalletKey {
 /** Keyring: the account key of a wallet's seed on one network, derived once per command. */
 export class Keyring {
   private readonly account: HDKey;
-  constructor(data: WalletData, readonly params: NetworkParams) {
+  constructor(data: WalletData, readonly params: WalletNetwork) {
     this.account = accountKey(mnemonicSeed(data.mnemonic, data.passphrase));
   }
 
@@ -180,7 +191,13 @@ export async function send(
   return { txid: signed.txid, fee: selection.fee, change: selection.change };
 }
 
-export type TxStatus = 'confirmed' | 'pending' | 'failed';
+/**
+ * `not-seen`: a send this node has neither in its mempool nor in its chain while the coins
+ * it spends are still unspent here. One node cannot know more: on a split network it may
+ * be pending on the other side. It becomes `failed` only once a conflicting spend of one
+ * of its coins is confirmed (the coin has left this node's UTXO set without it).
+ */
+export type TxStatus = 'confirmed' | 'pending' | 'not-seen' | 'failed';
 
 /** One line of history, amounts in coins with 8 decimals. */
 export interface HistoryEntry {
@@ -195,21 +212,27 @@ export interface HistoryEntry {
   status: TxStatus;
   confirmations: number;
   height: number | null;
+  /** a block reward (a coinbase paying the wallet) */
+  coinbase?: boolean;
 }
 
 /**
  * getHistory merges what the node reports for each issued address with the sends the
- * wallet recorded. A recorded send the node has neither in its mempool nor in its chain
- * (it lost a double-spend race, or was evicted) is `failed`: its coins were never spent.
+ * wallet recorded. A recorded send the node has neither in its mempool nor in its chain is
+ * `not-seen` while its coins are unspent here, and `failed` once one of them was spent by
+ * a confirmed conflicting transaction (it lost a double-spend race).
  * Newest first: pending and failed, then confirmed by height.
  */
 export async function getHistory(client: NodeClient, data: WalletData, keyring: Keyring): Promise<HistoryEntry[]> {
   const keys = keyring.issued(data);
   const ours = new Set(keys.map((k) => k.address));
   const seen = new Map<string, { height: number | null; confirmations: number }>();
+  /** the wallet's coins still in this node's UTXO set, "txid:index" */
+  const unspent = new Set<string>();
   for (const key of keys) {
     for (let from = 0; ; ) {
       const info = await client.address(key.address, from, HISTORY_PAGE);
+      if (from === 0) for (const c of info.coins) unspent.add(`${c.txid}:${c.index}`);
       for (const item of info.history.items) seen.set(item.txid, { height: item.height, confirmations: item.confirmations });
       from += info.history.items.length;
       if (info.history.items.length === 0 || from >= info.history.total) break;
@@ -232,7 +255,7 @@ export async function getHistory(client: NodeClient, data: WalletData, keyring: 
   for (const record of data.sent) {
     if (seen.has(record.txid)) continue;
     const tx = await client.tx(record.txid);
-    if (tx === undefined) entries.push(sentEntry(record, 'failed', 0, null));
+    if (tx === undefined) entries.push(sentEntry(record, record.spends.some((o) => !unspent.has(o)) ? 'failed' : 'not-seen', 0, null));
     else entries.push(sentEntry(record, tx.status === 'confirmed' ? 'confirmed' : 'pending', tx.confirmations, tx.height));
   }
   const rank = (e: HistoryEntry): number => (e.height === null ? Number.MAX_SAFE_INTEGER : e.height);
@@ -270,7 +293,10 @@ async function unrecordedEntry(client: NodeClient, tx: TxInfo, ours: ReadonlySet
       height,
     };
   }
-  return { txid: tx.txid, direction: 'received', amount: formatCoins(sum(toUs)), fee: null, address: toUs[0]?.address ?? '', status, confirmations, height };
+  // A coinbase has no inputs once its null prevout is left out (node-client's txSchema).
+  const entry: HistoryEntry = { txid: tx.txid, direction: 'received', amount: formatCoins(sum(toUs)), fee: null, address: toUs[0]?.address ?? '', status, confirmations, height };
+  if (tx.inputs.length === 0) entry.coinbase = true;
+  return entry;
 }
 
 function sentEntry(record: SentTx, status: TxStatus, confirmations: number, height: number | null): HistoryEntry {

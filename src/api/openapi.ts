@@ -82,6 +82,7 @@ const schemas: Record<string, Schema> = {
     network: { type: 'string' },
     genesis: { ...hex64, description: 'genesis block hash: with the name, what tells networks apart' },
     addressPrefix: { type: 'string', description: 'bech32m prefix of this network\'s addresses' },
+    coinbaseMaturity: { type: 'integer', description: 'blocks a block reward waits before it can be spent' },
     version: { type: 'string' },
     height: { type: 'integer' },
     tip: hex64,

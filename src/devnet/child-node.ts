@@ -41,6 +41,10 @@ export interface ChildNodeOptions {
   index: number;
   datadir: string;
   params: NetworkParams;
+  /** the network file the node runs (a devnet's own network); default: params.name, a built-in network */
+  networkFile?: string;
+  /** extra `toychain node` arguments (regtest's mining pace) */
+  extraArgs?: string[];
   workers: number;
   logLevel: string;
 }
@@ -71,15 +75,34 @@ export class ChildNode {
     return this.state === 'running';
   }
 
-  /** start spawns the node and resolves once it has written its endpoints and token. */
+  /**
+   * start spawns the node and resolves once it has written its endpoints and token. A
+   * restarted node asks for the ports it had, so its API address (a wallet's --node) stays;
+   * if one was taken meanwhile, it starts again on free ports.
+   */
   async start(): Promise<void> {
+    const ports = this.lastPorts;
+    if (ports === undefined) return this.spawnNode('0', '0');
+    try {
+      await this.spawnNode(String(ports.p2p), String(ports.api));
+    } catch (e) {
+      if (this.state !== 'dead') throw e;
+      await this.spawnNode('0', '0');
+    }
+  }
+
+  /** the ports of the last run, for a restart */
+  private lastPorts: { p2p: number; api: number } | undefined;
+
+  private async spawnNode(p2pPort: string, apiPort: string): Promise<void> {
     if (this.state === 'starting' || this.state === 'running') throw new Error(`node ${this.index} is already running`);
     const { datadir, params, workers, logLevel } = this.options;
     await mkdir(datadir, { recursive: true, mode: 0o700 });
     this.wallet = await loadOrCreateMinerKey(datadir, params);
     // A stale node.json (from a killed run) must not be read as this run's.
     await rm(join(datadir, 'node.json'), { force: true });
-    const args = [CLI, 'node', '--network', params.name, '--datadir', datadir, '--p2p-port', '0', '--api-port', '0'];
+    const network = this.options.networkFile === undefined ? ['--network', params.name] : ['--network-file', this.options.networkFile];
+    const args = [CLI, 'node', ...network, '--datadir', datadir, '--p2p-port', p2pPort, '--api-port', apiPort, ...(this.options.extraArgs ?? [])];
     args.push('--workers', String(workers), '--miner-address', this.wallet.address, '--log-level', logLevel);
     const log = createWriteStream(join(datadir, 'node.log'), { flags: 'a' });
     // Its own process group: Ctrl-C in the terminal reaches only the supervisor, which
@@ -108,6 +131,7 @@ export class ChildNode {
       const endpoints = await readEndpoints(datadir);
       if (endpoints !== undefined && endpoints.pid === child.pid) {
         this.endpoints = endpoints;
+        this.lastPorts = { p2p: Number(new URL(endpoints.p2pUrl).port), api: Number(new URL(endpoints.apiUrl).port) };
         this.token = (await readFile(join(datadir, 'api.cookie'), 'utf8')).trim();
         this.state = 'running';
         return;

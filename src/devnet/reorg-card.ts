@@ -5,8 +5,11 @@
  * so a page opened after the heal still shows them.
  *
  * Work is exact: decimal strings of whole hashes (bigint), never rounded, so two
- * different sums never print the same. Block work = chainwork − the parent's chainwork.
+ * different sums never print the same. A block's work is floor(2^256 / (target + 1)) of
+ * its bits; a branch's sum is its tip's chainwork − the fork point's, so it stays exact
+ * even when a very long branch is listed only in part.
  */
+import { blockWork } from '../consensus/pow.js';
 
 /** A block of a branch as the devnet read it from the node that reorganised (GET /blocks/:hash). */
 export interface BranchSource {
@@ -34,6 +37,8 @@ export interface CardBlock {
 export interface CardBranch {
   tip: string;
   blocks: CardBlock[];
+  /** blocks of the branch (nearest the fork point) not listed: a branch is listed up to a limit */
+  omitted: number;
   /** sum of the blocks' work from the fork point, decimal */
   work: string;
 }
@@ -67,8 +72,8 @@ export const REORG_RULE = 'the branch with the most cumulative work wins, not th
  * up (the fork itself excluded); `forkChainwork` is the fork point's chainwork (hex).
  */
 export function buildReorgCard(id: number, atMs: number, node: number, fork: { hash: string; height: number; chainwork: string }, oldBlocks: BranchSource[], newBlocks: BranchSource[]): ReorgCard {
-  const oldBranch = branchOf(fork.chainwork, oldBlocks);
-  const newBranch = branchOf(fork.chainwork, newBlocks);
+  const oldBranch = branchOf(fork, oldBlocks);
+  const newBranch = branchOf(fork, newBlocks);
   const difference = BigInt(newBranch.work) - BigInt(oldBranch.work);
   const { backToMempool, dropped } = fateOfTransactions(oldBlocks, newBlocks);
   return {
@@ -81,28 +86,23 @@ export function buildReorgCard(id: number, atMs: number, node: number, fork: { h
     difference: difference.toString(),
     because: because(oldBlocks, newBlocks),
     rule: REORG_RULE,
-    disconnected: oldBlocks.length,
-    connected: newBlocks.length,
+    disconnected: oldBlocks.length + oldBranch.omitted,
+    connected: newBlocks.length + newBranch.omitted,
     backToMempool,
     dropped,
   };
 }
 
-function branchOf(forkChainwork: string, blocks: BranchSource[]): CardBranch {
-  let prev = BigInt(`0x${forkChainwork}`);
-  const out: CardBlock[] = [];
-  for (const b of blocks) {
-    const cw = BigInt(`0x${b.chainwork}`);
-    out.push({ hash: b.hash, height: b.height, work: (cw - prev).toString(), bits: b.bits, miner: b.miner, txCount: b.txs.length });
-    prev = cw;
-  }
-  const sum = out.reduce((s, b) => s + BigInt(b.work), 0n);
-  return { tip: blocks.at(-1)?.hash ?? '', blocks: out, work: sum.toString() };
+function branchOf(fork: { height: number; chainwork: string }, blocks: BranchSource[]): CardBranch {
+  const out = blocks.map((b) => ({ hash: b.hash, height: b.height, work: blockWork(parseInt(b.bits, 16)).toString(), bits: b.bits, miner: b.miner, txCount: b.txs.length }));
+  const tip = blocks.at(-1);
+  const sum = tip === undefined ? 0n : BigInt(`0x${tip.chainwork}`) - BigInt(`0x${fork.chainwork}`);
+  return { tip: tip?.hash ?? '', blocks: out, omitted: tip === undefined ? 0 : tip.height - fork.height - blocks.length, work: sum.toString() };
 }
 
 /** because says in words how the new branch has more work than the old one. */
 function because(oldBlocks: BranchSource[], newBlocks: BranchSource[]): string {
-  const n = newBlocks.length - oldBlocks.length;
+  const n = (newBlocks.at(-1)?.height ?? 0) - (oldBlocks.at(-1)?.height ?? 0);
   const bits = new Set([...oldBlocks, ...newBlocks].map((b) => b.bits));
   const blocks = (k: number) => (k === 1 ? 'one block' : `${k} blocks`);
   if (n > 0) return bits.size <= 1 ? `${blocks(n)} more, at the same difficulty` : `${blocks(n)} more (the difficulty differs between them)`;

@@ -16,6 +16,8 @@ export const BAN_SCORE = 100;
 export type Offence =
   /** a block that breaks a consensus rule for good (bad PoW, bad coinbase, bad spend…) */
   | 'invalid-block'
+  /** a block body that does not match its header (merkle root, CVE-2012-2459 duplicates), known header or not */
+  | 'mutated-block'
   /** a transaction that breaks a consensus rule whatever the chain (bad signature, amounts, duplicate inputs…) */
   | 'invalid-tx'
   /** a header that breaks a rule for good (high-hash, bad-diffbits, time-too-old, known invalid) */
@@ -28,6 +30,8 @@ export type Offence =
   | 'oversize'
   /** messages faster than the per-peer rate limit */
   | 'flood'
+  /** a getdata naming an item twice or more blocks than anyone asks at once (amplification) */
+  | 'getdata-abuse'
   /** a payload that does not decode, or a text frame, or a truncated envelope */
   | 'malformed'
   /** a frame that does not start with this network's magic (and is not another network's version) */
@@ -48,6 +52,8 @@ export type Offence =
  */
 export const OFFENCE_SCORES: Readonly<Record<Offence, number>> = {
   'invalid-block': 100,
+  // Core: BLOCK_MUTATED is punished. Frames carry a checksum, so the sender built the body.
+  'mutated-block': 100,
   'invalid-header': 100,
   // Core: a transaction failing consensus (TX_CONSENSUS) is punished like an invalid block.
   'invalid-tx': 100,
@@ -55,6 +61,7 @@ export const OFFENCE_SCORES: Readonly<Record<Offence, number>> = {
   'headers-non-continuous': 100,
   oversize: 100,
   flood: 50,
+  'getdata-abuse': 20,
   malformed: 20,
   'bad-magic': 20,
   'bad-checksum': 10,
@@ -69,10 +76,12 @@ export function frameOffence(fault: FrameFault): Offence {
 
 /**
  * blockOffence says what a rejected block costs its sender, from the reason's kind
- * (consensus/reasons.ts REASON_KINDS): a transient reason (time-too-new, an orphan, a
- * body that may have been mutated in transit) is not punished as invalid: undefined.
+ * (consensus/reasons.ts REASON_KINDS): a transient reason (time-too-new, an orphan) is
+ * not punished: undefined. A mutated body is 'mutated-block'.
  */
 export function blockOffence(reason: RejectReason): Offence | undefined {
+  // A body mutated against its header is not recorded invalid (the hash may be good), but its sender built it.
+  if (reason === 'bad-txnmrklroot' || reason === 'bad-txns-duplicate') return 'mutated-block';
   return REASON_KINDS[reason] === 'transient' ? undefined : 'invalid-block';
 }
 

@@ -102,7 +102,7 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
       blockTimeoutMs: this.settings.blockTimeoutMs,
       punish,
     });
-    this.relay = new Relay({ chain: this.chain, logger: this.logger, peers: () => this.peersById.values(), isSyncing: () => this.sync.isSyncing() });
+    this.relay = new Relay({ chain: this.chain, logger: this.logger, peers: () => this.peersById.values(), isSyncing: () => this.sync.isSyncing(), punish, clock: this.clock });
     if (options.txPool !== undefined) {
       this.txRelay = new TxRelay({ pool: options.txPool, logger: this.logger, peers: () => this.peersById.values(), punish, clock: this.clock });
     }
@@ -115,6 +115,7 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
       clock: this.clock,
       localVersion: () => this.localVersion(),
       isDenied: (peer) => this.policy.isPeerDenied(peer),
+      admitInbound: (peer) => this.makeInboundRoom(peer),
       solicited: (peer, msg) => this.sync.expects(peer, msg),
       handle: (peer, msg) => this.dispatch.handle(peer, msg),
       shaping: this.shaping,
@@ -309,9 +310,13 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
       this.logger.info({ address: `${host}:${port}` }, 'inbound connection from a banned address refused');
       return ws.close(CLOSE_MISBEHAVING, 'banned');
     }
-    if (this.count('inbound') >= this.settings.maxInbound) {
-      this.logger.info({ address: `${host}:${port}`, limit: this.settings.maxInbound }, 'inbound connection refused: at the inbound limit');
-      return ws.close(CLOSE_LIMIT, 'too many inbound peers');
+    // Sockets still in the handshake have their own cap (and deadline), so idle sockets
+    // cannot hold the peer slots; when it is full the oldest pending socket makes room.
+    const pending = [...this.peersById.values()].filter((p) => p.direction === 'inbound' && p.state === 'handshake');
+    if (pending.length >= this.settings.maxPendingInbound) {
+      const oldest = pending.reduce((x, y) => (y.connectedAt < x.connectedAt || (y.connectedAt === x.connectedAt && y.id < x.id) ? y : x));
+      this.logger.info({ address: oldest.address, limit: this.settings.maxPendingInbound }, 'inbound handshakes at their limit: dropping the oldest pending socket');
+      oldest.close('evicted: too many inbound handshakes pending', CLOSE_LIMIT);
     }
     this.attach(new Peer(this.nextId++, ws, 'inbound', `${host}:${port}`, host, port, this.ctx));
   }
@@ -335,6 +340,23 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
       }
       if (peer.direction === 'outbound') this.dialer.closed(peer.address);
     });
+  }
+
+  /**
+   * makeInboundRoom: a peer that completed its handshake takes an inbound slot; when they
+   * are full, an unprotected one is evicted (peer-policy.ts), or else the newcomer is refused.
+   */
+  private makeInboundRoom(peer: Peer): string | undefined {
+    const inbound = [...this.peersById.values()].filter((p) => p !== peer && p.direction === 'inbound' && p.admitted && p.state !== 'closed');
+    if (inbound.length < this.settings.maxInbound) return undefined;
+    const victim = this.policy.evictionCandidate(inbound);
+    if (victim === undefined) {
+      this.logger.info({ address: peer.address, limit: this.settings.maxInbound }, 'inbound connection refused: at the inbound limit');
+      return 'too many inbound peers';
+    }
+    this.logger.info({ evicted: victim.address, for: peer.address, limit: this.settings.maxInbound }, 'inbound slots full: evicted a peer that relayed nothing recently');
+    victim.close('evicted: inbound slots full', CLOSE_LIMIT);
+    return undefined;
   }
 
   private count(direction: 'inbound' | 'outbound'): number {

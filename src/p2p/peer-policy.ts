@@ -15,6 +15,9 @@ import { BAN_SCORE, OFFENCE_SCORES, type Offence } from './misbehaviour.js';
 import type { P2pSettings } from './p2p-options.js';
 import { CLOSE_MISBEHAVING, CLOSE_REFUSED, type Peer } from './peer.js';
 
+/** peers protected from eviction for each reason (Core protects 4 by recent blocks, 4 by recent transactions…) */
+const PROTECT_EACH = 4;
+
 export interface PeerPolicyOptions {
   settings: P2pSettings;
   logger: Logger;
@@ -71,6 +74,28 @@ export class PeerPolicy {
     logger.warn({ peer: peer.id, address: key, banTimeSec: settings.banTimeSec, reason }, `banned ${key}`);
     peer.close(`banned: ${offence}`, CLOSE_MISBEHAVING);
     this.opts.onBan(key, reason);
+  }
+
+  // ---- inbound slots ------------------------------------------------------------------
+
+  /**
+   * evictionCandidate picks the inbound peer to drop for a newcomer when the inbound
+   * slots are full, or undefined if every one is protected. @see Core
+   * AttemptToEvictConnection, simplified: protect the PROTECT_EACH peers that most
+   * recently gave us a new block, the PROTECT_EACH that most recently gave us a new
+   * transaction, and the PROTECT_EACH connected longest; of the rest, drop the youngest.
+   * An attacker's idle sockets relay nothing, so they go first.
+   */
+  evictionCandidate(inbound: readonly Peer[]): Peer | undefined {
+    let rest = [...inbound];
+    const protect = (key: (p: Peer) => number): void => {
+      const keep = new Set([...rest].filter((p) => key(p) > 0).sort((x, y) => key(y) - key(x)).slice(0, PROTECT_EACH));
+      rest = rest.filter((p) => !keep.has(p));
+    };
+    protect((p) => p.lastBlockAt);
+    protect((p) => p.lastTxAt);
+    protect((p) => Number.MAX_SAFE_INTEGER - p.connectedAt);
+    return rest.sort((x, y) => y.connectedAt - x.connectedAt || y.id - x.id)[0];
   }
 
   // ---- the deny list ----------------------------------------------------------------

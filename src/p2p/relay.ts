@@ -6,28 +6,50 @@
  *   the peer it came from. Announcements wait while we are still downloading a chain with
  *   more work (Core: no announcements during initial block download), and several tips in
  *   one turn of the event loop are announced once.
- * - getdata is answered with the blocks (at most MAX_BLOCKS_PER_GETDATA); the rest goes
- *   back to the caller (transactions are tx-relay.ts's, then notfound); getheaders with up to MAX_HEADERS headers of our active chain after the fork.
+ * - getdata is answered with the blocks, each named once (duplicates are dropped), at
+ *   most MAX_BLOCKS_PER_GETDATA and MAX_BYTES_PER_GETDATA per message and
+ *   SERVE_BYTES_PER_SECOND per peer; the rest goes back to the caller (transactions are
+ *   tx-relay.ts's, then notfound). Before each block we wait until the peer's send
+ *   buffer is below maxSendBufferBytes (Core: fPauseSend), so a peer that does not read
+ *   stalls only its own service. A getdata with duplicates or over the block cap, which
+ *   our sync never sends, costs 'getdata-abuse'.
+ * - getheaders is answered with up to MAX_HEADERS headers of our active chain after the fork.
  */
 import type { Logger } from 'pino';
 import type { Chain } from '../chain/chain.js';
 import type { ChainEntry } from '../chain/block-index.js';
 import { equalBytes, toDisplayHex, ZERO_HASH } from '../consensus/bytes.js';
 import { headersAfter, locatorFork } from './locator.js';
+import { encodeBlock } from '../consensus/block.js';
 import type { InvItem } from './messages.js';
+import type { Offence } from './misbehaviour.js';
 import type { Peer } from './peer.js';
 
-/** Blocks served for one getdata; the rest is answered notfound. */
-export const MAX_BLOCKS_PER_GETDATA = 500;
+/** Blocks served for one getdata; the rest is answered notfound. Our sync asks for at most maxBlocksInFlight (16). */
+export const MAX_BLOCKS_PER_GETDATA = 128;
+/** Block bytes served for one getdata. */
+export const MAX_BYTES_PER_GETDATA = 16_000_000;
+/** Block bytes served to one peer per second, sustained (a burst of twice that). */
+export const SERVE_BYTES_PER_SECOND = 8_000_000;
 
 export interface RelayOptions {
   chain: Chain;
   logger: Logger;
   peers: () => Iterable<Peer>;
   isSyncing: () => boolean;
+  punish: (peer: Peer, offence: Offence, detail: string) => void;
+  /** Unix milliseconds */
+  clock: () => number;
+}
+
+/** A byte allowance refilled at SERVE_BYTES_PER_SECOND, per peer. */
+interface Allowance {
+  bytes: number;
+  at: number;
 }
 
 export class Relay {
+  private readonly allowances = new WeakMap<Peer, Allowance>();
   private pending: ChainEntry | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private readonly onTip = (entry: ChainEntry): void => {
@@ -59,28 +81,63 @@ export class Relay {
     }
   }
 
-  /** serveGetData sends the blocks asked for and returns the items it did not serve (transactions, unknown or over the limit). */
+  /** serveGetData sends the blocks asked for, paced, and returns the items it did not serve (transactions, unknown or over the caps). */
   async serveGetData(peer: Peer, items: InvItem[]): Promise<InvItem[]> {
     const notFound: InvItem[] = [];
+    const seen = new Set<string>();
+    let duplicates = 0;
+    let blocks = 0;
     let served = 0;
+    let bytes = 0;
     for (const item of items) {
-      if (item.type !== 'block' || served >= MAX_BLOCKS_PER_GETDATA) {
+      if (item.type !== 'block') {
         notFound.push(item);
         continue;
       }
       const id = toDisplayHex(item.hash);
+      if (seen.has(id)) {
+        duplicates++;
+        continue;
+      }
+      seen.add(id);
+      if (++blocks > MAX_BLOCKS_PER_GETDATA || bytes >= MAX_BYTES_PER_GETDATA) {
+        notFound.push(item);
+        continue;
+      }
+      if (!peer.sendable) {
+        this.opts.logger.info({ peer: peer.id, bytes: peer.sendBufferBytes }, 'send buffer full: getdata service paused until the peer reads');
+        await peer.whenSendable();
+      }
       const block = await this.opts.chain.getBlock(id);
       if (!peer.ready) return [];
       if (block === undefined) {
         notFound.push(item);
         continue;
       }
+      const size = encodeBlock(block).length;
+      await this.spend(peer, size);
+      if (!peer.ready) return [];
       served++;
+      bytes += size;
       peer.knownBlocks.add(id);
       peer.send({ type: 'block', block });
     }
-    this.opts.logger.debug({ peer: peer.id, count: served }, 'serving blocks');
+    if (duplicates > 0 || blocks > MAX_BLOCKS_PER_GETDATA) {
+      this.opts.punish(peer, 'getdata-abuse', `getdata naming ${blocks} blocks (cap ${MAX_BLOCKS_PER_GETDATA}), ${duplicates} more than once`);
+    }
+    this.opts.logger.debug({ peer: peer.id, count: served, bytes }, 'serving blocks');
     return notFound;
+  }
+
+  /** spend takes bytes from the peer's allowance, waiting for it to refill when short. */
+  private async spend(peer: Peer, bytes: number): Promise<void> {
+    const now = this.opts.clock();
+    const a = this.allowances.get(peer) ?? { bytes: 2 * SERVE_BYTES_PER_SECOND, at: now };
+    a.bytes = Math.min(2 * SERVE_BYTES_PER_SECOND, a.bytes + ((now - a.at) / 1000) * SERVE_BYTES_PER_SECOND);
+    a.at = now;
+    a.bytes -= bytes;
+    this.allowances.set(peer, a);
+    if (a.bytes < 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil((-a.bytes / SERVE_BYTES_PER_SECOND) * 1000)));
   }
 
   serveGetHeaders(peer: Peer, locator: Uint8Array[], stop: Uint8Array): void {

@@ -20,8 +20,11 @@ import type { Logger } from 'pino';
 import type { Chain } from '../chain/chain.js';
 import { hasData, isFailed, type ChainEntry } from '../chain/block-index.js';
 import type { Block } from '../consensus/block.js';
-import { equalBytes, toDisplayHex, ZERO_HASH } from '../consensus/bytes.js';
+import { equalBytes, fromDisplayHex, toDisplayHex, ZERO_HASH } from '../consensus/bytes.js';
 import { blockHash, headerHash, type BlockHeader } from '../consensus/header.js';
+import { merkleRoot } from '../consensus/merkle.js';
+import { blockWork } from '../consensus/pow.js';
+import { txHash } from '../consensus/tx.js';
 import { blockLocator } from './locator.js';
 import { MAX_HEADERS, type InvItem, type Message } from './messages.js';
 import { blockOffence, headerOffence, type Offence } from './misbehaviour.js';
@@ -56,6 +59,8 @@ export class BlockSync {
   private readonly states = new Map<number, PeerSync>();
   /** block id → id of the peer it is requested from */
   private readonly requested = new Map<string, number>();
+  /** block id requested from one peer → other peers that announced it, to ask if the first stalls */
+  private readonly announcedBy = new Map<string, Set<number>>();
   /** block id → when it arrived as an orphan: it waits in the chain's orphan pool for its parent */
   private readonly waiting = new Map<string, number>();
 
@@ -70,8 +75,10 @@ export class BlockSync {
   removePeer(peer: Peer): void {
     const ps = this.states.get(peer.id);
     if (ps === undefined) return;
-    for (const id of ps.inFlight.keys()) if (this.requested.get(id) === peer.id) this.requested.delete(id);
+    const released = [...ps.inFlight.keys()].filter((id) => this.requested.get(id) === peer.id);
+    for (const id of released) this.requested.delete(id);
     this.states.delete(peer.id);
+    for (const id of released) this.reRequest(id);
     this.schedule();
   }
 
@@ -162,7 +169,9 @@ export class BlockSync {
         this.noteKnown(ps, entry);
         continue;
       }
-      if (this.requested.has(id) || this.waiting.has(id)) continue;
+      const from = this.requested.get(id);
+      if (from !== undefined && from !== peer.id) this.noteAnnouncer(id, peer.id);
+      if (from !== undefined || this.waiting.has(id)) continue;
       if (ps.inFlight.size + wanted.length >= this.opts.maxBlocksInFlight) {
         skipped = true;
         continue;
@@ -183,9 +192,12 @@ export class BlockSync {
     for (const item of items) {
       const id = toDisplayHex(item.hash);
       if (!ps.inFlight.delete(id)) continue;
-      if (this.requested.get(id) === peer.id) this.requested.delete(id);
       if (ps.lacks.size >= MAX_LACKS) ps.lacks.clear();
       ps.lacks.add(id);
+      if (this.requested.get(id) === peer.id) {
+        this.requested.delete(id);
+        this.reRequest(id);
+      }
     }
     this.schedule();
   }
@@ -195,17 +207,34 @@ export class BlockSync {
     const ps = this.states.get(peer.id);
     const id = blockHash(block.header);
     peer.knownBlocks.add(id);
+    const requested = this.requested.has(id);
     this.release(id);
+    // Core's AcceptBlock rule: a block we did not ask for is not stored unless it would
+    // give a chain with more work than our tip (the body of a low-work side chain costs
+    // disk for nothing). Its header, and a block we asked for, go through as usual.
+    const parent = chain.getEntry(toDisplayHex(block.header.prevHash));
+    const known = chain.getEntry(id);
+    if (!requested && parent !== undefined && (known === undefined || !hasData(known)) && parent.chainwork + blockWork(block.header.bits) <= chain.tip.chainwork) {
+      logger.info({ peer: peer.id, block: id, height: parent.height + 1 }, 'unrequested block with no more work than our tip: not stored');
+      return;
+    }
     const outcome = await chain.processBlock(block);
     switch (outcome.status) {
       case 'connected':
       case 'accepted': {
+        peer.lastBlockAt = this.opts.clock();
         this.waiting.delete(id);
         const entry = chain.getEntry(id);
         if (ps !== undefined && entry !== undefined) this.noteKnown(ps, entry);
         break;
       }
       case 'duplicate': {
+        // The chain has this block and does not look at the body again: a body that does
+        // not match the header is junk its sender built (it costs us the decode), so score it.
+        if (!bodyMatchesHeader(block)) {
+          this.opts.punish(peer, 'mutated-block', `block ${id}: body does not match the known header (bad-txnmrklroot)`);
+          break;
+        }
         const entry = chain.getEntry(id);
         if (entry === undefined || !hasData(entry)) this.waiting.set(id, this.opts.clock());
         break;
@@ -227,8 +256,41 @@ export class BlockSync {
     this.schedule();
   }
 
+  private noteAnnouncer(id: string, peerId: number): void {
+    let set = this.announcedBy.get(id);
+    if (set === undefined) {
+      if (this.announcedBy.size >= MAX_LACKS) this.announcedBy.delete(this.announcedBy.keys().next().value!);
+      set = new Set();
+      this.announcedBy.set(id, set);
+    }
+    set.add(peerId);
+  }
+
+  /**
+   * reRequest asks another peer that announced a block for it, once the peer it was
+   * requested from is gone (stalled or disconnected). @see Core's block stalling logic,
+   * which frees the block for download from another peer.
+   */
+  private reRequest(id: string): void {
+    const announcers = this.announcedBy.get(id);
+    this.announcedBy.delete(id);
+    if (announcers === undefined || this.requested.has(id)) return;
+    for (const peerId of announcers) {
+      const ps = this.states.get(peerId);
+      if (ps === undefined || !ps.peer.ready || ps.inFlight.size >= this.opts.maxBlocksInFlight || ps.lacks.has(id)) continue;
+      this.requested.set(id, peerId);
+      ps.inFlight.set(id, this.opts.clock());
+      this.opts.logger.info({ peer: peerId, block: id }, 'block request re-sent to another peer that announced it');
+      ps.peer.send({ type: 'getdata', items: [{ type: 'block', hash: fromDisplayHex(id) }] });
+      const rest = new Set([...announcers].filter((p) => p !== peerId));
+      if (rest.size > 0) this.announcedBy.set(id, rest);
+      return;
+    }
+  }
+
   /** release forgets the request for a block that arrived, from whichever peer it was asked of. */
   private release(id: string): void {
+    this.announcedBy.delete(id);
     const from = this.requested.get(id);
     if (from === undefined) return;
     this.requested.delete(id);
@@ -296,4 +358,10 @@ export class BlockSync {
     for (const [id, at] of this.waiting) if (now - at > blockTimeoutMs) this.waiting.delete(id);
     this.schedule();
   }
+}
+
+/** bodyMatchesHeader: the transactions hash to the header's merkle root, without CVE-2012-2459 duplicates. */
+function bodyMatchesHeader(block: Block): boolean {
+  const { root, mutated } = merkleRoot(block.txs.map(txHash));
+  return !mutated && equalBytes(root, block.header.merkleRoot);
 }

@@ -105,6 +105,7 @@ export class TxRelay {
     this.requested.delete(id);
     if (this.opts.pool.has(id) || this.recentRejects.has(id)) return;
     const verdict = await this.opts.pool.accept(tx);
+    if (verdict.ok) peer.lastTxAt = this.opts.clock();
     if (verdict.ok || verdict.reason === 'txn-already-in-mempool') return;
     if (this.recentRejects.size >= MAX_RECENT_REJECTS) this.recentRejects.clear();
     this.recentRejects.add(id);
@@ -113,16 +114,27 @@ export class TxRelay {
     if (offence !== undefined) this.opts.punish(peer, offence, `tx ${id}: ${verdict.reason}`);
   }
 
-  /** serve answers the tx items of a getdata from the mempool; returns the items it could not serve. */
-  serve(peer: Peer, items: readonly InvItem[]): InvItem[] {
+  /**
+   * serve answers the tx items of a getdata from the mempool, paced: before each it waits
+   * until the peer's send buffer is below maxSendBufferBytes, so a peer that asked for
+   * 2,000 transactions gets them all in batches instead of being dropped for a full
+   * buffer. Duplicates are answered once. Returns the items it could not serve.
+   */
+  async serve(peer: Peer, items: readonly InvItem[]): Promise<InvItem[]> {
     const notFound: InvItem[] = [];
+    const seen = new Set<string>();
     for (const item of items) {
-      const entry = this.opts.pool.get(toDisplayHex(item.hash));
+      const id = toDisplayHex(item.hash);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      await peer.whenSendable();
+      if (!peer.ready) return [];
+      const entry = this.opts.pool.get(id);
       if (entry === undefined) {
         notFound.push(item);
         continue;
       }
-      peer.knownTxs.add(toDisplayHex(item.hash));
+      peer.knownTxs.add(id);
       peer.send({ type: 'tx', tx: entry.tx });
     }
     return notFound;

@@ -8,10 +8,12 @@
 import { expect } from 'chai';
 import { WebSocket } from 'ws';
 import { regtest } from '../../src/consensus/params.js';
-import { MAX_MESSAGE_SIZE } from '../../src/p2p/messages.js';
+import { COMMANDS, encodeMessage, MAX_MESSAGE_SIZE } from '../../src/p2p/messages.js';
+import { P2P_DEFAULTS } from '../../src/p2p/p2p-options.js';
 import { BAN_SCORE, OFFENCE_SCORES } from '../../src/p2p/misbehaviour.js';
-import { CLOSE_MISBEHAVING } from '../../src/p2p/peer.js';
+import { CLOSE_LIMIT, CLOSE_MISBEHAVING } from '../../src/p2p/peer.js';
 import { txid } from '../../src/consensus/tx.js';
+import { fromDisplayHex, toDisplayHex } from '../../src/consensus/bytes.js';
 import { genesisOf, KEYS, mineBlock, mineChain, spendTx } from '../helpers/blocks.js';
 import { NodeCluster, waitFor, type NodeProcess } from '../helpers/node-process.js';
 import { RawClient } from '../p2p/fixture.js';
@@ -285,6 +287,135 @@ describe('hostile peer against a node process', function () {
   it('scores a flood of pings beyond the rate limit (flood +50) and bans a sustained one', () => attack(flood));
 
   it('bans a peer that relays a transaction breaking a consensus rule (invalid-tx), not one whose inputs it lacks', () => attack(badTx));
+
+  it('stops reading a peer whose frames outrun the node once 5 MB wait (receive buffer), then handles them all, in order', async () => {
+    const { a, b } = await pair();
+    const { client, userAgent } = await hostile(a, 'receive-buffer');
+    // Each frame a ~42 kB transaction of 400 inputs the node does not have: every one costs
+    // 400 store reads to refuse, for free (an honest peer on another tip sends such).
+    const frames: Uint8Array[] = [];
+    for (let n = 0; n < 300; n++) {
+      const inputs = Array.from({ length: 400 }, (_, index) => ({ prevout: { txid: new Uint8Array(32).fill(n % 251).map((v, i) => (i === 0 ? n >> 8 : v)), index }, witness: new Uint8Array(64) }));
+      frames.push(encodeMessage(regtest.magic, { type: 'tx', tx: { version: 1, inputs, outputs: [{ value: 1n, pubkey: KEYS[1]!.pubkey }], lockTime: 0 } }));
+    }
+    for (const f of frames) client.sendBytes(f);
+    const nonce = new Uint8Array(8).fill(7);
+    client.send(regtest, { type: 'ping', nonce });
+    const paused = await waitFor('the node to pause reading', () => logLines(a).find((l) => l.msg === 'receive buffer full: reading from the peer paused'), 60_000);
+    expect(paused.bytes as number).to.be.above(P2P_DEFAULTS.maxReceiveBufferBytes).and.at.most(P2P_DEFAULTS.maxReceiveBufferBytes + frames[0]!.length);
+    await waitFor('the node to resume reading', () => logLines(a).some((l) => l.msg === 'receive buffer drained: reading from the peer resumed'), 60_000);
+    // The ping sent last is answered: every frame before it was handled, none dropped.
+    await waitFor('the pong', () => client.messages(regtest).some((m) => m.type === 'pong' && m.nonce.every((v) => v === 7)), 60_000);
+    expect(client.closed).to.equal(undefined);
+    expect(await banScore(a, userAgent)).to.equal(0);
+    await stillServes(a, b);
+  });
+
+  it('answers a getdata naming genesis 500 times with one block, scores it (getdata-abuse +20) and bans the fifth', async () => {
+    const { a, b } = await pair();
+    const { client, userAgent, address } = await hostile(a, 'getdata-dup');
+    const genesis = { type: 'block' as const, hash: fromDisplayHex(regtest.genesis.hash) };
+    const getdata = { type: 'getdata' as const, items: Array.from({ length: 500 }, () => genesis) };
+    client.send(regtest, getdata);
+    client.send(regtest, { type: 'ping', nonce: new Uint8Array(8).fill(9) });
+    await waitFor('the pong after the getdata', () => client.messages(regtest).some((m) => m.type === 'pong'), SHOW_MS);
+    expect(client.messages(regtest).filter((m) => m.type === 'block')).to.have.length(1);
+    expect(await banScore(a, userAgent)).to.equal(OFFENCE_SCORES['getdata-abuse']);
+    for (let i = 1; i < BAN_SCORE / OFFENCE_SCORES['getdata-abuse']; i++) client.send(regtest, getdata);
+    expect(await closedWith(client, 'getdata-dup')).to.deep.equal({ code: CLOSE_MISBEHAVING, reason: 'banned: getdata-abuse' });
+    await banLine(a, address);
+    await stillServes(a, b);
+  });
+
+  it('pauses getdata service once 1 MB waits unsent, shaped link queue included, and serves it all as the link drains', async () => {
+    const a = await cluster.start('a');
+    const hashes = await a.generate(128);
+    const { client, userAgent } = await hostile(a, 'send-buffer');
+    // Every message a waits 1.5 s on the shaped link: what it sends piles up outside the socket.
+    expect((await a.api('PUT', '/network/link', { delayMs: 1500 })).status).to.equal(200);
+    const items = hashes.map((h) => ({ type: 'block' as const, hash: fromDisplayHex(h) }));
+    const requests = 60;
+    for (let i = 0; i < requests; i++) client.send(regtest, { type: 'getdata', items });
+    const paused = await waitFor('the getdata service to pause', () => logLines(a).find((l) => l.msg === 'send buffer full: getdata service paused until the peer reads'), 60_000);
+    expect(paused.bytes as number).to.be.at.least(P2P_DEFAULTS.maxSendBufferBytes);
+    // Counted by the envelope's command byte: decoding 7,680 frames on every poll is slow.
+    await waitFor('every block asked for to arrive', () => client.received.filter((f) => f[4] === COMMANDS.block).length === requests * hashes.length, 90_000, 200);
+    expect(client.closed).to.equal(undefined);
+    expect(await banScore(a, userAgent)).to.equal(0);
+  });
+
+  it('bans a peer that sends a junk body under a known header (genesis header + 1,000 junk transactions: mutated-block)', async () => {
+    const { a, b } = await pair();
+    const { client, address } = await hostile(a, 'junk-body');
+    const genesis = genesisOf(regtest);
+    const junk = Array.from({ length: 1000 }, (_, n) => ({ version: 1, inputs: [{ prevout: { txid: new Uint8Array(32).fill(n % 256), index: n }, witness: new Uint8Array(64) }], outputs: [{ value: 1n, pubkey: KEYS[1]!.pubkey }], lockTime: 0 }));
+    client.send(regtest, { type: 'block', block: { header: genesis.block.header, txs: junk } });
+    expect(await closedWith(client, 'junk-body')).to.deep.equal({ code: CLOSE_MISBEHAVING, reason: 'banned: mutated-block' });
+    const ban = await banLine(a, address);
+    expect(ban.reason).to.equal(`mutated-block: block ${regtest.genesis.hash}: body does not match the known header (bad-txnmrklroot)`);
+    await stillServes(a, b);
+  });
+
+  it('lets a real node in past 64 idle peers and 40 idle sockets by evicting one that relayed nothing, keeping the peer that relayed a block', async () => {
+    const a = await cluster.start('a');
+    // The relayer gives a a new block: eviction protects it.
+    const relayer = await hostile(a, 'relayer');
+    const block = mineBlock(regtest, genesisOf(regtest), { extraNonce: 77 });
+    relayer.client.send(regtest, { type: 'block', block: block.block });
+    await waitFor('the relayed block to connect', async () => (await a.status()).tip === block.id, SHOW_MS);
+    // 63 more peers that complete the handshake and then say nothing: every inbound slot taken.
+    const idle: RawClient[] = [];
+    for (let i = 0; i < P2P_DEFAULTS.maxInbound - 1; i += 16) {
+      // in batches, below the cap on sockets still in the handshake
+      const batch = Array.from({ length: Math.min(16, P2P_DEFAULTS.maxInbound - 1 - i) }, async (_, j) => {
+        const c = await connect(a);
+        await c.handshake(regtest, { listenPort: 0, userAgent: `/idle-${i + j}/` });
+        return c;
+      });
+      idle.push(...(await Promise.all(batch)));
+    }
+    await waitFor('a to list 64 peers', async () => (await a.status()).peers === P2P_DEFAULTS.maxInbound, SHOW_MS);
+    // And 40 sockets that never send a version (more than the handshake cap).
+    const silent = await Promise.all(Array.from({ length: 40 }, () => connect(a)));
+    const b = await cluster.start('b', { peers: [a.p2pUrl] });
+    await waitFor('b to be connected to a', async () => (await b.status()).peers === 1, 30_000);
+    const listed = (await a.api<{ userAgent: string }[]>('GET', '/peers')).body.map((p) => p.userAgent);
+    expect(listed).to.include('/toychain:0.1.0/').and.to.include(relayer.userAgent);
+    expect(listed).to.have.length(P2P_DEFAULTS.maxInbound);
+    expect(relayer.client.closed).to.equal(undefined);
+    const evicted = idle.filter((c) => c.closed !== undefined);
+    expect(evicted.length).to.be.at.least(1);
+    expect(evicted[0]!.closed).to.deep.equal({ code: CLOSE_LIMIT, reason: 'evicted: inbound slots full' });
+    expect(silent.filter((c) => c.closed?.reason === 'evicted: too many inbound handshakes pending').length).to.be.at.least(40 - P2P_DEFAULTS.maxPendingInbound);
+  });
+
+  it('asks another peer that announced a block for it once the peer it was asked of stalls', async () => {
+    const a = await cluster.start('a');
+    const block = mineBlock(regtest, genesisOf(regtest), { extraNonce: 4242 });
+    const inv = { type: 'inv' as const, items: [{ type: 'block' as const, hash: block.hash }] };
+    const asked = (c: RawClient): boolean => c.messages(regtest).some((m) => m.type === 'getdata' && m.items.some((i) => toDisplayHex(i.hash) === block.id));
+    const staller = await hostile(a, 'staller');
+    staller.client.send(regtest, inv);
+    await waitFor('a to ask the staller', () => asked(staller.client), SHOW_MS);
+    const honest = await hostile(a, 'second-announcer');
+    honest.client.send(regtest, inv);
+    // The staller never answers: after the block timeout (30 s) it is dropped and the second announcer is asked.
+    await waitFor('a to ask the second announcer', () => asked(honest.client), 60_000);
+    expect(await closedWith(staller.client, 'staller')).to.have.property('reason').that.matches(/^stalled: block /);
+    honest.client.send(regtest, { type: 'block', block: block.block });
+    await waitFor('the block to connect', async () => (await a.status()).tip === block.id, SHOW_MS);
+  });
+
+  it('does not store an unrequested side block with less work than the tip', async () => {
+    const a = await cluster.start('a');
+    await a.generate(2);
+    const { client } = await hostile(a, 'side-block');
+    const side = mineBlock(regtest, genesisOf(regtest), { extraNonce: 9191 });
+    client.send(regtest, { type: 'block', block: side.block });
+    await waitFor('a to log that it did not store it', () => logLines(a).some((l) => l.msg === 'unrequested block with no more work than our tip: not stored' && l.block === side.id), SHOW_MS);
+    expect((await a.api('GET', `/blocks/${side.id}`)).status).to.equal(404);
+    expect(client.closed).to.equal(undefined);
+  });
 
   it('refuses a WebSocket upgrade that carries an Origin header (a web page), with 403, and lists no peer', async () => {
     const a = await cluster.start('a');

@@ -33,7 +33,7 @@ describe('toychain node (CLI)', function () {
       [['node', '--mine'], '--mine needs --miner-address'],
       [['node', '--network', 'regtest', '--miner-address', 'tc1qnope'], '--miner-address'],
       [['node', '--bogus'], "unknown option '--bogus'"],
-      [['lab'], 'not built yet'],
+      [['lab'], 'needs an experiment'],
       [['devnet', '--nodes', 'many'], "--nodes: 'many' is not a whole number"],
       [['devnet', '--delay', 'slow'], "--delay: 'slow' is not a duration"],
       [['devnet', 'split', '0;1', '2'], "split: '0;1' is not a group"],

@@ -125,14 +125,16 @@ describe('toychain-wallet against a node\'s REST API', function () {
     ]);
   });
 
-  it('shows a send the node no longer knows as failed', async () => {
+  it('shows a send the node no longer knows, whose coins are unspent here, as not seen by this node (not failed)', async () => {
     const sent = await wallet([...base, 'send', FRIEND, '1']);
     expect(sent.code).to.equal(0);
-    node.mempool.clear(); // the tx lost a race: neither in the mempool nor in the chain
+    node.mempool.clear(); // neither in the mempool nor in the chain, and no conflicting spend confirmed
     const history = await wallet([...base, 'history']);
-    expect(history.json[0]).to.include({ txid: sent.json.txid, direction: 'sent', status: 'failed' });
+    expect(history.json[0]).to.include({ txid: sent.json.txid, direction: 'sent', status: 'not-seen' });
     const text = await wallet(base.filter((a) => a !== '--json').concat('history'));
-    expect(text.stdout).to.match(/^failed\s+sent\s+1\.00000000/m);
+    expect(text.stdout).to.match(/^not-seen\s+sent\s+1\.00000000/m);
+    expect(text.stdout).to.include('not seen by this node');
+    expect(text.stdout).to.include('It fails only if a conflicting spend confirms');
   });
 
   it('passes on the node\'s reject reason as the error code and forgets the refused send', async () => {

@@ -163,14 +163,15 @@ describe('wallet', () => {
   });
 
   describe('history', () => {
-    it('shows receipts, and sends as confirmed, pending or failed', async () => {
+    it('shows receipts, and sends as confirmed, pending, not seen by this node (coins unspent) or failed (a conflicting spend confirmed)', async () => {
       const node = new FakeNode();
       const data: WalletData = { ...walletData(), nextReceive: 1, nextChange: 1 };
       const mine = keyring.key(RECEIVE_CHAIN, 0).address;
       const change = keyring.key(CHANGE_CHAIN, 0).address;
       const record = (n: number, amount: bigint) => ({ txid: hash(n), hex: '00', spends: [], to: friend, amount: amount.toString(), fee: '202', changeIndex: 1, createdAt: 0 });
-      data.sent = [record(20, 5n * C), record(21, 6n * C), record(22, 7n * C)];
-      node.put(mine, [], [{ txid: hash(10), height: 3, confirmations: 8 }]);
+      // hash(22) spent a coin that is gone from the UTXO set (spent by another, confirmed tx); hash(23) one still unspent here.
+      data.sent = [record(20, 5n * C), record(21, 6n * C), { ...record(22, 7n * C), spends: [`${hash(40)}:0`] }, { ...record(23, 8n * C), spends: [`${hash(41)}:0`] }];
+      node.put(mine, [coinOf(41, 9n * C)], [{ txid: hash(10), height: 3, confirmations: 8 }]);
       node.put(change, [], [
         { txid: hash(21), height: null, confirmations: 0 },
         { txid: hash(20), height: 9, confirmations: 2 },
@@ -181,11 +182,12 @@ describe('wallet', () => {
       expect(history.map((h) => [h.txid, h.direction, h.status, h.amount])).to.deep.equal([
         [hash(21), 'sent', 'pending', '6.00000000'],
         [hash(22), 'sent', 'failed', '7.00000000'],
+        [hash(23), 'sent', 'not-seen', '8.00000000'],
         [hash(20), 'sent', 'confirmed', '5.00000000'],
         [hash(10), 'received', 'confirmed', '50.00000000'],
       ]);
-      expect(history[2]).to.include({ confirmations: 2, height: 9, fee: '0.00000202', address: friend });
-      expect(history[3]).to.include({ address: mine, fee: null });
+      expect(history[3]).to.include({ confirmations: 2, height: 9, fee: '0.00000202', address: friend });
+      expect(history[4]).to.include({ address: mine, fee: null });
     });
 
     it('tells a send the wallet did not record (made by another copy of the words) from a receipt', async () => {

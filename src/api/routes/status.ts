@@ -8,6 +8,8 @@ export interface StatusView {
   /** the network's genesis block hash and address prefix: a custom network (a network file) is known by them */
   genesis: string;
   addressPrefix: string;
+  /** blocks a block reward waits before it can be spent */
+  coinbaseMaturity: number;
   version: string;
   height: number;
   /** the active tip's hash, display hex */
@@ -32,6 +34,7 @@ export function statusView({ chain, params, peers, mining, mempool, version }: A
     network: params.name,
     genesis: params.genesis.hash,
     addressPrefix: params.addressPrefix,
+    coinbaseMaturity: params.coinbaseMaturity,
     version,
     height: tip.height,
     tip: tip.id,
