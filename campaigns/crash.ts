@@ -101,12 +101,13 @@ export async function run(args: string[]): Promise<boolean> {
       let rivalTip = '';
       if (reorg) {
         figures.reorg++;
-        // The rival outgrows the victim by 1-4 blocks on its own branch, then plugs in.
-        const lead = Math.max(0, (await victim.status()).height - (await rival.status()).height) + 1 + Math.floor(random() * 4);
+        // The rival outgrows the victim by 1-12 blocks on its own branch, then plugs in: a
+        // longer branch takes longer to fetch and connect, so more kills land inside it.
+        const lead = Math.max(0, (await victim.status()).height - (await rival.status()).height) + 1 + Math.floor(random() * 12);
         rivalTip = (await rival.generate(lead)).at(-1)!;
         await rival.api('POST', '/network', { active: true });
         void victim.api('POST', '/peers', { address: rival.p2pUrl }).catch(() => undefined);
-        await new Promise((r) => setTimeout(r, Math.floor(random() * 1500)));
+        await new Promise((r) => setTimeout(r, Math.floor(random() * 900)));
       } else {
         figures.mining++;
         if (await spendOneCoinbase(victim, secret, random).catch(() => false)) figures.txs++;
