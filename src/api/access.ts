@@ -14,13 +14,8 @@
 import type { RequestHandler } from 'express';
 import { ApiError } from './errors.js';
 import { requireToken } from './auth.js';
+import type { ApiAccess } from './services.js';
 
-export interface ApiAccess {
-  /** listening beyond loopback: every change needs the token */
-  exposed: boolean;
-  /** host names (no port) the Host header may carry besides loopback ones; empty + exposed: any */
-  allowHosts: string[];
-}
 
 export const LOOPBACK_ACCESS: ApiAccess = { exposed: false, allowHosts: [] };
 

@@ -92,7 +92,8 @@ const schemas: Record<string, Schema> = {
     bannedPeers: { type: 'integer' },
     orphans: { type: 'integer' },
     mining: ref('MiningStatus'),
-  }),
+    p2pPort: { type: 'integer', description: 'the port this node listens on for peers (0: not listening); a watcher matches peer addresses with it' },
+  }, ['network', 'version', 'height', 'tip', 'chainwork', 'difficulty', 'medianTimePast', 'mempool', 'peers', 'networkActive', 'bannedPeers', 'orphans', 'mining']),
   BlockSummary: obj({
     hash: hex64,
     height: { type: 'integer' },

@@ -11,7 +11,6 @@ import type { MempoolEntry } from '../mempool/mempool.js';
 import type { Outpoint, Tx } from '../consensus/tx.js';
 import type { PeerControl } from '../p2p/peer-control.js';
 import type { NetworkPolicyControl } from '../p2p/network-policy.js';
-import type { ApiAccess } from './access.js';
 
 export interface MiningStatus {
   active: boolean;
@@ -72,6 +71,14 @@ export class ServiceRefusal extends Error {
     super(message);
     this.name = 'ServiceRefusal';
   }
+}
+
+/** Who may call the API (access.ts applies it). */
+export interface ApiAccess {
+  /** listening beyond loopback: every change needs the token */
+  exposed: boolean;
+  /** host names (no port) the Host header may carry besides loopback ones; empty + exposed: any */
+  allowHosts: string[];
 }
 
 /**

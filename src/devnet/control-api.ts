@@ -18,7 +18,8 @@ import { ApiError, BadRequestError } from '../api/errors.js';
 import { integerString, parseInput } from '../api/request-validation.js';
 import { MAX_LINK_DELAY_MS } from '../p2p/link-shaping.js';
 import { NodeApiError, NodeUnavailableError } from './child-node.js';
-import type { Devnet } from './devnet.js';
+import type { Devnet, DevnetView, TimelineItem } from './devnet.js';
+import type { TreeBlock } from './block-tree.js';
 import { AmountError, parseCoins } from '../consensus/amount.js';
 
 export const CONTROL_PREFIX = '/api/v1';
@@ -56,19 +57,7 @@ export function createControlApi(devnet: Devnet, logger: Logger): express.Expres
   const json: RequestHandler[] = [requireJson, express.json({ limit: '16kb' })];
   const api = express.Router();
 
-  api.get('/devnet', (_req, res) => {
-    res.json(devnet.view());
-  });
-  api.get('/devnet/tree', (req, res) => {
-    const { heights } = parseInput(treeQuery, req.query, 'query');
-    res.json({ blocks: devnet.recentBlocks(heights) });
-  });
-  api.get('/devnet/timeline', (_req, res) => {
-    res.json({ items: devnet.timeline });
-  });
-  api.get('/devnet/events', (req, res) => {
-    streamEvents(devnet, req, res);
-  });
+  registerDashboardReads(api, devnet);
   api.post('/devnet/split', ...json, async (req, res) => {
     const { groups } = parseInput(splitBody, req.body, 'body');
     await nodeCall(() => devnet.split(groups), devnet);
@@ -125,6 +114,43 @@ export function createControlApi(devnet: Devnet, logger: Logger): express.Expres
   });
 
   app.use(CONTROL_PREFIX, api);
+  serveDashboard(app);
+  app.use(notFound);
+  app.use(createErrorMiddleware(logger));
+  return app;
+}
+
+/**
+ * What the dashboard page reads: the devnet's supervisor, or `toychain watch` over
+ * nodes it did not start. Both give the same view, tree, timeline and event stream.
+ */
+export interface DashboardSource {
+  view(): DevnetView;
+  recentBlocks(heights: number): TreeBlock[];
+  readonly timeline: TimelineItem[];
+  on(event: 'event', listener: (name: string, data: unknown) => void): unknown;
+  off(event: 'event', listener: (name: string, data: unknown) => void): unknown;
+}
+
+/** registerDashboardReads: GET /devnet, /devnet/tree, /devnet/timeline and the /devnet/events stream. */
+export function registerDashboardReads(api: express.Router, source: DashboardSource): void {
+  api.get('/devnet', (_req, res) => {
+    res.json(source.view());
+  });
+  api.get('/devnet/tree', (req, res) => {
+    const { heights } = parseInput(treeQuery, req.query, 'query');
+    res.json({ blocks: source.recentBlocks(heights) });
+  });
+  api.get('/devnet/timeline', (_req, res) => {
+    res.json({ items: source.timeline });
+  });
+  api.get('/devnet/events', (req, res) => {
+    streamEvents(source, req, res);
+  });
+}
+
+/** serveDashboard serves the built page (dist/dashboard/) at /, or says how to build it. */
+export function serveDashboard(app: express.Express): void {
   if (existsSync(DASHBOARD_DIR)) {
     app.use(express.static(DASHBOARD_DIR, { index: 'index.html', maxAge: 0 }));
   } else {
@@ -132,9 +158,6 @@ export function createControlApi(devnet: Devnet, logger: Logger): express.Expres
       res.type('text').send('The dashboard is not built: run `npm run build` (it runs scripts/build-dashboard.mjs). The control API is under /api/v1/devnet.');
     });
   }
-  app.use(notFound);
-  app.use(createErrorMiddleware(logger));
-  return app;
 }
 
 /** nodeCall turns a node's refusal or absence into an error the control API can answer with. */
@@ -152,7 +175,7 @@ async function nodeCall<T>(call: () => Promise<T>, devnet?: Devnet): Promise<T> 
 }
 
 /** The page's one stream: the nodes' events, merged, with the node's index in each. */
-function streamEvents(devnet: Devnet, req: express.Request, res: express.Response): void {
+function streamEvents(devnet: DashboardSource, req: express.Request, res: express.Response): void {
   res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive' });
   req.socket.setNoDelay(true);
   const listener = (name: string, data: unknown): void => {
@@ -170,12 +193,12 @@ function streamEvents(devnet: Devnet, req: express.Request, res: express.Respons
 
 const LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/i;
 
-const loopbackHostOnly: RequestHandler = (req, _res, next) => {
+export const loopbackHostOnly: RequestHandler = (req, _res, next) => {
   if (!LOOPBACK_HOST.test(req.headers.host ?? '')) return next(new ApiError(403, 'forbidden-host', 'the devnet answers only to 127.0.0.1 or localhost'));
   next();
 };
 
-const requireJson: RequestHandler = (req, _res, next) => {
+export const requireJson: RequestHandler = (req, _res, next) => {
   if (!req.is('application/json')) return next(new BadRequestError('json-required', 'send the body as Content-Type: application/json (an empty object {} when there is nothing to say)'));
   next();
 };

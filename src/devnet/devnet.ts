@@ -18,6 +18,7 @@ import type { LinkShape } from '../p2p/link-shaping.js';
 import { BlockTree, modelForkProbability, type PropagationFigures, type StaleFigures, type TreeBlock } from './block-tree.js';
 import { ChildNode } from './child-node.js';
 import { EventFeed } from './event-feed.js';
+import { loadRecentBlocks, recordArrival, type ConnectedBlock } from './block-arrival.js';
 import { balanceOf, pay, type NodeBalance } from './node-payments.js';
 import { formatCoins } from '../consensus/amount.js';
 import { baseEdges, checkGroups, groupEdges, type Edge } from './topology.js';
@@ -416,12 +417,8 @@ export class Devnet extends EventEmitter<DevnetEvents> {
 
   // ---- what the nodes tell us ------------------------------------------------------
 
-  private async loadRecentBlocks(node: ChildNode): Promise<void> {
-    const page = await node.api<{ blocks: { hash: string; height: number; time: number; chainwork: string }[] }>('GET', '/blocks?limit=50&order=desc');
-    const byHeight = new Map(page.blocks.map((b) => [b.height, b]));
-    for (const b of [...page.blocks].reverse()) {
-      this.tree.add({ hash: b.hash, height: b.height, time: b.time, chainwork: b.chainwork, prevHash: byHeight.get(b.height - 1)?.hash ?? null }, undefined, Date.now());
-    }
+  private loadRecentBlocks(node: ChildNode): Promise<void> {
+    return loadRecentBlocks(this.tree, (path) => node.api('GET', path), Date.now());
   }
 
   private onNodeEvent(index: number, event: string, data: unknown): void {
@@ -429,7 +426,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     const d = data as Record<string, unknown>;
     switch (event) {
       case 'block-connected':
-        return void this.onBlockConnected(index, d as { hash: string; height: number; time: number; chainwork: string }, at);
+        return void this.onBlockConnected(index, d as unknown as ConnectedBlock, at);
       case 'tip':
         return void this.emit('event', 'tip', { node: index, ...d });
       case 'reorg': {
@@ -445,19 +442,9 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     }
   }
 
-  private async onBlockConnected(index: number, b: { hash: string; height: number; time: number; chainwork: string }, at: number): Promise<void> {
-    if (this.tree.has(b.hash)) {
-      this.tree.seen(b.hash, index, at);
-      return;
-    }
-    let prevHash: string | null = null;
-    try {
-      prevHash = (await this.nodes[index]!.api<{ prevHash: string }>('GET', `/blocks/${b.hash}`)).prevHash;
-    } catch {
-      // drawn without a parent line; the next block that names it as parent joins up
-    }
-    if (!this.tree.add({ hash: b.hash, height: b.height, time: b.time, chainwork: b.chainwork, prevHash }, index, at)) return;
-    const block = this.tree.get(b.hash)!;
+  private async onBlockConnected(index: number, b: ConnectedBlock, at: number): Promise<void> {
+    const block = await recordArrival(this.tree, index, b, at, (path) => this.nodes[index]!.api('GET', path));
+    if (block === undefined) return;
     this.emit('event', 'block', block);
     this.note('block', `node ${index} has block ${b.height} ${b.hash.slice(-8)}`, index);
   }

@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { regtest, type NetworkParams } from '../../src/consensus/params.js';
 import type { Chain } from '../../src/chain/chain.js';
 import { createApi } from '../../src/api/server.js';
-import type { ApiAccess } from '../../src/api/access.js';
+import type { ApiAccess } from '../../src/api/services.js';
 import type { MiningControl, MiningShareControl, MiningStatus } from '../../src/api/services.js';
 import type { PeerControl, PeerEvents, PeerInfo } from '../../src/p2p/peer-control.js';
 import type { NetworkPolicyControl } from '../../src/p2p/network-policy.js';

@@ -20,6 +20,8 @@ export interface StatusView {
   bannedPeers: number;
   orphans: number;
   mining: MiningStatus;
+  /** the port this node listens on for peers, so a watcher can tell which peer address is which node */
+  p2pPort?: number;
 }
 
 export function statusView({ chain, params, peers, mining, mempool, version }: ApiDeps): StatusView {
@@ -39,6 +41,7 @@ export function statusView({ chain, params, peers, mining, mempool, version }: A
     bannedPeers: peers.bannedCount(),
     orphans: chain.orphanCount,
     mining: mining.status(),
+    ...(peers.port === undefined ? {} : { p2pPort: peers.port }),
   };
 }
 
