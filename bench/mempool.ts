@@ -8,6 +8,10 @@
  *   (c) Mempool.accept, all 2,000 at once, worker-thread verifier (all cores)
  *   (d) Chain.processBlock of a block of 1,000 of those transactions: signatures
  *       already verified by the mempool (cache hit), and not (in-process, and workers)
+ * `npm run bench -- mempool-costs` runs only these two, which need no signatures:
+ *   (e) block template selection at 2k / 4k / 8k pool transactions: the indexed
+ *       selectPackages against the plain O(n²) loop it replaced (the baseline, same pool)
+ *   (f) eviction on admission into a full pool: the DescendantIndex against a rescan
  *
  * Every figure is one run after a warm-up (a full run of 2,000 verifies takes seconds,
  * so one run already averages over thousands of operations).
@@ -23,6 +27,8 @@ import { COIN } from '../src/consensus/subsidy.js';
 import { checkTxSignatures } from '../src/consensus/tx-check.js';
 import { txHash, type Tx } from '../src/consensus/tx.js';
 import { Mempool } from '../src/mempool/mempool.js';
+import { DescendantIndex, descendantsOf, selectPackages, type PoolTx } from '../src/mempool/packages.js';
+import { referencePlanEviction, referenceSelectPackages } from '../test/helpers/reference-packages.js';
 import { coinbaseOutpoint, genesisOf, KEYS, mineBlock, mineChain, spendTx, type MinedBlock } from '../test/helpers/blocks.js';
 import { memoryChain } from '../test/helpers/chain-fixture.js';
 import type { BenchSection } from './run.js';
@@ -32,7 +38,7 @@ const BLOCK_TXS = 1_000;
 const FEE = 1_000n;
 const params: NetworkParams = { ...regtest, name: 'regtest-bench', coinbaseMaturity: 2 };
 
-interface Setup {
+export interface Setup {
   /** blocks 1..4: block 4 holds a fan-out transaction with BATCH outputs */
   blocks: MinedBlock[];
   /** BATCH signed transactions, each spending one fan-out output */
@@ -41,7 +47,7 @@ interface Setup {
 }
 
 /** setup builds a chain whose block 4 creates BATCH coins, and BATCH signed spends of them. */
-function setup(): Setup {
+export function setup(): Setup {
   const first = mineChain(params, genesisOf(params), 3);
   const coinbase = first[0]!.block.txs[0]!;
   const key = KEYS[0]!;
@@ -114,6 +120,89 @@ function table(rows: string[][]): string {
 const ratio = (x: number, base: number): string => `${(x / base).toFixed(2)}x`;
 const fmt = (r: number): string => `${r.toFixed(0)} tx/s`;
 
+const DUMMY_TX: Tx = { version: 1, inputs: [], outputs: [], lockTime: 0 };
+
+/**
+ * syntheticPool builds n pool entries shaped like a busy pool: most alone, some in
+ * chains of up to 5 (a child paying for its parent), fee rates spread 1..100 per byte.
+ * Deterministic (a fixed LCG), so both algorithms see the same pool in every run.
+ */
+function syntheticPool(n: number): PoolTx[] {
+  let seed = 12345;
+  const next = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const nodes: PoolTx[] = [];
+  for (let i = 0; i < n; i++) {
+    const size = 150 + Math.floor(next() * 300);
+    const fee = BigInt(Math.floor(size * (1 + next() * 99)));
+    const node: PoolTx = { tx: DUMMY_TX, txid: `tx${i}`, fee, size, time: 0, sequence: i, parents: new Set(), children: new Set(), descendantFee: fee, descendantSize: size };
+    const last = nodes[i - 1];
+    if (last !== undefined && next() < 0.3 && last.parents.size < 4) node.parents.add(last);
+    for (const p of node.parents) p.children.add(node);
+    nodes.push(node);
+  }
+  return nodes;
+}
+
+/** bestMs runs fn `runs` times after one warm-up and keeps the fastest, in ms. */
+function bestMs(runs: number, fn: () => void): number {
+  fn();
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - start);
+  }
+  return best;
+}
+
+function templateRows(): string[][] {
+  const rows: string[][] = [['pool txs', 'plain loop (baseline)', 'indexed selectPackages', 'speed-up']];
+  for (const n of [2_000, 4_000, 8_000]) {
+    const pool = syntheticPool(n);
+    const maxBytes = 1_000_000;
+    const same = selectPackages(pool, maxBytes).map((t) => t.txid).join() === referenceSelectPackages(pool, maxBytes).map((t) => t.txid).join();
+    if (!same) throw new Error('bench: the indexed selection differs from the plain loop');
+    const plain = bestMs(3, () => referenceSelectPackages(pool, maxBytes));
+    const indexed = bestMs(3, () => selectPackages(pool, maxBytes));
+    rows.push([String(n), `${plain.toFixed(1)} ms`, `${indexed.toFixed(1)} ms`, ratio(plain, indexed)]);
+  }
+  return rows;
+}
+
+/** evictionRows: 200 admissions into a full pool of n, each evicting the lowest family, by rescan and by the index. */
+function evictionRows(): string[][] {
+  const rows: string[][] = [['pool txs', 'rescan per admission (baseline)', 'DescendantIndex per admission', 'speed-up']];
+  const admissions = 200;
+  for (const n of [2_000, 8_000]) {
+    const pool = syntheticPool(n);
+    const total = pool.reduce((s, t) => s + t.size, 0);
+    const rescan = bestMs(1, () => {
+      for (let i = 0; i < admissions; i++) referencePlanEviction(pool, total + 300, total);
+    }) / admissions;
+    const indexed = indexedEvictionUs(n, admissions);
+    rows.push([String(n), `${(rescan * 1000).toFixed(0)} µs`, `${(indexed * 1000).toFixed(1)} µs`, ratio(rescan, indexed)]);
+  }
+  return rows;
+}
+
+/** indexedEvictionUs times `admissions` evictions from an indexed pool of n (building the index not counted), in ms each. */
+function indexedEvictionUs(n: number, admissions: number): number {
+  const pool = syntheticPool(n);
+  const index = new DescendantIndex();
+  for (const t of pool) index.attach(t);
+  const start = performance.now();
+  for (let i = 0; i < admissions; i++) {
+    const family = descendantsOf(index.lowest()!);
+    for (let j = family.length - 1; j >= 0; j--) {
+      const v = family[j]!;
+      const after = index.detach(v);
+      for (const p of v.parents) p.children.delete(v);
+      after();
+    }
+  }
+  return (performance.now() - start) / admissions;
+}
+
 export const mempoolBench: BenchSection = {
   name: 'mempool',
   async run() {
@@ -156,8 +245,20 @@ export const mempoolBench: BenchSection = {
         ['(d) not verified before, in-process verifier', `${coldInProcess.toFixed(0)} ms`, ratio(coldInProcess, cached)],
         [`(d) not verified before, ${threads} worker threads`, `${coldWorkers.toFixed(0)} ms`, ratio(coldWorkers, cached)],
       ]));
+
     } finally {
       await workers.destroy();
     }
+  },
+};
+
+/** The pool's own costs: template selection and eviction, each against the loop it replaced. */
+export const mempoolCostsBench: BenchSection = {
+  name: 'mempool-costs',
+  async run() {
+    console.log('(e) block template selection, 1 MB block, synthetic pool (same pool for both, same result checked)\n');
+    console.log(table(templateRows()));
+    console.log('\n(f) eviction on admission into a full pool (the lowest family found and taken out)\n');
+    console.log(table(evictionRows()));
   },
 };

@@ -25,7 +25,7 @@ import { regtest } from '../src/consensus/params.js';
 import { openLevelStore, openMemoryStore } from '../src/storage/level-store.js';
 import type { ChainStore } from '../src/storage/store.js';
 import { EventStream, NodeCluster, waitFor, type NodeProcess } from '../test/helpers/node-process.js';
-import type { BenchSection } from './run.js';
+import type { BenchSection, BenchSummary } from './run.js';
 
 const LINE = 5;
 const WARMUP = 3;
@@ -246,7 +246,7 @@ const bps = (x: number): string => `${x.toFixed(0)} blocks/s`;
 
 export const networkBench: BenchSection = {
   name: 'network',
-  async run() {
+  async run(): Promise<Partial<BenchSummary>> {
     const cluster = new NodeCluster();
     try {
       const prop = await propagation(cluster);
@@ -275,6 +275,7 @@ export const networkBench: BenchSection = {
       console.log(`(b) fresh node start (spawn -> node.json): ${sync.runs.map((r) => r.startupMs.toFixed(0)).join(', ')} ms; height when up: ${sync.runs.map((r) => r.heightWhenUp).join(', ')}`);
       console.log(`(b) generating the ${SYNC_BLOCKS}-block source chain took ${(sync.generateMs / 1000).toFixed(1)} s (not timed in the figure)`);
       console.log('local baselines: Chain.processBlock (validate + connect), (a) on a memory store, (b) on classic-level in a temp dir');
+      return { hopMedianMs: hop, syncBlocksPerSec: fromUp, localConnectBlocksPerSec: localSync };
     } finally {
       await cluster.cleanup();
     }

@@ -5,17 +5,51 @@
  * from its own file and listing it below.
  */
 import { availableParallelism, cpus } from 'node:os';
-import { mempoolBench } from './mempool.js';
+import { memoryBench } from './memory.js';
+import { mempoolBench, mempoolCostsBench } from './mempool.js';
 import { miningBench } from './mining.js';
 import { networkBench } from './network.js';
+import { signaturesBench } from './signatures.js';
+
+/**
+ * The figures `npm run bench -- --json` prints as its last line, one JSON object. A
+ * figure no section measured in this run is null, never a guess.
+ */
+export interface BenchSummary {
+  /** nonces/s, one thread: the TS kernel, the WebAssembly SIMD kernel, OpenSSL's SHA-256 / 128 */
+  tsKernel: number | null;
+  wasmKernel: number | null;
+  opensslLimit: number | null;
+  /** nonces/s of the nonce pool (fastest kernel) with 1 worker and with every core */
+  pool1: number | null;
+  poolAll: number | null;
+  /** poolAll / pool1, and the OpenSSL loop in every thread / in one */
+  poolScaling: number | null;
+  machineScaling: number | null;
+  /** BIP340 verifies/s, one thread: the default verifier and @noble/curves */
+  verifyPerSec: number | null;
+  nobleVerifyPerSec: number | null;
+  /** initial sync from one peer, and local validate + connect on LevelDB, blocks/s */
+  syncBlocksPerSec: number | null;
+  localConnectBlocksPerSec: number | null;
+  /** block propagation, median per hop on loopback */
+  hopMedianMs: number | null;
+  /** resident memory of an idle `toychain node --network regtest` */
+  idleNodeRssMB: number | null;
+}
+
+export const SUMMARY_KEYS: readonly (keyof BenchSummary)[] = [
+  'tsKernel', 'wasmKernel', 'opensslLimit', 'pool1', 'poolAll', 'poolScaling', 'machineScaling', 'verifyPerSec',
+  'nobleVerifyPerSec', 'syncBlocksPerSec', 'localConnectBlocksPerSec', 'hopMedianMs', 'idleNodeRssMB',
+];
 
 export interface BenchSection {
   name: string;
-  /** runs the measurements and prints the section's table */
-  run(): Promise<void>;
+  /** runs the measurements, prints the section's table, and may return its summary figures */
+  run(): Promise<Partial<BenchSummary> | void>;
 }
 
-const SECTIONS: BenchSection[] = [miningBench, networkBench, mempoolBench];
+const SECTIONS: BenchSection[] = [miningBench, networkBench, mempoolBench, mempoolCostsBench, signaturesBench, memoryBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -26,11 +60,20 @@ async function main(): Promise<void> {
     return;
   }
   console.log(`toychain bench — node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown cpu'})`);
+  const summary = Object.fromEntries(SUMMARY_KEYS.map((k) => [k, null])) as Record<keyof BenchSummary, number | null>;
   for (const section of SECTIONS) {
     if (wanted.length > 0 && !wanted.includes(section.name)) continue;
     console.log(`\n## ${section.name}\n`);
-    await section.run();
+    const figures = await section.run();
+    for (const [k, v] of Object.entries(figures ?? {})) if (typeof v === 'number' && Number.isFinite(v)) summary[k as keyof BenchSummary] = round(v);
   }
+  // The machine-readable summary, last: a script reads the final line.
+  if (process.argv.includes('--json')) console.log(`\n${JSON.stringify(summary)}`);
+}
+
+/** round keeps 3 significant decimals below 10 and whole numbers above: figures, not noise. */
+function round(x: number): number {
+  return Math.abs(x) >= 100 ? Math.round(x) : Number(x.toPrecision(3));
 }
 
 await main();

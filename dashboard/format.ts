@@ -1,4 +1,5 @@
-// Formatting for people: hashes shortened, work and hashrates with SI prefixes.
+// Formatting for people: hashes shortened, work and hashrates with SI prefixes, exact
+// work with its digits grouped (so two different sums never print the same).
 
 /** Okabe–Ito, one colour per node (black is kept for text). */
 export const NODE_COLOURS = ['#E69F00', '#56B4E9', '#009E73', '#CC79A7', '#0072B2', '#D55E00', '#F0E442', '#999999'];
@@ -33,4 +34,17 @@ export function percent(x: number | null | undefined): string {
 
 export function clock(ms: number): string {
   return new Date(ms).toLocaleTimeString();
+}
+
+/** exact prints a whole number (a decimal string or bigint) with every digit, grouped in threes by thin spaces. */
+export function exact(n: string | bigint): string {
+  const text = typeof n === 'bigint' ? n.toString() : n;
+  const sign = text.startsWith('-') ? '−' : '';
+  const digits = text.replace(/^[-+]/, '');
+  return sign + digits.replace(/\B(?=(\d{3})+(?!\d))/g, '\u2009');
+}
+
+/** after says how long after `first` something happened, for "received (+31 ms)". */
+export function after(ms: number): string {
+  return ms < 10_000 ? `+${Math.round(ms)} ms` : `+${(ms / 1000).toFixed(1)} s`;
 }

@@ -1,37 +1,17 @@
 // The devnet dashboard: every node's view of one network, live. Figures come from
-// GET /api/v1/devnet (polled each second); blocks, tips, reorgs and the timeline
-// arrive over one server-sent event stream the supervisor merges from the nodes.
-import { render } from 'preact';
+// GET /api/v1/devnet (polled each second); the block tree, each node's tip, reorg cards
+// and the timeline are loaded once (GET /devnet/tree, /devnet/reorgs, /devnet/timeline)
+// and then follow one server-sent event stream the supervisor merges from the nodes.
+import { Fragment, render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { clock, nodeColour, percent, short, si, work } from './format.js';
+import { clock, percent, si } from './format.js';
 import { BlockTree, type Block } from './tree.js';
+import { ReorgCards, type ReorgCard } from './reorg-cards.js';
+import { Explorer, MempoolPanel, type Target } from './explorer.js';
+import { GROUP_NAMES, NodeCard, post, type NodeView } from './nodes.js';
 
 const API = '/api/v1';
-const TREE_HEIGHTS = 10;
-const GROUP_NAMES = ['A', 'B', 'C', 'D'];
-
-interface NodeView {
-  index: number;
-  state: string;
-  alive: boolean;
-  group: number;
-  address: string | null;
-  miningWanted: boolean;
-  share: number;
-  unreachable: boolean;
-  lagging: boolean;
-  exitInfo: string | null;
-  balance: null | { spendable: string; unconfirmed: string };
-  status: null | {
-    height: number;
-    tip: string;
-    chainwork: string;
-    peers: number;
-    mempool: { count: number };
-    difficulty: { expectedHashes: string };
-    mining: { active: boolean; hashrate: number; workers: number };
-  };
-}
+const DEFAULT_WINDOW = 500;
 
 interface View {
   network: string;
@@ -41,18 +21,9 @@ interface View {
   paused: boolean;
   link: { delayMs: number; jitterMs: number; dropRate: number };
   bestTip: string | null;
-  stale: { blocks: number; stale: number; rate: number | null; window: number; model: number; modelByPropagation: number | null };
-  propagation: { blocks: number; meanMs: number | null; maxMs: number | null };
-}
-
-interface Reorg {
-  node: number;
-  depth: number;
-  oldTip: string;
-  newTip: string;
-  oldChainwork: string;
-  newChainwork: string;
-  atMs: number;
+  tips: Record<number, string>;
+  stale: { blocks: number; stale: number; rate: number | null; splitStale: number; window: number; model: number; modelByPropagation: number | null };
+  propagation: { blocks: number; medianMs: number | null; p90Ms: number | null; heldBySplit: number };
 }
 
 interface TimelineItem {
@@ -61,35 +32,38 @@ interface TimelineItem {
   text: string;
 }
 
-async function post(path: string, body: unknown = {}): Promise<void> {
-  const res = await fetch(API + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) {
-    const e = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string } };
-    throw new Error(e.error ? `${e.error.code}: ${e.error.message}` : `HTTP ${res.status}`);
-  }
-}
+/** The timeline's filters: which kinds of item each shows. */
+const FILTERS: Record<string, string[]> = { blocks: ['block'], reorgs: ['reorg'], splits: ['split', 'heal'], transactions: ['tx'], other: ['node', 'mining', 'link', 'peer', 'ban'] };
 
 function App() {
   const [view, setView] = useState<View | null>(null);
   const [blocks, setBlocks] = useState<Map<string, Block>>(new Map());
+  const [tips, setTips] = useState<Record<number, string | undefined>>({});
   const [timeline, setTimeline] = useState<TimelineItem[]>([]);
-  const [reorg, setReorg] = useState<Reorg | null>(null);
+  const [cards, setCards] = useState<ReorgCard[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [plan, setPlan] = useState<number[]>([]);
   const [large, setLarge] = useState(false);
+  const [zoom, setZoom] = useState(1);
+  const [windowHeights, setWindowHeights] = useState(Number(new URLSearchParams(location.search).get('window')) || DEFAULT_WINDOW);
+  const [expanded, setExpanded] = useState<Array<[number, number]>>([]);
+  const [target, setTarget] = useState<Target | null>(null);
+  const [highlight, setHighlight] = useState<Set<string>>(new Set());
+  const [filters, setFilters] = useState<Set<string>>(new Set(Object.keys(FILTERS)));
+  const [query, setQuery] = useState('');
+  const [tick, setTick] = useState(0);
   const [delay, setDelay] = useState<number | null>(null);
-  const tips = useRef<Record<number, string | undefined>>({});
-  const treeBox = useRef<HTMLElement>(null);
+  const treeBox = useRef<HTMLDivElement>(null);
   // The newest blocks are on the right: keep them in sight as the tree grows.
   useEffect(() => {
     const box = treeBox.current;
     if (box) box.scrollLeft = box.scrollWidth;
-  }, [blocks, view]);
+  }, [blocks, zoom, large]);
 
   const addBlocks = (list: Block[]) =>
     setBlocks((old) => {
       const next = new Map(old);
-      for (const b of list) next.set(b.hash, b);
+      for (const b of list) next.set(b.hash, { ...next.get(b.hash), ...b, seenBy: { ...next.get(b.hash)?.seenBy, ...b.seenBy } });
       return next;
     });
 
@@ -99,8 +73,9 @@ function App() {
       try {
         const v = (await (await fetch(`${API}/devnet`)).json()) as View;
         if (stopped) return;
-        for (const n of v.nodes) if (n.status) tips.current[n.index] = n.status.tip;
+        setTips((old) => ({ ...old, ...v.tips }));
         setView(v);
+        setTick((t) => t + 1);
         setPlan((p) => (p.length === v.nodes.length ? p : v.nodes.map((n, i) => (v.groups ? n.group : i === v.nodes.length - 1 ? 1 : 0))));
         setError(null);
       } catch (e) {
@@ -109,16 +84,39 @@ function App() {
     };
     void poll();
     const timer = setInterval(poll, 1000);
-    void fetch(`${API}/devnet/tree?heights=60`).then(async (r) => addBlocks(((await r.json()) as { blocks: Block[] }).blocks));
-    void fetch(`${API}/devnet/timeline`).then(async (r) => setTimeline(((await r.json()) as { items: TimelineItem[] }).items.slice(-100).reverse()));
+    // Subscribe first, then load: an event that lands in between is merged, not lost.
     const events = new EventSource(`${API}/devnet/events`);
     events.addEventListener('block', (e) => addBlocks([JSON.parse((e as MessageEvent).data) as Block]));
+    events.addEventListener('seen', (e) => {
+      const s = JSON.parse((e as MessageEvent).data) as { hash: string; node: number; atMs: number };
+      setBlocks((old) => {
+        const b = old.get(s.hash);
+        if (!b) return old;
+        return new Map(old).set(s.hash, { ...b, seenBy: { ...b.seenBy, [s.node]: s.atMs } });
+      });
+    });
     events.addEventListener('tip', (e) => {
       const t = JSON.parse((e as MessageEvent).data) as { node: number; hash: string };
-      tips.current[t.node] = t.hash;
+      setTips((old) => ({ ...old, [t.node]: t.hash }));
     });
-    events.addEventListener('reorg', (e) => setReorg({ ...(JSON.parse((e as MessageEvent).data) as Reorg), atMs: Date.now() }));
-    events.addEventListener('timeline', (e) => setTimeline((old) => [JSON.parse((e as MessageEvent).data) as TimelineItem, ...old].slice(0, 100)));
+    events.addEventListener('reorg-card', (e) => {
+      const card = JSON.parse((e as MessageEvent).data) as ReorgCard;
+      setCards((old) => [card, ...old.filter((c) => c.id !== card.id)]);
+    });
+    events.addEventListener('timeline', (e) => setTimeline((old) => [JSON.parse((e as MessageEvent).data) as TimelineItem, ...old].slice(0, 300)));
+    void fetch(`${API}/devnet/tree?heights=1000`).then(async (r) => {
+      const t = (await r.json()) as { blocks: Block[]; tips: Record<number, string> };
+      addBlocks(t.blocks);
+      setTips((old) => ({ ...t.tips, ...old }));
+    });
+    void fetch(`${API}/devnet/reorgs`).then(async (r) => {
+      const loaded = ((await r.json()) as { cards: ReorgCard[] }).cards;
+      setCards((old) => [...old, ...loaded.filter((c) => !old.some((o) => o.id === c.id))].sort((a, b) => b.id - a.id));
+    });
+    void fetch(`${API}/devnet/timeline`).then(async (r) => {
+      const items = ((await r.json()) as { items: TimelineItem[] }).items.slice(-300).reverse();
+      setTimeline((old) => [...old, ...items]);
+    });
     return () => {
       stopped = true;
       clearInterval(timer);
@@ -134,8 +132,14 @@ function App() {
   const act = (what: () => Promise<void>) => () => void what().then(() => setError(null), (e: Error) => setError(e.message));
   const groups = GROUP_NAMES.map((_, g) => view.nodes.filter((n) => plan[n.index] === g).map((n) => n.index)).filter((g) => g.length > 0);
   const regtest = view.network === 'regtest';
-  const expectedHashes = Number(view.nodes.find((n) => n.status)?.status?.difficulty.expectedHashes ?? 0);
   const shownDelay = delay ?? view.link.delayMs;
+  const find = act(async () => {
+    const r = await fetch(`${API}/devnet/search?q=${encodeURIComponent(query)}`);
+    const body = (await r.json()) as Target & { error?: { message: string } };
+    if (!r.ok) throw new Error(body.error?.message ?? `HTTP ${r.status}`);
+    setTarget({ kind: body.kind, id: body.id });
+  });
+  const shownKinds = new Set([...filters].flatMap((f) => FILTERS[f] ?? []));
 
   return (
     <div>
@@ -159,15 +163,33 @@ function App() {
         <label class="row">
           <input type="checkbox" checked={large} onChange={() => setLarge(!large)} /> Large type
         </label>
+        <form class="row" onSubmit={(e) => (e.preventDefault(), find())}>
+          <input id="search" placeholder="height, block hash, txid or address" size={34} value={query} onInput={(e) => setQuery((e.target as HTMLInputElement).value)} />
+          <button type="submit">Find</button>
+        </form>
         {error && <span class="flag" id="error">{error}</span>}
       </header>
+      <section class="tree">
+        <h2>
+          Block tree: the most-work chain on top (blue), competing branches below (orange), grey once no node follows them and a heavier branch exists; circles are each node's tip; click a block to open it, “… n …” to unfold
+        </h2>
+        <div class="row tree-tools">
+          <button onClick={() => setZoom(Math.max(0.4, zoom / 1.25))}>−</button>
+          <span>{Math.round(zoom * 100)} %</span>
+          <button onClick={() => setZoom(Math.min(2.5, zoom * 1.25))}>+</button>
+          <label>
+            window <input type="number" min={10} max={1000} value={windowHeights} onChange={(e) => setWindowHeights(Math.max(10, Math.min(1000, Number((e.target as HTMLInputElement).value) || DEFAULT_WINDOW)))} /> heights
+          </label>
+          {expanded.length > 0 && <button onClick={() => setExpanded([])}>fold runs again</button>}
+        </div>
+        <div class="tree-scroll" ref={treeBox}>
+          <BlockTree blocks={[...blocks.values()]} tips={tips} windowHeights={windowHeights} large={large} zoom={zoom} expanded={expanded} onExpand={(r) => setExpanded([...expanded, r])} selected={target?.kind === 'block' ? target.id : null} onSelect={(hash) => setTarget({ kind: 'block', id: hash })} highlight={highlight} />
+        </div>
+      </section>
       <main>
         <div>
-          {reorg && <ReorgBox reorg={reorg} />}
-          <section class="tree" ref={treeBox}>
-            <h2>Block tree: the best chain on top, side branches below (grey once stale); circles are each node's tip</h2>
-            <BlockTree blocks={[...blocks.values()]} bestTip={view.bestTip} tips={tips.current} heights={TREE_HEIGHTS} />
-          </section>
+          {target && <Explorer key={`${target.kind}:${target.id}`} target={target} go={setTarget} close={() => setTarget(null)} />}
+          <ReorgCards cards={cards} onHover={setHighlight} onSelect={(hash) => setTarget({ kind: 'block', id: hash })} />
           <section>
             <h2>Nodes {view.groups ? `(split: ${view.groups.map((g) => `{${g.join(',')}}`).join(' | ')})` : '(one network)'}</h2>
             <div class="nodes">
@@ -178,28 +200,19 @@ function App() {
           </section>
         </div>
         <div>
-          <section class="figures">
-            <h2>Live figures</h2>
-            <dl>
-              <dt>Stale blocks, last {view.stale.window} heights</dt>
-              <dd id="stale-rate">
-                {percent(view.stale.rate)} ({view.stale.stale} of {view.stale.blocks})
-              </dd>
-              <dt>Model P(fork) ≈ 1 − e^(−delay/interval)</dt>
-              <dd>
-                {percent(view.stale.model)} with the link delay ({view.link.delayMs} ms / {view.targetSpacingSec} s)
-                {view.stale.modelByPropagation !== null && <>; {percent(view.stale.modelByPropagation)} with the measured propagation time (a block needs inv, getdata and block: several delays)</>}
-              </dd>
-              <dt>Block propagation (first node → all; a split holds blocks back)</dt>
-              <dd>{view.propagation.meanMs === null ? '–' : `${view.propagation.meanMs} ms mean, ${view.propagation.maxMs} ms worst (${view.propagation.blocks} blocks)`}</dd>
-              <dt>Difficulty</dt>
-              <dd>{si(expectedHashes)} expected hashes per block</dd>
-            </dl>
-          </section>
+          <Figures view={view} />
+          <MempoolPanel go={setTarget} tick={Math.floor(tick / 2)} />
           <section>
             <h2>Timeline</h2>
+            <div class="row filters">
+              {Object.keys(FILTERS).map((f) => (
+                <label key={f}>
+                  <input type="checkbox" data-filter={f} checked={filters.has(f)} onChange={() => setFilters((old) => { const next = new Set(old); if (!next.delete(f)) next.add(f); return next; })} /> {f}
+                </label>
+              ))}
+            </div>
             <ul class="timeline" id="timeline">
-              {timeline.map((t, i) => (
+              {timeline.filter((t) => shownKinds.has(t.kind)).map((t, i) => (
                 <li key={`${t.atMs}-${i}`} class={`${t.kind}-item`}>
                   <span class="muted">{clock(t.atMs)}</span> {t.text}
                 </li>
@@ -212,122 +225,44 @@ function App() {
   );
 }
 
-function NodeCard(props: { node: NodeView; nodes: number; regtest: boolean; plan: number; setPlan: (g: number) => void; act: (f: () => Promise<void>) => () => void }) {
-  const { node: n, act } = props;
-  const others = Array.from({ length: props.nodes }, (_, i) => i).filter((i) => i !== n.index);
-  const [payTo, setPayTo] = useState<number>(others[0] ?? 0);
-  const [amount, setAmount] = useState('1');
-  const s = n.status;
-  const down = !n.alive;
+/** Figures, each saying what it counts; while split, difficulty and hash rate per group. */
+function Figures({ view }: { view: View }) {
+  const groups = view.groups ?? [view.nodes.map((n) => n.index)];
+  const p = view.propagation;
   return (
-    <div class={`node ${n.state}${n.unreachable ? ' unreachable' : ''}`} data-node={n.index} data-height={s?.height ?? ''} data-tip={s?.tip ?? ''} style={{ borderLeftColor: nodeColour(n.index) }}>
-      <strong>Node {n.index}</strong>
-      {down && <span class="flag">{n.state}{n.exitInfo ? `: ${n.exitInfo}` : ''}</span>}
-      {n.unreachable && !down && <span class="flag">unreachable</span>}
-      {n.lagging && <span class="flag">lagging</span>}
+    <section class="figures">
+      <h2>Live figures</h2>
       <dl>
-        <dt>height</dt>
-        <dd class="height">{s?.height ?? '–'}</dd>
-        <dt>tip</dt>
-        <dd>{short(s?.tip)}</dd>
-        <dt>chainwork</dt>
-        <dd>{s ? si(work(s.chainwork)) : '–'} hashes</dd>
-        <dt>peers</dt>
-        <dd>{s?.peers ?? '–'}</dd>
-        <dt>hashrate</dt>
-        <dd>{s ? si(s.mining.hashrate, 'H/s') : '–'}</dd>
-        <dt>mempool</dt>
-        <dd>{s?.mempool.count ?? '–'} tx</dd>
-        <dt>group</dt>
-        <dd>{GROUP_NAMES[n.group] ?? n.group}</dd>
-        <dt>balance</dt>
-        <dd class="balance" title="what its mining address can spend; mined coins mature after a number of blocks">
-          {n.balance ? `${n.balance.spendable}${n.balance.unconfirmed !== '0.00000000' ? ` (+${n.balance.unconfirmed} unconfirmed)` : ''}` : '–'}
+        <dt>Stale blocks, last {view.stale.window} heights, outside splits</dt>
+        <dd id="stale-rate">
+          {percent(view.stale.rate)} ({view.stale.stale} of {view.stale.blocks})
         </dd>
-      </dl>
-      {!down && others.length > 0 && (
-        <div class="row send">
-          send{' '}
-          <input class="amount" data-action="amount" size={8} value={amount} onInput={(e) => setAmount((e.target as HTMLInputElement).value)} /> to{' '}
-          <select value={String(payTo)} data-action="pay-to" onChange={(e) => setPayTo(Number((e.target as HTMLSelectElement).value))}>
-            {others.map((i) => (
-              <option key={i} value={String(i)}>
-                node {i}
-              </option>
-            ))}
-          </select>{' '}
-          <button data-action="send" onClick={act(() => post('/devnet/send', { from: n.index, to: payTo, amount: amount.trim() }))}>
-            Send
-          </button>
-        </div>
-      )}
-      <div class="row">
-        {down ? (
-          <button class="primary" data-action="restart" onClick={act(() => post(`/devnet/nodes/${n.index}/restart`))}>
-            Restart
-          </button>
-        ) : (
-          <>
-            {!props.regtest && (
-              <button data-action="mining" onClick={act(() => post(`/devnet/nodes/${n.index}/mining`, { active: !n.miningWanted }))}>
-                {n.miningWanted ? 'Mining: on' : 'Mining: off'}
-              </button>
-            )}
-            {props.regtest && (
-              <button data-action="generate" onClick={act(() => post(`/devnet/nodes/${n.index}/generate`, { blocks: 1 }))}>
-                Mine a block
-              </button>
-            )}
-          </>
-        )}
-        {!props.regtest && !down && (
-          <label>
-            hash power{' '}
-            <select value={String(n.share)} data-action="share" onChange={(e) => act(() => post(`/devnet/nodes/${n.index}/share`, { share: Number((e.target as HTMLSelectElement).value) }))()}>
-              {[1, 0.5, 0.25, 0.1].map((s) => (
-                <option key={s} value={String(s)}>
-                  {s * 100} %
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
-        <label>
-          split into{' '}
-          <select value={props.plan} onChange={(e) => props.setPlan(Number((e.target as HTMLSelectElement).value))} data-action="group">
-            {GROUP_NAMES.map((name, g) => (
-              <option key={name} value={g}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
-    </div>
-  );
-}
-
-function ReorgBox({ reorg }: { reorg: Reorg }) {
-  const oldWork = work(reorg.oldChainwork);
-  const newWork = work(reorg.newChainwork);
-  const max = Math.max(oldWork, newWork, 1);
-  return (
-    <section class="reorg" id="reorg">
-      <h2>
-        Node {reorg.node} switched to a branch with more work: {reorg.depth} block{reorg.depth === 1 ? '' : 's'} replaced
-      </h2>
-      <p class="muted">Why this tip: a node follows the branch with the most cumulative work (chainwork), not the longest.</p>
-      <dl>
-        <dt>old tip {short(reorg.oldTip)}</dt>
+        <dt>Blocks mined while split that are off the most-work chain (the split's cost, counted apart)</dt>
+        <dd id="split-cost">{view.stale.splitStale} block{view.stale.splitStale === 1 ? '' : 's'}</dd>
+        <dt>Model P(fork) ≈ 1 − e^(−delay/interval)</dt>
         <dd>
-          <div class="bar" style={{ width: `${(oldWork / max) * 100}%` }} /> {si(oldWork)} hashes
+          {percent(view.stale.model)} with the link delay ({view.link.delayMs} ms / {view.targetSpacingSec} s)
+          {view.stale.modelByPropagation !== null && <>; {percent(view.stale.modelByPropagation)} with the measured median propagation</>}
         </dd>
-        <dt>new tip {short(reorg.newTip)}</dt>
-        <dd>
-          <div class="bar win" style={{ width: `${(newWork / max) * 100}%` }} /> {si(newWork)} hashes
+        <dt>Block propagation: first node → the last node that could hear it (connected when it was mined)</dt>
+        <dd id="propagation">
+          {p.medianMs === null ? '–' : `median ${p.medianMs} ms, p90 ${p.p90Ms} ms over ${p.blocks} blocks`}
+          {p.heldBySplit > 0 && <span class="muted">; {p.heldBySplit} held by the split (not counted)</span>}
         </dd>
+        {groups.map((g, i) => {
+          const nodes = view.nodes.filter((n) => g.includes(n.index) && n.status);
+          const expected = Math.max(0, ...nodes.map((n) => Number(n.status!.difficulty.expectedHashes)));
+          const rate = nodes.reduce((s, n) => s + n.status!.mining.hashrate, 0);
+          return (
+            <Fragment key={i}>
+              <dt>{view.groups ? `Group {${g.join(',')}}: ` : ''}difficulty and hash rate</dt>
+              <dd>
+                {si(expected)} expected hashes per block; {si(rate, 'H/s')}
+              </dd>
+            </Fragment>
+          );
+        })}
       </dl>
-      <p class="muted">at {clock(reorg.atMs)}</p>
     </section>
   );
 }

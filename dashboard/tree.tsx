@@ -1,7 +1,9 @@
-// The block tree as every node sees it: one column per height, the best chain on the
-// first row, side branches below it (greyed once they are stale), and each node's tip
-// marked with its colour.
-import { nodeColour, short, si, work } from './format.js';
+// The block tree as every node sees it, drawn from layoutTree (src/devnet/tree-layout.ts):
+// heights left to right, the most-work chain on the first row, every other branch
+// whole below it, quiet runs folded into "… N blocks …" boxes (click to open), each
+// node's tip marked with its colour. Sizes scale with "Large type" so labels fit.
+import { layoutTree, type BlockStatus, type Column, type PlacedBlock, type Segment } from '../src/devnet/tree-layout.js';
+import { nodeColour, short, si } from './format.js';
 
 export interface Block {
   hash: string;
@@ -10,90 +12,107 @@ export interface Block {
   chainwork: string;
   time: number;
   seenBy: Record<string, number>;
+  /** the devnet node whose key the coinbase pays; null for a block from outside the devnet */
+  miner?: number | null;
+  txCount?: number;
 }
 
-interface Placed {
-  block: Block;
-  col: number;
-  row: number;
-  main: boolean;
+export interface TreeProps {
+  blocks: Block[];
+  tips: Record<number, string | undefined>;
+  windowHeights: number;
+  large: boolean;
+  zoom: number;
+  expanded: Array<[number, number]>;
+  onExpand: (range: [number, number]) => void;
+  selected: string | null;
+  onSelect: (hash: string) => void;
+  /** hashes to emphasise (the branches of the reorg card under the pointer) */
+  highlight: ReadonlySet<string>;
 }
 
-const W = 104;
-const H = 46;
-const GAP_X = 20;
-const GAP_Y = 40;
-const PAD = 10;
+const FILL: Record<BlockStatus, string> = { active: '#eaf4fb', fork: '#fff3d6', stale: '#eeeeee' };
+const STROKE: Record<BlockStatus, string> = { active: '#0072B2', fork: '#E69F00', stale: '#999999' };
 
-/** layout puts the best chain on row 0 and gives each side branch the first row free from its fork on. */
-export function layout(blocks: Block[], bestTip: string | null, heights: number): { placed: Placed[]; rows: number; minHeight: number } {
-  const byHash = new Map(blocks.map((b) => [b.hash, b]));
-  const main = new Set<string>();
-  for (let b = bestTip ? byHash.get(bestTip) : undefined; b; b = b.prevHash ? byHash.get(b.prevHash) : undefined) main.add(b.hash);
-  const top = blocks.reduce((m, b) => Math.max(m, b.height), 0);
-  const minHeight = Math.max(0, top - heights + 1);
-  const shown = blocks.filter((b) => b.height >= minHeight).sort((a, b) => a.height - b.height || a.hash.localeCompare(b.hash));
-  const rowOf = new Map<string, number>();
-  const used = new Set<string>();
-  let rows = 1;
-  for (const b of shown) {
-    let row: number;
-    if (main.has(b.hash)) row = 0;
-    else {
-      const parentRow = b.prevHash ? rowOf.get(b.prevHash) : undefined;
-      row = parentRow !== undefined && parentRow > 0 && !used.has(`${parentRow}:${b.height}`) ? parentRow : 1;
-      while (used.has(`${row}:${b.height}`) || (row !== parentRow && rowBusyFrom(used, row, b.height))) row++;
-    }
-    rowOf.set(b.hash, row);
-    used.add(`${row}:${b.height}`);
-    rows = Math.max(rows, row + 1);
+export function BlockTree(props: TreeProps) {
+  const layout = layoutTree(props.blocks, props.tips, { windowHeights: props.windowHeights, expanded: props.expanded });
+  const s = props.large ? 1.4 : 1;
+  const g = { blockW: 110 * s, segW: 58 * s, gap: 16 * s, boxH: 54 * s, rowH: 54 * s + 34 * s, pad: 8 * s, font: 11 * s };
+  const xs: number[] = [];
+  let x = g.pad;
+  for (const c of layout.columns) {
+    xs[c.col] = x;
+    x += (c.kind === 'segment' ? g.segW : g.blockW) + g.gap;
   }
-  return { placed: shown.map((b) => ({ block: b, col: b.height - minHeight, row: rowOf.get(b.hash)!, main: main.has(b.hash) })), rows, minHeight };
-}
-
-/** A new branch takes a row nobody uses at or after its height, so branches never cross. */
-function rowBusyFrom(used: Set<string>, row: number, height: number): boolean {
-  for (const key of used) {
-    const [r, h] = key.split(':').map(Number);
-    if (r === row && h! >= height - 1) return true;
-  }
-  return false;
-}
-
-export function BlockTree(props: { blocks: Block[]; bestTip: string | null; tips: Record<number, string | undefined>; heights: number }) {
-  const { placed, rows } = layout(props.blocks, props.bestTip, props.heights);
-  const where = new Map(placed.map((p) => [p.block.hash, p]));
-  const x = (col: number) => PAD + col * (W + GAP_X);
-  const y = (row: number) => PAD + row * (H + GAP_Y);
-  const cols = placed.reduce((m, p) => Math.max(m, p.col + 1), 1);
-  const tipsAt = new Map<string, number[]>();
-  for (const [node, tip] of Object.entries(props.tips)) if (tip) tipsAt.set(tip, [...(tipsAt.get(tip) ?? []), Number(node)]);
-  const width = x(cols) + PAD;
-  const height = y(rows) + PAD;
+  const widthOf = (c: Column | undefined) => (c?.kind === 'segment' ? g.segW : g.blockW);
+  const y = (row: number) => g.pad + 16 * s + row * g.rowH;
+  const width = x + g.pad;
+  const height = y(Math.max(layout.rows, 1)) + g.pad;
+  const byHash = new Map(props.blocks.map((b) => [b.hash, b]));
+  const edgeColour = (st: BlockStatus) => (st === 'active' ? '#1a1a1a' : st === 'fork' ? '#E69F00' : '#aaa');
   return (
-    <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label="block tree">
-      {placed.map((p) => {
-        const parent = p.block.prevHash ? where.get(p.block.prevHash) : undefined;
-        if (!parent) return null;
-        return <path key={`e${p.block.hash}`} d={`M${x(parent.col) + W},${y(parent.row) + H / 2} C${x(p.col) - GAP_X / 2},${y(parent.row) + H / 2} ${x(p.col) - GAP_X / 2},${y(p.row) + H / 2} ${x(p.col)},${y(p.row) + H / 2}`} fill="none" stroke={p.main ? '#1a1a1a' : '#aaa'} stroke-width={p.main ? 2 : 1.5} stroke-dasharray={p.main ? undefined : '4 3'} />;
+    <svg data-testid="block-tree" width={width * props.zoom} height={height * props.zoom} viewBox={`0 0 ${width} ${height}`} role="img" aria-label="block tree" style={{ fontSize: `${g.font}px` }}>
+      {layout.columns.map((c) => (
+        <text key={`h${c.col}`} x={xs[c.col]! + 2} y={g.pad + 9 * s} class="muted-label">
+          {c.kind === 'segment' ? `${c.fromHeight}–${c.toHeight}` : `#${c.fromHeight}`}
+        </text>
+      ))}
+      {layout.edges.map((e) => {
+        const x1 = xs[e.from.col]! + widthOf(layout.columns[e.from.col]);
+        const y1 = y(e.from.row) + g.boxH / 2;
+        const x2 = xs[e.to.col]!;
+        const y2 = y(e.to.row) + g.boxH / 2;
+        const mid = x2 - g.gap / 2;
+        return <path key={`e${e.from.col}:${e.from.row}>${e.to.col}:${e.to.row}`} d={`M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`} fill="none" stroke={edgeColour(e.status)} stroke-width={e.status === 'active' ? 2 : 1.5} stroke-dasharray={e.status === 'stale' ? '4 3' : undefined} />;
       })}
-      {placed.map((p) => {
-        const nodes = tipsAt.get(p.block.hash) ?? [];
+      {layout.segments.map((seg) => (
+        <SegmentBox key={`s${seg.row}:${seg.col}`} seg={seg} x={xs[seg.col]!} y={y(seg.row)} w={g.segW} h={g.boxH} s={s} onExpand={props.onExpand} />
+      ))}
+      {layout.branches.map((br) => {
+        const leaf = layout.blocks.find((p) => p.hash === br.tip);
+        if (!leaf) return null;
         return (
-          <g key={p.block.hash} data-hash={p.block.hash} data-height={p.block.height} class={p.main ? 'block main' : 'block stale'} opacity={p.main ? 1 : 0.55}>
-            <title>{`block ${p.block.height} ${p.block.hash}\nchainwork ${si(work(p.block.chainwork))} hashes`}</title>
-            <rect x={x(p.col)} y={y(p.row)} width={W} height={H} rx={5} fill={p.main ? '#eaf4fb' : '#eeeeee'} stroke={p.main ? '#0072B2' : '#999'} stroke-width={p.main ? 2 : 1} stroke-dasharray={p.main ? undefined : '5 3'} />
-            <text x={x(p.col) + 6} y={y(p.row) + 16}>{`#${p.block.height} ${short(p.block.hash)}`}</text>
-            <text x={x(p.col) + 6} y={y(p.row) + 33}>{`work ${si(work(p.block.chainwork))}`}</text>
-            {nodes.map((n, i) => (
-              <g key={n} data-tip-of={n}>
-                <circle cx={x(p.col) + 12 + i * 22} cy={y(p.row) + H + 12} r={9} fill={nodeColour(n)} stroke="#1a1a1a" />
-                <text x={x(p.col) + 12 + i * 22} y={y(p.row) + H + 16} text-anchor="middle" font-weight="bold">{n}</text>
-              </g>
-            ))}
-          </g>
+          <text key={`b${br.tip}`} class="branch-label" data-branch-tip={br.tip} x={xs[leaf.col]! + g.blockW} y={y(leaf.row) + g.boxH + 26 * s} text-anchor="end">
+            {`${br.length} block${br.length === 1 ? '' : 's'}, work ${si(Number(br.work))}`}
+          </text>
         );
       })}
+      {layout.blocks.map((p) => (
+        <BlockBox key={p.hash} p={p} block={byHash.get(p.hash)!} x={xs[p.col]!} y={y(p.row)} w={g.blockW} h={g.boxH} s={s} selected={props.selected === p.hash} lit={props.highlight.has(p.hash)} onSelect={props.onSelect} />
+      ))}
     </svg>
+  );
+}
+
+function SegmentBox(props: { seg: Segment; x: number; y: number; w: number; h: number; s: number; onExpand: (r: [number, number]) => void }) {
+  const { seg, x, y, w, h, s } = props;
+  return (
+    <g class="segment" data-segment={`${seg.fromHeight}-${seg.toHeight}`} data-status={seg.status} style={{ cursor: 'pointer' }} onClick={() => props.onExpand([seg.fromHeight, seg.toHeight])}>
+      <title>{`heights ${seg.fromHeight}–${seg.toHeight}: ${seg.count} blocks without a fork (click to draw them one by one)`}</title>
+      <rect x={x} y={y + h * 0.2} width={w} height={h * 0.6} rx={4} fill="#fff" stroke={STROKE[seg.status]} stroke-dasharray="2 2" opacity={seg.status === 'stale' ? 0.6 : 1} />
+      <text x={x + w / 2} y={y + h / 2 + 4 * s} text-anchor="middle">{`… ${seg.count} …`}</text>
+    </g>
+  );
+}
+
+function BlockBox(props: { p: PlacedBlock; block: Block; x: number; y: number; w: number; h: number; s: number; selected: boolean; lit: boolean; onSelect: (hash: string) => void }) {
+  const { p, block, x, y, w, h, s } = props;
+  const miner = p.height === 0 ? 'genesis' : block.miner === undefined ? '' : block.miner === null ? 'outside' : `node ${block.miner}`;
+  const line3 = p.status === 'active' ? `${p.confirmations} conf` : p.status === 'fork' ? 'competing' : 'stale';
+  return (
+    <g class={`block ${p.status}`} data-block-hash={p.hash} data-status={p.status} data-height={p.height} style={{ cursor: 'pointer' }} onClick={() => props.onSelect(p.hash)} opacity={p.status === 'stale' ? 0.7 : 1}>
+      <title>{`block ${p.height} ${p.hash}\n${miner ? `mined by ${miner}\n` : ''}${block.txCount ?? '?'} transactions; own work ${p.work ?? '?'} hashes\n(click for the explorer)`}</title>
+      <rect x={x} y={y} width={w} height={h} rx={5} fill={FILL[p.status]} stroke={props.selected || props.lit ? '#D55E00' : STROKE[p.status]} stroke-width={props.selected || props.lit ? 3 : p.status === 'active' ? 2 : 1} stroke-dasharray={p.status === 'stale' ? '5 3' : undefined} />
+      {block.miner !== undefined && block.miner !== null && <rect x={x} y={y} width={5 * s} height={h} rx={2} fill={nodeColour(block.miner)} />}
+      <text x={x + 8 * s} y={y + 14 * s} font-weight="bold">{`#${p.height} ${short(p.hash).slice(-6)}`}</text>
+      <text x={x + 8 * s} y={y + 29 * s}>{`${miner || '?'} · ${block.txCount ?? '?'} tx`}</text>
+      <text x={x + 8 * s} y={y + 44 * s}>{line3}</text>
+      {p.tipOf.map((n, i) => (
+        <g key={n} data-tip-of={n}>
+          <circle cx={x + 11 * s + i * 20 * s} cy={y + h + 12 * s} r={8.5 * s} fill={nodeColour(n)} stroke="#1a1a1a" />
+          <text x={x + 11 * s + i * 20 * s} y={y + h + 16 * s} text-anchor="middle" font-weight="bold">{n}</text>
+        </g>
+      ))}
+    </g>
   );
 }

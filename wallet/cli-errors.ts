@@ -8,7 +8,7 @@ import { InsufficientFundsError } from './coin-selection.js';
 import { MnemonicError } from './keys.js';
 import { NodeError, NodeUnreachableError } from './node-client.js';
 import { BadAddressError, WalletNetworkError } from './wallet.js';
-import { WalletExistsError, WalletNotFoundError, WrongPasswordError } from './wallet-file.js';
+import { ScryptCostError, UnreadableWalletError, WalletExistsError, WalletNotFoundError, WrongPasswordError } from './wallet-file.js';
 
 /** UsageError: the command line itself is wrong (unknown option, missing argument); exit code 2. */
 export class UsageError extends Error {
@@ -43,6 +43,8 @@ export function describeError(e: unknown): CliFailure {
   if (e instanceof WrongPasswordError) return user('wrong-password', e.message);
   if (e instanceof WalletNotFoundError) return user('no-wallet', `${e.message}: make one with "toychain-wallet create" or "toychain-wallet restore"`);
   if (e instanceof WalletExistsError) return user('wallet-exists', `${e.message}: it was not touched; use another --wallet-dir to keep two wallets`);
+  if (e instanceof ScryptCostError) return user('wallet-cost-too-high', e.message);
+  if (e instanceof UnreadableWalletError) return user('unreadable-wallet', e.message);
   if (e instanceof MnemonicError) return user('bad-mnemonic', e.message);
   if (e instanceof WalletNetworkError) return user('wrong-network', e.message);
   if (e instanceof NodeUnreachableError) return user('node-unreachable', e.message);

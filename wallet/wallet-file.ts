@@ -17,7 +17,7 @@
  * overwritten), then fsync of the folder. A crash leaves the old file or the new one.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, link, unlink, chmod } from 'node:fs/promises';
+import { mkdir, open, rename, link, unlink, chmod } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import { gcm } from '@noble/ciphers/aes.js';
 import { scryptAsync } from '@noble/hashes/scrypt.js';
@@ -28,8 +28,16 @@ export const WALLET_FORMAT = 'toychain-wallet';
 export const WALLET_FILE_VERSION = 1;
 /** scrypt cost for new files: N = 2^16, r = 8, p = 1 (64 MiB, about half a second). */
 export const DEFAULT_SCRYPT: ScryptCost = { N: 65536, r: 8, p: 1 };
-/** Largest cost a file may ask for, so a hostile file cannot make us allocate gigabytes. */
-const MAX_SCRYPT_N = 1 << 20;
+/**
+ * Bounds on what a file may ask for, checked before scrypt runs: a hostile file could
+ * otherwise make opening it allocate gigabytes (scrypt uses 128·N·r bytes) or run for
+ * minutes (work grows with N·r·p). 256 MiB and 8x the default work (a few seconds) leave
+ * room for a stronger cost than ours without letting a file choose the machine's fate.
+ */
+export const MAX_SCRYPT_MEMORY_BYTES = 256 * 1024 * 1024;
+export const MAX_SCRYPT_WORK = 8 * DEFAULT_SCRYPT.N * DEFAULT_SCRYPT.r * DEFAULT_SCRYPT.p;
+/** A wallet file is a few kB plus ~300 bytes per send; a bigger one is not ours. */
+export const MAX_WALLET_FILE_BYTES = 16 * 1024 * 1024;
 
 export interface ScryptCost {
   N: number;
@@ -91,6 +99,30 @@ export class WrongPasswordError extends WalletFileError {
   }
 }
 
+/** ScryptCostError: the file asks for a scrypt cost beyond the bounds; scrypt was not run. */
+export class ScryptCostError extends WalletFileError {
+  constructor(
+    readonly path: string,
+    readonly cost: ScryptCost,
+    why: string,
+  ) {
+    super(`the wallet file ${path} asks for scrypt N=${cost.N}, r=${cost.r}, p=${cost.p}: ${why}; toychain-wallet never writes such a file (restore the wallet from its recovery words)`);
+    this.name = 'ScryptCostError';
+  }
+}
+
+/** UnreadableWalletError: the path exists but is not a wallet file this program can read (a folder, too big, no permission). */
+export class UnreadableWalletError extends WalletFileError {
+  constructor(
+    readonly path: string,
+    why: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`cannot read the wallet file ${path}: ${why}`, options);
+    this.name = 'UnreadableWalletError';
+  }
+}
+
 export class WalletNotFoundError extends WalletFileError {
   constructor(readonly path: string) {
     super(`no wallet at ${path}`);
@@ -117,6 +149,8 @@ export async function createWalletFile(
   password: string,
   cost: ScryptCost = DEFAULT_SCRYPT,
 ): Promise<OpenWallet> {
+  const problem = scryptCostProblem(cost);
+  if (problem !== undefined) throw new ScryptCostError(path, cost, problem);
   const salt = randomBytes(16);
   const key = await deriveKey(password, salt, cost);
   const wallet: OpenWallet = { path, data, key, salt, cost };
@@ -129,16 +163,15 @@ export async function saveWalletFile(wallet: OpenWallet): Promise<void> {
   await writeAtomic(wallet.path, encryptWallet(wallet), { replace: true });
 }
 
-/** openWalletFile reads and decrypts a wallet. Throws WalletNotFoundError or WrongPasswordError. */
+/**
+ * openWalletFile reads and decrypts a wallet. Throws only WalletFileError subclasses:
+ * WalletNotFoundError, UnreadableWalletError, ScryptCostError or WrongPasswordError.
+ */
 export async function openWalletFile(path: string, password: string): Promise<OpenWallet> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new WalletNotFoundError(path);
-    throw e;
-  }
+  const text = await readWalletText(path);
   const envelope = parseEnvelope(text, path);
+  const problem = scryptCostProblem(envelope.cost);
+  if (problem !== undefined) throw new ScryptCostError(path, envelope.cost, problem);
   const key = await deriveKey(password, envelope.salt, envelope.cost);
   let plain: Uint8Array;
   try {
@@ -150,8 +183,41 @@ export async function openWalletFile(path: string, password: string): Promise<Op
   return { path, data, key, salt: envelope.salt, cost: envelope.cost };
 }
 
+/** readWalletText reads at most MAX_WALLET_FILE_BYTES of a regular file, so a huge file or a device is refused, not slurped. */
+async function readWalletText(path: string): Promise<string> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new WalletNotFoundError(path);
+    throw new UnreadableWalletError(path, (e as NodeJS.ErrnoException).code ?? 'open failed', { cause: e });
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new UnreadableWalletError(path, 'not a regular file');
+    if (stat.size > MAX_WALLET_FILE_BYTES) throw new UnreadableWalletError(path, `${stat.size} bytes, more than a wallet file's ${MAX_WALLET_FILE_BYTES}`);
+    return await handle.readFile('utf8');
+  } catch (e) {
+    if (e instanceof WalletFileError) throw e;
+    throw new UnreadableWalletError(path, (e as NodeJS.ErrnoException).code ?? 'read failed', { cause: e });
+  } finally {
+    await handle.close();
+  }
+}
+
+/** scryptCostProblem says why a cost is beyond the bounds, or undefined when it is within them. */
+export function scryptCostProblem(cost: ScryptCost): string | undefined {
+  const { N, r, p } = cost;
+  const memory = 128 * N * r;
+  if (memory > MAX_SCRYPT_MEMORY_BYTES) return `${Math.round(memory / 2 ** 20)} MiB of memory, more than ${MAX_SCRYPT_MEMORY_BYTES / 2 ** 20} MiB`;
+  const work = N * r * p;
+  if (work > MAX_SCRYPT_WORK) return `${(work / (MAX_SCRYPT_WORK / 8)).toFixed(0)}x the default work, more than 8x`;
+  return undefined;
+}
+
 function deriveKey(password: string, salt: Uint8Array, cost: ScryptCost): Promise<Uint8Array> {
-  return scryptAsync(password.normalize('NFKC'), salt, { ...cost, dkLen: 32, maxmem: 2 ** 31 });
+  // maxmem only as a second fence: scryptCostProblem has already bounded 128·N·r.
+  return scryptAsync(password.normalize('NFKC'), salt, { ...cost, dkLen: 32, maxmem: MAX_SCRYPT_MEMORY_BYTES + 1024 * 1024 });
 }
 
 /** header is the associated data GCM authenticates: every envelope field except the nonce and ciphertext. */
@@ -191,8 +257,9 @@ function parseEnvelope(text: string, path: string): Envelope {
     if (e['format'] !== WALLET_FORMAT || e['version'] !== WALLET_FILE_VERSION) throw new Error('unknown format or version');
     if (kdf['name'] !== 'scrypt' || cipher['name'] !== 'aes-256-gcm') throw new Error('unknown kdf or cipher');
     const { N, r, p } = kdf as { N: unknown; r: unknown; p: unknown };
-    if (!isInt(N, 2, MAX_SCRYPT_N) || (N & (N - 1)) !== 0 || !isInt(r, 1, 32) || !isInt(p, 1, 16)) {
-      throw new Error('scrypt parameters out of range');
+    // The shape only (scrypt needs N a power of two); the cost bounds are checked by the caller with a named error.
+    if (!isInt(N, 2, 2 ** 30) || (N & (N - 1)) !== 0 || !isInt(r, 1, 1024) || !isInt(p, 1, 1024)) {
+      throw new Error('scrypt parameters are not scrypt parameters');
     }
     const salt = hexToBytes(String(kdf['salt']));
     const nonce = hexToBytes(String(cipher['nonce']));
@@ -204,17 +271,38 @@ function parseEnvelope(text: string, path: string): Envelope {
   }
 }
 
+/** parseData checks every field the wallet later reads, so a file written by someone else with the password cannot throw later on. */
 function parseData(text: string, path: string): WalletData {
-  const d = JSON.parse(text) as WalletData;
+  let d: WalletData;
+  try {
+    d = JSON.parse(text) as WalletData;
+  } catch (cause) {
+    throw new WrongPasswordError(path, { cause });
+  }
   const ok =
+    typeof d === 'object' &&
+    d !== null &&
     typeof d.network === 'string' &&
     typeof d.mnemonic === 'string' &&
     typeof d.passphrase === 'string' &&
     isInt(d.nextReceive, 0, 0x7fffffff) &&
     isInt(d.nextChange, 0, 0x7fffffff) &&
-    Array.isArray(d.sent);
+    Array.isArray(d.sent) &&
+    d.sent.every(isSentTx);
   if (!ok) throw new WrongPasswordError(path, { cause: new Error('decrypted data has the wrong shape') });
   return d;
+}
+
+function isSentTx(s: unknown): s is SentTx {
+  if (typeof s !== 'object' || s === null) return false;
+  const t = s as Record<string, unknown>;
+  return (
+    ['txid', 'hex', 'to', 'amount', 'fee'].every((k) => typeof t[k] === 'string') &&
+    Array.isArray(t['spends']) &&
+    (t['spends'] as unknown[]).every((o) => typeof o === 'string') &&
+    isInt(t['changeIndex'], -1, 0xffffffff) &&
+    typeof t['createdAt'] === 'number'
+  );
 }
 
 function isInt(v: unknown, min: number, max: number): v is number {

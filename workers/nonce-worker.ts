@@ -1,12 +1,18 @@
 /**
  * The Piscina worker of the nonce search. Piscina loads this module when the thread
- * starts, so the kernel is prepared (dummy ArrayBuffer detached, warm-up done: see
- * sha256-kernel.ts) before the thread takes its first task, and it stays warm: the
- * pool stops a search through a SharedArrayBuffer flag and never restarts threads on
- * the normal path.
+ * starts, so the kernel the pool chose (workerData.kernel: nonce-kernel.ts) is compiled
+ * and warmed up before the thread takes its first task, and it stays warm: the pool
+ * stops a search through a SharedArrayBuffer flag and never restarts threads on the
+ * normal path.
  */
-import { threadId } from 'node:worker_threads';
-import { NonceJob, prepareKernel, searchNonces } from './sha256-kernel.js';
+import { threadId, workerData } from 'node:worker_threads';
+import { KERNEL_NAMES, loadKernel, type KernelName } from './nonce-kernel.js';
+import { NonceJob } from './sha256-kernel.js';
+
+/** What the pool passes as Piscina's workerData. */
+export interface NonceWorkerData {
+  kernel: KernelName;
+}
 
 /** Search nonces [startNonce, endNonce) of `header` (80 bytes) for a hash <= target; stop when stop[0] != 0. */
 export interface NonceSearchTask {
@@ -43,7 +49,9 @@ export interface NonceTaskResult {
   threadId: number;
 }
 
-prepareKernel();
+const requested = (workerData as Partial<NonceWorkerData> | undefined)?.kernel;
+if (requested !== undefined && !KERNEL_NAMES.includes(requested)) throw new Error(`nonce worker: unknown kernel ${String(requested)}`);
+const kernel = loadKernel(requested ?? 'ts');
 
 export default function run(task: NonceTask): NonceTaskResult {
   const started = performance.now();
@@ -52,7 +60,7 @@ export default function run(task: NonceTask): NonceTaskResult {
     return { nonce: null, hashesDone: 0, elapsedMs: performance.now() - started, stopped: false, threadId };
   }
   const job = new NonceJob(task.header, task.target);
-  const result = searchNonces(job, task.startNonce, task.endNonce, task.stop);
+  const result = kernel.search(job, task.startNonce, task.endNonce, task.stop);
   return {
     nonce: result.nonce < 0 ? null : result.nonce,
     hashesDone: result.hashesDone,

@@ -23,22 +23,23 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SHA256_IV, SHA256_K } from './sha256-constants.js';
 
-type Value = { kind: 'lit'; v: number } | { kind: 'job'; name: string } | { kind: 'var'; code: string };
+/** A value of the computation: known now, fixed per job, or different for every nonce. */
+export type Value = { kind: 'lit'; v: number } | { kind: 'job'; name: string } | { kind: 'var'; code: string };
 
-const K = Array.from(SHA256_K);
-const IV = Array.from(SHA256_IV);
+export const K = Array.from(SHA256_K);
+export const IV = Array.from(SHA256_IV);
 
 const rotr = (x: number, n: number): number => ((x >>> n) | (x << (32 - n))) | 0;
 const rotrCode = (x: string, n: number): string => `((${x} >>> ${n}) | (${x} << ${32 - n}))`;
 
 /** An operation with its value (for folding literals) and its code (for everything else). */
-interface Op {
+export interface Op {
   eval(...xs: number[]): number;
   code(...xs: string[]): string;
 }
 
 // FIPS 180-4 §4.1.2, equations 4.2 to 4.7. Ch and Maj use the forms with one operation fewer.
-const OPS = {
+export const OPS = {
   bigSigma0: { eval: (x) => rotr(x, 2) ^ rotr(x, 13) ^ rotr(x, 22), code: (x) => `(${rotrCode(x, 2)} ^ ${rotrCode(x, 13)} ^ ${rotrCode(x, 22)})` },
   bigSigma1: { eval: (x) => rotr(x, 6) ^ rotr(x, 11) ^ rotr(x, 25), code: (x) => `(${rotrCode(x, 6)} ^ ${rotrCode(x, 11)} ^ ${rotrCode(x, 25)})` },
   sigma0: { eval: (x) => rotr(x, 7) ^ rotr(x, 18) ^ (x >>> 3), code: (x) => `(${rotrCode(x, 7)} ^ ${rotrCode(x, 18)} ^ (${x} >>> 3))` },
@@ -51,10 +52,20 @@ const OPS = {
   xor: { eval: (x, y) => x! ^ y!, code: (x, y) => `(${x} ^ ${y})` },
 } satisfies Record<string, Op>;
 
-const lit = (v: number): Value => ({ kind: 'lit', v: v | 0 });
+/** The operations compress uses, by name: each emitter (TS here, WAT in sha256-simd-gen.ts) gives its own code for them. */
+export type OpName = keyof typeof OPS;
+
+/** What compress needs of an emitter: fold literals, hoist job values, store nonce values. */
+export interface RoundEmitter {
+  apply(op: OpName, ...xs: Value[]): Value;
+  add(...xs: Value[]): Value;
+  assign(name: string, v: Value): Value;
+}
+
+export const lit = (v: number): Value => ({ kind: 'lit', v: v | 0 });
 const litCode = (v: number): string => (v < 0 ? `(${v})` : `${v}`);
 
-class Emitter {
+class Emitter implements RoundEmitter {
   readonly prep: string[] = [];
   readonly loop: string[] = [];
   private jobCount = 0;
@@ -73,7 +84,8 @@ class Emitter {
     return { kind: 'job', name };
   }
 
-  apply(op: Op, ...xs: Value[]): Value {
+  apply(name: OpName, ...xs: Value[]): Value {
+    const op: Op = OPS[name];
     if (xs.every((x) => x.kind === 'lit')) return lit(op.eval(...xs.map((x) => (x as { v: number }).v)));
     const code = op.code(...xs.map((x) => this.ref(x)));
     return xs.some((x) => x.kind === 'var') ? { kind: 'var', code } : this.job(`${code} | 0`);
@@ -119,7 +131,7 @@ const SLOTS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
  * only the e that round 60 produces, which becomes H7 (h after round 63 = e after
  * round 60): all the nonce test needs.
  */
-function compress(em: Emitter, state: Value[], block: Value[], stopAtRound60: boolean): Value[] | Value {
+export function compress(em: RoundEmitter, state: Value[], block: Value[], stopAtRound60: boolean): Value[] | Value {
   const w = block.slice();
   const s = state.slice();
   // Role r (a..h) of round i lives in variable SLOTS[(r - i) mod 8]; no values move between rounds.
@@ -128,19 +140,19 @@ function compress(em: Emitter, state: Value[], block: Value[], stopAtRound60: bo
   for (let i = 0; i < 64; i++) {
     if (i >= 16) {
       // W_t = σ1(W_t-2) + W_t-7 + σ0(W_t-15) + W_t-16 (§6.2.2 step 1), kept in a window of 16.
-      const wi = em.add(em.apply(OPS.sigma1, w[i - 2]!), w[i - 7]!, em.apply(OPS.sigma0, w[i - 15]!), w[i - 16]!);
+      const wi = em.add(em.apply('sigma1', w[i - 2]!), w[i - 7]!, em.apply('sigma0', w[i - 15]!), w[i - 16]!);
       w[i] = em.assign(`w${i % 16}`, wi);
     }
     const [A, B, C, D, E, F, G, H] = [0, 1, 2, 3, 4, 5, 6, 7].map((r) => slot(r, i));
     // T1 = h + Σ1(e) + Ch(e, f, g) + K_t + W_t
-    const t1 = em.assign('t1', em.add(s[H!]!, em.apply(OPS.bigSigma1, s[E!]!), em.apply(OPS.ch, s[E!]!, s[F!]!, s[G!]!), lit(K[i]!), w[i]!));
+    const t1 = em.assign('t1', em.add(s[H!]!, em.apply('bigSigma1', s[E!]!), em.apply('ch', s[E!]!, s[F!]!, s[G!]!), lit(K[i]!), w[i]!));
     if (stopAtRound60 && i === 60) return em.add(s[D!]!, t1);
     // e = d + T1; a = T1 + T2 with T2 = Σ0(a) + Maj(a, b, c). The new a goes where h was.
     s[D!] = em.assign(SLOTS[D!]!, em.add(s[D!]!, t1));
-    const ab = em.assign(`u${i % 2}`, em.apply(OPS.xor, s[A!]!, s[B!]!));
-    const maj = em.apply(OPS.majXor, s[B!]!, ab, bc ?? em.apply(OPS.xor, s[B!]!, s[C!]!));
+    const ab = em.assign(`u${i % 2}`, em.apply('xor', s[A!]!, s[B!]!));
+    const maj = em.apply('majXor', s[B!]!, ab, bc ?? em.apply('xor', s[B!]!, s[C!]!));
     bc = ab;
-    s[H!] = em.assign(SLOTS[H!]!, em.add(t1, em.apply(OPS.bigSigma0, s[A!]!), maj));
+    s[H!] = em.assign(SLOTS[H!]!, em.add(t1, em.apply('bigSigma0', s[A!]!), maj));
   }
   // After 64 rounds (a multiple of 8) every role is back in its own slot.
   return s;

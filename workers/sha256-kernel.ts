@@ -45,6 +45,12 @@ export class NonceJob {
   readonly target: bigint;
   /** JOB_WORDS constants for scanChunk */
   readonly words: Int32Array;
+  /** the midstate (SHA-256 state after header bytes 0..63), for kernels that hoist their own constants */
+  readonly mid: Int32Array;
+  /** big-endian words of header bytes 64..75 (merkle root tail, time, bits) */
+  readonly tail: Int32Array;
+  /** top 32 bits of the target as an unsigned number */
+  readonly targetTop: number;
   /** top 32 bits of the target, xor 0x80000000 (see scanChunk) */
   readonly targetTopFlipped: number;
 
@@ -62,7 +68,10 @@ export class NonceJob {
     const tail = new Int32Array([readWordBE(this.header, 64), readWordBE(this.header, 68), readWordBE(this.header, 72)]);
     this.words = new Int32Array(JOB_WORDS);
     hoistJob(mid, tail, this.words);
-    this.targetTopFlipped = (Number(target >> 224n) ^ 0x80000000) | 0;
+    this.mid = mid;
+    this.tail = tail;
+    this.targetTop = Number(target >> 224n);
+    this.targetTopFlipped = (this.targetTop ^ 0x80000000) | 0;
   }
 
   /** hashWithNonce is the reference header hash (sha256d) with `nonce` written in, internal byte order. */
@@ -95,6 +104,22 @@ export interface SearchResult {
  * as soon as it is non-zero.
  */
 export function searchNonces(job: NonceJob, startNonce: number, endNonce: number, stopFlag: Int32Array | null = null): SearchResult {
+  return searchWith(scanTs, job, startNonce, endNonce, stopFlag);
+}
+
+/**
+ * A chunk scanner: hashes `count` nonces from `start` and returns the offset of the
+ * first whose top 32 hash bits are at or below the target's, or -1 (a candidate only).
+ */
+export type ChunkScanner = (job: NonceJob, start: number, count: number) => number;
+
+const scanTs: ChunkScanner = (job, start, count) => scanChunk(job.words, job.targetTopFlipped, start, count);
+
+/**
+ * searchWith is searchNonces over any kernel's chunk scanner: it checks the range, looks
+ * at the stop flag between chunks, and confirms each candidate with the reference sha256d.
+ */
+export function searchWith(scan: ChunkScanner, job: NonceJob, startNonce: number, endNonce: number, stopFlag: Int32Array | null = null): SearchResult {
   if (!Number.isInteger(startNonce) || !Number.isInteger(endNonce) || startNonce < 0 || endNonce > NONCE_LIMIT || startNonce > endNonce) {
     throw new RangeError(`searchNonces: bad nonce range [${startNonce}, ${endNonce})`);
   }
@@ -102,7 +127,7 @@ export function searchNonces(job: NonceJob, startNonce: number, endNonce: number
   while (n < endNonce) {
     if (stopFlag !== null && Atomics.load(stopFlag, 0) !== 0) return { nonce: -1, hashesDone: n - startNonce, stopped: true };
     const count = Math.min(STOP_CHECK_INTERVAL, endNonce - n);
-    const offset = scanChunk(job.words, job.targetTopFlipped, n | 0, count);
+    const offset = scan(job, n | 0, count);
     if (offset < 0) {
       n += count;
       continue;

@@ -16,7 +16,6 @@ import { ApiError } from './errors.js';
 import { requireToken } from './auth.js';
 import type { ApiAccess } from './services.js';
 
-
 export const LOOPBACK_ACCESS: ApiAccess = { exposed: false, allowHosts: [] };
 
 const LOOPBACK_NAME = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|::1|\[::1\])$/i;

@@ -30,6 +30,7 @@ export function createMetrics({ chain, peers, mining }: ApiDeps): Registry {
   gauge('toychain_banned_addresses', 'addresses banned right now', () => peers.bannedCount());
   gauge('toychain_hashrate', 'hashes per second of this node\'s miner (moving average)', () => mining.status().hashrate);
   gauge('toychain_mining_active', '1 while this node mines', () => (mining.status().active ? 1 : 0));
+  new Gauge({ name: 'toychain_mining_kernel', help: 'the nonce kernel the miner runs, by label (wasm-simd or ts): always 1', labelNames: ['kernel'], registers, collect() { this.reset(); this.set({ kernel: mining.status().kernel ?? 'unknown' }, 1); } });
   // The mempool does not exist yet (a later issue): it reads as empty until it does.
   gauge('toychain_mempool_transactions', 'transactions in the mempool', () => 0);
   gauge('toychain_mempool_bytes', 'serialized bytes of the mempool\'s transactions', () => 0);

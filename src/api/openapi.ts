@@ -80,6 +80,8 @@ const schemas: Record<string, Schema> = {
   MiningStatus: obj({ active: { type: 'boolean' }, hashrate: { type: 'number' }, workers: { type: 'integer' } }),
   Status: obj({
     network: { type: 'string' },
+    genesis: { ...hex64, description: 'genesis block hash: with the name, what tells networks apart' },
+    addressPrefix: { type: 'string', description: 'bech32m prefix of this network\'s addresses' },
     version: { type: 'string' },
     height: { type: 'integer' },
     tip: hex64,

@@ -12,11 +12,20 @@ import type { Outpoint, Tx } from '../consensus/tx.js';
 import type { PeerControl } from '../p2p/peer-control.js';
 import type { NetworkPolicyControl } from '../p2p/network-policy.js';
 
+/** Who may use the API (src/api/access.ts applies it): decided by where it listens. */
+export interface ApiAccess {
+  /** listening beyond loopback: every change needs the token */
+  exposed: boolean;
+  /** host names (no port) the Host header may carry besides loopback ones; empty + exposed: any */
+  allowHosts: string[];
+}
+
 export interface MiningStatus {
   active: boolean;
   /** total nonces per second, moving average (0 when idle) */
   hashrate: number;
   workers: number;
+  /** the nonce kernel the miner's threads run: 'wasm-simd' (WebAssembly SIMD) or 'ts' (the fallback) */ kernel?: string;
 }
 
 export interface MiningControl {
@@ -71,14 +80,6 @@ export class ServiceRefusal extends Error {
     super(message);
     this.name = 'ServiceRefusal';
   }
-}
-
-/** Who may call the API (access.ts applies it). */
-export interface ApiAccess {
-  /** listening beyond loopback: every change needs the token */
-  exposed: boolean;
-  /** host names (no port) the Host header may carry besides loopback ones; empty + exposed: any */
-  allowHosts: string[];
 }
 
 /**

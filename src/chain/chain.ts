@@ -16,8 +16,9 @@ import { headerHash } from '../consensus/header.js';
 import { MEDIAN_TIME_SPAN, medianTimePast } from '../consensus/median-time.js';
 import type { NetworkParams } from '../consensus/params.js';
 import { blockWork } from '../consensus/pow.js';
-import { TRANSIENT_REASONS, type RejectReason, type Verdict } from '../consensus/reasons.js';
+import { isFinalForBlock, type RejectReason, type Verdict } from '../consensus/reasons.js';
 import { getNextWorkRequired } from '../consensus/retarget.js';
+import { checkTimewarp } from '../consensus/timewarp.js';
 import { BlockStatus, type BlockRecord, type ChainStore } from '../storage/store.js';
 import { ancestor, BlockIndex, findFork, hasData, isFailed, type ChainEntry } from './block-index.js';
 import { chainTips, type ChainTip } from './chain-tips.js';
@@ -258,9 +259,10 @@ export class Chain extends EventEmitter<ChainEvents> {
       await this.recordInvalid(record(BlockStatus.FAILED_PARENT), 'bad-prevblk', `parent ${parent.id} is invalid`);
       return { ok: false, reason: 'bad-prevblk', debug: `parent ${parent.id} is invalid` };
     }
-    const ctx = checkBlockHeaderContext(header, { expectedBits: this.expectedBits(parent), medianTimePast: this.medianTimeOf(parent), now: this.clock() }, this.params);
+    let ctx = checkBlockHeaderContext(header, { expectedBits: this.expectedBits(parent), medianTimePast: this.medianTimeOf(parent), now: this.clock() }, this.params);
+    if (ctx.ok) ctx = checkTimewarp(header.time, parent.height + 1, parent.header.time, this.params);
     if (!ctx.ok) {
-      if (!TRANSIENT_REASONS.has(ctx.reason)) await this.recordInvalid(record(BlockStatus.FAILED), ctx.reason, ctx.debug);
+      if (isFinalForBlock(ctx.reason)) await this.recordInvalid(record(BlockStatus.FAILED), ctx.reason, ctx.debug);
       return ctx;
     }
     void id;
@@ -282,7 +284,7 @@ export class Chain extends EventEmitter<ChainEvents> {
           this.orphans.add(id, block, encodeBlock(block).length);
           return { status: 'orphan', hash: id };
         }
-        return { status: 'rejected', hash: id, reason: header.reason, debug: header.debug, permanent: !TRANSIENT_REASONS.has(header.reason) };
+        return { status: 'rejected', hash: id, reason: header.reason, debug: header.debug, permanent: isFinalForBlock(header.reason) };
       }
       parent = header.parent;
     } else {
@@ -292,7 +294,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     const body = checkBlock(block, this.params);
     const context = body.ok ? checkBlockContext(block, parent.height + 1) : body;
     if (!context.ok) {
-      const permanent = !TRANSIENT_REASONS.has(context.reason);
+      const permanent = isFinalForBlock(context.reason);
       if (permanent) {
         const record: BlockRecord = known ?? { hash, header: block.header, height: parent.height + 1, chainwork: parent.chainwork + blockWork(block.header.bits), status: 0, sequence: this.nextSequence++ };
         await this.recordInvalid({ ...record, status: record.status | BlockStatus.FAILED }, context.reason, context.debug);

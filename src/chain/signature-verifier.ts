@@ -1,7 +1,6 @@
 /**
- * Running signature checks, the expensive part of validation (~333 BIP340 verifies per
- * second per thread with @noble, see ../shared/notes/mining-kernel.md), off the event
- * loop. connectBlock (with deferSignatures) and the mempool hand their checks to a
+ * Running signature checks, the expensive part of validation, off the event loop.
+ * connectBlock (with deferSignatures) and the mempool hand their checks to a
  * SignatureVerifier:
  *
  * - WorkerSignatureVerifier splits them over a Piscina pool of worker threads
@@ -9,14 +8,22 @@
  * - InProcessSignatureVerifier runs them here, one after another (unit tests, and the
  *   default so a Chain opened without options behaves as before).
  *
+ * Both run libsecp256k1 (tiny-secp256k1's WebAssembly build) by default: about 5x
+ * @noble/curves per thread (`npm run bench -- signatures`); @noble/curves, the reference
+ * of the consensus code, is the fallback where libsecp256k1 does not load, and can be
+ * chosen (`backend: 'noble'`). The worker pool starts its threads on first use and lets
+ * them go after `idleTimeoutMs` without work, so an idle node holds no verifier threads.
+ *
  * Both report the same verdict: the failing check with the lowest position wins, so the
  * result does not depend on which thread finished first.
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { SignatureTask, SignatureTaskResult } from '../../workers/signature-worker.js';
+import type { SignatureTask, SignatureTaskResult, SignatureWorkerData } from '../../workers/signature-worker.js';
+import { defaultSchnorrBackend, schnorrVerify, type SchnorrBackend } from '../../workers/schnorr-backends.js';
 import type { RejectReason } from '../consensus/reasons.js';
+import type { SchnorrVerify } from '../consensus/signature.js';
 import { checkTxSignatures } from '../consensus/tx-check.js';
 import type { SpentOutput } from '../consensus/sighash.js';
 import type { Tx } from '../consensus/tx.js';
@@ -43,11 +50,19 @@ export interface SignatureVerifier {
 /** InProcessSignatureVerifier runs the checks on the calling thread. */
 export class InProcessSignatureVerifier implements SignatureVerifier {
   verifiedTxCount = 0;
+  readonly backend: SchnorrBackend;
+  private readonly schnorr: SchnorrVerify;
+
+  /** backend: the BIP340 implementation (default libsecp256k1 where it loads, else noble) */
+  constructor(options: { backend?: SchnorrBackend } = {}) {
+    this.backend = options.backend ?? defaultSchnorrBackend();
+    this.schnorr = schnorrVerify(this.backend);
+  }
 
   verify(checks: readonly TxSignatureCheck[]): Promise<SignatureVerdict> {
     for (let i = 0; i < checks.length; i++) {
       this.verifiedTxCount++;
-      const verdict = checkTxSignatures(checks[i]!.tx, checks[i]!.spent);
+      const verdict = checkTxSignatures(checks[i]!.tx, checks[i]!.spent, this.schnorr);
       if (!verdict.ok) return Promise.resolve({ ...verdict, check: i });
     }
     return Promise.resolve({ ok: true });
@@ -63,13 +78,21 @@ export interface WorkerSignatureVerifierOptions {
   threads?: number;
   /** checks per task at most, so a large block is spread over every thread (default 64) */
   maxChecksPerTask?: number;
+  /** the BIP340 implementation (default libsecp256k1 where it loads, else noble) */
+  backend?: SchnorrBackend;
+  /** a thread with no work this long exits; the next check starts it again (default 10 s) */
+  idleTimeoutMs?: number;
 }
+
+/** Default idle time after which verifier threads exit: long enough to span a block's burst of checks. */
+export const DEFAULT_VERIFIER_IDLE_MS = 10_000;
 
 const WORKER_FILE = fileURLToPath(new URL('../../workers/signature-worker.js', import.meta.url));
 
 /** WorkerSignatureVerifier splits the checks into contiguous slices run by a pool of worker threads. */
 export class WorkerSignatureVerifier implements SignatureVerifier {
   readonly threads: number;
+  readonly backend: SchnorrBackend;
   verifiedTxCount = 0;
   private readonly maxChecksPerTask: number;
   private readonly piscina: Piscina<SignatureTask, SignatureTaskResult>;
@@ -77,10 +100,20 @@ export class WorkerSignatureVerifier implements SignatureVerifier {
   constructor(options: WorkerSignatureVerifierOptions = {}) {
     const threads = options.threads ?? availableParallelism();
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`WorkerSignatureVerifier: threads must be a positive integer, got ${threads}`);
+    const idleTimeout = options.idleTimeoutMs ?? DEFAULT_VERIFIER_IDLE_MS;
+    if (!(Number.isInteger(idleTimeout) && idleTimeout > 0)) throw new RangeError('WorkerSignatureVerifier: idleTimeoutMs must be a positive integer');
     this.threads = threads;
     this.maxChecksPerTask = options.maxChecksPerTask ?? 64;
-    // min = max: the threads start now and stay warm (loading @noble takes a while).
-    this.piscina = new Piscina({ filename: WORKER_FILE, minThreads: threads, maxThreads: threads, idleTimeout: 2 ** 31 - 1 });
+    this.backend = options.backend ?? defaultSchnorrBackend();
+    const workerData: SignatureWorkerData = { backend: this.backend };
+    // minThreads 0: no thread until the first check, and each exits after idleTimeout
+    // without work (an idle node holds none; a thread boots in tens of milliseconds).
+    this.piscina = new Piscina({ filename: WORKER_FILE, workerData, minThreads: 0, maxThreads: threads, idleTimeout });
+  }
+
+  /** liveThreads is how many worker threads exist right now (0 before the first check and after idling). */
+  get liveThreads(): number {
+    return this.piscina.threads.length;
   }
 
   async verify(checks: readonly TxSignatureCheck[]): Promise<SignatureVerdict> {

@@ -1,6 +1,6 @@
 /**
  * `toychain devnet`: start the supervisor and its nodes, serve the dashboard, print its
- * URL, and on SIGINT / SIGTERM stop every node cleanly before exiting. The dashboard's
+ * URL, and on SIGINT / SIGTERM / SIGHUP stop every node cleanly before exiting. The dashboard's
  * port is taken first, so a busy port fails in a second, before any node starts.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -45,8 +45,9 @@ export async function runDevnet(config: DevnetConfig): Promise<void> {
     logger.flush();
     process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // SIGTERM is what `timeout`, a process manager and `docker stop` send (`npm start` execs
+  // us, so npm's forwarded SIGTERM lands here); SIGHUP is a closed terminal. All stop the nodes.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
   // Last resort (a crash): no node process outlives the supervisor.
   process.on('exit', () => {
     for (const n of devnet?.nodes ?? []) if (n.pid !== undefined && n.alive) process.kill(n.pid, 'SIGTERM');

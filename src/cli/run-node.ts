@@ -2,6 +2,11 @@
  * `toychain node`: start a node, stop it cleanly on SIGINT / SIGTERM (mining off, peers
  * closed, store flushed, exit 0), and turn start-up failures a user can fix (a busy
  * port, a data directory in use) into one clear line instead of a stack trace.
+ *
+ * Started by a supervisor (the devnet) with an IPC channel, the node also stops when that
+ * channel closes: the operating system closes it when the supervisor dies, even by
+ * SIGKILL, which no signal handler in the supervisor can catch. A node started from a
+ * shell or by docker has no channel and lives on its own.
  */
 import type { NodeConfig } from '../node/config.js';
 import { createLogger } from '../node/log.js';
@@ -12,6 +17,12 @@ import { PortInUseError } from '../p2p/errors.js';
 
 export async function runNode(config: NodeConfig): Promise<void> {
   const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true });
+  let onSupervisorGone = (): void => {
+    logger.warn('the supervisor is gone while starting: exiting');
+    logger.flush();
+    process.exit(1);
+  };
+  watchSupervisor(() => onSupervisorGone());
   let node: Node;
   try {
     node = await Node.start(config, logger);
@@ -42,4 +53,14 @@ export async function runNode(config: NodeConfig): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  onSupervisorGone = () => shutdown('supervisor gone');
+  if (process.channel !== undefined && !process.connected) shutdown('supervisor gone');
+}
+
+/** watchSupervisor calls `gone` once the IPC channel to the process that started us closes (if there is one). */
+function watchSupervisor(gone: () => void): void {
+  if (process.channel === undefined) return;
+  // The channel must not keep the process alive by itself: the node's servers do that.
+  process.channel.unref();
+  process.once('disconnect', gone);
 }

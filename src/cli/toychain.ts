@@ -9,6 +9,7 @@ import { resolveNodeConfig, UsageError, type NodeOptions } from '../node/config.
 import { runNode } from './run-node.js';
 import { registerDevnetCommand } from './devnet-command.js';
 import { registerWatchCommand } from './watch-command.js';
+import { loadNetworkFile, registerNetworkCommand } from './network-command.js';
 import { VERSION } from '../node/version.js';
 
 const program = new Command();
@@ -23,6 +24,7 @@ program
   .command('node')
   .description('run a node: chain, peer-to-peer gossip, mining and the REST API')
   .option('--network <name>', 'demo (default, ~10 s blocks) or regtest (blocks on demand)')
+  .option('--network-file <file>', 'run a custom network from its JSON file (made by: toychain network create)')
   .option('--datadir <dir>', 'where the chain is kept (default ~/.toychain/NETWORK)')
   .option('--p2p-port <n>', 'peer-to-peer port (0: any free port; default 28444 demo, 18444 regtest)')
   .option('--p2p-host <host>', 'address to listen on for peers', '127.0.0.1')
@@ -37,11 +39,14 @@ program
   .option('--workers <n>', 'mining threads (default: the number of cores)')
   .option('--log-level <level>', 'fatal, error, warn, info, debug or trace', 'info')
   .action(async (options: NodeOptions) => {
-    await runNode(resolveNodeConfig(options));
+    if (options.network !== undefined && options.networkFile !== undefined) resolveNodeConfig(options); // refuses the pair before reading the file
+    const fileParams = options.networkFile === undefined ? undefined : await loadNetworkFile(options.networkFile);
+    await runNode(resolveNodeConfig(options, fileParams));
   });
 
 registerDevnetCommand(program);
 registerWatchCommand(program);
+registerNetworkCommand(program);
 
 for (const [name, what, issue] of [
   ['lab', 'classroom experiments (double-spend race, fork rate)', 'a later issue'],

@@ -15,6 +15,18 @@ export interface PowParams {
   targetSpacing: number;
   /** never retarget: every block keeps the previous bits (Bitcoin regtest's fPowNoRetargeting) */
   noRetargeting: boolean;
+  /**
+   * BIP94: seconds the first block of a retarget period may be earlier than its parent
+   * (checkTimewarp, src/consensus/timewarp.ts); absent: no such rule. Bitcoin: 600
+   * (MAX_TIMEWARP, one block spacing), enforced on testnet4.
+   */
+  maxTimewarp?: number;
+  /**
+   * height the first retarget window starts at (default 0, Bitcoin: the genesis time
+   * counts). toychain's own networks use 1: their genesis is made long before block 1
+   * (demo's is a fixed date), so its age says nothing about the miners' pace.
+   */
+  firstWindowStartHeight?: number;
 }
 
 /** The fields that make a network's genesis block (mined once, hash checked by a test). */
@@ -89,7 +101,8 @@ export const regtest: NetworkParams = {
 
 /**
  * demo: the default network. ~10 s blocks for a laptop, retarget every 20 blocks (so a
- * class sees difficulty follow the miners), coinbases spendable after 10 blocks.
+ * class sees difficulty follow the miners), coinbases spendable after 10 blocks, and
+ * BIP94's time-warp rule (a majority miner cannot collapse the difficulty).
  */
 export const demo: NetworkParams = {
   name: 'demo',
@@ -99,6 +112,10 @@ export const demo: NetworkParams = {
   targetTimespan: 20 * 10,
   targetSpacing: 10,
   noRetargeting: false,
+  // One block spacing, as Bitcoin's 600 s is one spacing: 600 s here would be three whole
+  // 200 s periods, enough to fake a 4x slow period every time (see test/consensus/timewarp).
+  maxTimewarp: 10,
+  firstWindowStartHeight: 1,
   maxFutureDrift: 2 * 60,
   coinbaseMaturity: 10,
   initialSubsidy: 50n * COIN,

@@ -13,6 +13,8 @@ export type RejectReason =
   | 'bad-diffbits'
   /** time is not above the median of the previous 11 blocks */
   | 'time-too-old'
+  /** the first block of a retarget period is too far before its parent (BIP94, ContextualCheckBlockHeader) */
+  | 'time-timewarp-attack'
   /** † time is beyond now + maxFutureDrift */
   | 'time-too-new'
   /** † parent unknown: an orphan, not an offence */
@@ -85,6 +87,12 @@ export type RejectReason =
   | 'min relay fee not met'
   /** policy: the mempool is at its byte limit and this transaction pays the least (MemPoolAccept) */
   | 'mempool full'
+  /** policy: below the rolling minimum fee rate the pool raised after evicting (CheckFeeRate) */
+  | 'mempool min fee not met'
+  /** policy: larger than a standard transaction may be (IsStandardTx) */
+  | 'tx-size'
+  /** policy: more inputs than a standard transaction may have (toychain-only) */
+  | 'tx-too-many-inputs'
   /** policy: too many unconfirmed ancestors in the mempool (MemPoolAccept) */
   | 'too-long-mempool-chain';
 
@@ -102,12 +110,80 @@ export function reject(reason: RejectReason, debug?: string): Rejection {
 }
 
 /**
- * Reasons that say nothing permanent about the block hash (marked † above): a block
- * rejected for one of them must not be recorded as invalid.
+ * How long a rejection holds, which decides both what the chain records and whether the
+ * sender is punished (p2p/misbehaviour.ts):
+ * - `permanent`: the object breaks a rule whatever the chain looks like (bad proof of
+ *   work, a bad signature, amounts out of range). A block so rejected is recorded
+ *   invalid; its sender is punished.
+ * - `contextual`: the verdict depends on the view it was checked against (missing or
+ *   spent inputs, an immature coinbase, the mempool's policy). A block's view is fixed
+ *   by its ancestors, so for a block this is as final as `permanent`; a loose
+ *   transaction may be valid on another tip, so its sender is not punished.
+ * - `transient` (the † above): says nothing final about the hash: an orphan, a time
+ *   still in the future, a body mutated in transit. Never recorded, never punished as invalid.
  */
-export const TRANSIENT_REASONS: ReadonlySet<RejectReason> = new Set<RejectReason>([
-  'time-too-new',
-  'prev-blk-not-found',
-  'bad-txnmrklroot',
-  'bad-txns-duplicate',
-]);
+export type ReasonKind = 'permanent' | 'contextual' | 'transient';
+
+/**
+ * REASON_KINDS is the one table that classifies every reject reason.
+ * @see Core's BlockValidationResult / TxValidationResult categories (BLOCK_MUTATED and
+ * BLOCK_MISSING_PREV and BLOCK_TIME_FUTURE are not cached as invalid; TX_MISSING_INPUTS,
+ * TX_PREMATURE_SPEND, TX_CONFLICT and TX_MEMPOOL_POLICY are not punished). Context-free.
+ */
+export const REASON_KINDS: Readonly<Record<RejectReason, ReasonKind>> = {
+  'high-hash': 'permanent',
+  'bad-diffbits': 'permanent',
+  'time-too-old': 'permanent',
+  'time-too-new': 'transient',
+  'time-timewarp-attack': 'permanent',
+  'prev-blk-not-found': 'transient',
+  'bad-prevblk': 'permanent',
+  duplicate: 'permanent',
+  'bad-txnmrklroot': 'transient',
+  'bad-txns-duplicate': 'transient',
+  'bad-blk-length': 'permanent',
+  'bad-cb-missing': 'permanent',
+  'bad-cb-multiple': 'permanent',
+  'bad-cb-height': 'permanent',
+  'bad-txns-BIP30': 'contextual',
+  'bad-txns-accumulated-fee-outofrange': 'permanent',
+  'bad-cb-amount': 'permanent',
+  'bad-txns-vin-empty': 'permanent',
+  'bad-txns-vout-empty': 'permanent',
+  'bad-txns-oversize': 'permanent',
+  'bad-txns-vout-negative': 'permanent',
+  'bad-txns-vout-toolarge': 'permanent',
+  'bad-txns-txouttotal-toolarge': 'permanent',
+  'bad-txns-inputs-duplicate': 'permanent',
+  'bad-txns-prevout-null': 'permanent',
+  'bad-cb-length': 'permanent',
+  'bad-txns-inputs-missingorspent': 'contextual',
+  'bad-txns-premature-spend-of-coinbase': 'contextual',
+  'bad-txns-inputvalues-outofrange': 'permanent',
+  'bad-txns-in-belowout': 'permanent',
+  'bad-txns-fee-outofrange': 'permanent',
+  'bad-txns-sig': 'permanent',
+  'bad-txns-sig-size': 'permanent',
+  'bad-blk-encoding': 'permanent',
+  'bad-txns-encoding': 'permanent',
+  coinbase: 'permanent',
+  'txn-already-in-mempool': 'contextual',
+  'txn-mempool-conflict': 'contextual',
+  'min relay fee not met': 'contextual',
+  'mempool full': 'contextual',
+  'too-long-mempool-chain': 'contextual',
+  // Policy, not consensus (Core's TX_NOT_STANDARD / TX_MEMPOOL_POLICY): another node's
+  // policy may differ, so the sender is not punished.
+  'mempool min fee not met': 'contextual',
+  'tx-size': 'contextual',
+  'tx-too-many-inputs': 'contextual',
+};
+
+/**
+ * isFinalForBlock says whether a block rejected for this reason may be recorded as
+ * invalid: every reason but a transient one (a block's context is fixed by its parent).
+ * @see REASON_KINDS. Context-free.
+ */
+export function isFinalForBlock(reason: RejectReason): boolean {
+  return REASON_KINDS[reason] !== 'transient';
+}

@@ -65,7 +65,8 @@ export function calculateNextWorkRequired(input: RetargetInput, params: PowParam
  * getNextWorkRequired ensures a block carries the bits the retarget schedule requires:
  * the parent's bits inside an interval, a recomputed target at each interval boundary.
  * `ancestorTime(height)` returns the time of the parent's ancestor at that height.
- * Differs from Bitcoin: no testnet minimum-difficulty rule (fPowAllowMinDifficultyBlocks).
+ * Differs from Bitcoin: no testnet minimum-difficulty rule (fPowAllowMinDifficultyBlocks);
+ * with `firstWindowStartHeight` 1 the first window leaves genesis' time out.
  * @see Core GetNextWorkRequired. Rejects: nothing (the caller compares with the header's
  * bits and rejects bad-diffbits). Needs: the parent header and one ancestor's time.
  */
@@ -85,6 +86,15 @@ export function getNextWorkRequired(
   // Bitcoin: Core goes back interval - 1 blocks, not interval, so each retarget measures
   // only interval - 1 block gaps (the original off-by-one, kept: it is consensus).
   const firstHeight = prev.height - (interval - 1);
-  const firstTime = ancestorTime(firstHeight);
-  return calculateNextWorkRequired({ lastBits: prev.bits, lastTime: prev.time, firstTime }, params);
+  const start = params.firstWindowStartHeight ?? 0;
+  if (firstHeight >= start || prev.height <= start) {
+    return calculateNextWorkRequired({ lastBits: prev.bits, lastTime: prev.time, firstTime: ancestorTime(firstHeight) }, params);
+  }
+  // Differs from Bitcoin: the first window starts at `start` (block 1), not at genesis,
+  // whose time is a fixed date long before mining began. It measures fewer gaps, so its
+  // timespan is scaled to interval - 1 gaps, as a full window measures.
+  const gaps = prev.height - start;
+  const measured = prev.time - ancestorTime(start);
+  const scaled = Math.floor((measured * (interval - 1)) / gaps);
+  return calculateNextWorkRequired({ lastBits: prev.bits, lastTime: prev.time, firstTime: prev.time - scaled }, params);
 }

@@ -37,6 +37,16 @@ export function signDigest(digest: Uint8Array, privateKey: Uint8Array, auxRand: 
 }
 
 /**
+ * A BIP340 verification: whether `signature` is a valid signature of the 32-byte
+ * `digest` by the x-only key `pubkey`. It MUST NOT throw for bad bytes (an invalid
+ * signature or key is just false). verifySignature below (@noble/curves) is the
+ * reference; a node may pass another implementation of the same function (libsecp256k1,
+ * see workers/schnorr-backends.ts) to checkTxSignatures.
+ * @see BIP340 Verify(pk, m, sig).
+ */
+export type SchnorrVerify = (signature: Uint8Array, digest: Uint8Array, pubkey: Uint8Array) => boolean;
+
+/**
  * verifySignature says whether `signature` is a valid BIP340 signature of `digest` by the
  * x-only key `pubkey`. It never throws: a key off the curve, r ≥ p, s ≥ n or a wrong
  * length is just an invalid signature.
@@ -72,6 +82,7 @@ export function signInput(
  * @see Core VerifyScript / SchnorrSignatureChecker (Taproot key path), BIP340, BIP341.
  * Rejects: bad-txns-sig-size, bad-txns-sig (both toychain-only; Core reports
  * mandatory-script-verify-flag-failed). Needs the spent outputs (from the UTXO view).
+ * `verify` is the BIP340 check to use (default: verifySignature, @noble/curves).
  * The transaction MUST NOT be a coinbase (a coinbase's witness is its data, not a signature).
  * Never throws for bad signature or key bytes; throws RangeError for an input index or
  * `spent` list that does not match the transaction (a caller bug).
@@ -81,6 +92,7 @@ export function checkInputSignature(
   inputIndex: number,
   spent: readonly SpentOutput[],
   cache?: SighashCache,
+  verify: SchnorrVerify = verifySignature,
 ): Verdict {
   const input = tx.inputs[inputIndex];
   const coin = spent[inputIndex];
@@ -93,7 +105,7 @@ export function checkInputSignature(
   }
   // The signature must verify against the spent coin's key over this input's signature hash.
   const digest = signatureHash(tx, inputIndex, spent, cache);
-  if (!verifySignature(input.witness, digest, coin.pubkey)) {
+  if (!verify(input.witness, digest, coin.pubkey)) {
     return reject('bad-txns-sig', `input ${inputIndex}: signature does not verify for key ${bytesToHex(coin.pubkey)}`);
   }
   return { ok: true };

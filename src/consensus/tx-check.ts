@@ -7,7 +7,7 @@ import type { Coin, UtxoView } from './coin.js';
 import { MAX_MONEY, moneyRange } from './subsidy.js';
 import { reject, type Verdict } from './reasons.js';
 import { sighashCache, type SpentOutput } from './sighash.js';
-import { checkInputSignature } from './signature.js';
+import { checkInputSignature, verifySignature, type SchnorrVerify } from './signature.js';
 import { encodeTx, isCoinbase, isNullOutpoint, outpointKey, type Tx } from './tx.js';
 
 /** Smallest and largest coinbase witness (Core: coinbase scriptSig size), in bytes. */
@@ -128,12 +128,13 @@ export function checkTxInputs(
  * @see Core CheckInputScripts, BIP340, BIP341. Rejects: bad-txns-sig-size, bad-txns-sig.
  * Needs the spent coins (from checkTxInputs; only their values and keys are read). The transaction MUST NOT be a coinbase and
  * MUST have already passed checkTransaction and checkTxInputs; `spent` MUST be the coins
- * its inputs spend, in input order (a length mismatch throws RangeError).
+ * its inputs spend, in input order (a length mismatch throws RangeError). `verify` is the
+ * BIP340 check (default: verifySignature, @noble/curves; any other MUST agree with it).
  */
-export function checkTxSignatures(tx: Tx, spent: readonly SpentOutput[]): Verdict {
+export function checkTxSignatures(tx: Tx, spent: readonly SpentOutput[], verify: SchnorrVerify = verifySignature): Verdict {
   const cache = sighashCache(tx, spent);
   for (let i = 0; i < tx.inputs.length; i++) {
-    const verdict = checkInputSignature(tx, i, spent, cache);
+    const verdict = checkInputSignature(tx, i, spent, cache, verify);
     if (!verdict.ok) return verdict;
   }
   return { ok: true };

@@ -84,7 +84,10 @@ export class ChildNode {
     const log = createWriteStream(join(datadir, 'node.log'), { flags: 'a' });
     // Its own process group: Ctrl-C in the terminal reaches only the supervisor, which
     // stops every node in order (a node stopping on its own would look like a death).
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    // The IPC channel carries no messages: the node exits when it closes, i.e. when this
+    // supervisor is gone, even killed by SIGKILL (see src/cli/run-node.ts).
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true });
+    child.channel?.unref();
     child.on('error', (e) => log.write(`spawn failed: ${e.message}\n`));
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);

@@ -20,12 +20,15 @@ import { MAX_LINK_DELAY_MS } from '../p2p/link-shaping.js';
 import { NodeApiError, NodeUnavailableError } from './child-node.js';
 import type { Devnet, DevnetView, TimelineItem } from './devnet.js';
 import type { TreeBlock } from './block-tree.js';
+import type { ReorgCard } from './reorg-card.js';
+import { addressDetails, blockDetails, mempools, search, txDetails } from './explorer.js';
 import { AmountError, parseCoins } from '../consensus/amount.js';
 
 export const CONTROL_PREFIX = '/api/v1';
 /** Where `npm run build` puts the dashboard bundle (scripts/build-dashboard.mjs). */
 export const DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/', import.meta.url));
-const MAX_TREE_HEIGHTS = 200;
+/** The tree keeps about this many heights (KEEP_HEIGHTS); the page asks for its window of them. */
+const MAX_TREE_HEIGHTS = 1000;
 const HEARTBEAT_MS = 15_000;
 
 export const splitBody = z.strictObject({
@@ -48,7 +51,11 @@ export const sendBody = z.strictObject({
   amount: z.string({ error: 'amount must be a string of coins, e.g. "1.5"' }).max(40),
 });
 const indexParams = z.object({ index: integerString('index', 0, 1023) });
-const treeQuery = z.object({ heights: integerString('heights', 1, MAX_TREE_HEIGHTS).default(30) });
+const treeQuery = z.object({ heights: integerString('heights', 1, MAX_TREE_HEIGHTS).default(500) });
+const blockParams = z.object({ id: z.string().regex(/^(\d{1,10}|[0-9a-fA-F]{64})$/, 'a block is a height or a block hash (64 hex digits)') });
+const txParams = z.object({ txid: z.string().regex(/^[0-9a-fA-F]{64}$/, 'a txid is 64 hex digits') });
+const addressParams = z.object({ address: z.string().min(1).max(200, 'an address is at most 200 characters') });
+const searchQuery = z.object({ q: z.string({ error: 'q is what to look for: a height, a block hash, a txid or an address' }).trim().min(1, 'q must not be empty').max(200, 'q is at most 200 characters') });
 
 export function createControlApi(devnet: Devnet, logger: Logger): express.Express {
   const app = express();
@@ -58,6 +65,26 @@ export function createControlApi(devnet: Devnet, logger: Logger): express.Expres
   const api = express.Router();
 
   registerDashboardReads(api, devnet);
+  // The explorer: through the nodes' own APIs, with what the devnet knows added (src/devnet/explorer.ts).
+  api.get('/devnet/blocks/:id', async (req, res) => {
+    const { id } = parseInput(blockParams, req.params, 'params');
+    res.json(await nodeCall(() => blockDetails(devnet.explorer(), id)));
+  });
+  api.get('/devnet/tx/:txid', async (req, res) => {
+    const { txid } = parseInput(txParams, req.params, 'params');
+    res.json(await nodeCall(() => txDetails(devnet.explorer(), txid)));
+  });
+  api.get('/devnet/address/:address', async (req, res) => {
+    const { address } = parseInput(addressParams, req.params, 'params');
+    res.json(await nodeCall(() => addressDetails(devnet.explorer(), address)));
+  });
+  api.get('/devnet/search', async (req, res) => {
+    const { q } = parseInput(searchQuery, req.query, 'query');
+    res.json(await nodeCall(() => search(devnet.explorer(), q)));
+  });
+  api.get('/devnet/mempools', async (_req, res) => {
+    res.json(await nodeCall(() => mempools(devnet.explorer())));
+  });
   api.post('/devnet/split', ...json, async (req, res) => {
     const { groups } = parseInput(splitBody, req.body, 'body');
     await nodeCall(() => devnet.split(groups), devnet);
@@ -122,24 +149,29 @@ export function createControlApi(devnet: Devnet, logger: Logger): express.Expres
 
 /**
  * What the dashboard page reads: the devnet's supervisor, or `toychain watch` over
- * nodes it did not start. Both give the same view, tree, timeline and event stream.
+ * nodes it did not start. Both give the same view, tree, reorg cards, timeline and stream.
  */
 export interface DashboardSource {
   view(): DevnetView;
   recentBlocks(heights: number): TreeBlock[];
+  readonly tips: Record<number, string>;
+  readonly reorgCards: ReorgCard[];
   readonly timeline: TimelineItem[];
   on(event: 'event', listener: (name: string, data: unknown) => void): unknown;
   off(event: 'event', listener: (name: string, data: unknown) => void): unknown;
 }
 
-/** registerDashboardReads: GET /devnet, /devnet/tree, /devnet/timeline and the /devnet/events stream. */
+/** registerDashboardReads: GET /devnet, /devnet/tree, /devnet/reorgs, /devnet/timeline and the /devnet/events stream. */
 export function registerDashboardReads(api: express.Router, source: DashboardSource): void {
   api.get('/devnet', (_req, res) => {
     res.json(source.view());
   });
   api.get('/devnet/tree', (req, res) => {
     const { heights } = parseInput(treeQuery, req.query, 'query');
-    res.json({ blocks: source.recentBlocks(heights) });
+    res.json({ blocks: source.recentBlocks(heights), tips: source.tips });
+  });
+  api.get('/devnet/reorgs', (_req, res) => {
+    res.json({ cards: source.reorgCards });
   });
   api.get('/devnet/timeline', (_req, res) => {
     res.json({ items: source.timeline });

@@ -18,7 +18,8 @@ import type { LinkShape } from '../p2p/link-shaping.js';
 import { BlockTree, modelForkProbability, type PropagationFigures, type StaleFigures, type TreeBlock } from './block-tree.js';
 import { ChildNode } from './child-node.js';
 import { EventFeed } from './event-feed.js';
-import { loadRecentBlocks, recordArrival, type ConnectedBlock } from './block-arrival.js';
+import type { ExplorerSource } from './explorer.js';
+import { buildReorgCard, type BranchSource, type ReorgCard } from './reorg-card.js';
 import { balanceOf, pay, type NodeBalance } from './node-payments.js';
 import { formatCoins } from '../consensus/amount.js';
 import { baseEdges, checkGroups, groupEdges, type Edge } from './topology.js';
@@ -97,6 +98,8 @@ export interface DevnetView {
    */
   stale: StaleFigures & { window: number; model: number; modelByPropagation: number | null };
   propagation: PropagationFigures;
+  /** each node's tip as last reported (tip events are faster than the status poll) */
+  tips: Record<number, string>;
 }
 
 export interface DevnetEvents {
@@ -108,12 +111,19 @@ const STATUS_MS = 1_000;
 const TOPOLOGY_MS = 2_000;
 const UNREACHABLE_MS = 5_000;
 const TIMELINE_MAX = 300;
+const REORG_CARDS_MAX = 50;
+/** A reorg card reads at most this many blocks of each branch from the node. */
+const CARD_BRANCH_MAX = 200;
 export const STALE_WINDOW = 50;
 
 export class Devnet extends EventEmitter<DevnetEvents> {
   readonly tree = new BlockTree();
   readonly nodes: ChildNode[];
   readonly timeline: TimelineItem[] = [];
+  /** every reorg any node made, newest first, explained by work (kept for pages opened later) */
+  readonly reorgCards: ReorgCard[] = [];
+  readonly tips: Record<number, string> = {};
+  private nextCardId = 1;
   private readonly base: Edge[];
   private groups: number[][] | null = null;
   private readonly miningWanted: boolean[];
@@ -271,7 +281,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     const bestTip = this.bestTip();
     const link = this.link;
     const spacingMs = this.options.params.targetSpacing * 1000;
-    const propagation = bestTip === undefined ? { blocks: 0, meanMs: null, maxMs: null } : this.tree.propagation(bestTip, this.nodes.filter((n) => n.alive).map((n) => n.index), STALE_WINDOW);
+    const propagation = bestTip === undefined ? { blocks: 0, medianMs: null, p90Ms: null, meanMs: null, maxMs: null, heldBySplit: 0 } : this.tree.propagation(bestTip, STALE_WINDOW);
     return {
       network: this.options.params.name,
       targetSpacingSec: this.options.params.targetSpacing,
@@ -282,12 +292,13 @@ export class Devnet extends EventEmitter<DevnetEvents> {
       edges: this.currentEdges(),
       bestTip: bestTip ?? null,
       stale: {
-        ...(bestTip === undefined ? { blocks: 0, stale: 0, rate: null } : this.tree.staleFigures(bestTip, STALE_WINDOW)),
+        ...(bestTip === undefined ? { blocks: 0, stale: 0, rate: null, splitStale: 0 } : this.tree.staleFigures(bestTip, STALE_WINDOW)),
         window: STALE_WINDOW,
         model: modelForkProbability(link.delayMs + link.jitterMs / 2, spacingMs),
-        modelByPropagation: propagation.meanMs === null ? null : modelForkProbability(propagation.meanMs, spacingMs),
+        modelByPropagation: propagation.medianMs === null ? null : modelForkProbability(propagation.medianMs, spacingMs),
       },
       propagation,
+      tips: { ...this.tips },
     };
   }
 
@@ -298,6 +309,30 @@ export class Devnet extends EventEmitter<DevnetEvents> {
 
   recentBlocks(heights: number): TreeBlock[] {
     return this.tree.recent(heights);
+  }
+
+  /** explorer is what the block explorer reads through: the nodes, the tree, whose key an address is. */
+  explorer(): ExplorerSource {
+    return {
+      nodes: this.nodes,
+      tree: this.tree,
+      params: this.options.params,
+      minerOf: (address) => this.minerOf(address),
+      bestNode: () => {
+        const tip = this.bestTip();
+        return this.nodes.find((n) => n.alive && this.statuses.get(n.index)?.status.tip === tip);
+      },
+    };
+  }
+
+  private minerOf(address: string): number | null {
+    return this.nodes.find((n) => n.wallet?.address === address)?.index ?? null;
+  }
+
+  /** reachableFrom: the live nodes in the same group as `index` now, itself included (who can hear a block it just got). */
+  private reachableFrom(index: number): number[] {
+    const group = this.groupOf(index);
+    return this.nodes.filter((n) => (n.alive || n.index === index) && this.groupOf(n.index) === group).map((n) => n.index);
   }
 
   private nodeView(n: ChildNode, now: number): NodeView {
@@ -401,6 +436,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
         try {
           const status = await n.api<NodeStatus>('GET', '/status', undefined, 2_000);
           this.statuses.set(n.index, { at: Date.now(), status });
+          this.tips[n.index] = status.tip;
           // A balance changes only with the tip or the mempool: read it again only then, not every second.
           const seen = `${status.tip}/${status.mempool.count}/${status.mempool.bytes}`;
           if (this.balanceSeen.get(n.index) !== seen) {
@@ -417,8 +453,12 @@ export class Devnet extends EventEmitter<DevnetEvents> {
 
   // ---- what the nodes tell us ------------------------------------------------------
 
-  private loadRecentBlocks(node: ChildNode): Promise<void> {
-    return loadRecentBlocks(this.tree, (path) => node.api('GET', path), Date.now());
+  private async loadRecentBlocks(node: ChildNode): Promise<void> {
+    const page = await node.api<{ blocks: { hash: string; height: number; time: number; chainwork: string; txCount: number }[] }>('GET', '/blocks?limit=50&order=desc');
+    const byHeight = new Map(page.blocks.map((b) => [b.height, b]));
+    for (const b of [...page.blocks].reverse()) {
+      this.tree.add({ hash: b.hash, height: b.height, time: b.time, chainwork: b.chainwork, txCount: b.txCount, prevHash: byHeight.get(b.height - 1)?.hash ?? null }, undefined, Date.now());
+    }
   }
 
   private onNodeEvent(index: number, event: string, data: unknown): void {
@@ -426,13 +466,18 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     const d = data as Record<string, unknown>;
     switch (event) {
       case 'block-connected':
-        return void this.onBlockConnected(index, d as unknown as ConnectedBlock, at);
+        return void this.onBlockConnected(index, d as { hash: string; height: number; time: number; chainwork: string }, at);
       case 'tip':
+        if (typeof d.hash === 'string') this.tips[index] = d.hash;
         return void this.emit('event', 'tip', { node: index, ...d });
       case 'reorg': {
         this.emit('event', 'reorg', { node: index, ...d });
-        return this.note('reorg', `node ${index} switched to a branch with more work: ${String(d.depth)} block${d.depth === 1 ? '' : 's'} replaced`, index);
+        void this.explainReorg(index, d as { oldTip: string; newTip: string; fork: string }, at);
+        return this.note('reorg', `node ${index} switched to a branch with more work: ${String(d.depth)} block${d.depth === 1 ? '' : 's'} disconnected, ${String(d.connected)} connected`, index);
       }
+      case 'tx-removed':
+        if (d.reason === 'confirmed') return;
+        return this.note('tx', `node ${index} dropped transaction ${String(d.txid).slice(0, 16)}… from its mempool (${d.reason === 'conflict' ? 'a double spend: a block spent the same coin' : String(d.reason)})`, index);
       case 'ban':
         return this.note('ban', `node ${index} banned ${String(d.address)}: ${String(d.reason)}`, index);
       case 'peer-left':
@@ -442,11 +487,64 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     }
   }
 
-  private async onBlockConnected(index: number, b: ConnectedBlock, at: number): Promise<void> {
-    const block = await recordArrival(this.tree, index, b, at, (path) => this.nodes[index]!.api('GET', path));
-    if (block === undefined) return;
+  private async onBlockConnected(index: number, b: { hash: string; height: number; time: number; chainwork: string; txCount?: number }, at: number): Promise<void> {
+    const known = this.tree.get(b.hash);
+    if (known !== undefined) {
+      if (known.seenBy[index] !== undefined) return;
+      this.tree.seen(b.hash, index, at);
+      const first = Math.min(...Object.values(known.seenBy));
+      this.emit('event', 'seen', { hash: b.hash, node: index, atMs: at });
+      // A node that could not hear the first one (the other side of a split) got it at the heal: not a propagation time.
+      const held = known.reachable !== undefined && !known.reachable.includes(index);
+      return this.note('block', `node ${index} received block ${b.height} ${b.hash.slice(-8)} (+${at - first} ms${held ? ', held by the split' : ''})`, index);
+    }
+    // Who could hear it is read now, before the await below lets a split or heal change it.
+    const context = { reachable: this.reachableFrom(index), duringSplit: this.groups !== null };
+    let prevHash: string | null = null;
+    let miner: number | null | undefined;
+    let txCount = b.txCount;
+    try {
+      const view = await this.nodes[index]!.api<{ prevHash: string; txs: { outputs: { address: string }[] }[] }>('GET', `/blocks/${b.hash}`);
+      prevHash = view.prevHash;
+      txCount = view.txs.length;
+      const payee = view.txs[0]?.outputs[0]?.address;
+      miner = payee === undefined ? undefined : this.minerOf(payee);
+    } catch {
+      // drawn without a parent line; the next block that names it as parent joins up
+    }
+    const entry = { hash: b.hash, height: b.height, time: b.time, chainwork: b.chainwork, prevHash, ...(txCount === undefined ? {} : { txCount }), ...(miner === undefined ? {} : { miner }) };
+    if (!this.tree.add(entry, index, at, context)) return;
+    const block = this.tree.get(b.hash)!;
     this.emit('event', 'block', block);
-    this.note('block', `node ${index} has block ${b.height} ${b.hash.slice(-8)}`, index);
+    const how = miner === index ? 'mined' : miner === null ? 'received from outside the devnet' : 'was the first to have';
+    this.note('block', `node ${index} ${how} block ${b.height} ${b.hash.slice(-8)}`, index);
+  }
+
+  /** explainReorg reads both branches from the node that switched and keeps the card. */
+  private async explainReorg(index: number, r: { oldTip: string; newTip: string; fork: string }, at: number): Promise<void> {
+    const node = this.nodes[index]!;
+    try {
+      type View = Omit<BranchSource, 'miner' | 'txs'> & { txs: Array<BranchSource['txs'][number] & { outputs: { address: string }[] }> };
+      const read = (hash: string) => node.api<View>('GET', `/blocks/${hash}`);
+      const branch = async (tip: string): Promise<BranchSource[]> => {
+        const out: BranchSource[] = [];
+        for (let hash = tip; hash !== r.fork && out.length < CARD_BRANCH_MAX; ) {
+          const v = await read(hash);
+          out.unshift({ hash: v.hash, height: v.height, prevHash: v.prevHash, chainwork: v.chainwork, bits: v.bits, miner: this.minerOf(v.txs[0]?.outputs[0]?.address ?? ''), txs: v.txs });
+          hash = v.prevHash;
+        }
+        return out;
+      };
+      const fork = await read(r.fork);
+      const card = buildReorgCard(this.nextCardId++, at, index, fork, await branch(r.oldTip), await branch(r.newTip));
+      this.reorgCards.unshift(card);
+      this.reorgCards.splice(REORG_CARDS_MAX);
+      this.emit('event', 'reorg-card', card);
+      // A transaction of the old branch whose coin the new branch spent never comes back: say so on the timeline.
+      for (const d of card.dropped) this.note('tx', `node ${index} dropped transaction ${d.txid.slice(0, 16)}…: ${d.conflictsWith ? `a double spend, the branch it switched to spent the same coin in ${d.conflictsWith.slice(0, 16)}…` : 'it spent a dropped transaction'}`, index);
+    } catch (e) {
+      this.options.logger.warn({ node: index, reason: (e as Error).message }, 'could not read the branches of a reorg');
+    }
   }
 
   private onDeath(node: ChildNode, why: string): void {

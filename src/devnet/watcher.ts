@@ -20,6 +20,7 @@ import { loadRecentBlocks, recordArrival, type ConnectedBlock } from './block-ar
 import { EventFeed } from './event-feed.js';
 import { STALE_WINDOW, type DevnetEvents, type DevnetView, type NodeView, type TimelineItem } from './devnet.js';
 import type { Edge } from './topology.js';
+import type { ReorgCard } from './reorg-card.js';
 
 export interface WatcherOptions {
   /** API URLs of the nodes to watch: http(s)://HOST:PORT, with or without /api/v1 */
@@ -85,6 +86,10 @@ export function apiBase(value: string): string {
 export class Watcher extends EventEmitter<DevnetEvents> {
   readonly tree = new BlockTree();
   readonly timeline: TimelineItem[] = [];
+  /** each node's tip as last reported (tip events are faster than the status poll) */
+  readonly tips: Record<number, string> = {};
+  /** Not built by the watcher yet: the devnet's reorg cards need each branch read from the node. */
+  readonly reorgCards: ReorgCard[] = [];
   private readonly watched = new Map<number, Watched>();
   private nextIndex = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -135,6 +140,7 @@ export class Watcher extends EventEmitter<DevnetEvents> {
     if (w === undefined) return false;
     w.feed.close();
     this.watched.delete(w.index);
+    delete this.tips[w.index];
     this.note('node', `stopped watching node ${w.index} (${w.apiUrl})`, w.index);
     return true;
   }
@@ -170,7 +176,7 @@ export class Watcher extends EventEmitter<DevnetEvents> {
     const groups = components(list.map((w) => w.index), edges);
     const groupOf = (index: number): number => (groups.length <= 1 ? 0 : groups.findIndex((g) => g.includes(index)));
     const bestTip = this.bestTip(list);
-    const propagation = bestTip === undefined ? { blocks: 0, meanMs: null, maxMs: null } : this.tree.propagation(bestTip, list.filter((w) => !this.unreachable(w, now)).map((w) => w.index), STALE_WINDOW);
+    const propagation = bestTip === undefined ? { blocks: 0, medianMs: null, p90Ms: null, meanMs: null, maxMs: null, heldBySplit: 0 } : this.tree.propagation(bestTip, STALE_WINDOW);
     return {
       network: first ?? 'unknown',
       targetSpacingSec: spacingSec,
@@ -181,12 +187,13 @@ export class Watcher extends EventEmitter<DevnetEvents> {
       edges,
       bestTip: bestTip ?? null,
       stale: {
-        ...(bestTip === undefined ? { blocks: 0, stale: 0, rate: null } : this.tree.staleFigures(bestTip, STALE_WINDOW)),
+        ...(bestTip === undefined ? { blocks: 0, stale: 0, rate: null, splitStale: 0 } : this.tree.staleFigures(bestTip, STALE_WINDOW)),
         window: STALE_WINDOW,
         model: 0,
         modelByPropagation: propagation.meanMs === null ? null : modelForkProbability(propagation.meanMs, spacingSec * 1000),
       },
       propagation,
+      tips: Object.fromEntries(list.filter((w) => this.tips[w.index] !== undefined).map((w) => [w.index, this.tips[w.index]!])),
     };
   }
 
@@ -277,6 +284,7 @@ export class Watcher extends EventEmitter<DevnetEvents> {
           const [status, peers] = await Promise.all([fetchJson<WatchStatus>(`${w.apiUrl}/status`, 'GET', undefined, undefined, 2_000), fetchJson<WatchedPeer[]>(`${w.apiUrl}/peers`, 'GET', undefined, undefined, 2_000)]);
           const wasUnreachable = w.status !== undefined && this.unreachable(w, Date.now());
           w.status = { at: Date.now(), status };
+          this.tips[w.index] = status.tip;
           w.peers = peers;
           if (wasUnreachable) this.note('node', `node ${w.index} answers again`, w.index);
           if (!w.loaded) {
@@ -313,6 +321,7 @@ export class Watcher extends EventEmitter<DevnetEvents> {
       case 'block-connected':
         return void this.onBlockConnected(index, d as unknown as ConnectedBlock);
       case 'tip':
+        if (typeof d.hash === 'string') this.tips[index] = d.hash;
         return void this.emit('event', 'tip', { node: index, ...d });
       case 'reorg':
         this.emit('event', 'reorg', { node: index, ...d });

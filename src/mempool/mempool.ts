@@ -34,8 +34,9 @@ import { reject, type RejectReason, type Rejection, type Verdict } from '../cons
 import { checkTransaction, checkTxInputs } from '../consensus/tx-check.js';
 import { encodeTx, isCoinbase, outpointKey, txHash, txid as txidOf, type Outpoint, type Tx } from '../consensus/tx.js';
 import { InFlightTxs } from './in-flight.js';
-import { ancestorsOf, descendantsOf, feeRate, planEviction, selectPackages, type PoolTx } from './packages.js';
+import { ancestorsOf, DescendantIndex, descendantScore, descendantsOf, feeRate, selectPackages, type PoolTx } from './packages.js';
 import { DEFAULT_POLICY, FEE_RATE_BUCKETS, type MempoolPolicy } from './policy.js';
+import { RollingMinimumFee } from './rolling-fee.js';
 
 /** A mempool transaction as readers see it. */
 export interface MempoolEntry {
@@ -137,6 +138,9 @@ export class Mempool extends EventEmitter<MempoolEvents> {
   private readonly spenders = new Map<string, PoolTx>();
   /** transactions whose signatures are being verified, between their checks and their insertion */
   private readonly inFlight = new InFlightTxs();
+  /** every pool transaction by descendant score: the next eviction victim at the top */
+  private readonly evictionOrder = new DescendantIndex();
+  private readonly rollingFee: RollingMinimumFee;
   private totalBytes = 0;
   private nextSequence = 0;
   /** transactions of disconnected blocks waiting to come back, in chain order */
@@ -160,6 +164,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     this.clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
     this.verifier = options.signatureVerifier ?? options.chain.signatureVerifier;
     this.verifiedTxs = options.verifiedTxs ?? options.chain.verifiedTxs;
+    this.rollingFee = new RollingMinimumFee(this.policy.incrementalFeeRate);
     this.chainListeners = {
       blockConnected: (_entry, block) => void this.exclusive(async () => this.blockConnected(block)),
       blockDisconnected: (_entry, block) => void this.exclusive(async () => this.blockDisconnected(block)),
@@ -188,8 +193,9 @@ export class Mempool extends EventEmitter<MempoolEvents> {
    * accept validates a transaction against the chain and the pool and, if it passes,
    * adds it. On any rejection nothing changes. Checks run in Core's order, signatures
    * last. Rejects: the consensus transaction reasons (checkTransaction, checkTxInputs,
-   * bad-txns-sig, bad-txns-sig-size), coinbase, txn-already-in-mempool,
-   * txn-mempool-conflict, min relay fee not met, too-long-mempool-chain, mempool full.
+   * bad-txns-sig, bad-txns-sig-size), coinbase, tx-too-many-inputs, tx-size,
+   * txn-already-in-mempool, txn-mempool-conflict, mempool min fee not met,
+   * min relay fee not met, too-long-mempool-chain, mempool full.
    * Differs from Core: no orphan pool; a child whose parent is unknown is rejected
    * bad-txns-inputs-missingorspent.
    */
@@ -240,18 +246,48 @@ export class Mempool extends EventEmitter<MempoolEvents> {
       if (!sig.ok) return sig.debug === undefined ? reject(sig.reason) : reject(sig.reason, sig.debug);
       this.verifiedTxs.add(id);
     }
-    const node: PoolTx = { tx, txid: id, fee: checked.fee, size: checked.size, time: this.clock(), sequence: this.nextSequence++, parents: checked.parents, children: new Set() };
+    const node: PoolTx = { tx, txid: id, fee: checked.fee, size: checked.size, time: this.clock(), sequence: this.nextSequence++, parents: checked.parents, children: new Set(), descendantFee: checked.fee, descendantSize: checked.size };
     this.insert(node);
-    // Trim to the byte limit: lowest descendant score first, with its descendants (Core TrimToSize).
-    const victims = this.totalBytes > this.policy.maxBytes ? planEviction(this.byTxid.values(), this.totalBytes, this.policy.maxBytes) : new Set<PoolTx>();
-    if (victims.has(node)) {
-      this.unlink(node);
+    const evicted = this.trimToSize(node);
+    if (evicted === 'full') {
       return reject('mempool full', `${this.totalBytes + node.size} bytes above the limit ${this.policy.maxBytes}, and this pays the least`);
     }
     const entry = this.entryOf(node);
     this.emit('added', entry);
-    for (const v of victims) this.remove(v, 'evicted');
+    for (const e of evicted) this.emit('removed', e, 'evicted');
     return { ok: true, entry };
+  }
+
+  /**
+   * trimToSize evicts to the byte limit: the lowest descendant score first, with its
+   * descendants (Core TrimToSize), each raising the rolling minimum fee. If the newcomer
+   * would go too, it is taken out and every family evicted for it is put back (a
+   * rejection changes nothing, the rolling minimum included: differs from Core, which
+   * keeps both the evictions and the raise), and 'full' is returned. Runs on the queue.
+   */
+  private trimToSize(newcomer: PoolTx): MempoolEntry[] | 'full' {
+    const families: PoolTx[][] = [];
+    const entries: MempoolEntry[] = [];
+    const scores: number[] = [];
+    const now = this.clock();
+    while (this.totalBytes > this.policy.maxBytes) {
+      const worst = this.evictionOrder.lowest();
+      if (worst === undefined) break;
+      const family = descendantsOf(worst);
+      if (family.includes(newcomer)) {
+        // Only the newcomer: a disconnected block's transaction may have spenders here, which restoreDisconnected settles.
+        this.unlink(newcomer);
+        for (const f of families.reverse()) for (const member of f) this.insert(member);
+        return 'full';
+      }
+      entries.push(...family.map((n) => this.entryOf(n)));
+      scores.push(descendantScore(worst));
+      this.unlinkFamily(family);
+      families.push(family);
+    }
+    // Raised only by evictions that stay: a refused newcomer changes nothing, the minimum included.
+    for (const score of scores) this.rollingFee.evicted(score, now);
+    return entries;
   }
 
   /** check runs every rule but the signatures, in Core's order, against the chain and the pool as they are now. */
@@ -260,6 +296,12 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     if (!sane.ok) return sane;
     // A coinbase is only valid as the first transaction of a block.
     if (isCoinbase(tx)) return reject('coinbase');
+    // Standard size before any input is looked up: each lookup is a store read on this queue.
+    if (tx.inputs.length > this.policy.maxTxInputs) {
+      return reject('tx-too-many-inputs', `${tx.inputs.length} inputs, a standard transaction has at most ${this.policy.maxTxInputs}`);
+    }
+    const size = encodeTx(tx).length;
+    if (size > this.policy.maxTxSize) return reject('tx-size', `${size} bytes, a standard transaction has at most ${this.policy.maxTxSize}`);
     if (this.byTxid.has(id)) return reject('txn-already-in-mempool', id);
     // First seen wins: no replacement of a pool transaction's spend (no RBF).
     for (const [i, input] of tx.inputs.entries()) {
@@ -273,8 +315,11 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     const { coins, parents } = await this.loadInputs(tx, spendHeight);
     const inputs = checkTxInputs(tx, { getCoin: (o) => coins.get(outpointKey(o)) }, spendHeight, this.params);
     if (!inputs.ok) return inputs;
-    const size = encodeTx(tx).length;
-    // Core lets the transactions of disconnected blocks back in below the minimum fee (bypass_limits).
+    // Core checks the pool's rolling minimum before the static one, and lets the transactions of disconnected blocks back in below the minimum fee (bypass_limits).
+    const rolling = this.rollingFee.current(this.clock(), this.totalBytes, this.policy.maxBytes);
+    if (!fromBlock && rolling > 0 && Number(inputs.fee) < rolling * size) {
+      return reject('mempool min fee not met', `fee ${inputs.fee} < ${Math.ceil(rolling * size)} (${size} bytes at the rolling minimum ${rolling.toFixed(3)}/byte, raised by evictions)`);
+    }
     const minFee = this.policy.minFeeRate * BigInt(size);
     if (!fromBlock && inputs.fee < minFee) {
       return reject('min relay fee not met', `fee ${inputs.fee} < ${minFee} (${size} bytes at ${this.policy.minFeeRate}/byte)`);
@@ -325,14 +370,24 @@ export class Mempool extends EventEmitter<MempoolEvents> {
       }
     });
     this.totalBytes += node.size;
+    this.evictionOrder.attach(node);
   }
 
+  /** unlink takes a node out of the graph; it keeps its parents (so it can be inserted again) and forgets its children. */
   private unlink(node: PoolTx): void {
+    const afterUnlink = this.evictionOrder.detach(node);
     this.byTxid.delete(node.txid);
     for (const input of node.tx.inputs) this.spenders.delete(outpointKey(input.prevout));
     for (const p of node.parents) p.children.delete(node);
     for (const c of node.children) c.parents.delete(node);
+    node.children.clear();
     this.totalBytes -= node.size;
+    afterUnlink();
+  }
+
+  /** unlinkFamily unlinks a descendant set (root first, as descendantsOf lists it) leaves first, so each index update is incremental. */
+  private unlinkFamily(family: readonly PoolTx[]): void {
+    for (let i = family.length - 1; i >= 0; i--) if (this.byTxid.has(family[i]!.txid)) this.unlink(family[i]!);
   }
 
   /** remove takes one transaction out; its children stay (when confirmed, their parent is in the chain now). */
@@ -345,7 +400,9 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 
   private removeWithDescendants(node: PoolTx, reason: RemovalReason): number {
     const family = descendantsOf(node);
-    for (const d of family) this.remove(d, reason);
+    const entries = family.map((n) => this.entryOf(n));
+    this.unlinkFamily(family);
+    for (const e of entries) this.emit('removed', e, reason);
     return family.length;
   }
 
@@ -353,6 +410,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 
   /** A connected block's transactions leave as confirmed; pool transactions spending what it spends leave as conflicts. */
   private blockConnected(block: Block): void {
+    this.rollingFee.blockConnected();
     const txs = block.txs.filter((tx) => !isCoinbase(tx));
     const confirmed = new Set(txs.map((tx) => txidOf(tx)));
     this.disconnected = this.disconnected.filter((tx) => !confirmed.has(txidOf(tx)));
@@ -496,7 +554,8 @@ export class Mempool extends EventEmitter<MempoolEvents> {
       histogram[i]!.count++;
       histogram[i]!.bytes += node.size;
     }
-    return { count: this.byTxid.size, bytes: this.totalBytes, minFeeRate: Number(this.policy.minFeeRate), histogram };
+    const rolling = this.rollingFee.current(this.clock(), this.totalBytes, this.policy.maxBytes);
+    return { count: this.byTxid.size, bytes: this.totalBytes, minFeeRate: Math.max(Number(this.policy.minFeeRate), rolling), histogram };
   }
 
   private entryOf(node: PoolTx): MempoolEntry {

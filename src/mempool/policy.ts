@@ -13,6 +13,19 @@ export interface MempoolPolicy {
   maxAncestors: number;
   /** seconds an entry may stay before expire() removes it (Core: -mempoolexpiry, 336 hours) */
   expirySeconds: number;
+  /** units per byte the rolling minimum fee rises above an evicted package (Core: -incrementalrelayfee) */
+  incrementalFeeRate: number;
+  /**
+   * largest standard transaction in bytes, checked before its inputs are looked up
+   * (Core: MAX_STANDARD_TX_WEIGHT, 400,000 weight = 100,000 vbytes; reason tx-size)
+   */
+  maxTxSize: number;
+  /**
+   * most inputs in a standard transaction, checked before any is looked up: each one is
+   * a store read on the pool's serial queue. Differs from Bitcoin: Core bounds inputs
+   * only through the weight limit (reason tx-too-many-inputs, toychain's).
+   */
+  maxTxInputs: number;
 }
 
 export const DEFAULT_POLICY: MempoolPolicy = {
@@ -20,6 +33,9 @@ export const DEFAULT_POLICY: MempoolPolicy = {
   maxBytes: 50_000_000,
   maxAncestors: 25,
   expirySeconds: 14 * 24 * 60 * 60,
+  incrementalFeeRate: 1,
+  maxTxSize: 100_000,
+  maxTxInputs: 500,
 };
 
 /** Lower bounds (units per byte) of the fee-rate buckets info() counts entries in. */

@@ -13,7 +13,8 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 // Type only: the task shapes are defined next to the worker that runs them.
-import type { NonceTask, NonceTaskResult } from '../../workers/nonce-worker.js';
+import type { NonceTask, NonceTaskResult, NonceWorkerData } from '../../workers/nonce-worker.js';
+import { fastestKernel, type KernelName } from '../../workers/nonce-kernel.js';
 import { HEADER_SIZE } from '../consensus/header.js';
 import { HashrateMeter, type Hashrate } from './hashrate.js';
 
@@ -29,6 +30,8 @@ export interface NoncePoolOptions {
   sliceNonces?: number;
   /** window of the hashrate moving average */
   hashrateWindowMs?: number;
+  /** the kernel every thread runs; default: the fastest this machine supports (fastestKernel) */
+  kernel?: KernelName;
 }
 
 /** A search: find a nonce in [startNonce, endNonce) so that sha256d(header with nonce) <= target. */
@@ -65,6 +68,8 @@ const WORKER_FILE = fileURLToPath(new URL('../../workers/nonce-worker.js', impor
 export class NoncePool {
   readonly workers: number;
   readonly sliceNonces: number;
+  /** the kernel the threads run: 'wasm-simd' where WebAssembly SIMD validates, else 'ts' */
+  readonly kernel: KernelName;
   private readonly piscina: Piscina<NonceTask, NonceTaskResult>;
   private readonly meter: HashrateMeter;
   private active: ActiveSearch | null = null;
@@ -80,8 +85,10 @@ export class NoncePool {
     this.workers = workers;
     this.sliceNonces = sliceNonces;
     this.meter = new HashrateMeter(options.hashrateWindowMs);
+    this.kernel = options.kernel ?? fastestKernel();
+    const workerData: NonceWorkerData = { kernel: this.kernel };
     // min = max threads: every thread starts now and none is ever retired for idling.
-    this.piscina = new Piscina({ filename: WORKER_FILE, minThreads: workers, maxThreads: workers, idleTimeout: 2 ** 31 - 1 });
+    this.piscina = new Piscina({ filename: WORKER_FILE, workerData, minThreads: workers, maxThreads: workers, idleTimeout: 2 ** 31 - 1 });
   }
 
   /**

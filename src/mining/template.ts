@@ -16,6 +16,7 @@ import type { NetworkParams } from '../consensus/params.js';
 import { compactToTarget } from '../consensus/pow.js';
 import { blockSubsidy, moneyRange } from '../consensus/subsidy.js';
 import { NULL_INDEX, txHash, type Tx } from '../consensus/tx.js';
+import { timewarpFloor } from '../consensus/timewarp.js';
 import type { MempoolSource, MiningChain } from './mining-chain.js';
 
 /** The version field of mined headers. */
@@ -75,7 +76,7 @@ export function coinbaseTx(height: number, pubkey: Uint8Array, value: bigint, ex
 
 /**
  * buildTemplate makes a template for the block on the chain's tip: bits from the
- * retarget rule, time = max(now, median time past + 1), mempool transactions up to
+ * retarget rule, time = max(now, median time past + 1, BIP94's floor at a retarget height), mempool transactions up to
  * the block size limit, and a coinbase paying subsidy + fees to the miner.
  */
 export function buildTemplate(chain: MiningChain, mempool: MempoolSource, opts: TemplateOptions): BlockTemplate {
@@ -84,7 +85,9 @@ export function buildTemplate(chain: MiningChain, mempool: MempoolSource, opts: 
   const bits = chain.nextBits();
   const { target, negative, overflow } = compactToTarget(bits);
   if (negative || overflow) throw new Error(`buildTemplate: the chain asks for invalid bits 0x${bits.toString(16)}`);
-  const minTime = chain.medianTimePast() + 1;
+  // Honest miners must respect BIP94 too: a parent stamped ahead of our clock would
+  // otherwise make our first block of a period look like a time warp.
+  const minTime = Math.max(chain.medianTimePast() + 1, timewarpFloor(height, tip.header.time, opts.params) ?? 0);
   const maxBytes = opts.params.maxBlockSize - HEADER_SIZE - COINBASE_RESERVE;
   const selected = mempool.selectTransactions(Math.max(0, maxBytes));
   let fees = 0n;

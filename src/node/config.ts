@@ -49,6 +49,7 @@ export interface NodeConfig {
 /** What the CLI parsed, as strings, before checking. */
 export interface NodeOptions {
   network?: string;
+  networkFile?: string;
   datadir?: string;
   p2pHost?: string;
   p2pPort?: string;
@@ -66,10 +67,15 @@ export interface NodeOptions {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-export function resolveNodeConfig(options: NodeOptions): NodeConfig {
-  const name = options.network ?? 'demo';
-  const params = networks[name];
-  if (params === undefined) throw new UsageError(`--network: unknown network '${name}'`, `use one of: ${Object.keys(networks).join(', ')}`);
+/**
+ * resolveNodeConfig checks the options; `fileParams` is the network read from
+ * --network-file (the CLI reads it first: reading a file is asynchronous).
+ */
+export function resolveNodeConfig(options: NodeOptions, fileParams?: NetworkParams): NodeConfig {
+  if (options.network !== undefined && options.networkFile !== undefined) throw new UsageError('pass --network or --network-file, not both', 'a network file names its own network');
+  const name = fileParams?.name ?? options.network ?? 'demo';
+  const params = fileParams ?? networks[name];
+  if (params === undefined) throw new UsageError(`--network: unknown network '${name}'`, `use one of: ${Object.keys(networks).join(', ')}, or --network-file FILE (toychain network create makes one)`);
   const ports = DEFAULT_PORTS[name] ?? { p2p: 28444, api: 28443 };
   const peers = (options.peer ?? []).map((p) => checkPeerUrl(p));
   const minerAddress = options.minerAddress;

@@ -11,6 +11,7 @@ import type { Chain } from '../chain/chain.js';
 import { Miner } from '../mining/miner.js';
 import { miningChainOf, type MempoolSource } from '../mining/mining-chain.js';
 import { NoncePool } from '../mining/nonce-pool.js';
+import { fastestKernel } from '../../workers/nonce-kernel.js';
 import { ServiceRefusal, type MiningControl, type MiningShareControl, type MiningStatus } from '../api/services.js';
 
 export interface MiningServiceOptions {
@@ -21,13 +22,19 @@ export interface MiningServiceOptions {
   defaultAddress: string | undefined;
   logger: Logger;
   mempool?: MempoolSource;
+  /** the nonce pool's threads end after this long without mining or generating (default 10 s) */
+  poolIdleMs?: number;
 }
+
+/** Default idle time before the nonce pool's threads end: an idle node holds no mining threads. */
+export const DEFAULT_POOL_IDLE_MS = 10_000;
 
 export class MiningService implements MiningControl, MiningShareControl {
   private pool: NoncePool | undefined;
   private miner: Miner | undefined;
   private generating = false;
   private duty = 1;
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: MiningServiceOptions) {}
 
@@ -36,6 +43,8 @@ export class MiningService implements MiningControl, MiningShareControl {
       active: this.miner?.mining === true || this.generating,
       hashrate: Math.round(this.pool?.hashrate().total ?? 0),
       workers: this.options.workers,
+      // Before the pool exists, the kernel it will choose (a WebAssembly.validate, no thread started).
+      kernel: this.pool?.kernel ?? fastestKernel(),
     };
   }
 
@@ -57,6 +66,12 @@ export class MiningService implements MiningControl, MiningShareControl {
     if (miner === undefined) return;
     await miner.stop();
     this.options.logger.info('mining stopped');
+    this.releasePoolWhenIdle();
+  }
+
+  /** poolRunning says whether the nonce pool's threads exist (started on first use, ended when idle). */
+  get poolRunning(): boolean {
+    return this.pool !== undefined;
   }
 
   async generate(blocks: number, address?: string): Promise<string[]> {
@@ -69,6 +84,7 @@ export class MiningService implements MiningControl, MiningShareControl {
       return mined.filter((m) => m.accepted).map((m) => m.hash);
     } finally {
       this.generating = false;
+      this.releasePoolWhenIdle();
     }
   }
 
@@ -86,6 +102,7 @@ export class MiningService implements MiningControl, MiningShareControl {
   /** close stops mining and ends the worker threads (node shutdown only). */
   async close(): Promise<void> {
     await this.stop();
+    clearTimeout(this.idleTimer);
     await this.pool?.destroy();
     this.pool = undefined;
   }
@@ -95,7 +112,23 @@ export class MiningService implements MiningControl, MiningShareControl {
     return new Miner({ chain: miningChainOf(chain), pool, params, minerPubkey, ...(mempool ? { mempool } : {}) });
   }
 
+  /**
+   * releasePoolWhenIdle ends the pool's threads after poolIdleMs with no mining: each
+   * holds a V8 isolate (~10 MB), and the next use starts them again in about 0.3 s.
+   */
+  private releasePoolWhenIdle(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.miner !== undefined || this.generating || this.pool === undefined) return;
+      const pool = this.pool;
+      this.pool = undefined;
+      pool.destroy().catch((err: unknown) => this.options.logger.error({ err }, 'ending the idle nonce pool failed'));
+    }, this.options.poolIdleMs ?? DEFAULT_POOL_IDLE_MS);
+    this.idleTimer.unref();
+  }
+
   private async readyPool(): Promise<NoncePool> {
+    clearTimeout(this.idleTimer);
     if (this.pool === undefined) {
       this.pool = new NoncePool({ workers: this.options.workers });
       this.pool.setDuty(this.duty);

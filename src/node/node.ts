@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { Chain } from '../chain/chain.js';
@@ -20,6 +20,7 @@ import { accessFor } from '../api/access.js';
 import type { NodeConfig } from './config.js';
 import { MiningService } from './mining-service.js';
 import { VERSION } from './version.js';
+import { preparePrivateDir, writePrivateFile } from './private-files.js';
 
 /** The API port is taken: the message says which and what to do. */
 export class ApiPortInUseError extends Error {
@@ -59,7 +60,7 @@ export class Node {
   ) {}
 
   static async start(config: NodeConfig, logger: Logger): Promise<Node> {
-    await mkdir(config.datadir, { recursive: true, mode: 0o700 });
+    await preparePrivateDir(config.datadir);
     const store = await openLevelStore(config.datadir);
     const cleanup: (() => Promise<unknown>)[] = [() => store.close()];
     try {
@@ -155,14 +156,6 @@ function logMempoolEvents(mempool: Mempool, logger: Logger): void {
   mempool.on('added', (entry) => logger.info({ txid: entry.txid, fee: entry.fee.toString(), size: entry.size }, 'transaction accepted'));
   mempool.on('removed', (entry, reason) => logger.debug({ txid: entry.txid, reason }, 'transaction left the mempool'));
   mempool.on('dropped', (dropped) => logger.warn({ txid: dropped.txid, reason: dropped.reason, rejection: dropped.rejection }, 'transaction of a disconnected block could not come back'));
-}
-
-/** writePrivateFile writes a secret readable by this user only (0600), atomically. */
-async function writePrivateFile(path: string, content: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, content, { mode: 0o600 });
-  await chmod(tmp, 0o600);
-  await rename(tmp, path);
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {

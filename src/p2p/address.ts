@@ -45,13 +45,22 @@ export function isLoopback(host: string): boolean {
 }
 
 /**
- * banKey is the address a ban is recorded under: the peer's host, as Core bans by IP.
- * Differs from Bitcoin: on a loopback host the key is HOST:PORT (the peer's listening
- * port when known), because every node of a local devnet shares 127.0.0.1 and banning
- * the host would cut a node off from all its honest neighbours. (Core does not ban
- * local peers at all; it only disconnects them.)
+ * banKey is the address a ban is recorded under: the connecting address, as Core bans
+ * by IP: the peer's host, or on a loopback host HOST:PORT of the socket itself (the
+ * inbound socket's source port, the port we dialled). Never a port the peer claims in
+ * its version: a peer claiming an honest node's listen port would get that node banned.
+ * Differs from Bitcoin: Core does not ban local peers at all, only disconnects them;
+ * every node of a local devnet shares 127.0.0.1, so banning the host would cut a node
+ * off from all its honest neighbours. A local attacker can come back from a new source
+ * port, as in Core: the slot limits, not bans, bound what it can take.
  */
 export function banKey(host: string, port: number): string {
   const h = normaliseHost(host);
   return isLoopback(h) ? `${h.includes(':') ? `[${h}]` : h}:${port}` : h;
+}
+
+/** listenKey names the listener a peer says it has (HOST:PORT of its version's listenPort), for the deny list only. */
+export function listenKey(host: string, port: number): string {
+  const h = normaliseHost(host);
+  return `${h.includes(':') ? `[${h}]` : h}:${port}`;
 }

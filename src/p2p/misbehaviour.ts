@@ -7,7 +7,7 @@
  * Scores add up per connection; at BAN_SCORE the peer is disconnected and its address
  * banned (peer-manager.ts) for the configured time.
  */
-import { TRANSIENT_REASONS, type RejectReason } from '../consensus/reasons.js';
+import { REASON_KINDS, type RejectReason } from '../consensus/reasons.js';
 import type { FrameFault } from './messages.js';
 
 /** A peer's score reaching this is disconnected and banned. Bitcoin: DISCOURAGEMENT_THRESHOLD = 100. */
@@ -68,15 +68,24 @@ export function frameOffence(fault: FrameFault): Offence {
 }
 
 /**
- * blockOffence says what a rejected block costs its sender. A reason that says nothing
- * final about the block (time-too-new, prev-blk-not-found, bad-txnmrklroot: the body may
- * have been mutated in transit) is not punished as invalid: undefined.
+ * blockOffence says what a rejected block costs its sender, from the reason's kind
+ * (consensus/reasons.ts REASON_KINDS): a transient reason (time-too-new, an orphan, a
+ * body that may have been mutated in transit) is not punished as invalid: undefined.
  */
 export function blockOffence(reason: RejectReason): Offence | undefined {
-  return TRANSIENT_REASONS.has(reason) ? undefined : 'invalid-block';
+  return REASON_KINDS[reason] === 'transient' ? undefined : 'invalid-block';
 }
 
 /** headerOffence is blockOffence for a header received in a headers message. */
 export function headerOffence(reason: RejectReason): Offence | undefined {
-  return TRANSIENT_REASONS.has(reason) ? undefined : 'invalid-header';
+  return REASON_KINDS[reason] === 'transient' ? undefined : 'invalid-header';
+}
+
+/**
+ * txOffence: only a transaction that breaks a rule whatever the chain (a permanent
+ * reason) costs its sender; one refused against our view (contextual) is what an honest
+ * peer on another tip sends.
+ */
+export function txOffence(reason: RejectReason): Offence | undefined {
+  return REASON_KINDS[reason] === 'permanent' ? 'invalid-tx' : undefined;
 }

@@ -1,8 +1,11 @@
 /**
- * PeerManager: the node's peer-to-peer layer. It listens for inbound peers, dials
- * outbound and persistent ones (reconnecting with capped exponential backoff), keeps the
- * inbound and outbound limits, scores misbehaviour and bans, and hands messages of ready
- * peers to sync (headers-first download) and relay (announcements, serving data).
+ * PeerManager: the node's peer-to-peer layer, as a thin coordinator. It listens for
+ * inbound peers and implements what the outer layers may do (PeerControl,
+ * NetworkPolicyControl); the concerns live in their own modules:
+ * - dialer.ts: outbound sockets, persistent peers and their backoff;
+ * - peer-policy.ts: bans, the deny list and the inbound slots;
+ * - dispatch.ts: what each message means (sync, relay, tx relay, addresses);
+ * - peer.ts: one connection (handshake, buffers, rate limit, keepalive).
  *
  * The node stays up whatever a peer sends: bad frames are offences, every handler is
  * wrapped, and a peer that reaches BAN_SCORE is dropped and its address banned.
@@ -12,77 +15,47 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { Chain } from '../chain/chain.js';
 import { fromDisplayHex } from '../consensus/bytes.js';
 import type { NetworkParams } from '../consensus/params.js';
-import { banKey, normaliseHost, parsePeerAddress } from './address.js';
-import { BanList } from './ban-list.js';
-import { AlreadyConnectedError, HandshakeError, NetworkInactiveError, PeerBannedError, PeerConnectError, PortInUseError, TooManyPeersError } from './errors.js';
-import { MAX_ADDRESSES, MAX_MESSAGE_SIZE, PROTOCOL_VERSION, type AddrEntry, type Message, type VersionMessage } from './messages.js';
-import { BAN_SCORE, OFFENCE_SCORES, type Offence } from './misbehaviour.js';
-import { CLOSE_LIMIT, CLOSE_MISBEHAVING, CLOSE_REFUSED, Peer, type PeerContext, type PeerLimits } from './peer.js';
-import type { PeerControl, PeerEvents, PeerInfo } from './peer-control.js';
-import { Relay } from './relay.js';
+import { normaliseHost, parsePeerAddress } from './address.js';
+import type { Ban } from './ban-list.js';
+import { Dialer } from './dialer.js';
+import { AddressBook, Dispatch } from './dispatch.js';
+import { AlreadyConnectedError, HandshakeError, NetworkInactiveError, PortInUseError, TooManyPeersError } from './errors.js';
 import { LinkShaping, type LinkShape } from './link-shaping.js';
+import { PROTOCOL_VERSION, type AddrEntry, type VersionMessage } from './messages.js';
 import { PeerDeniedError, type NetworkPolicyControl } from './network-policy.js';
-import { TxRelay, type TxPool } from './tx-relay.js';
+import { resolveSettings, type P2pSettings } from './p2p-options.js';
+import { CLOSE_LIMIT, CLOSE_MISBEHAVING, CLOSE_REFUSED, Peer, type PeerContext } from './peer.js';
+import type { PeerControl, PeerEvents, PeerInfo } from './peer-control.js';
+import { PeerPolicy } from './peer-policy.js';
+import { Relay } from './relay.js';
 import { BlockSync } from './sync.js';
-import type { RateLimit } from './token-bucket.js';
+import { TxRelay, type TxPool } from './tx-relay.js';
 
-export interface PeerManagerOptions {
+
+/** What the node gives the p2p layer, plus any tunable it sets. */
+export interface PeerManagerOptions extends Partial<P2pSettings> {
   chain: Chain;
   params: NetworkParams;
   /** address to listen on (default 127.0.0.1) */
   host?: string;
   /** port to listen on; 0 picks a free one */
   port: number;
-  /** where banlist.json lives */
+  /** where the ban list lives */
   datadir: string;
   logger: Logger;
   userAgent: string;
   /** this node's REST API origin, told to peers in the version message (--announce-api) */
   announceApi?: string;
-  maxInbound?: number;
-  maxOutbound?: number;
-  /** how long a ban lasts (default 24 h, as Core's -bantime) */
-  banTimeSec?: number;
-  /** rate limit on messages a peer sends unasked */
-  messageRate?: RateLimit;
-  maxMessageSize?: number;
-  handshakeTimeoutMs?: number;
-  pingIntervalMs?: number;
-  pingTimeoutMs?: number;
-  maxBlocksInFlight?: number;
-  blockTimeoutMs?: number;
-  reconnectBaseMs?: number;
-  reconnectMaxMs?: number;
   /** Unix milliseconds (tests inject one) */
   clock?: () => number;
   /** the mempool that relayed transactions go to and are served from; without one, transactions are decoded and dropped */
   txPool?: TxPool;
 }
 
-export const P2P_DEFAULTS = {
-  maxInbound: 64,
-  maxOutbound: 16,
-  banTimeSec: 24 * 60 * 60,
-  messageRate: { capacity: 1000, perSecond: 200 },
-  handshakeTimeoutMs: 10_000,
-  pingIntervalMs: 30_000,
-  pingTimeoutMs: 90_000,
-  maxBlocksInFlight: 16,
-  blockTimeoutMs: 30_000,
-  reconnectBaseMs: 1_000,
-  reconnectMaxMs: 60_000,
-  maxSendBufferBytes: 64 * 1024 * 1024,
-  maxInbox: 200,
-} as const;
-
-interface Persistent {
-  attempts: number;
-  timer: NodeJS.Timeout | undefined;
-}
 
 export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl, NetworkPolicyControl {
   private readonly chain: Chain;
@@ -90,26 +63,19 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
   private readonly logger: Logger;
   private readonly host: string;
   private readonly clock: () => number;
-  private readonly limits: PeerLimits;
-  private readonly maxInbound: number;
-  private readonly maxOutbound: number;
-  private readonly banTimeSec: number;
-  private readonly reconnectBaseMs: number;
-  private readonly reconnectMaxMs: number;
+  private readonly settings: P2pSettings;
   private readonly nonce = new Uint8Array(randomBytes(8));
   private readonly ctx: PeerContext;
   private readonly peersById = new Map<number, Peer>();
-  private readonly dialing = new Map<string, WebSocket>();
-  private readonly persistent = new Map<string, Persistent>();
-  private readonly addresses = new Map<string, AddrEntry>();
   private readonly sync: BlockSync;
   private readonly relay: Relay;
-  /** ban keys (address.ts banKey) of peers a split keeps apart, with the address given */
-  private readonly denied = new Map<string, string>();
-  private readonly shaping = new LinkShaping();
   private readonly txRelay: TxRelay | undefined;
+  private readonly policy: PeerPolicy;
+  private readonly dialer: Dialer;
+  private readonly dispatch: Dispatch;
+  private readonly addresses = new AddressBook();
+  private readonly shaping = new LinkShaping();
   private server: WebSocketServer | undefined;
-  private banList: BanList | undefined;
   private maintenance: NodeJS.Timeout | undefined;
   private listenPort = 0;
   private nextId = 1;
@@ -124,48 +90,33 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
     this.logger = options.logger;
     this.host = options.host ?? '127.0.0.1';
     this.clock = options.clock ?? Date.now;
-    this.maxInbound = options.maxInbound ?? P2P_DEFAULTS.maxInbound;
-    this.maxOutbound = options.maxOutbound ?? P2P_DEFAULTS.maxOutbound;
-    this.banTimeSec = options.banTimeSec ?? P2P_DEFAULTS.banTimeSec;
-    this.reconnectBaseMs = options.reconnectBaseMs ?? P2P_DEFAULTS.reconnectBaseMs;
-    this.reconnectMaxMs = options.reconnectMaxMs ?? P2P_DEFAULTS.reconnectMaxMs;
-    this.limits = {
-      handshakeTimeoutMs: options.handshakeTimeoutMs ?? P2P_DEFAULTS.handshakeTimeoutMs,
-      pingIntervalMs: options.pingIntervalMs ?? P2P_DEFAULTS.pingIntervalMs,
-      pingTimeoutMs: options.pingTimeoutMs ?? P2P_DEFAULTS.pingTimeoutMs,
-      maxMessageSize: options.maxMessageSize ?? MAX_MESSAGE_SIZE,
-      messageRate: options.messageRate ?? P2P_DEFAULTS.messageRate,
-      maxSendBufferBytes: P2P_DEFAULTS.maxSendBufferBytes,
-      maxInbox: P2P_DEFAULTS.maxInbox,
-    };
+    this.settings = resolveSettings(options);
+    const punish = (peer: Peer, offence: Parameters<PeerPolicy['punish']>[1], detail: string): void => this.policy.punish(peer, offence, detail);
+    this.policy = new PeerPolicy({ settings: this.settings, logger: this.logger, clock: this.clock, datadir: options.datadir, onBan: (key, reason) => this.emit('banned', key, reason) });
+    this.dialer = new Dialer({ settings: this.settings, logger: this.logger, connect: (url) => this.connect(url), canDial: () => this.started && !this.stopped && this.active });
     this.sync = new BlockSync({
       chain: this.chain,
       logger: this.logger,
       clock: this.clock,
-      maxBlocksInFlight: options.maxBlocksInFlight ?? P2P_DEFAULTS.maxBlocksInFlight,
-      blockTimeoutMs: options.blockTimeoutMs ?? P2P_DEFAULTS.blockTimeoutMs,
-      punish: (peer, offence, detail) => this.punish(peer, offence, detail),
+      maxBlocksInFlight: this.settings.maxBlocksInFlight,
+      blockTimeoutMs: this.settings.blockTimeoutMs,
+      punish,
     });
     this.relay = new Relay({ chain: this.chain, logger: this.logger, peers: () => this.peersById.values(), isSyncing: () => this.sync.isSyncing() });
     if (options.txPool !== undefined) {
-      this.txRelay = new TxRelay({
-        pool: options.txPool,
-        logger: this.logger,
-        peers: () => this.peersById.values(),
-        punish: (peer, offence, detail) => this.punish(peer, offence, detail),
-        clock: this.clock,
-      });
+      this.txRelay = new TxRelay({ pool: options.txPool, logger: this.logger, peers: () => this.peersById.values(), punish, clock: this.clock });
     }
+    this.dispatch = new Dispatch({ sync: this.sync, relay: this.relay, txRelay: this.txRelay, addresses: this.addresses, logger: this.logger });
     this.ctx = {
       params: this.params,
       nonce: this.nonce,
       logger: this.logger,
-      limits: this.limits,
+      limits: this.settings,
       clock: this.clock,
       localVersion: () => this.localVersion(),
-      isBanned: (key) => this.denied.has(key) || (this.banList?.isBanned(key) ?? false),
+      isDenied: (peer) => this.policy.isPeerDenied(peer),
       solicited: (peer, msg) => this.sync.expects(peer, msg),
-      handle: (peer, msg) => this.handle(peer, msg),
+      handle: (peer, msg) => this.dispatch.handle(peer, msg),
       shaping: this.shaping,
     };
   }
@@ -176,8 +127,14 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
   async start(): Promise<{ port: number }> {
     if (this.started) throw new Error('PeerManager: already started');
     this.started = true;
-    this.banList = await BanList.open(this.options.datadir, this.logger, this.clock);
-    const server = new WebSocketServer({ host: this.host, port: this.options.port, maxPayload: this.limits.maxMessageSize, perMessageDeflate: false });
+    await this.policy.open();
+    const server = new WebSocketServer({
+      host: this.host,
+      port: this.options.port,
+      maxPayload: this.settings.maxMessageSize,
+      perMessageDeflate: false,
+      verifyClient: (info, done) => this.verifyUpgrade(info.req, done),
+    });
     try {
       await new Promise<void>((resolve, reject) => {
         server.once('listening', resolve);
@@ -195,8 +152,8 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
     this.relay.start();
     this.chain.on('tip', this.onTip);
     this.maintenance = setInterval(() => this.sync.tick(), 1000);
-    this.logger.info({ host: this.host, port: this.listenPort, bans: this.banList.count() }, 'p2p listening');
-    for (const url of this.persistent.keys()) void this.dialPersistent(url);
+    this.logger.info({ host: this.host, port: this.listenPort, bans: this.policy.bannedCount() }, 'p2p listening');
+    this.dialer.dialAll();
     return { port: this.listenPort };
   }
 
@@ -208,8 +165,7 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
     this.relay.stop();
     this.txRelay?.stop();
     this.chain.off('tip', this.onTip);
-    for (const p of this.persistent.values()) clearTimeout(p.timer);
-    for (const ws of this.dialing.values()) ws.terminate();
+    this.dialer.pause();
     const peers = [...this.peersById.values()];
     for (const peer of peers) peer.terminate('shutting down');
     const server = this.server;
@@ -218,7 +174,7 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
     await Promise.all(peers.map((p) => p.idle()));
-    await this.banList?.flush();
+    await this.policy.flush();
     this.logger.info('p2p stopped');
   }
 
@@ -237,30 +193,24 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
   }
 
   bannedCount(): number {
-    return this.banList?.count() ?? 0;
+    return this.policy.bannedCount();
   }
 
-  /** connect dials ws://HOST:PORT and resolves once the handshake completes. */
+  /**
+   * connect dials ws://HOST:PORT and resolves once the handshake completes. The operator
+   * asked for this address, so a ban does not refuse it (Core: manual connections ignore
+   * bans); the deny list does.
+   */
   async connect(address: string): Promise<PeerInfo> {
     const target = parsePeerAddress(address);
     const url = target.url;
     if (!this.started || this.stopped) throw new NetworkInactiveError('the p2p layer is not running');
     if (!this.active) throw new NetworkInactiveError();
-    if (this.denied.has(banKey(target.host, target.port))) throw new PeerDeniedError(url);
-    if (this.isBanned(target.host, target.port)) throw new PeerBannedError(url);
-    if (this.dialing.has(url) || [...this.peersById.values()].some((p) => p.direction === 'outbound' && p.address === url)) throw new AlreadyConnectedError(url);
-    if (this.count('outbound') + this.dialing.size >= this.maxOutbound) throw new TooManyPeersError('outbound', this.maxOutbound);
+    if (this.policy.isDenied(target.host, target.port)) throw new PeerDeniedError(url);
+    if (this.dialer.isDialing(url) || [...this.peersById.values()].some((p) => p.direction === 'outbound' && p.address === url)) throw new AlreadyConnectedError(url);
+    if (this.count('outbound') + this.dialer.pending >= this.settings.maxOutbound) throw new TooManyPeersError('outbound', this.settings.maxOutbound);
 
-    const ws = new WebSocket(url, { maxPayload: this.limits.maxMessageSize, perMessageDeflate: false, handshakeTimeout: this.limits.handshakeTimeoutMs });
-    this.dialing.set(url, ws);
-    try {
-      await opened(ws);
-    } catch (e) {
-      ws.terminate();
-      throw new PeerConnectError(url, { cause: e });
-    } finally {
-      this.dialing.delete(url);
-    }
+    const ws = await this.dialer.open(url);
     if (this.stopped || !this.active) {
       ws.terminate();
       throw new NetworkInactiveError();
@@ -275,21 +225,13 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
     return peer.info();
   }
 
-  /**
-   * addPersistentPeer connects to an address (`--peer`) and reconnects whenever the
-   * connection drops or fails, after 1 s, 2 s, 4 s… capped at reconnectMaxMs, until stop.
-   */
+  /** addPersistentPeer connects to an address (`--peer`) and reconnects with backoff whenever it drops (dialer.ts). */
   addPersistentPeer(address: string): void {
-    const { url } = parsePeerAddress(address);
-    if (this.persistent.has(url)) return;
-    this.persistent.set(url, { attempts: 0, timer: undefined });
-    if (this.started && !this.stopped && this.active) void this.dialPersistent(url);
+    this.dialer.addPersistent(address);
   }
 
   removePersistentPeer(address: string): void {
-    const { url } = parsePeerAddress(address);
-    clearTimeout(this.persistent.get(url)?.timer);
-    this.persistent.delete(url);
+    this.dialer.removePersistent(address);
   }
 
   /** disconnect drops a peer (a persistent peer is dialled again after the backoff). */
@@ -306,39 +248,21 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
     this.active = active;
     this.logger.info({ active }, active ? 'network activity resumed' : 'network activity stopped: dropping every peer');
     if (!active) {
-      for (const p of this.persistent.values()) {
-        clearTimeout(p.timer);
-        p.timer = undefined;
-      }
-      for (const ws of this.dialing.values()) ws.terminate();
+      this.dialer.pause();
       for (const peer of [...this.peersById.values()]) peer.close('network inactive');
       return;
     }
-    for (const [url, p] of this.persistent) {
-      p.attempts = 0;
-      if (this.started && !this.stopped) void this.dialPersistent(url);
-    }
+    this.dialer.dialAll();
   }
 
   // ---- NetworkPolicyControl -----------------------------------------------------------
 
   deniedPeers(): string[] {
-    return [...this.denied.values()];
+    return this.policy.deniedPeers();
   }
 
   setDeniedPeers(addresses: string[]): number {
-    // Parse all first, so a bad address changes nothing.
-    const parsed = addresses.map((a) => parsePeerAddress(a));
-    this.denied.clear();
-    for (const { url, host, port } of parsed) this.denied.set(banKey(host, port), url);
-    let dropped = 0;
-    for (const peer of [...this.peersById.values()]) {
-      // An inbound peer is matched by the listen port its version announced (banKey).
-      if (this.denied.has(peer.banKey)) {
-        peer.close('denied: the network is split', CLOSE_REFUSED);
-        dropped++;
-      }
-    }
+    const dropped = this.policy.setDeniedPeers(addresses, this.peersById.values()).length;
     this.logger.info({ denied: this.deniedPeers(), dropped }, 'deny list set');
     return dropped;
   }
@@ -353,28 +277,40 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
   }
 
   /** bans lists the banned addresses with until (Unix ms) and reason. */
-  bans(): { address: string; until: number; reason: string }[] {
-    return this.banList?.list() ?? [];
+  bans(): Ban[] {
+    return this.policy.bans();
   }
 
   /** knownAddresses lists addresses peers told us about (addr), newest last. */
   knownAddresses(): AddrEntry[] {
-    return [...this.addresses.values()];
+    return this.addresses.list();
   }
 
   // ---- connections -------------------------------------------------------------------
+
+  /**
+   * verifyUpgrade refuses a WebSocket upgrade that carries an Origin header: browsers
+   * always send one and node clients never do, so a web page the operator visits
+   * cannot make their browser a peer of this node (a cross-site WebSocket).
+   */
+  private verifyUpgrade(req: IncomingMessage, done: (ok: boolean, code?: number, message?: string) => void): void {
+    const origin = req.headers.origin ?? req.headers['sec-websocket-origin'];
+    if (origin === undefined) return done(true);
+    this.logger.info({ address: `${normaliseHost(req.socket.remoteAddress ?? 'unknown')}:${req.socket.remotePort ?? 0}`, origin }, 'WebSocket upgrade with an Origin header refused: a web page cannot be a peer');
+    done(false, 403, 'Forbidden: an upgrade with an Origin header (a web page) cannot be a peer');
+  }
 
   private accept(ws: WebSocket, req: IncomingMessage): void {
     ws.on('error', () => undefined);
     const host = normaliseHost(req.socket.remoteAddress ?? 'unknown');
     const port = req.socket.remotePort ?? 0;
     if (this.stopped || !this.active) return ws.close(CLOSE_REFUSED, 'network inactive');
-    if (this.isBanned(host, port)) {
+    if (this.policy.isBanned(host, port)) {
       this.logger.info({ address: `${host}:${port}` }, 'inbound connection from a banned address refused');
       return ws.close(CLOSE_MISBEHAVING, 'banned');
     }
-    if (this.count('inbound') >= this.maxInbound) {
-      this.logger.info({ address: `${host}:${port}`, limit: this.maxInbound }, 'inbound connection refused: at the inbound limit');
+    if (this.count('inbound') >= this.settings.maxInbound) {
+      this.logger.info({ address: `${host}:${port}`, limit: this.settings.maxInbound }, 'inbound connection refused: at the inbound limit');
       return ws.close(CLOSE_LIMIT, 'too many inbound peers');
     }
     this.attach(new Peer(this.nextId++, ws, 'inbound', `${host}:${port}`, host, port, this.ctx));
@@ -383,7 +319,7 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
   private attach(peer: Peer): void {
     this.peersById.set(peer.id, peer);
     let joined = false;
-    peer.on('offence', (offence, detail) => this.punish(peer, offence, detail));
+    peer.on('offence', (offence, detail) => this.policy.punish(peer, offence, detail));
     peer.once('ready', () => {
       joined = true;
       this.logger.info({ peer: peer.id, address: peer.address, direction: peer.direction, userAgent: peer.remote?.userAgent, bestHeight: peer.bestHeight }, 'peer connected');
@@ -397,14 +333,8 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
         this.logger.info({ peer: peer.id, address: peer.address, reason }, 'peer disconnected');
         this.emit('peerLeft', peer.info(), reason);
       }
-      if (peer.direction === 'outbound' && this.persistent.has(peer.address)) this.scheduleReconnect(peer.address);
+      if (peer.direction === 'outbound') this.dialer.closed(peer.address);
     });
-  }
-
-  private isBanned(host: string, port: number): boolean {
-    if (this.denied.has(banKey(host, port))) return true;
-    const list = this.banList;
-    return list !== undefined && (list.isBanned(normaliseHost(host)) || list.isBanned(banKey(host, port)));
   }
 
   private count(direction: 'inbound' | 'outbound'): number {
@@ -413,28 +343,7 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
     return n;
   }
 
-  private async dialPersistent(url: string): Promise<void> {
-    const entry = this.persistent.get(url);
-    if (entry === undefined || this.stopped || !this.active) return;
-    entry.timer = undefined;
-    try {
-      await this.connect(url);
-      entry.attempts = 0;
-    } catch (e) {
-      this.logger.info({ address: url, reason: (e as Error).message, attempt: entry.attempts + 1 }, 'persistent peer unreachable: will retry');
-      this.scheduleReconnect(url);
-    }
-  }
-
-  private scheduleReconnect(url: string): void {
-    const entry = this.persistent.get(url);
-    if (entry === undefined || this.stopped || !this.active || entry.timer !== undefined) return;
-    const delay = Math.min(this.reconnectBaseMs * 2 ** entry.attempts, this.reconnectMaxMs);
-    entry.attempts = Math.min(entry.attempts + 1, 30);
-    entry.timer = setTimeout(() => void this.dialPersistent(url), delay);
-  }
-
-  // ---- messages and misbehaviour ---------------------------------------------------------
+  // ---- messages ---------------------------------------------------------------------------
 
   private localVersion(): VersionMessage {
     const tip = this.chain.tip;
@@ -452,35 +361,6 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
     };
   }
 
-  private async handle(peer: Peer, msg: Message): Promise<void> {
-    switch (msg.type) {
-      case 'inv':
-        this.txRelay?.onInv(peer, msg.items);
-        return this.sync.onInv(peer, msg.items);
-      case 'getdata': {
-        const rest = await this.relay.serveGetData(peer, msg.items);
-        const notFound = this.txRelay === undefined ? rest : this.txRelay.serve(peer, rest.filter((i) => i.type === 'tx')).concat(rest.filter((i) => i.type !== 'tx'));
-        if (notFound.length > 0 && peer.ready) peer.send({ type: 'notfound', items: notFound });
-        return;
-      }
-      case 'notfound':
-        return this.sync.onNotFound(peer, msg.items);
-      case 'block':
-        return this.sync.onBlock(peer, msg.block);
-      case 'getheaders':
-        return this.relay.serveGetHeaders(peer, msg.locator, msg.stop);
-      case 'headers':
-        return this.sync.onHeaders(peer, msg.headers);
-      case 'addr':
-        return this.remember(msg.addresses);
-      case 'tx':
-        // Without a mempool (a bare PeerManager in tests) transactions are decoded, so malformed ones are scored, and dropped.
-        return this.txRelay?.onTx(peer, msg.tx);
-      default:
-        return; // version, verack, ping and pong are the peer's own
-    }
-  }
-
   /** announceTx relays a transaction the mempool accepted to every peer that does not know it. */
   announceTx(txid: string, hash: Uint8Array): void {
     this.txRelay?.announce(txid, hash);
@@ -488,42 +368,4 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
 
   /** A new tip: transactions refused on the old one may be valid now, so they may be fetched again. */
   private readonly onTip = (): void => this.txRelay?.forgetRejects();
-
-  private remember(addresses: AddrEntry[]): void {
-    for (const a of addresses) {
-      const key = `${a.host}:${a.port}`;
-      this.addresses.delete(key);
-      this.addresses.set(key, a);
-      if (this.addresses.size > MAX_ADDRESSES) this.addresses.delete(this.addresses.keys().next().value!);
-    }
-  }
-
-  /** punish adds an offence's score; at BAN_SCORE the peer is dropped and its address banned. */
-  private punish(peer: Peer, offence: Offence, detail: string): void {
-    const score = OFFENCE_SCORES[offence];
-    peer.banScore += score;
-    this.logger.warn({ peer: peer.id, address: peer.address, offence, score, banScore: peer.banScore, detail }, `peer misbehaved: ${offence} (+${score})`);
-    if (peer.banScore < BAN_SCORE || peer.closeReason?.startsWith('banned') === true) return;
-    const key = peer.banKey;
-    const reason = `${offence}: ${detail}`;
-    this.banList?.ban(key, this.banTimeSec * 1000, reason).catch(() => undefined);
-    this.logger.warn({ peer: peer.id, address: key, banTimeSec: this.banTimeSec, reason }, `banned ${key}`);
-    peer.close(`banned: ${offence}`, CLOSE_MISBEHAVING);
-    this.emit('banned', key, reason);
-  }
-}
-
-function opened(ws: WebSocket): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const onOpen = (): void => {
-      ws.off('error', onError);
-      resolve();
-    };
-    const onError = (e: Error): void => {
-      ws.off('open', onOpen);
-      reject(e);
-    };
-    ws.once('open', onOpen);
-    ws.once('error', onError);
-  });
 }

@@ -15,26 +15,12 @@ import type { Logger } from 'pino';
 import { WebSocket, type RawData } from 'ws';
 import { equalBytes, toDisplayHex } from '../consensus/bytes.js';
 import type { NetworkParams } from '../consensus/params.js';
-import { banKey } from './address.js';
 import { decodeMessage, encodeMessage, MessageError, MIN_PROTOCOL_VERSION, type Message, type VersionMessage } from './messages.js';
 import { frameOffence, type Offence } from './misbehaviour.js';
+import type { P2pSettings } from './p2p-options.js';
 import type { PeerInfo } from './peer-control.js';
-import { TokenBucket, type RateLimit } from './token-bucket.js';
+import { TokenBucket } from './token-bucket.js';
 import { ShapedLink, type LinkShaping } from './link-shaping.js';
-
-export interface PeerLimits {
-  handshakeTimeoutMs: number;
-  pingIntervalMs: number;
-  /** a ping unanswered this long drops the peer */
-  pingTimeoutMs: number;
-  maxMessageSize: number;
-  /** rate limit on messages we did not ask for */
-  messageRate: RateLimit;
-  /** bytes queued in the socket beyond which a peer that does not read is dropped */
-  maxSendBufferBytes: number;
-  /** messages waiting to be handled beyond which the peer is dropped */
-  maxInbox: number;
-}
 
 /** What a peer needs from its manager. */
 export interface PeerContext {
@@ -42,11 +28,12 @@ export interface PeerContext {
   /** our version nonce: a version carrying it is ourselves */
   nonce: Uint8Array;
   logger: Logger;
-  limits: PeerLimits;
+  limits: P2pSettings;
   /** Unix milliseconds */
   clock: () => number;
   localVersion(): VersionMessage;
-  isBanned(key: string): boolean;
+  /** whether the deny list names this peer (checked once its version is known) */
+  isDenied(peer: Peer): boolean;
   /** whether a message answers a request we made to this peer (not rate limited) */
   solicited(peer: Peer, msg: Message): boolean;
   /** handles a message of a ready peer; messages of one peer are handled in order */
@@ -79,6 +66,8 @@ const FLOOD_SCORE_INTERVAL_MS = 1000;
  */
 const RATE_EXEMPT: ReadonlySet<Message['type']> = new Set(['getdata', 'getheaders']);
 const CLOSE_GRACE_MS = 2000;
+/** messages waiting to be handled beyond which the peer is dropped */
+const MAX_INBOX = 200;
 
 /** A set that forgets its oldest members beyond a size. */
 export class KnownSet {
@@ -142,12 +131,6 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
     return this.state === 'ready';
   }
 
-  /** the address a ban of this peer is recorded under (address.ts banKey) */
-  get banKey(): string {
-    const listenPort = this.direction === 'inbound' && this.remote !== undefined && this.remote.listenPort > 0 ? this.remote.listenPort : this.port;
-    return banKey(this.host, listenPort);
-  }
-
   info(): PeerInfo {
     return {
       id: this.id,
@@ -165,7 +148,7 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
   /** send queues a message; false if the peer is closed. A peer that stops reading is dropped. */
   send(msg: Message): boolean {
     if (this.state === 'closed' || this.ws.readyState !== WebSocket.OPEN) return false;
-    if (this.ws.bufferedAmount > this.ctx.limits.maxSendBufferBytes) {
+    if (this.ws.bufferedAmount > this.ctx.limits.maxSendBufferHardBytes) {
       this.close('send buffer full: the peer is not reading');
       return false;
     }
@@ -224,7 +207,7 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
     } catch (e) {
       if (!(e instanceof MessageError)) throw e;
       if (e.fault === 'bad-magic' && this.remote === undefined && e.magic !== undefined && isVersionFrame(frame, e.magic)) {
-        return this.refuse(`peer is on another network (magic 0x${hex32(e.magic)}, ours 0x${hex32(this.ctx.params.magic)})`);
+        return this.refuse(`peer is on another network (magic 0x${hex32(e.magic)}, ours 0x${hex32(this.ctx.params.magic)})`, 'wrong-network');
       }
       return this.offend(frameOffence(e.fault), e.message);
     }
@@ -253,7 +236,7 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
   }
 
   private enqueue(msg: Message): void {
-    if (this.inbox.length >= this.ctx.limits.maxInbox) return this.close('receive queue full');
+    if (this.inbox.length >= MAX_INBOX) return this.close('receive queue full');
     this.inbox.push(msg);
     this.draining ??= this.drain();
   }
@@ -281,13 +264,13 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
   private onVersion(v: VersionMessage): void {
     if (this.remote !== undefined) return this.offend('unexpected-handshake', 'second version message');
     const params = this.ctx.params;
-    if (v.magic !== params.magic) return this.refuse(`peer is on another network (magic 0x${hex32(v.magic)}, ours 0x${hex32(params.magic)})`);
+    if (v.magic !== params.magic) return this.refuse(`peer is on another network (magic 0x${hex32(v.magic)}, ours 0x${hex32(params.magic)})`, 'wrong-network');
     const genesis = toDisplayHex(v.genesis);
-    if (genesis !== params.genesis.hash) return this.refuse(`peer has another genesis block ${genesis} (ours ${params.genesis.hash})`);
+    if (genesis !== params.genesis.hash) return this.refuse(`peer has another genesis block ${genesis} (ours ${params.genesis.hash})`, 'wrong-genesis');
     if (v.protocolVersion < MIN_PROTOCOL_VERSION) return this.refuse(`protocol version ${v.protocolVersion} is below ${MIN_PROTOCOL_VERSION}`);
     if (equalBytes(v.nonce, this.ctx.nonce)) return this.refuse('connected to self (the version carries our own nonce)');
     this.remote = v;
-    if (this.ctx.isBanned(this.banKey)) return this.refuse(`${this.banKey} is banned`);
+    if (this.ctx.isDenied(this)) return this.refuse('denied: the network is split');
     this.bestHeight = v.bestHeight;
     this.chainwork = v.chainwork;
     if (this.direction === 'inbound') this.send(this.ctx.localVersion());
@@ -309,9 +292,10 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
     this.emit('ready');
   }
 
-  private refuse(reason: string): void {
-    this.ctx.logger.warn({ peer: this.id, address: this.address, reason }, `peer refused: ${reason}`);
-    this.close(`refused: ${reason}`, CLOSE_REFUSED);
+  /** refuse closes with CLOSE_REFUSED; a `code` (wrong-network, wrong-genesis) leads the close reason, which is cut at 123 bytes. */
+  private refuse(reason: string, code?: string): void {
+    this.ctx.logger.warn({ peer: this.id, address: this.address, reason, code }, `peer refused: ${reason}`);
+    this.close(`refused: ${code === undefined ? '' : `${code}: `}${reason}`, CLOSE_REFUSED);
   }
 
   private keepalive(): void {

@@ -14,11 +14,11 @@
  * - getdata for a transaction is answered from the mempool, or with notfound.
  */
 import type { Logger } from 'pino';
-import type { RejectReason, Verdict } from '../consensus/reasons.js';
+import type { Verdict } from '../consensus/reasons.js';
 import { txid as txidOf, type Tx } from '../consensus/tx.js';
 import { toDisplayHex } from '../consensus/bytes.js';
 import { MAX_INV_ITEMS, type InvItem } from './messages.js';
-import type { Offence } from './misbehaviour.js';
+import { txOffence, type Offence } from './misbehaviour.js';
 import type { Peer } from './peer.js';
 
 /** What relay needs of the mempool. */
@@ -28,16 +28,6 @@ export interface TxPool {
   accept(tx: Tx): Promise<Verdict>;
 }
 
-/** Rejections that depend on this node's chain or policy, not on the transaction alone: never punished. */
-export const CONTEXTUAL_TX_REASONS: ReadonlySet<RejectReason> = new Set<RejectReason>([
-  'bad-txns-inputs-missingorspent',
-  'bad-txns-premature-spend-of-coinbase',
-  'txn-mempool-conflict',
-  'txn-already-in-mempool',
-  'min relay fee not met',
-  'mempool full',
-  'too-long-mempool-chain',
-]);
 
 /** Recently rejected txids remembered so a flood of invs for them is not fetched again. */
 const MAX_RECENT_REJECTS = 10_000;
@@ -119,7 +109,8 @@ export class TxRelay {
     if (this.recentRejects.size >= MAX_RECENT_REJECTS) this.recentRejects.clear();
     this.recentRejects.add(id);
     this.opts.logger.debug({ peer: peer.id, txid: id, reason: verdict.reason, debug: verdict.debug }, 'refused a relayed transaction');
-    if (!CONTEXTUAL_TX_REASONS.has(verdict.reason)) this.opts.punish(peer, 'invalid-tx', `tx ${id}: ${verdict.reason}`);
+    const offence = txOffence(verdict.reason);
+    if (offence !== undefined) this.opts.punish(peer, offence, `tx ${id}: ${verdict.reason}`);
   }
 
   /** serve answers the tx items of a getdata from the mempool; returns the items it could not serve. */

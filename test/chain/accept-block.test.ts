@@ -167,3 +167,27 @@ describe('block acceptance', () => {
     expect(chain.getChainTips()).to.deep.include({ hash: blocks[1]!.id, height: 2, branchLength: 1, status: 'valid-fork' });
   });
 });
+
+describe('block acceptance: BIP94 time-warp rule', () => {
+  const bip94: NetworkParams = { ...regtest, name: 'regtest-bip94', noRetargeting: false, targetTimespan: 200, targetSpacing: 10, maxTimewarp: 10 };
+
+  async function periodOf(): Promise<{ chain: Chain; last: MinedBlock; bits: number }> {
+    const chain = await memoryChain(bip94);
+    const mined = mineChain(bip94, genesisOf(bip94), 19);
+    for (const b of mined) expect((await chain.processBlock(b.block)).status).to.equal('connected');
+    return { chain, last: mined[18]!, bits: chain.nextBits() };
+  }
+
+  it('rejects the first block of a period stamped more than maxTimewarp before its parent (time-timewarp-attack)', async () => {
+    const { chain, last, bits } = await periodOf();
+    const warped = mineBlock(bip94, last, { bits, time: last.block.header.time - 11 });
+    expect(await chain.processBlock(warped.block)).to.deep.include({ status: 'rejected', reason: 'time-timewarp-attack', permanent: true });
+    expect(chain.height).to.equal(19);
+  });
+
+  it('connects the first block of a period stamped exactly maxTimewarp before its parent', async () => {
+    const { chain, last, bits } = await periodOf();
+    const block = mineBlock(bip94, last, { bits, time: last.block.header.time - 10 });
+    expect((await chain.processBlock(block.block)).status).to.equal('connected');
+  });
+});

@@ -5,14 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeBlock } from '../../src/consensus/block.js';
-import { bytesToHex, toDisplayHex } from '../../src/consensus/bytes.js';
-import type { Coin } from '../../src/consensus/coin.js';
+import { bytesToHex } from '../../src/consensus/bytes.js';
 import { COIN } from '../../src/consensus/subsidy.js';
-import { isCoinbase, outpointKey, txHash } from '../../src/consensus/tx.js';
 import { openLevelStore } from '../../src/storage/level-store.js';
-import { BlockStatus, type ChainStore } from '../../src/storage/store.js';
+import { BlockStatus } from '../../src/storage/store.js';
 import { coinbaseOutpoint, describeCoins, genesisOf, KEYS, mineBlock, spendTx, type MinedBlock } from '../helpers/blocks.js';
-import { indexDifferences, storeCoins, type ActiveBlock } from '../helpers/chain-fixture.js';
+import { indexDifferences, storeCoins } from '../helpers/chain-fixture.js';
+import { replayActiveChain } from '../helpers/replay.js';
 import { CRASH_PARAMS } from '../helpers/crash-params.js';
 
 const CHILD = fileURLToPath(new URL('../helpers/crash-child.js', import.meta.url));
@@ -49,35 +48,6 @@ function prng(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-/**
- * The UTXO set a store must hold, computed independently of connectBlock: walk the
- * active chain from genesis and, per transaction, delete the coins it spends and add
- * the ones it creates.
- */
-async function replayActiveChain(store: ChainStore): Promise<{ coins: Map<string, Coin>; tip: string; tipStatus: number; height: number; active: ActiveBlock[] }> {
-  const records = new Map((await store.loadRecords()).map((r) => [toDisplayHex(r.hash), r]));
-  const tipHash = await store.getTip();
-  expect(tipHash, 'the store has a tip').to.not.equal(undefined);
-  const tip = records.get(toDisplayHex(tipHash!));
-  expect(tip, 'the tip has a block record').to.not.equal(undefined);
-  const path = [];
-  for (let r = tip; r !== undefined && r.height > 0; r = records.get(toDisplayHex(r.header.prevHash))) path.unshift(r);
-  expect(path.length).to.equal(tip!.height);
-  const coins = new Map<string, Coin>();
-  const active: ActiveBlock[] = [];
-  for (const record of path) {
-    const block = await store.getBlock(record.hash);
-    expect(block, `block ${record.height} of the active chain is stored`).to.not.equal(undefined);
-    active.push({ block: block!, hash: record.hash, height: record.height });
-    for (const [t, tx] of block!.txs.entries()) {
-      if (!isCoinbase(tx)) for (const input of tx.inputs) expect(coins.delete(outpointKey(input.prevout))).to.equal(true);
-      const txid = txHash(tx);
-      tx.outputs.forEach((o, index) => coins.set(outpointKey({ txid, index }), { value: o.value, pubkey: o.pubkey, height: record.height, coinbase: t === 0 }));
-    }
-  }
-  return { coins, tip: toDisplayHex(tipHash!), tipStatus: tip!.status, height: tip!.height, active };
 }
 
 /** When to kill: after `afterBlocks` newly processed blocks (0: during start-up), plus `delayMs`. */

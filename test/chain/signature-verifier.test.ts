@@ -4,7 +4,9 @@ import { VerifiedTxCache } from '../../src/chain/verified-tx-cache.js';
 import { outpointKey, txid, type Tx } from '../../src/consensus/tx.js';
 import { connectBlock } from '../../src/consensus/utxo.js';
 import { Mempool } from '../../src/mempool/mempool.js';
+import { SCHNORR_BACKENDS } from '../../workers/schnorr-backends.js';
 import { KEYS, mineBlock } from '../helpers/blocks.js';
+import { waitFor } from '../helpers/node-process.js';
 import { outputOf, params, poolWith, spend, type PoolFixture } from '../mempool/fixture.js';
 
 /** breakSignature flips one bit of input 0's signature. */
@@ -145,6 +147,42 @@ describe('signature verification', () => {
       expect(verdicts.map((v) => (v.ok ? 'ok' : v.reason))).to.deep.equal(['ok', 'ok', 'ok', 'txn-mempool-conflict', 'ok', 'ok', 'ok']);
       expect(mempool.get(txid(child))?.ancestors).to.equal(1);
       expect(mempool.count).to.equal(6);
+    });
+
+    it('starts no thread before the first check, and lets its threads go when idle', async () => {
+      const idle = new WorkerSignatureVerifier({ threads: 2, idleTimeoutMs: 100 });
+      try {
+        expect(idle.liveThreads).to.equal(0);
+        const f = await poolWith(8);
+        const checks = f.coinbases.slice(0, 4).map((c, i) => ({ tx: spend([c], 1000n), spent: [{ value: f.coinbases[i]!.value, pubkey: KEYS[0]!.pubkey }] }));
+        expect(await idle.verify(checks)).to.deep.equal({ ok: true });
+        expect(idle.liveThreads).to.be.greaterThan(0);
+        await waitFor('the idle verifier threads to exit', () => idle.liveThreads === 0, 10_000);
+        // And they come back for the next check.
+        expect(await idle.verify(checks)).to.deep.equal({ ok: true });
+      } finally {
+        await idle.destroy();
+      }
+    });
+
+    it('gives the same verdicts with libsecp256k1 and with noble, in workers and in process', async () => {
+      const f = await poolWith(8);
+      const txs = f.coinbases.slice(0, 6).map((c) => spend([c], 1000n));
+      txs[4] = breakSignature(txs[4]!);
+      const checks = txs.map((tx, i) => ({ tx, spent: [{ value: f.coinbases[i]!.value, pubkey: KEYS[0]!.pubkey }] }));
+      for (const backend of SCHNORR_BACKENDS) {
+        const workers = new WorkerSignatureVerifier({ threads: 2, maxChecksPerTask: 2, backend });
+        try {
+          expect(workers.backend).to.equal(backend);
+          expect(await workers.verify(checks), `${backend} workers`).to.deep.include({ ok: false, reason: 'bad-txns-sig', check: 4 });
+          expect(await workers.verify(checks.slice(0, 4)), `${backend} workers`).to.deep.equal({ ok: true });
+        } finally {
+          await workers.destroy();
+        }
+        const inProcess = new InProcessSignatureVerifier({ backend });
+        expect(await inProcess.verify(checks), `${backend} in process`).to.deep.include({ ok: false, reason: 'bad-txns-sig', check: 4 });
+      }
+      expect(new InProcessSignatureVerifier().backend).to.equal('libsecp256k1');
     });
 
     it('rejects a bad signature sent in a burst and leaves the rest (bad-txns-sig)', async () => {

@@ -144,6 +144,29 @@ describe('retarget: demo', () => {
     expect(getNextWorkRequired({ ...prev, height: interval }, noAncestors, demo)).to.equal(harder);
   });
 
+  it("leaves genesis' age out of the first window: a genesis 30 days older than block 1 does not ease it", () => {
+    const blockOne = start + 30 * 24 * 60 * 60;
+    // Blocks 1..19 come twice as fast as asked (5 s), and genesis is 30 days older than block 1.
+    const times = (h: number) => (h === 0 ? start : blockOne + (h - 1) * 5);
+    const prev = { height: interval - 1, bits: harder, time: times(interval - 1) };
+    const bits = getNextWorkRequired(prev, timesAt({ 1: times(1) }), demo);
+    // 18 gaps of 5 s, scaled to 19 gaps: 95 s against 200 s, so about twice as hard.
+    const expected = targetToCompact((compactToTarget(harder).target * 95n) / BigInt(demo.targetTimespan));
+    expect(bits).to.equal(expected);
+    expect(compactToTarget(bits).target < compactToTarget(harder).target).to.equal(true);
+    // Bitcoin's rule (window from genesis) would have eased it 4× on the same chain.
+    const fromGenesis = getNextWorkRequired(prev, timesAt({ 0: start }), { ...demo, firstWindowStartHeight: 0 });
+    expect(fromGenesis).to.equal(0x1d03fffc);
+  });
+
+  it('measures the second window from its own first block, as Bitcoin does', () => {
+    const onTime = (h: number) => start + h * demo.targetSpacing;
+    const prev = { height: 2 * interval - 1, bits: harder, time: onTime(2 * interval - 1) };
+    expect(getNextWorkRequired(prev, timesAt({ [interval]: onTime(interval) }), demo)).to.equal(
+      targetToCompact((compactToTarget(harder).target * BigInt((interval - 1) * demo.targetSpacing)) / BigInt(demo.targetTimespan)),
+    );
+  });
+
   it('eases by at most ×4 however slow the interval was', () => {
     const slow = calculateNextWorkRequired({ lastBits: harder, lastTime: start + 1_000_000, firstTime: start }, demo);
     expect(slow).to.equal(0x1d03fffc);

@@ -10,6 +10,8 @@ import {
   xOnlyPublicKey,
 } from '../../src/consensus/signature.js';
 import type { Tx } from '../../src/consensus/tx.js';
+import { checkTxSignatures } from '../../src/consensus/tx-check.js';
+import { SCHNORR_BACKENDS, schnorrVerify } from '../../workers/schnorr-backends.js';
 
 interface Bip340Vector {
   index: string;
@@ -83,6 +85,12 @@ describe('BIP340 test vectors', () => {
     it(`vector ${v.index}: verification gives ${v.valid ? 'valid' : 'invalid'}${what}`, () => {
       expect(verifySignature(hexToBytes(v.signature), hexToBytes(v.message), hexToBytes(v.publicKey))).to.equal(v.valid);
     });
+    // The node's default verifier (libsecp256k1) must agree with the reference on every vector.
+    for (const backend of SCHNORR_BACKENDS) {
+      it(`vector ${v.index}: the ${backend} verifier gives ${v.valid ? 'valid' : 'invalid'} too`, () => {
+        expect(schnorrVerify(backend)(hexToBytes(v.signature), hexToBytes(v.message), hexToBytes(v.publicKey))).to.equal(v.valid);
+      });
+    }
     if (v.secretKey !== '') {
       it(`vector ${v.index}: the secret key gives the public key, and signing gives the signature`, () => {
         const sk = hexToBytes(v.secretKey);
@@ -170,6 +178,23 @@ describe('input signatures', () => {
     expect(verifySignature(new Uint8Array(63), fill(0), xOnlyPublicKey(ALICE))).to.equal(false);
     expect(verifySignature(new Uint8Array(64), fill(0), new Uint8Array(33))).to.equal(false);
   });
+
+  for (const backend of SCHNORR_BACKENDS) {
+    it(`gives the same verdicts with the ${backend} verifier: valid, flipped bit, key off the curve, wrong sizes`, () => {
+      const verify = schnorrVerify(backend);
+      const { tx, spent } = signedSpend();
+      expect(checkTxSignatures(tx, spent, verify)).to.deep.equal({ ok: true });
+      const flipped = signedSpend();
+      flipped.tx.inputs[0]!.witness[5]! ^= 1;
+      expect(checkTxSignatures(flipped.tx, flipped.spent, verify)).to.include({ ok: false, reason: 'bad-txns-sig' });
+      const offCurve = signedSpend();
+      offCurve.spent[0]!.pubkey = hexToBytes('eefdea4cdb677750a420fee807eacf21eb9898ae79b9768766e4faa04a2d4a34');
+      expect(checkTxSignatures(offCurve.tx, offCurve.spent, verify)).to.include({ ok: false, reason: 'bad-txns-sig' });
+      expect(verify(new Uint8Array(63), fill(0), xOnlyPublicKey(ALICE))).to.equal(false);
+      expect(verify(new Uint8Array(64), fill(0), new Uint8Array(33))).to.equal(false);
+      expect(verify(new Uint8Array(64), new Uint8Array(31), xOnlyPublicKey(ALICE))).to.equal(false);
+    });
+  }
 
   it('refuses an auxRand that is not 32 bytes (RangeError)', () => {
     expect(() => signDigest(fill(0), ALICE, new Uint8Array(31))).to.throw(RangeError);

@@ -1,27 +1,38 @@
 /**
- * The dashboard in a real browser (headless Debian Chromium driven by playwright-core):
- * blocks appear for every node, Split makes two branches grow, Heal puts every node's
- * tip on the branch with the most work and the reorg is announced. A screenshot is
- * saved to test-artifacts/dashboard.png (docs/dashboard.png, the README's, is a copy of one).
+ * The dashboard in a real browser (headless Debian Chromium driven by playwright-core)
+ * on a regtest devnet of three node processes, driven by `generate`: an old 2-block fork
+ * 30 heights back, then a split in which node 2 mines a 15-block branch and nodes 0 and 1
+ * a 25-block one, with a double spend across the split. The tree shows all three tips at
+ * once with the most-work one on the main row; after the heal the losing branch stays
+ * drawn (grey), a reorg card gives both branches' sums and their difference, a block
+ * opens in the explorer, the search finds a txid, the double spend shows as a conflict
+ * and then as dropped. Screenshots go to test-artifacts/ (docs/ holds copies for the README).
  */
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { decodeAddress } from '../../src/consensus/address.js';
+import { hexToBytes } from '../../src/consensus/bytes.js';
+import { regtest } from '../../src/consensus/params.js';
+import { xOnlyPublicKey } from '../../src/consensus/signature.js';
+import { buildPayment } from '../../wallet/tx-builder.js';
 import { DevnetProcess } from '../helpers/devnet-process.js';
+import { waitFor } from '../helpers/node-process.js';
 
 // Functions handed to page.* run in the browser; the test project has no DOM types, so its globals are named here.
 declare const document: any;
-type HTMLElement = { dataset: Record<string, string | undefined> };
+declare const getComputedStyle: any;
 
 const CHROMIUM = process.env.TOYCHAIN_CHROMIUM ?? '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const WAIT_MS = 20_000;
+const WAIT_MS = 30_000;
+const VIEWPORT = { width: 1400, height: 900 };
 
 describe('devnet: the dashboard in a browser', function () {
-  this.timeout(120_000);
+  this.timeout(240_000);
   let devnet: DevnetProcess | undefined;
   let browser: Browser | undefined;
 
@@ -39,54 +50,160 @@ describe('devnet: the dashboard in a browser', function () {
     await devnet?.cleanup();
   });
 
-  /** heightOf reads a node card's height as the page shows it. */
-  const heights = (page: Page) => page.$$eval('[data-node]', (cards) => cards.map((c) => (c as HTMLElement).dataset.height).join());
-  const waitHeights = (page: Page, expected: string) => page.waitForFunction((want) => [...document.querySelectorAll('[data-node]') as HTMLElement[]].map((c) => c.dataset.height).join() === want, expected, { timeout: WAIT_MS });
-  const mine = async (page: Page, node: number, expected: string) => {
-    await page.click(`[data-node="${node}"] [data-action="generate"]`);
-    await waitHeights(page, expected);
+  const generate = async (node: number, blocks: number): Promise<string[]> => {
+    const res = await devnet!.control<{ hashes: string[] }>('POST', `/devnet/nodes/${node}/generate`, { blocks });
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    return res.body.hashes;
   };
+  /** tipsAre waits until the nodes report these tips (by index). */
+  const tipsAre = (want: string[]) => waitFor(`tips ${want.map((t) => t.slice(-6)).join(',')}`, async () => (await devnet!.view()).nodes.every((n: any, i: number) => n.status?.tip === want[i]) || undefined, WAIT_MS);
+  const split = async () => {
+    expect((await devnet!.control('POST', '/devnet/split', { groups: [[0, 1], [2]] })).status).to.equal(200);
+    await waitFor('node 2 to be cut off', async () => (await devnet!.view()).nodes[2].status?.peers === 0 || undefined, WAIT_MS);
+  };
+  const heal = async () => expect((await devnet!.control('POST', '/devnet/heal', {})).status).to.equal(200);
+  /** inView: the block's box lies inside the viewport, without scrolling. */
+  const boxOf = async (page: Page, hash: string) => {
+    const box = await page.locator(`[data-testid="block-tree"] [data-block-hash="${hash}"] rect`).first().boundingBox();
+    expect(box, `block ${hash} drawn`).to.not.equal(null);
+    return box!;
+  };
+  const digits = (s: string | null) => (s ?? '').replace(/[^\d]/g, '');
 
-  it('shows blocks for every node, two branches after Split, and every tip on the most-work branch after Heal', async () => {
+  it('shows an old fork, both split branches and the most-work tip on the main row; explains the heal by work; opens blocks and finds a txid; shows a double spend as conflict, then dropped', async () => {
     devnet = new DevnetProcess(3);
     await devnet.start();
+    const nodes = (await devnet.view()).nodes;
+
+    // 101 blocks: node 0's first coinbase is mature (regtest: 100 blocks).
+    await generate(0, 100);
+    let tip = (await generate(0, 1))[0]!;
+    await tipsAre([tip, tip, tip]);
+
+    // The old fork: node 2 mines 2 blocks alone, nodes 0 and 1 mine 3; the heal makes node 2 switch.
+    await split();
+    const oldFork = (await generate(2, 2)).at(-1)!;
+    tip = (await generate(0, 3)).at(-1)!;
+    await heal();
+    await tipsAre([tip, tip, tip]);
+    tip = (await generate(0, 27)).at(-1)!;
+    await tipsAre([tip, tip, tip]);
+
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await browser.newPage({ viewport: VIEWPORT });
     await page.goto(devnet.dashboardUrl);
-    await page.waitForSelector('[data-node="2"]', { timeout: WAIT_MS });
-    await waitHeights(page, '0,0,0');
+    await page.waitForSelector(`[data-block-hash="${tip}"][data-status="active"]`, { timeout: WAIT_MS });
+    // A page opened after a reorg still has its card.
+    await page.waitForSelector('[data-testid="reorg-card"]', { timeout: WAIT_MS });
+    expect(await page.getAttribute(`[data-block-hash="${oldFork}"]`, 'data-status')).to.equal('stale');
 
-    await mine(page, 0, '1,1,1');
-    const first = await page.$eval('[data-node="0"]', (c) => (c as HTMLElement).dataset.tip!);
-    await page.waitForSelector(`g.block.main[data-hash="${first}"] [data-tip-of="2"]`, { timeout: WAIT_MS });
+    // The split, with a double spend across it: node 0 pays node 1; the same coin pays node 2 on the other side.
+    await split();
+    const sent = await devnet.control<{ txid: string }>('POST', '/devnet/send', { from: 0, to: 1, amount: '1' });
+    expect(sent.status, JSON.stringify(sent.body)).to.equal(200);
+    const pay = sent.body.txid;
+    const payTx = (await (await fetch(`${nodes[0].apiUrl}/tx/${pay}`)).json()) as { inputs: { prevout: { txid: string; index: number } }[] };
+    const secret = hexToBytes(readFileSync(join(devnet.datadir, 'node-0', 'miner.key'), 'utf8').trim());
+    const inputs = await Promise.all(
+      payTx.inputs.map(async ({ prevout }) => {
+        const prev = (await (await fetch(`${nodes[2].apiUrl}/tx/${prevout.txid}`)).json()) as { outputs: { units: string }[] };
+        return { txid: prevout.txid, index: prevout.index, value: BigInt(prev.outputs[prevout.index]!.units), pubkey: xOnlyPublicKey(secret), privateKey: secret };
+      }),
+    );
+    const total = inputs.reduce((s, c) => s + c.value, 0n);
+    const rival = buildPayment({ inputs, to: decodeAddress(nodes[2].address, regtest), amount: total - 10_000n, changeTo: xOnlyPublicKey(secret), change: 0n });
+    const posted = await fetch(`${nodes[2].apiUrl}/tx`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ hex: rival.hex }) });
+    expect(posted.status, await posted.text()).to.equal(200);
+    await page.waitForSelector(`[data-testid="mempool-conflict"]`, { timeout: WAIT_MS });
+    expect(await page.textContent('[data-testid="mempool-conflict"]')).to.include('double spend in flight');
 
-    // The default plan puts the last node alone in group B.
-    expect(await page.textContent('#split')).to.include('{0,1} | {2}');
-    await page.click('#split');
-    await page.waitForFunction(() => document.body.textContent!.includes('split: {0,1} | {2}'), undefined, { timeout: WAIT_MS });
-    await page.waitForFunction(() => document.querySelector('[data-node="2"] dd:nth-of-type(4)')?.textContent === '0', undefined, { timeout: WAIT_MS });
-
-    await mine(page, 0, '2,2,1');
-    await mine(page, 2, '2,2,2');
-    await mine(page, 2, '2,2,3');
-    await mine(page, 2, '2,2,4');
-    const losingTip = await page.$eval('[data-node="0"]', (c) => (c as HTMLElement).dataset.tip!);
-    const winningTip = await page.$eval('[data-node="2"]', (c) => (c as HTMLElement).dataset.tip!);
-    expect(losingTip).to.not.equal(winningTip);
-    // Two branches: two blocks at height 2, one of them off the best chain.
-    await page.waitForFunction(() => document.querySelectorAll('g.block[data-height="2"]').length === 2 && document.querySelectorAll('g.block.stale').length >= 1, undefined, { timeout: WAIT_MS });
-
-    await page.click('#heal');
-    await page.waitForFunction((tip) => [...document.querySelectorAll('[data-node]') as HTMLElement[]].every((c) => c.dataset.tip === tip), winningTip, { timeout: WAIT_MS });
-    await page.waitForFunction((tip) => document.querySelectorAll(`g.block.main[data-hash="${tip}"] [data-tip-of]`).length === 3, winningTip, { timeout: WAIT_MS });
-    await page.waitForSelector('#reorg', { timeout: WAIT_MS });
-    const announced = await page.textContent('#reorg');
-    expect(announced).to.match(/Node [01] switched to a branch with more work: 1 block replaced/);
-    expect(await page.$eval(`g.block[data-hash="${losingTip}"]`, (g) => g.getAttribute('class'))).to.equal('block stale');
-    expect(await heights(page)).to.equal('4,4,4');
-
+    const minority = await generate(2, 15);
+    const majority = await generate(0, 25);
+    await tipsAre([majority.at(-1)!, majority.at(-1)!, minority.at(-1)!]);
+    const majorTip = majority.at(-1)!;
+    const minorTip = minority.at(-1)!;
+    await page.waitForSelector(`[data-block-hash="${majorTip}"] [data-tip-of="1"]`, { timeout: WAIT_MS });
+    await page.waitForSelector(`[data-block-hash="${minorTip}"] [data-tip-of="2"]`, { timeout: WAIT_MS });
+    expect(await page.getAttribute(`[data-block-hash="${majorTip}"]`, 'data-status')).to.equal('active');
+    expect(await page.getAttribute(`[data-block-hash="${minorTip}"]`, 'data-status')).to.equal('fork');
+    // All three branches' tips inside the viewport at once; the most-work tip on the main row (the genesis block's row).
+    for (const hash of [oldFork, minorTip, majorTip]) {
+      const box = await boxOf(page, hash);
+      expect(box.x, `${hash} left`).to.be.at.least(0);
+      expect(box.x + box.width, `${hash} right`).to.be.at.most(VIEWPORT.width);
+      expect(box.y + box.height, `${hash} bottom`).to.be.at.most(VIEWPORT.height);
+    }
+    const genesis = await page.getAttribute('[data-testid="block-tree"] [data-height="0"]', 'data-block-hash');
+    expect((await boxOf(page, majorTip)).y).to.equal((await boxOf(page, genesis!)).y);
+    expect((await boxOf(page, minorTip)).y).to.be.above((await boxOf(page, majorTip)).y);
     mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
-    const shot = join(ROOT, 'test-artifacts', 'dashboard.png');
-    await page.screenshot({ path: shot, fullPage: true });
+    await page.screenshot({ path: join(ROOT, 'test-artifacts', 'dashboard-split.png') });
+
+    // Heal: node 2 switches to the 25-block branch; the 15-block one stays drawn, grey.
+    await heal();
+    await tipsAre([majorTip, majorTip, majorTip]);
+    await page.waitForSelector(`[data-block-hash="${minorTip}"][data-status="stale"]`, { timeout: WAIT_MS });
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="reorg-card"]').length === 2, undefined, { timeout: WAIT_MS });
+    const card = page.locator('[data-testid="reorg-card"]').first();
+    // Node 2 switches as soon as the blocks it has received outweigh its own 15: with 16 of the 25, or more.
+    const heading = (await card.textContent()) ?? '';
+    const switched = /Node 2 switched branches: 15 blocks disconnected, (\d+) connected/.exec(heading);
+    expect(switched, heading).to.not.equal(null);
+    const connected = BigInt(switched![1]!);
+    expect(connected >= 16n && connected <= 25n, `connected ${connected}`).to.equal(true);
+    const work = BigInt((await devnet.control<{ work: string }>('GET', `/devnet/blocks/${majorTip}`)).body.work);
+    expect(digits(await card.locator('[data-testid="old-branch-work"]').textContent())).to.equal(`15${(15n * work).toString()}`);
+    expect(digits(await card.locator('[data-testid="new-branch-work"]').textContent())).to.equal(`${connected}${(connected * work).toString()}`);
+    const more = connected - 15n;
+    expect(await card.locator('[data-testid="reorg-difference"]').textContent()).to.include(`${more === 1n ? 'one block' : `${more} blocks`} more, at the same difficulty`);
+    expect(digits(await card.locator('[data-testid="reorg-difference"]').textContent())).to.match(new RegExp(`^${(more * work).toString()}`));
+    // The double spend that lost: dropped, on the card and the timeline.
+    await page.waitForFunction((txid) => document.querySelector('#timeline').textContent.includes(`dropped transaction ${txid.slice(0, 16)}`), rival.txid, { timeout: WAIT_MS });
+    expect(await card.textContent()).to.include(`transaction ${rival.txid.slice(0, 16)}… dropped: a double spend`);
+    await page.screenshot({ path: join(ROOT, 'test-artifacts', 'dashboard.png'), fullPage: true });
+
+    // Click the block that confirmed node 0's payment: the explorer lists its transactions.
+    await page.click(`[data-testid="block-tree"] [data-block-hash="${majority[0]}"]`);
+    await page.waitForSelector(`[data-testid="block-details"][data-id="${majority[0]}"] [data-txid="${pay}"]`, { timeout: WAIT_MS });
+    expect(await page.textContent('[data-testid="block-details"]')).to.include('coinbase');
+    await page.screenshot({ path: join(ROOT, 'test-artifacts', 'dashboard-explorer.png'), fullPage: true });
+
+    // The search finds the txid.
+    await page.fill('#search', pay);
+    await page.click('form button[type="submit"]');
+    await page.waitForSelector(`[data-testid="block-details"][data-kind="tx"][data-id="${pay}"]`, { timeout: WAIT_MS });
+    // An address in the transaction opens its coins and history.
+    await page.waitForSelector('[data-testid="block-details"] .tx a.address', { timeout: 5000 }).catch(async (e) => {
+      throw new Error(`${String(e)}\n${await page.textContent('[data-testid="block-details"]')}`);
+    });
+    await page.click('[data-testid="block-details"] .tx a.address');
+    await page.waitForSelector('[data-testid="block-details"][data-kind="address"]', { timeout: WAIT_MS });
+    await page.waitForFunction(() => document.querySelector('[data-testid="block-details"]').textContent.includes('spendable'), undefined, { timeout: WAIT_MS });
+
+    // The search reads heights and addresses too, and names what it cannot read.
+    expect((await devnet.control('GET', '/devnet/search?q=0')).body).to.deep.equal({ kind: 'block', id: genesis });
+    expect((await devnet.control('GET', `/devnet/search?q=${nodes[0].address}`)).body).to.deep.equal({ kind: 'address', id: nodes[0].address });
+    const nonsense = await devnet.control('GET', '/devnet/search?q=nonsense');
+    expect(nonsense.status).to.equal(404);
+    expect(nonsense.body.error.code).to.equal('not-found');
+    expect((await devnet.control('GET', '/devnet/tx/xyz')).body.error.code).to.equal('bad-request');
+
+    // Large type scales the tree with the page: bigger labels, each still inside its box.
+    const fontSize = () => page.$eval('[data-testid="block-tree"] g.block text', (t: any) => parseFloat(getComputedStyle(t).fontSize));
+    const small = await fontSize();
+    await page.check('header label:has-text("Large type") input');
+    await page.waitForFunction(() => document.body.classList.contains('large'), undefined, { timeout: WAIT_MS });
+    expect(await fontSize()).to.be.above(small);
+    const spilling = await page.$$eval('[data-testid="block-tree"] g.block', (groups: any[]) =>
+      groups.filter((g) => {
+        const r = g.querySelector('rect').getBBox();
+        return [...g.querySelectorAll(':scope > text')].some((t: any) => {
+          const b = t.getBBox();
+          return b.x < r.x || b.x + b.width > r.x + r.width || b.y < r.y || b.y + b.height > r.y + r.height;
+        });
+      }).map((g) => g.dataset.blockHash),
+    );
+    expect(spilling, 'blocks whose labels spill out of their box').to.deep.equal([]);
+    await page.screenshot({ path: join(ROOT, 'test-artifacts', 'dashboard-large.png') });
   });
 });

@@ -10,11 +10,11 @@ import { WebSocket } from 'ws';
 import { regtest } from '../../src/consensus/params.js';
 import { MAX_MESSAGE_SIZE } from '../../src/p2p/messages.js';
 import { BAN_SCORE, OFFENCE_SCORES } from '../../src/p2p/misbehaviour.js';
-import { CLOSE_MISBEHAVING, CLOSE_REFUSED } from '../../src/p2p/peer.js';
+import { CLOSE_MISBEHAVING } from '../../src/p2p/peer.js';
 import { txid } from '../../src/consensus/tx.js';
 import { genesisOf, KEYS, mineBlock, mineChain, spendTx } from '../helpers/blocks.js';
 import { NodeCluster, waitFor, type NodeProcess } from '../helpers/node-process.js';
-import { RawClient, versionOf } from '../p2p/fixture.js';
+import { RawClient } from '../p2p/fixture.js';
 
 /** How long any one condition may take to show on a node process. */
 const SHOW_MS = 15_000;
@@ -39,9 +39,9 @@ function logLines(node: NodeProcess): LogLine[] {
   return out;
 }
 
-/** banLine waits for the node's "banned 127.0.0.1:PORT" log line and returns it. */
-function banLine(node: NodeProcess, listenPort: number): Promise<LogLine> {
-  return waitFor(`${node.name} to log the ban of 127.0.0.1:${listenPort}`, () => logLines(node).find((l) => l.msg === `banned 127.0.0.1:${listenPort}`), SHOW_MS);
+/** banLine waits for the node's "banned 127.0.0.1:PORT" log line (the connecting socket's address) and returns it. */
+function banLine(node: NodeProcess, address: string): Promise<LogLine> {
+  return waitFor(`${node.name} to log the ban of ${address}`, () => logLines(node).find((l) => l.msg === `banned ${address}`), SHOW_MS);
 }
 
 /** metric reads one sample of the node's Prometheus exposition. */
@@ -57,6 +57,12 @@ async function metric(node: NodeProcess, name: string): Promise<number> {
 async function banScore(node: NodeProcess, userAgent: string): Promise<number | undefined> {
   const res = await node.api<{ userAgent: string; banScore: number }[]>('GET', '/peers');
   return res.body.find((p) => p.userAgent === userAgent)?.banScore;
+}
+
+/** what an attack leaves: the listen port the client claimed and the connecting address banned */
+interface Attacked {
+  listenPort: number;
+  address: string;
 }
 
 describe('hostile peer against a node process', function () {
@@ -78,7 +84,7 @@ describe('hostile peer against a node process', function () {
     return { a, b };
   }
 
-  /** a listen port no node of the cluster has: the hostile client's ban key is 127.0.0.1:port */
+  /** a listen port no node of the cluster has, for the hostile client to claim */
   function freshListenPort(): number {
     const taken = new Set(cluster.nodes.map((n) => n.p2pPort));
     while (taken.has(nextListenPort)) nextListenPort++;
@@ -98,14 +104,26 @@ describe('hostile peer against a node process', function () {
   }
 
   /** hostile connects and completes the handshake as a regtest peer listening on its own port. */
-  async function hostile(node: NodeProcess, name: string): Promise<{ client: RawClient; listenPort: number; userAgent: string }> {
+  async function hostile(node: NodeProcess, name: string): Promise<{ client: RawClient; listenPort: number; userAgent: string; address: string }> {
     const listenPort = freshListenPort();
     const userAgent = `/hostile-${name}/`;
     const client = await connect(node);
     await client.handshake(regtest, { listenPort, userAgent });
     // Ready once the node lists it: from here on its messages are a ready peer's.
     await waitFor(`${node.name} to list ${userAgent}`, async () => (await banScore(node, userAgent)) === 0, SHOW_MS);
-    return { client, listenPort, userAgent };
+    // The address a ban is keyed by: the socket's own, as the node sees it (never the claimed listen port).
+    const address = (await node.api<{ userAgent: string; address: string }[]>('GET', '/peers')).body.find((p) => p.userAgent === userAgent)!.address;
+    return { client, listenPort, userAgent, address };
+  }
+
+  /** hostileClaiming handshakes claiming someone else's listen port. */
+  async function hostileClaiming(node: NodeProcess, listenPort: number): Promise<{ client: RawClient; address: string }> {
+    const userAgent = `/hostile-claims-${listenPort}/`;
+    const client = await connect(node);
+    await client.handshake(regtest, { listenPort, userAgent });
+    await waitFor(`${node.name} to list ${userAgent}`, async () => (await banScore(node, userAgent)) === 0, SHOW_MS);
+    const address = (await node.api<{ userAgent: string; address: string }[]>('GET', '/peers')).body.find((p) => p.userAgent === userAgent)!.address;
+    return { client, address };
   }
 
   /** closedWith waits for the node to close the client's connection and returns how. */
@@ -113,13 +131,18 @@ describe('hostile peer against a node process', function () {
     return waitFor(`the node to close the ${what} connection`, () => client.closed, SHOW_MS);
   }
 
-  /** refusesReturn: the banned address coming back with a valid version is refused (4001 … is banned). */
-  async function refusesReturn(node: NodeProcess, listenPort: number): Promise<void> {
+  /**
+   * notFramed: the ban is the connecting socket's, so a peer that claims the banned
+   * peer's listen port (as an honest node with that port would) is still accepted.
+   */
+  async function notFramed(node: NodeProcess, listenPort: number): Promise<void> {
+    const userAgent = `/claims-${listenPort}/`;
     const back = await connect(node);
-    back.send(regtest, versionOf(regtest, { listenPort, userAgent: '/hostile-returning/' }));
-    const closed = await closedWith(back, 'returning');
-    expect(closed).to.deep.equal({ code: CLOSE_REFUSED, reason: `refused: 127.0.0.1:${listenPort} is banned` });
-    await waitFor('the refusal to be logged', () => logLines(node).some((l) => l.msg === `peer refused: 127.0.0.1:${listenPort} is banned`), SHOW_MS);
+    await back.handshake(regtest, { listenPort, userAgent });
+    await waitFor(`${node.name} to list the peer claiming ${listenPort}`, async () => (await banScore(node, userAgent)) === 0, SHOW_MS);
+    expect(back.closed).to.equal(undefined);
+    back.close();
+    await waitFor(`${node.name} to see the claiming peer leave`, async () => (await banScore(node, userAgent)) === undefined, SHOW_MS);
   }
 
   /** stillServes: A answers /status and a block generated on A reaches B (the same tip). */
@@ -138,22 +161,22 @@ describe('hostile peer against a node process', function () {
   // ---- the attacks: each leaves the node having banned the client's listen port ----
 
   /** (1) a frame one byte over the maximum message size: dropped and banned (oversize +100). */
-  async function oversize(a: NodeProcess): Promise<number> {
-    const { client, listenPort } = await hostile(a, 'oversize');
+  async function oversize(a: NodeProcess): Promise<Attacked> {
+    const { client, listenPort, address } = await hostile(a, 'oversize');
     client.sendBytes(new Uint8Array(MAX_MESSAGE_SIZE + 1));
     const closed = await closedWith(client, 'oversize');
     // ws refuses the frame by the length its header declares, before reading the payload,
     // and closes with 1009 (RFC 6455: message too big); the ban follows from that error.
     expect(closed.code).to.equal(1009);
-    const ban = await banLine(a, listenPort);
+    const ban = await banLine(a, address);
     expect(ban.reason).to.equal('oversize: Max payload size exceeded');
     expect(logLines(a).some((l) => l.msg === `peer misbehaved: oversize (+${OFFENCE_SCORES.oversize})`)).to.equal(true);
-    return listenPort;
+    return { listenPort, address };
   }
 
   /** (2) garbage bytes: each costs bad-magic +20 without a drop; the fifth reaches 100 and bans. */
-  async function garbage(a: NodeProcess): Promise<number> {
-    const { client, listenPort, userAgent } = await hostile(a, 'garbage');
+  async function garbage(a: NodeProcess): Promise<Attacked> {
+    const { client, listenPort, address, userAgent } = await hostile(a, 'garbage');
     const bytes = new Uint8Array(40).fill(0xde);
     client.sendBytes(bytes);
     await waitFor('/peers to show the first share', async () => (await banScore(a, userAgent)) === OFFENCE_SCORES['bad-magic'], SHOW_MS);
@@ -164,40 +187,40 @@ describe('hostile peer against a node process', function () {
     expect(client.closed).to.equal(undefined);
     client.sendBytes(bytes);
     expect(await closedWith(client, 'garbage')).to.deep.equal({ code: CLOSE_MISBEHAVING, reason: 'banned: bad-magic' });
-    const ban = await banLine(a, listenPort);
+    const ban = await banLine(a, address);
     expect(ban.reason).to.match(/^bad-magic: envelope\.magic at byte 0: magic 0xdededede is not this network's 0x[0-9a-f]{8}$/);
     expect(logLines(a).filter((l) => l.msg === 'peer misbehaved: bad-magic (+20)').map((l) => l.banScore)).to.deep.equal([20, 40, 60, 80, 100]);
     expect(await banScore(a, userAgent)).to.equal(undefined);
-    return listenPort;
+    return { listenPort, address };
   }
 
   /** (3) a block whose header hash is above its target: banned at once (invalid-block: high-hash). */
-  async function badPow(a: NodeProcess): Promise<number> {
-    const { client, listenPort } = await hostile(a, 'bad-pow');
+  async function badPow(a: NodeProcess): Promise<Attacked> {
+    const { client, listenPort, address } = await hostile(a, 'bad-pow');
     const bad = mineBlock(regtest, genesisOf(regtest), { unmined: true, extraNonce: listenPort });
     client.send(regtest, { type: 'block', block: bad.block });
     expect(await closedWith(client, 'bad-pow')).to.deep.equal({ code: CLOSE_MISBEHAVING, reason: 'banned: invalid-block' });
-    const ban = await banLine(a, listenPort);
+    const ban = await banLine(a, address);
     expect(ban.reason).to.match(new RegExp(`^invalid-block: block ${bad.id}: high-hash`));
     expect((await a.api('GET', `/blocks/${bad.id}`)).status).to.equal(404);
-    return listenPort;
+    return { listenPort, address };
   }
 
   /** (4) headers whose first parent the node does not know: headers-not-connecting costs 100, a ban. */
-  async function notConnecting(a: NodeProcess): Promise<number> {
-    const { client, listenPort } = await hostile(a, 'headers');
+  async function notConnecting(a: NodeProcess): Promise<Attacked> {
+    const { client, listenPort, address } = await hostile(a, 'headers');
     const [, h2, h3] = mineChain(regtest, genesisOf(regtest), 3, () => ({ extraNonce: listenPort }));
     client.send(regtest, { type: 'headers', headers: [h2!.block.header, h3!.block.header] });
     expect(await closedWith(client, 'headers')).to.deep.equal({ code: CLOSE_MISBEHAVING, reason: 'banned: headers-not-connecting' });
-    const ban = await banLine(a, listenPort);
+    const ban = await banLine(a, address);
     expect(ban.reason).to.match(/^headers-not-connecting: first header's parent [0-9a-f]{64} is unknown$/);
     expect(logLines(a).some((l) => l.msg === `peer misbehaved: headers-not-connecting (+${OFFENCE_SCORES['headers-not-connecting']})`)).to.equal(true);
-    return listenPort;
+    return { listenPort, address };
   }
 
   /** (5) pings beyond the rate limit: flood +50 (at most once a second), so a sustained flood bans. */
-  async function flood(a: NodeProcess): Promise<number> {
-    const { client, listenPort, userAgent } = await hostile(a, 'flood');
+  async function flood(a: NodeProcess): Promise<Attacked> {
+    const { client, listenPort, address, userAgent } = await hostile(a, 'flood');
     const ping = { type: 'ping' as const, nonce: new Uint8Array(8) };
     // The node's default bucket holds 1000 messages: one burst well past it.
     for (let i = 0; i < 1500; i++) client.send(regtest, ping);
@@ -214,9 +237,9 @@ describe('hostile peer against a node process', function () {
       SHOW_MS,
     );
     expect(client.closed).to.deep.equal({ code: CLOSE_MISBEHAVING, reason: 'banned: flood' });
-    const ban = await banLine(a, listenPort);
+    const ban = await banLine(a, address);
     expect(ban.reason).to.match(/^flood: ping: over 200 messages\/s \(burst 1000\)$/);
-    return listenPort;
+    return { listenPort, address };
   }
 
   /**
@@ -224,27 +247,27 @@ describe('hostile peer against a node process', function () {
    * honest peer on another tip sends such), one that spends a coin twice breaks a rule
    * whatever the chain, and costs invalid-tx +100.
    */
-  async function badTx(a: NodeProcess): Promise<number> {
-    const { client, listenPort } = await hostile(a, 'bad-tx');
+  async function badTx(a: NodeProcess): Promise<Attacked> {
+    const { client, listenPort, address } = await hostile(a, 'bad-tx');
     const input = { outpoint: { txid: new Uint8Array(32).fill(listenPort & 0xff), index: 0 }, coin: { value: 5000n, pubkey: KEYS[0]!.pubkey }, privateKey: KEYS[0]!.privateKey };
     const missing = spendTx([input], [{ value: 1000n, pubkey: KEYS[1]!.pubkey }]);
     const twice = spendTx([input, input], [{ value: 1000n, pubkey: KEYS[1]!.pubkey }]);
     client.send(regtest, { type: 'tx', tx: missing });
     client.send(regtest, { type: 'tx', tx: twice });
     expect(await closedWith(client, 'bad-tx')).to.deep.equal({ code: CLOSE_MISBEHAVING, reason: 'banned: invalid-tx' });
-    const ban = await banLine(a, listenPort);
+    const ban = await banLine(a, address);
     expect(ban.reason).to.equal(`invalid-tx: tx ${txid(twice)}: bad-txns-inputs-duplicate`);
     const offences = logLines(a).filter((l) => l.msg.startsWith('peer misbehaved'));
     expect(offences.map((l) => l.msg)).to.deep.equal([`peer misbehaved: invalid-tx (+${OFFENCE_SCORES['invalid-tx']})`]);
     expect((await a.api('GET', '/mempool')).body.count).to.equal(0);
-    return listenPort;
+    return { listenPort, address };
   }
 
   /** attack runs one attack on a fresh pair and checks the node's surfaces after it. */
-  async function attack(run: (a: NodeProcess) => Promise<number>): Promise<void> {
+  async function attack(run: (a: NodeProcess) => Promise<Attacked>): Promise<void> {
     const { a, b } = await pair();
-    const listenPort = await run(a);
-    await refusesReturn(a, listenPort);
+    const { listenPort } = await run(a);
+    await notFramed(a, listenPort);
     expect((await a.status()).bannedPeers).to.equal(1);
     expect(await metric(a, 'toychain_bans_total')).to.equal(1);
     expect(await metric(a, 'toychain_banned_addresses')).to.equal(1);
@@ -263,11 +286,46 @@ describe('hostile peer against a node process', function () {
 
   it('bans a peer that relays a transaction breaking a consensus rule (invalid-tx), not one whose inputs it lacks', () => attack(badTx));
 
+  it('refuses a WebSocket upgrade that carries an Origin header (a web page), with 403, and lists no peer', async () => {
+    const a = await cluster.start('a');
+    const ws = new WebSocket(a.p2pUrl, { perMessageDeflate: false, origin: 'https://evil.example' });
+    const status = await new Promise<number>((resolve, reject) => {
+      ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.once('open', () => reject(new Error('the upgrade with an Origin header was accepted')));
+      ws.once('error', () => undefined);
+    });
+    ws.terminate();
+    expect(status).to.equal(403);
+    await waitFor('the refusal to be logged', () => logLines(a).some((l) => l.msg.startsWith('WebSocket upgrade with an Origin header refused') && l.origin === 'https://evil.example'), SHOW_MS);
+    expect((await a.api<unknown[]>('GET', '/peers')).body).to.deep.equal([]);
+    // A node client (no Origin) still connects.
+    const { client } = await hostile(a, 'no-origin');
+    expect(client.closed).to.equal(undefined);
+  });
+
+  it('bans the attacking socket, not the honest node whose listen port it claims: the operator and that node still connect', async () => {
+    const a = await cluster.start('a');
+    const b = await cluster.start('b');
+    const { client, address } = await hostileClaiming(a, b.p2pPort);
+    client.send(regtest, { type: 'block', block: mineBlock(regtest, genesisOf(regtest), { unmined: true, extraNonce: b.p2pPort }).block });
+    expect(await closedWith(client, 'framing')).to.deep.equal({ code: CLOSE_MISBEHAVING, reason: 'banned: invalid-block' });
+    await banLine(a, address);
+    expect((await a.status()).bannedPeers).to.equal(1);
+    // The operator of a asks for b: no ban refuses it.
+    const dial = await a.api('POST', '/peers', { address: b.p2pUrl });
+    expect(dial.status, JSON.stringify(dial.body)).to.equal(201);
+    // b dials a with its real listen port in its version: accepted.
+    const back = await b.api('POST', '/peers', { address: a.p2pUrl });
+    expect(back.status, JSON.stringify(back.body)).to.equal(201);
+    await waitFor('a to list b twice (one each way)', async () => (await a.status()).peers === 2, SHOW_MS);
+    expect(logLines(a).some((l) => /is banned/.test(l.msg))).to.equal(false);
+  });
+
   it('stays up through all five attacks in a row and still relays a block to the honest peer', async () => {
     const { a, b } = await pair();
     const ports: number[] = [];
-    for (const run of [oversize, garbage, badPow, notConnecting, flood]) ports.push(await run(a));
-    for (const port of ports) await refusesReturn(a, port);
+    for (const run of [oversize, garbage, badPow, notConnecting, flood]) ports.push((await run(a)).listenPort);
+    for (const port of ports) await notFramed(a, port);
     expect((await a.status()).bannedPeers).to.equal(5);
     expect(await metric(a, 'toychain_bans_total')).to.equal(5);
     expect(await metric(a, 'toychain_banned_addresses')).to.equal(5);

@@ -115,6 +115,8 @@ export class NodeProcess {
 
 export interface StartOptions {
   network?: string;
+  /** run the network of this file (--network-file) instead of --network */
+  networkFile?: string;
   peers?: string[];
   args?: string[];
   /** reuse a data directory (a restart); default: a new temporary one */
@@ -127,8 +129,9 @@ export class NodeCluster {
 
   async start(name: string, options: StartOptions = {}): Promise<NodeProcess> {
     const datadir = options.datadir ?? this.tempDir(name);
-    const args = [CLI, 'node', '--network', options.network ?? 'regtest', '--datadir', datadir, '--p2p-port', '0', '--api-port', '0', '--workers', '1', '--log-level', 'info'];
-    if ((options.network ?? 'regtest') === 'regtest') args.push('--miner-address', minerAddress(name));
+    const network = options.networkFile === undefined ? ['--network', options.network ?? 'regtest'] : ['--network-file', options.networkFile];
+    const args = [CLI, 'node', ...network, '--datadir', datadir, '--p2p-port', '0', '--api-port', '0', '--workers', '1', '--log-level', 'info'];
+    if (options.networkFile === undefined && (options.network ?? 'regtest') === 'regtest') args.push('--miner-address', minerAddress(name));
     for (const peer of options.peers ?? []) args.push('--peer', peer);
     args.push(...(options.args ?? []));
     rmSync(join(datadir, 'node.json'), { force: true });

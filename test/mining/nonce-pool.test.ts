@@ -6,6 +6,7 @@ import { sha256d } from '../../src/consensus/hash.js';
 import { regtest } from '../../src/consensus/params.js';
 import { compactToTarget } from '../../src/consensus/pow.js';
 import { NoncePool } from '../../src/mining/nonce-pool.js';
+import { fastestKernel, KERNEL_NAMES } from '../../workers/nonce-kernel.js';
 
 function headerWithNonce(header: Uint8Array, nonce: number): Uint8Array {
   const out = Uint8Array.from(header);
@@ -91,5 +92,38 @@ describe('nonce pool', () => {
     await running;
     expect(() => pool.search({ header: new Uint8Array(79), target: 1n })).to.throw(TypeError);
     expect(() => pool.search({ header: sampleHeader(5), target: 1n, endNonce: 2 ** 32 + 1 })).to.throw(RangeError);
+  });
+});
+
+describe('nonce pool kernels', () => {
+  it('runs the fastest kernel this machine supports unless told otherwise', async () => {
+    const pool = new NoncePool({ workers: 1 });
+    try {
+      expect(pool.kernel).to.equal(fastestKernel());
+    } finally {
+      await pool.destroy();
+    }
+  });
+
+  it('finds the same lowest-hash nonce with the SIMD kernel and with the TS fallback', async () => {
+    const header = sampleHeader(6);
+    const range = 1 << 14;
+    let best = -1;
+    let bestHash = 1n << 256n;
+    for (let n = 0; n < range; n++) {
+      const h = bytesToBigIntLE(sha256d(headerWithNonce(header, n)));
+      if (h < bestHash) [best, bestHash] = [n, h];
+    }
+    for (const kernel of KERNEL_NAMES) {
+      const pool = new NoncePool({ workers: 2, sliceNonces: 1 << 12, kernel });
+      try {
+        await pool.ready();
+        expect(pool.kernel).to.equal(kernel);
+        const r = await pool.search({ header, target: bestHash, startNonce: 0, endNonce: range });
+        expect(r.nonce, kernel).to.equal(best);
+      } finally {
+        await pool.destroy();
+      }
+    }
   });
 });

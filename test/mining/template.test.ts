@@ -93,6 +93,16 @@ describe('block template', () => {
     expect(withTime(t, mtp - 30).header.time).to.equal(mtp + 1);
   });
 
+  it('keeps the first block of a retarget period within BIP94 of a parent stamped ahead of the clock', () => {
+    const params = { ...regtest, noRetargeting: false, targetTimespan: 200, targetSpacing: 10, maxTimewarp: 10 };
+    const parentTime = genesis.header.time; // stubChain's tip
+    const opts = { params, minerPubkey: MINER, now: parentTime - 100 };
+    // height 20 starts a period: at least the parent's time - 10, although the clock is behind
+    expect(buildTemplate(stubChain(19, parentTime - 500), EMPTY_MEMPOOL, opts).header.time).to.equal(parentTime - 10);
+    // height 21 does not: the median time past + 1 is the only floor
+    expect(buildTemplate(stubChain(20, parentTime - 500), EMPTY_MEMPOOL, opts).header.time).to.equal(parentTime - 100);
+  });
+
   it('rolling the extra nonce changes the coinbase and the merkle root, not the height or the payout', () => {
     const t = buildTemplate(stubChain(3), { selectTransactions: () => [{ tx: spend(4), fee: 5n }] }, { params: regtest, minerPubkey: MINER, now: 0 });
     const rolled = withExtraNonce(t, 1n);

@@ -114,6 +114,20 @@ describe('toychain-wallet command', function () {
     expect(readFileSync(join(dir, 'regtest.wallet')).equals(before)).to.equal(true);
   });
 
+  it('refuses a wallet file asking for a hostile scrypt cost with one line and no stack (wallet-cost-too-high)', async () => {
+    const path = join(dir, 'regtest.wallet');
+    await wallet([...base, 'create'], withPassword);
+    const envelope = JSON.parse(readFileSync(path, 'utf8'));
+    envelope.kdf.N = 2 ** 22;
+    writeFileSync(path, JSON.stringify(envelope));
+    const run = await wallet([...base, 'address'], withPassword);
+    expect(run.code).to.equal(1);
+    expect(run.stderr.trim().split('\n')).to.have.length(1);
+    expect(run.stderr).to.include('asks for scrypt N=4194304');
+    const json = await wallet([...base, '--json', 'address'], withPassword);
+    expect(json.json.error.code).to.equal('wallet-cost-too-high');
+  });
+
   it('says there is no wallet yet and how to make one (no-wallet)', async () => {
     const run = await wallet([...base, 'address'], withPassword);
     expect(run.code).to.equal(1);

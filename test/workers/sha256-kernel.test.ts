@@ -3,8 +3,11 @@ import { readFileSync } from 'node:fs';
 import { bytesToBigIntLE, hexToBytes, toDisplayHex } from '../../src/consensus/bytes.js';
 import { sha256d } from '../../src/consensus/hash.js';
 import { compactToTarget } from '../../src/consensus/pow.js';
+import { fastestKernel, KERNEL_NAMES, loadKernel, type NonceKernel } from '../../workers/nonce-kernel.js';
 import { generateKernelSource, kernelSourcePath } from '../../workers/sha256-kernel-gen.js';
-import { NonceJob, prepareKernel, searchNonces } from '../../workers/sha256-kernel.js';
+import { NonceJob, type SearchResult } from '../../workers/sha256-kernel.js';
+import { assembleWat, generateSimdWat, simdWasmPath } from '../../workers/sha256-simd-gen.js';
+import { simdSupported } from '../../workers/sha256-simd-kernel.js';
 
 /** Bitcoin's genesis block header (height 0), nonce 2083236893. */
 const BITCOIN_GENESIS_HEADER = hexToBytes(
@@ -32,10 +35,10 @@ function referenceHits(header: Uint8Array, target: bigint, start: number, end: n
 }
 
 /** Every hit the kernel reports in [start, end), searching on after each one. */
-function kernelHits(job: NonceJob, start: number, end: number): number[] {
+function kernelHits(kernel: NonceKernel, job: NonceJob, start: number, end: number): number[] {
   const hits: number[] = [];
   for (let n = start; n < end; ) {
-    const r = searchNonces(job, n, end);
+    const r = kernel.search(job, n, end, null);
     if (r.nonce < 0) break;
     hits.push(r.nonce);
     n = r.nonce + 1;
@@ -43,8 +46,12 @@ function kernelHits(job: NonceJob, start: number, end: number): number[] {
   return hits;
 }
 
-describe('nonce search kernel', () => {
-  before(() => prepareKernel());
+for (const name of KERNEL_NAMES) describe(`nonce search kernel (${name})`, () => {
+  let kernel: NonceKernel;
+  const searchNonces = (job: NonceJob, start: number, end: number, stop: Int32Array | null = null): SearchResult => kernel.search(job, start, end, stop);
+  before(() => {
+    kernel = loadKernel(name);
+  });
 
   it('finds the same hits as the reference sha256d', () => {
     // About one nonce in 16 meets 2^252: a few hundred hits per range.
@@ -60,7 +67,7 @@ describe('nonce search kernel', () => {
       for (const [start, end] of ranges) {
         const expected = referenceHits(header, target, start, end);
         expect(expected.length, `hits in [${start}, ${end})`).to.be.greaterThan(50);
-        expect(kernelHits(job, start, end), `seed ${seed} [${start}, ${end})`).to.deep.equal(expected);
+        expect(kernelHits(kernel, job, start, end), `seed ${seed} [${start}, ${end})`).to.deep.equal(expected);
       }
     }
   });
@@ -70,7 +77,7 @@ describe('nonce search kernel', () => {
     const header = sampleHeader(3);
     const target = (0x0fffffffn << 224n) | 0x8000n;
     const job = new NonceJob(header, target);
-    expect(kernelHits(job, 0, 2000)).to.deep.equal(referenceHits(header, target, 0, 2000));
+    expect(kernelHits(kernel, job, 0, 2000)).to.deep.equal(referenceHits(header, target, 0, 2000));
   });
 
   it('counts a hash equal to the target as a hit and target - 1 as a miss', () => {
@@ -96,6 +103,19 @@ describe('nonce search kernel', () => {
     expect(searchNonces(job, 2 ** 32 - 3, 2 ** 32)).to.deep.equal({ nonce: -1, hashesDone: 3, stopped: false });
   });
 
+  it('finds a hit in the last nonce of a range whose length is not a multiple of the lane count', () => {
+    // The SIMD kernel hashes 4 nonces per pass: lanes past the range's end must not count.
+    const header = sampleHeader(7);
+    for (const nonce of [1001, 1002, 1003, 2 ** 32 - 1]) {
+      const target = bytesToBigIntLE(new NonceJob(header, 0n).hashWithNonce(nonce));
+      const job = new NonceJob(header, target);
+      for (const [start, end] of [[nonce - 3, nonce + 1], [nonce - 3, nonce], [nonce, nonce + 1]] as const) {
+        expect(kernelHits(kernel, job, start, end), `[${start}, ${end})`).to.deep.equal(referenceHits(header, target, start, end));
+      }
+      expect(searchNonces(job, nonce, nonce + 1).nonce).to.equal(nonce);
+    }
+  });
+
   it('returns at once when the stop flag is set', () => {
     const job = new NonceJob(sampleHeader(6), 0n);
     const stop = new Int32Array(new SharedArrayBuffer(4));
@@ -111,7 +131,23 @@ describe('nonce search kernel', () => {
     expect(() => searchNonces(job, 5, 4)).to.throw(RangeError);
   });
 
-  it('is exactly what its generator emits (workers/sha256-rounds.ts is up to date)', () => {
+});
+
+describe('nonce kernel generators and choice', () => {
+  it('the TS kernel is exactly what its generator emits (workers/sha256-rounds.ts is up to date)', () => {
     expect(readFileSync(kernelSourcePath(), 'utf8')).to.equal(generateKernelSource());
+  });
+
+  it('the committed SIMD binary is exactly what its generator emits, assembled by wabt (workers/sha256d-simd.wasm is up to date)', async () => {
+    const committed = new Uint8Array(readFileSync(simdWasmPath()));
+    const emitted = await assembleWat(generateSimdWat());
+    expect(committed.length, 'size').to.equal(emitted.length);
+    expect(Buffer.from(committed).equals(Buffer.from(emitted))).to.equal(true);
+  });
+
+  it('picks the SIMD kernel where WebAssembly SIMD validates, else the TS kernel', () => {
+    expect(fastestKernel()).to.equal(simdSupported() ? 'wasm-simd' : 'ts');
+    // Node 20's V8 has WebAssembly SIMD on x64 and arm64, the machines toychain runs on.
+    expect(simdSupported()).to.equal(true);
   });
 });

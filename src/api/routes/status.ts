@@ -5,6 +5,9 @@ import { chainworkHex, difficultyOf, type DifficultyView } from '../difficulty.j
 
 export interface StatusView {
   network: string;
+  /** the network's genesis block hash and address prefix: a custom network (a network file) is known by them */
+  genesis: string;
+  addressPrefix: string;
   version: string;
   height: number;
   /** the active tip's hash, display hex */
@@ -29,6 +32,8 @@ export function statusView({ chain, params, peers, mining, mempool, version }: A
   const pool = mempool.info();
   return {
     network: params.name,
+    genesis: params.genesis.hash,
+    addressPrefix: params.addressPrefix,
     version,
     height: tip.height,
     tip: tip.id,

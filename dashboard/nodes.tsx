@@ -1,0 +1,132 @@
+// One node's card: its height, tip, work, peers, hash rate, mempool, group and balance,
+// with its controls (send coins, mine, hash-power share, which group to split it into).
+import { useState } from 'preact/hooks';
+import { nodeColour, short, si, work } from './format.js';
+
+export const GROUP_NAMES = ['A', 'B', 'C', 'D'];
+
+export interface NodeView {
+  index: number;
+  state: string;
+  alive: boolean;
+  group: number;
+  address: string | null;
+  miningWanted: boolean;
+  share: number;
+  unreachable: boolean;
+  lagging: boolean;
+  exitInfo: string | null;
+  balance: null | { spendable: string; unconfirmed: string };
+  status: null | {
+    height: number;
+    tip: string;
+    chainwork: string;
+    peers: number;
+    mempool: { count: number };
+    difficulty: { expectedHashes: string };
+    mining: { active: boolean; hashrate: number; workers: number };
+  };
+}
+
+export async function post(path: string, body: unknown = {}): Promise<void> {
+  const res = await fetch('/api/v1' + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) {
+    const e = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string } };
+    throw new Error(e.error ? `${e.error.code}: ${e.error.message}` : `HTTP ${res.status}`);
+  }
+}
+
+export function NodeCard(props: { node: NodeView; nodes: number; regtest: boolean; plan: number; setPlan: (g: number) => void; act: (f: () => Promise<void>) => () => void }) {
+  const { node: n, act } = props;
+  const others = Array.from({ length: props.nodes }, (_, i) => i).filter((i) => i !== n.index);
+  const [payTo, setPayTo] = useState<number>(others[0] ?? 0);
+  const [amount, setAmount] = useState('1');
+  const s = n.status;
+  const down = !n.alive;
+  return (
+    <div class={`node ${n.state}${n.unreachable ? ' unreachable' : ''}`} data-node={n.index} data-height={s?.height ?? ''} data-tip={s?.tip ?? ''} style={{ borderLeftColor: nodeColour(n.index) }}>
+      <strong>Node {n.index}</strong>
+      {down && <span class="flag">{n.state}{n.exitInfo ? `: ${n.exitInfo}` : ''}</span>}
+      {n.unreachable && !down && <span class="flag">unreachable</span>}
+      {n.lagging && <span class="flag">lagging</span>}
+      <dl>
+        <dt>height</dt>
+        <dd class="height">{s?.height ?? '–'}</dd>
+        <dt>tip</dt>
+        <dd>{short(s?.tip)}</dd>
+        <dt>chainwork</dt>
+        <dd>{s ? si(work(s.chainwork)) : '–'} hashes</dd>
+        <dt>peers</dt>
+        <dd>{s?.peers ?? '–'}</dd>
+        <dt>hashrate</dt>
+        <dd>{s ? si(s.mining.hashrate, 'H/s') : '–'}</dd>
+        <dt>mempool</dt>
+        <dd>{s?.mempool.count ?? '–'} tx</dd>
+        <dt>group</dt>
+        <dd>{GROUP_NAMES[n.group] ?? n.group}</dd>
+        <dt>balance</dt>
+        <dd class="balance" title="what its mining address can spend; mined coins mature after a number of blocks">
+          {n.balance ? `${n.balance.spendable}${n.balance.unconfirmed !== '0.00000000' ? ` (+${n.balance.unconfirmed} unconfirmed)` : ''}` : '–'}
+        </dd>
+      </dl>
+      {!down && others.length > 0 && (
+        <div class="row send">
+          send{' '}
+          <input class="amount" data-action="amount" size={8} value={amount} onInput={(e) => setAmount((e.target as HTMLInputElement).value)} /> to{' '}
+          <select value={String(payTo)} data-action="pay-to" onChange={(e) => setPayTo(Number((e.target as HTMLSelectElement).value))}>
+            {others.map((i) => (
+              <option key={i} value={String(i)}>
+                node {i}
+              </option>
+            ))}
+          </select>{' '}
+          <button data-action="send" onClick={act(() => post('/devnet/send', { from: n.index, to: payTo, amount: amount.trim() }))}>
+            Send
+          </button>
+        </div>
+      )}
+      <div class="row">
+        {down ? (
+          <button class="primary" data-action="restart" onClick={act(() => post(`/devnet/nodes/${n.index}/restart`))}>
+            Restart
+          </button>
+        ) : (
+          <>
+            {!props.regtest && (
+              <button data-action="mining" onClick={act(() => post(`/devnet/nodes/${n.index}/mining`, { active: !n.miningWanted }))}>
+                {n.miningWanted ? 'Mining: on' : 'Mining: off'}
+              </button>
+            )}
+            {props.regtest && (
+              <button data-action="generate" onClick={act(() => post(`/devnet/nodes/${n.index}/generate`, { blocks: 1 }))}>
+                Mine a block
+              </button>
+            )}
+          </>
+        )}
+        {!props.regtest && !down && (
+          <label>
+            hash power{' '}
+            <select value={String(n.share)} data-action="share" onChange={(e) => act(() => post(`/devnet/nodes/${n.index}/share`, { share: Number((e.target as HTMLSelectElement).value) }))()}>
+              {[1, 0.5, 0.25, 0.1].map((s) => (
+                <option key={s} value={String(s)}>
+                  {s * 100} %
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label>
+          split into{' '}
+          <select value={props.plan} onChange={(e) => props.setPlan(Number((e.target as HTMLSelectElement).value))} data-action="group">
+            {GROUP_NAMES.map((name, g) => (
+              <option key={name} value={g}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+    </div>
+  );
+}
