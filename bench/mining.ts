@@ -13,7 +13,8 @@
  *       loop in every thread at once, which says how far this machine itself scales.
  *
  * Each figure is the median of RUNS runs of RUN_MS after a warm-up, in this process, in
- * the order above: (c) and (w) run before any pool exists so nothing else competes.
+ * the order above: (c) and (w) run before any pool exists so nothing else competes, and
+ * in turn with the one-thread limit, round after round, so their ratios share the moments.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { availableParallelism } from 'node:os';
@@ -26,6 +27,8 @@ import type { OpensslWorkerData } from './openssl-worker.js';
 import type { BenchSection, BenchSummary } from './run.js';
 
 const RUNS = 3;
+/** rounds of the interleaved kernel / limit measurement */
+const INTERLEAVED_RUNS = 5;
 const RUN_MS = 1_000;
 const WARMUP_MS = 300;
 const STOPS = 25;
@@ -123,64 +126,91 @@ function nobleReused(): number {
   return r;
 }
 
-/** kernelRate measures one kernel on this thread. Target 0: no nonce meets it, so every call hashes its whole range. */
-function kernelRate(name: 'ts' | 'wasm-simd'): number {
+interface Step {
+  step: (batch: number) => void;
+  batch: number;
+}
+
+/**
+ * interleaved measures several steps in turn, round after round (each warmed up first),
+ * and returns each one's median: on a machine whose load varies, the figures that are
+ * compared with each other (kernels and the OpenSSL limit) then share the same moments.
+ */
+function interleaved(steps: Step[]): number[] {
+  for (const s of steps) rate(s.step, s.batch, WARMUP_MS);
+  const rates: number[][] = steps.map(() => []);
+  for (let run = 0; run < INTERLEAVED_RUNS; run++) steps.forEach((s, i) => rates[i]!.push(rate(s.step, s.batch, RUN_MS)));
+  return rates.map(median);
+}
+
+/** kernelStep runs one kernel on this thread. Target 0: no nonce meets it, so every call hashes its whole range. */
+function kernelStep(name: 'ts' | 'wasm-simd'): Step {
   const kernel = loadKernel(name);
   const job = new NonceJob(benchHeader(), 0n);
   let nonce = 0;
-  return measure((batch) => {
+  const step = (batch: number): void => {
     kernel.search(job, nonce, nonce + batch, null);
     nonce = (nonce + batch) % 2 ** 31;
-  }, 1 << 16);
+  };
+  return { step, batch: 1 << 16 };
 }
 
-/** opensslLimit: node:crypto SHA-256 over a large buffer on this thread, in nonces/s (bytes/s / 128). */
-function opensslLimit(): number {
+/** opensslStep: node:crypto SHA-256 over a large buffer on this thread; its rate counts bytes (divide by 128 for nonces). */
+function opensslStep(): Step {
   const buffer = new Uint8Array(OPENSSL_BUFFER).fill(0x5a);
-  const step = (): void => {
-    createHash('sha256').update(buffer).digest();
-  };
-  // measure counts `batch` units per step: count bytes, then convert.
-  return measure(step, OPENSSL_BUFFER) / BYTES_PER_NONCE;
+  return { step: () => void createHash('sha256').update(buffer).digest(), batch: OPENSSL_BUFFER };
 }
 
-/** opensslThreads: the OpenSSL loop in `threads` worker threads at once; the sum in nonces/s, median of RUNS. */
-async function opensslThreads(threads: number): Promise<number> {
-  const once = async (): Promise<number> => {
-    const arrived = new Int32Array(new SharedArrayBuffer(4));
-    const data: OpensslWorkerData = { ms: RUN_MS, arrived, parties: threads, bufferBytes: OPENSSL_BUFFER };
-    const file = new URL('./openssl-worker.js', import.meta.url);
-    const rates = await Promise.all(
-      Array.from({ length: threads }, () => new Promise<number>((resolve, reject) => {
-        const w = new Worker(file, { workerData: data });
-        w.once('message', (r: number) => resolve(r));
-        w.once('error', reject);
-        w.once('exit', (code) => (code !== 0 ? reject(new Error(`openssl worker exited with ${code}`)) : undefined));
-      })),
-    );
-    return rates.reduce((a, b) => a + b, 0) / BYTES_PER_NONCE;
-  };
-  const rates: number[] = [];
-  for (let run = 0; run < RUNS; run++) rates.push(await once());
-  return median(rates);
+/** opensslThreadsOnce: the OpenSSL loop in `threads` worker threads at once for RUN_MS; the sum in nonces/s. */
+async function opensslThreadsOnce(threads: number): Promise<number> {
+  const arrived = new Int32Array(new SharedArrayBuffer(4));
+  const data: OpensslWorkerData = { ms: RUN_MS, arrived, parties: threads, bufferBytes: OPENSSL_BUFFER };
+  const file = new URL('./openssl-worker.js', import.meta.url);
+  const rates = await Promise.all(
+    Array.from({ length: threads }, () => new Promise<number>((resolve, reject) => {
+      const w = new Worker(file, { workerData: data });
+      w.once('message', (r: number) => resolve(r));
+      w.once('error', reject);
+      w.once('exit', (code) => (code !== 0 ? reject(new Error(`openssl worker exited with ${code}`)) : undefined));
+    })),
+  );
+  return rates.reduce((x, y) => x + y, 0) / BYTES_PER_NONCE;
 }
 
-/** poolRate: nonces/s of a pool searching a range sized for about RUN_MS, median of RUNS. */
-async function poolRate(workers: number, perThread: number): Promise<number> {
-  const pool = new NoncePool({ workers });
+/** poolOnce: nonces/s of one search of a range sized for about RUN_MS. */
+async function poolOnce(pool: NoncePool, perThread: number): Promise<number> {
+  const span = Math.min(2 ** 32, Math.round((perThread * pool.workers * RUN_MS) / 1000));
+  const r = await pool.search({ header: benchHeader(), target: 0n, startNonce: 0, endNonce: span });
+  return (r.hashesDone * 1000) / r.elapsedMs;
+}
+
+interface Scaling {
+  pool1: number;
+  poolAll: number;
+  machine1: number;
+  machineAll: number;
+}
+
+/**
+ * scaling measures the pool with 1 worker and with all, and the OpenSSL loop in 1 thread
+ * and in all, in turn, round after round (medians): the machine's own scaling is then
+ * measured at the same moments as the pool's, on a machine whose load varies.
+ */
+async function scaling(all: number, perThread: number): Promise<Scaling> {
+  const one = new NoncePool({ workers: 1 });
+  const many = new NoncePool({ workers: all });
   try {
-    await pool.ready();
+    await Promise.all([one.ready(), many.ready()]);
     const header = benchHeader();
-    const span = Math.min(2 ** 32, Math.round((perThread * workers * RUN_MS) / 1000));
-    await pool.search({ header, target: 0n, startNonce: 0, endNonce: Math.min(span, 1 << 20) });
-    const rates: number[] = [];
-    for (let run = 0; run < RUNS; run++) {
-      const r = await pool.search({ header, target: 0n, startNonce: 0, endNonce: span });
-      rates.push((r.hashesDone * 1000) / r.elapsedMs);
+    for (const pool of [one, many]) await pool.search({ header, target: 0n, startNonce: 0, endNonce: 1 << 20 });
+    const runs: Scaling[] = [];
+    for (let run = 0; run < INTERLEAVED_RUNS; run++) {
+      runs.push({ pool1: await poolOnce(one, perThread), poolAll: await poolOnce(many, perThread), machine1: await opensslThreadsOnce(1), machineAll: await opensslThreadsOnce(all) });
     }
-    return median(rates);
+    const of = (k: keyof Scaling): number => median(runs.map((r) => r[k]));
+    return { pool1: of('pool1'), poolAll: of('poolAll'), machine1: of('machine1'), machineAll: of('machineAll') };
   } finally {
-    await pool.destroy();
+    await Promise.all([one.destroy(), many.destroy()]);
   }
 }
 
@@ -224,15 +254,11 @@ export const miningBench: BenchSection = {
     const bClone = nobleClone();
     const bReused = nobleReused();
     const b = Math.max(bClone, bReused);
-    const limit = opensslLimit();
-    const c = kernelRate('ts');
-    const w = kernelRate('wasm-simd');
+    const [c, w, limitBytes] = interleaved([kernelStep('ts'), kernelStep('wasm-simd'), opensslStep()]) as [number, number, number];
+    const limit = limitBytes / BYTES_PER_NONCE;
     const kernel = fastestKernel();
-    const pool1 = await poolRate(1, Math.max(c, w));
-    const poolAll = await poolRate(all, Math.max(c, w));
+    const { pool1, poolAll, machine1, machineAll } = await scaling(all, Math.max(c, w));
     const stops = await stopLatencies(all);
-    const machine1 = await opensslThreads(1);
-    const machineAll = await opensslThreads(all);
     const poolScaling = poolAll / pool1;
     const machineScaling = machineAll / machine1;
 

@@ -5,10 +5,12 @@
  * from its own file and listing it below.
  */
 import { availableParallelism, cpus } from 'node:os';
+import { labBench } from './lab.js';
 import { memoryBench } from './memory.js';
 import { mempoolBench, mempoolCostsBench } from './mempool.js';
 import { miningBench } from './mining.js';
 import { networkBench } from './network.js';
+import { paceBench } from './pace.js';
 import { signaturesBench } from './signatures.js';
 
 /**
@@ -49,7 +51,7 @@ export interface BenchSection {
   run(): Promise<Partial<BenchSummary> | void>;
 }
 
-const SECTIONS: BenchSection[] = [miningBench, networkBench, mempoolBench, mempoolCostsBench, signaturesBench, memoryBench];
+const SECTIONS: BenchSection[] = [miningBench, networkBench, mempoolBench, mempoolCostsBench, signaturesBench, memoryBench, labBench, paceBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

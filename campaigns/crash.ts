@@ -81,6 +81,8 @@ export async function run(args: string[]): Promise<boolean> {
   // The victim's miner key, as test/helpers/node-process.ts derives its --miner-address.
   const secret = sha256(new TextEncoder().encode('toychain test miner victim'));
   const figures = { consistent: 0, inconsistent: 0, mining: 0, reorg: 0, txs: 0, tipChanges: 0, maxHeight: 0 };
+  /** where a kill during a reorg left the victim: still on its own tip, part-way onto the rival's branch, or on the rival's tip */
+  const reorgOutcome = { ownTip: 0, partWay: 0, rivalTip: 0 };
   const failures: string[] = [];
   try {
     let victim = await cluster.start('victim', { datadir: victimDir });
@@ -95,11 +97,13 @@ export async function run(args: string[]): Promise<boolean> {
     console.log(`crash campaign: ${kills} SIGKILLs of a regtest node (victim) mining and reorganising onto a rival's branch`);
     for (let i = 0; i < kills; i++) {
       const reorg = random() < 0.5;
+      const ownTip = (await victim.status()).tip;
+      let rivalTip = '';
       if (reorg) {
         figures.reorg++;
         // The rival outgrows the victim by 1-4 blocks on its own branch, then plugs in.
         const lead = Math.max(0, (await victim.status()).height - (await rival.status()).height) + 1 + Math.floor(random() * 4);
-        await rival.generate(lead);
+        rivalTip = (await rival.generate(lead)).at(-1)!;
         await rival.api('POST', '/network', { active: true });
         void victim.api('POST', '/peers', { address: rival.p2pUrl }).catch(() => undefined);
         await new Promise((r) => setTimeout(r, Math.floor(random() * 1500)));
@@ -117,6 +121,11 @@ export async function run(args: string[]): Promise<boolean> {
         figures.inconsistent++;
         failures.push(`kill ${i + 1} (${reorg ? 'reorg' : 'mining'}): ${result.problems.join('; ')}`);
       }
+      if (reorg) {
+        if (result.tip === ownTip) reorgOutcome.ownTip++;
+        else if (result.tip === rivalTip) reorgOutcome.rivalTip++;
+        else reorgOutcome.partWay++;
+      }
       if (result.tip !== lastTip) figures.tipChanges++;
       lastTip = result.tip;
       figures.maxHeight = Math.max(figures.maxHeight, result.height);
@@ -126,6 +135,7 @@ export async function run(args: string[]): Promise<boolean> {
     console.log('');
     console.log(`kills:                          ${kills} (${figures.mining} while mining, ${figures.reorg} while receiving a competing branch)`);
     console.log(`restarts consistent:            ${figures.consistent} / ${kills}`);
+    console.log(`kills while reorganising left:   ${reorgOutcome.ownTip} on the victim's own tip, ${reorgOutcome.partWay} part-way onto the rival's branch, ${reorgOutcome.rivalTip} on the rival's tip`);
     console.log(`transactions mined around kills: ${figures.txs} accepted spends`);
     console.log(`tip differed from the last kill: ${figures.tipChanges} times; highest tip ${figures.maxHeight}`);
     for (const f of failures.slice(0, 20)) console.log(`  INCONSISTENT ${f}`);

@@ -12,6 +12,8 @@ import { GROUP_NAMES, NodeCard, post, type NodeView } from './nodes.js';
 
 const API = '/api/v1';
 const DEFAULT_WINDOW = 500;
+/** the devnet keeps about this many heights (GET /devnet/tree?heights= at most 1000) */
+const MAX_WINDOW = 1000;
 
 interface View {
   network: string;
@@ -64,6 +66,11 @@ function App() {
     setBlocks((old) => {
       const next = new Map(old);
       for (const b of list) next.set(b.hash, { ...next.get(b.hash), ...b, seenBy: { ...next.get(b.hash)?.seenBy, ...b.seenBy } });
+      // A page left open for days keeps what the largest window can show, not every block ever seen.
+      if (next.size > 3 * MAX_WINDOW) {
+        const top = Math.max(...[...next.values()].map((b) => b.height));
+        for (const [hash, b] of next) if (b.height < top - MAX_WINDOW) next.delete(hash);
+      }
       return next;
     });
 
@@ -104,7 +111,7 @@ function App() {
       setCards((old) => [card, ...old.filter((c) => c.id !== card.id)]);
     });
     events.addEventListener('timeline', (e) => setTimeline((old) => [JSON.parse((e as MessageEvent).data) as TimelineItem, ...old].slice(0, 300)));
-    void fetch(`${API}/devnet/tree?heights=1000`).then(async (r) => {
+    void fetch(`${API}/devnet/tree?heights=${MAX_WINDOW}`).then(async (r) => {
       const t = (await r.json()) as { blocks: Block[]; tips: Record<number, string> };
       addBlocks(t.blocks);
       setTips((old) => ({ ...t.tips, ...old }));
@@ -178,7 +185,7 @@ function App() {
           <span>{Math.round(zoom * 100)} %</span>
           <button onClick={() => setZoom(Math.min(2.5, zoom * 1.25))}>+</button>
           <label>
-            window <input type="number" min={10} max={1000} value={windowHeights} onChange={(e) => setWindowHeights(Math.max(10, Math.min(1000, Number((e.target as HTMLInputElement).value) || DEFAULT_WINDOW)))} /> heights
+            window <input type="number" min={10} max={MAX_WINDOW} value={windowHeights} onChange={(e) => setWindowHeights(Math.max(10, Math.min(MAX_WINDOW, Number((e.target as HTMLInputElement).value) || DEFAULT_WINDOW)))} /> heights
           </label>
           {expanded.length > 0 && <button onClick={() => setExpanded([])}>fold runs again</button>}
         </div>

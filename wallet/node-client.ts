@@ -4,7 +4,7 @@
  * that answers something else gives a clear NodeError instead of a wrong balance.
  *
  * Fields relied on:
- *   GET  /status          network
+ *   GET  /status          network, addressPrefix (optional: a custom network's)
  *   GET  /address/:addr   balance.{confirmed, unconfirmed, immature, spendable} (coins),
  *                         coins[].{txid, index, units, height, coinbase, confirmations, mature, spentBy},
  *                         history.{total, from, limit, items[].{txid, height, confirmations}}
@@ -36,7 +36,8 @@ const units = z.string().regex(/^[0-9]+$/, 'units must be a decimal integer stri
 const coinsString = z.string().regex(/^[0-9]+\.[0-9]{8}$/, 'coins must have 8 decimals');
 const hash = z.string().regex(/^[0-9a-f]{64}$/);
 
-export const statusSchema = z.object({ network: z.string() });
+/** addressPrefix: what a custom network's addresses start with (nodes that predate it leave it out). */
+export const statusSchema = z.object({ network: z.string(), addressPrefix: z.string().regex(/^[a-z]{1,16}$/).optional() });
 export type NodeStatus = z.infer<typeof statusSchema>;
 
 const historyItem = z.object({ txid: hash, height: z.number().int().nullable(), confirmations: z.number().int() });

@@ -21,9 +21,11 @@ import { formatCoins, parseCoins, AmountError } from '../src/consensus/amount.js
 import { describeError, UsageError, UserError } from './cli-errors.js';
 import { DEFAULT_FEE_RATE } from './coin-selection.js';
 import { MNEMONIC_WORDS, newMnemonic, normalizeMnemonic, type MnemonicWords } from './keys.js';
-import { NodeUnreachableError, RestNodeClient, type NodeClient } from './node-client.js';
+import { NodeUnreachableError, RestNodeClient, type NodeClient, type NodeStatus } from './node-client.js';
+import { networks } from '../src/consensus/params.js';
+import { DEFAULT_DEVNET_DIR, devnetNodeUrl, runningDevnet } from './devnet-node.js';
 import { isInteractive, readHidden, readStdin } from './prompt.js';
-import { checkAddress, discoverAddresses, getBalance, getHistory, Keyring, networkParams, newReceiveAddress, send, WalletNetworkError, type HistoryEntry } from './wallet.js';
+import { checkAddress, discoverAddresses, getBalance, getHistory, Keyring, networkParams, newReceiveAddress, send, WalletNetworkError, type HistoryEntry, type WalletNetwork } from './wallet.js';
 import { createWalletFile, openWalletFile, saveWalletFile, walletPath, type OpenWallet, type WalletData } from './wallet-file.js';
 
 /** The demo node's API, the default a newcomer runs. */
@@ -32,6 +34,8 @@ export const PASSWORD_ENV = 'TOYCHAIN_WALLET_PASSWORD';
 
 interface GlobalOptions {
   node: string;
+  devnet?: number;
+  devnetDir: string;
   walletDir: string;
   network?: string;
   json: boolean;
@@ -41,6 +45,8 @@ interface GlobalOptions {
 /** The command's context: options, the node client and where output goes. */
 class Cli {
   readonly client: NodeClient;
+  /** the node's last GET /status: how a custom network's address prefix is known */
+  private reported: NodeStatus | undefined;
   constructor(readonly opts: GlobalOptions) {
     this.client = new RestNodeClient(opts.node);
   }
@@ -49,7 +55,7 @@ class Cli {
   async network(): Promise<string> {
     if (this.opts.network !== undefined) return networkParams(this.opts.network).name;
     try {
-      return networkParams((await this.client.status()).network).name;
+      return await this.nodeNetwork();
     } catch (e) {
       if (!(e instanceof NodeUnreachableError)) throw e;
       throw new UserError('node-unreachable', `${e.message}, or name the network with --network demo|regtest`, { cause: e });
@@ -58,11 +64,21 @@ class Cli {
 
   /** nodeNetwork asks the node for its network and checks it matches --network. */
   async nodeNetwork(): Promise<string> {
-    const reported = (await this.client.status()).network;
+    const status = await this.client.status();
+    const reported = status.network;
     if (this.opts.network !== undefined && reported !== this.opts.network) {
       throw new WalletNetworkError(`the node at ${this.opts.node} runs ${reported}, not ${this.opts.network}: point --node at a ${this.opts.network} node`);
     }
-    return networkParams(reported).name;
+    this.reported = status;
+    return this.params(reported).name;
+  }
+
+  /** params: a built-in network's, or a custom network's as its node reported it. */
+  params(network: string): WalletNetwork {
+    if (this.reported?.network === network && this.reported.addressPrefix !== undefined && networks[network] === undefined) {
+      return { name: network, addressPrefix: this.reported.addressPrefix };
+    }
+    return networkParams(network);
   }
 
   file(network: string): string {
@@ -152,7 +168,7 @@ async function restore(cli: Cli, opts: { mnemonicFile?: string; passphraseFile?:
   let scanned = true;
   try {
     await cli.nodeNetwork();
-    await discoverAddresses(cli.client, data, new Keyring(data, networkParams(network)));
+    await discoverAddresses(cli.client, data, new Keyring(data, cli.params(network)));
   } catch (e) {
     if (!(e instanceof NodeUnreachableError) || cli.opts.network === undefined) throw e;
     scanned = false;
@@ -171,7 +187,7 @@ async function restore(cli: Cli, opts: { mnemonicFile?: string; passphraseFile?:
 async function address(cli: Cli): Promise<void> {
   const network = await cli.network();
   const wallet = await cli.open(network);
-  const addr = newReceiveAddress(wallet.data, new Keyring(wallet.data, networkParams(network)));
+  const addr = newReceiveAddress(wallet.data, new Keyring(wallet.data, cli.params(network)));
   await saveWalletFile(wallet);
   cli.print({ address: addr }, addr);
 }
@@ -179,25 +195,38 @@ async function address(cli: Cli): Promise<void> {
 async function balance(cli: Cli): Promise<void> {
   const network = await cli.nodeNetwork();
   const wallet = await cli.open(network);
-  const b = await getBalance(cli.client, wallet.data, new Keyring(wallet.data, networkParams(network)));
+  const b = await getBalance(cli.client, wallet.data, new Keyring(wallet.data, cli.params(network)));
   const json = { confirmed: formatCoins(b.confirmed), unconfirmed: formatCoins(b.unconfirmed), immature: formatCoins(b.immature), spendable: formatCoins(b.spendable) };
   cli.print(
     json,
     [
       `confirmed    ${json.confirmed.padStart(20)}   (in blocks, immature coinbases included)`,
       `unconfirmed  ${json.unconfirmed.padStart(20)}   (paid to you by transactions still in the mempool)`,
-      `immature     ${json.immature.padStart(20)}   (mined coins waiting ${networkParams(network).coinbaseMaturity} blocks to mature)`,
+      `immature     ${json.immature.padStart(20)}   (mined coins waiting ${cli.params(network).coinbaseMaturity ?? 'the network\'s maturity in'} blocks to mature)`,
       `spendable    ${json.spendable.padStart(20)}   (what "send" can use now)`,
     ].join('\n'),
   );
 }
 
-async function sendCommand(cli: Cli, to: string, amountText: string, opts: { feeRate: bigint }): Promise<void> {
+/**
+ * The highest fee rate `send` pays without --force: 500 times the default, about 0.002
+ * coins for a typical 200-byte payment. Bitcoin: Core's wallet refuses a fee above
+ * -maxtxfee and sendrawtransaction one above maxfeerate.
+ */
+export const MAX_FEE_RATE = 1_000n;
+
+async function sendCommand(cli: Cli, to: string, amountText: string, opts: { feeRate: bigint; force?: boolean }): Promise<void> {
   const amount = parseCoins(amountText);
-  if (amount === 0n) throw new AmountError('the amount is zero: send at least 0.00000001 coins');
+  if (amount === 0n) throw new AmountError('the amount is zero: send more than zero coins (at least 0.00000001)');
+  if (opts.feeRate > MAX_FEE_RATE && opts.force !== true) {
+    throw new UserError(
+      'fee-rate-too-high',
+      `--fee-rate ${opts.feeRate} is above the maximum of ${MAX_FEE_RATE} base units per byte (a 200-byte payment would pay ${formatCoins(opts.feeRate * 200n)} coins in fees instead of at most ${formatCoins(MAX_FEE_RATE * 200n)}): lower it, or pass --force to pay it anyway`,
+    );
+  }
   if (cli.opts.network !== undefined) checkAddress(to, networkParams(cli.opts.network));
   const network = await cli.nodeNetwork();
-  const params = networkParams(network);
+  const params = cli.params(network);
   const wallet = await cli.open(network);
   const result = await send(cli.client, wallet.data, new Keyring(wallet.data, params), to, amount, opts.feeRate, () => saveWalletFile(wallet));
   cli.print(
@@ -210,7 +239,7 @@ async function sendCommand(cli: Cli, to: string, amountText: string, opts: { fee
 async function history(cli: Cli): Promise<void> {
   const network = await cli.nodeNetwork();
   const wallet = await cli.open(network);
-  const entries = await getHistory(cli.client, wallet.data, new Keyring(wallet.data, networkParams(network)));
+  const entries = await getHistory(cli.client, wallet.data, new Keyring(wallet.data, cli.params(network)));
   const status = (e: HistoryEntry): string => (e.status === 'confirmed' ? `confirmed ${e.confirmations}` : e.status);
   const line = (e: HistoryEntry): string =>
     `${status(e).padEnd(14)} ${e.direction.padEnd(8)} ${e.amount.padStart(18)}  ${e.direction === 'sent' ? 'to' : 'at'} ${e.address}  ${e.txid}` +
@@ -224,6 +253,20 @@ function parseWords(value: string): MnemonicWords {
   return n as MnemonicWords;
 }
 
+function parseNodeNumber(value: string): number {
+  if (!/^\d{1,4}$/.test(value)) throw new InvalidArgumentError('a node number, as toychain devnet status shows (0, 1, 2…).');
+  return Number(value);
+}
+
+/** resolveNode turns --devnet N into node N's API address, and catches a --node without http://. */
+async function resolveNode(opts: GlobalOptions): Promise<GlobalOptions> {
+  if (opts.devnet !== undefined) return { ...opts, node: await devnetNodeUrl(opts.devnetDir, opts.devnet) };
+  if (!/^https?:\/\//i.test(opts.node)) {
+    throw new UsageError(`--node: '${opts.node}' has no scheme: write it as http://${opts.node.replace(/^\w+:\/\//, '')} (a node's API address starts with http://)`);
+  }
+  return opts;
+}
+
 function parseFeeRate(value: string): bigint {
   if (!/^[0-9]{1,9}$/.test(value)) throw new InvalidArgumentError('a fee rate is a whole number of base units per byte, e.g. 2.');
   return BigInt(value);
@@ -233,6 +276,8 @@ function program(run: (action: (cli: Cli) => Promise<void>) => Promise<void>): C
   const cmd = new Command('toychain-wallet')
     .description('A toychain HD wallet that talks to a node over its REST API.')
     .option('--node <url>', 'the node\'s API', DEFAULT_NODE_URL)
+    .addOption(new Option('--devnet <n>', 'use node N of the running devnet (npm start), found through its devnet folder').argParser(parseNodeNumber))
+    .option('--devnet-dir <dir>', 'the devnet folder for --devnet', DEFAULT_DEVNET_DIR)
     .option('--wallet-dir <dir>', 'folder of the wallet files (one per network)', join(homedir(), '.toychain', 'wallet'))
     .addOption(new Option('--network <name>', 'the network, instead of asking the node (create, restore and address work without a node)').choices(['demo', 'regtest']))
     .option('--json', 'machine-readable output', false)
@@ -260,9 +305,17 @@ function program(run: (action: (cli: Cli) => Promise<void>) => Promise<void>): C
     .argument('<address>', 'the recipient')
     .argument('<amount>', 'coins, e.g. 1.5')
     .addOption(new Option('--fee-rate <n>', 'fee in base units per byte').default(DEFAULT_FEE_RATE, String(DEFAULT_FEE_RATE)).argParser(parseFeeRate))
+    .option('--force', `pay a fee rate above the maximum (${MAX_FEE_RATE} base units per byte)`)
     .action((to: string, amount: string, o) => run((cli) => sendCommand(cli, to, amount, o)));
   cmd.command('history').description('sent and received transactions: confirmed N, pending or failed').action(() => run(history));
   return cmd;
+}
+
+/** withDevnetHint: "cannot reach" a node while a devnet runs says how to use it. */
+function withDevnetHint(e: unknown, opts: GlobalOptions): unknown {
+  const unreachable = e instanceof NodeUnreachableError || (e instanceof UserError && e.code === 'node-unreachable');
+  if (!unreachable || opts.devnet !== undefined || runningDevnet(opts.devnetDir) === undefined) return e;
+  return new UserError('node-unreachable', `${(e as Error).message}; a devnet is running in ${opts.devnetDir}: use its nodes with --devnet 0 (1, 2…), as toychain devnet status lists them`, { cause: e });
 }
 
 const NO_COMMAND = 'no command given: try create, address, balance, send, history or restore (--help for all)';
@@ -274,7 +327,12 @@ export async function main(argv: string[]): Promise<number> {
   let ran = false;
   const cmd = program(async (action) => {
     ran = true;
-    await action(new Cli(cmd.opts<GlobalOptions>()));
+    const cli = new Cli(await resolveNode(cmd.opts<GlobalOptions>()));
+    try {
+      await action(cli);
+    } catch (e) {
+      throw withDevnetHint(e, cli.opts);
+    }
   });
   try {
     await cmd.parseAsync(argv, { from: 'user' });

@@ -36,8 +36,19 @@ export class BadAddressError extends Error {
   }
 }
 
+/**
+ * What the wallet needs of a network: its name and address prefix (and, for a built-in
+ * network, its maturity). A custom network (a network file) is known by what its node's
+ * GET /status reports.
+ */
+export interface WalletNetwork {
+  name: string;
+  addressPrefix: string;
+  coinbaseMaturity?: number;
+}
+
 /** checkAddress decodes a recipient's address on this network into its key, or throws BadAddressError saying why not. */
-export function checkAddress(address: string, params: NetworkParams): Uint8Array {
+export function checkAddress(address: string, params: { addressPrefix: string }): Uint8Array {
   try {
     return decodeAddress(address, params);
   } catch (e) {
@@ -60,7 +71,7 @@ export interface AddressKey extends WalletKey {
 /** Keyring: the account key of a wallet's seed on one network, derived once per command. */
 export class Keyring {
   private readonly account: HDKey;
-  constructor(data: WalletData, readonly params: NetworkParams) {
+  constructor(data: WalletData, readonly params: WalletNetwork) {
     this.account = accountKey(mnemonicSeed(data.mnemonic, data.passphrase));
   }
 

@@ -24,7 +24,7 @@ import { ancestor, BlockIndex, findFork, hasData, isFailed, type ChainEntry } fr
 import { chainTips, type ChainTip } from './chain-tips.js';
 import { loadBlockView } from './coin-loader.js';
 import { ChainMismatchError, CorruptStoreError } from './errors.js';
-import { bestCandidate, hasMoreWork } from './fork-choice.js';
+import { bestCandidate, hasMoreWork, type ForkChoiceRule } from './fork-choice.js';
 import { genesisRecord } from './genesis-record.js';
 import { applyCoinChanges, indexBlock, unindexBlock } from './block-indexes.js';
 import { DEFAULT_ORPHAN_LIMITS, OrphanPool, type OrphanLimits } from './orphans.js';
@@ -41,6 +41,8 @@ export interface ChainOptions {
   signatureVerifier?: SignatureVerifier;
   /** transactions whose signatures were already verified (shared with the mempool) */
   verifiedTxs?: VerifiedTxCache;
+  /** how branch tips are ranked (default hasMoreWork: most work, then first seen); only the lab changes it */
+  forkChoice?: ForkChoiceRule;
 }
 
 /** A reorganisation: the active tip moved off a branch it had been on. */
@@ -86,6 +88,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   private readonly orphans: OrphanPool;
   private readonly failures = new Map<string, { reason: RejectReason; debug?: string }>();
   private readonly clock: () => number;
+  private readonly better: ForkChoiceRule;
   /** runs signature checks; shared with the mempool so both use the same threads */
   readonly signatureVerifier: SignatureVerifier;
   /** transactions whose signatures are known good: connecting a block skips them */
@@ -100,6 +103,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   ) {
     super();
     this.clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
+    this.better = options.forkChoice ?? hasMoreWork;
     this.orphans = new OrphanPool(options.orphanLimits ?? DEFAULT_ORPHAN_LIMITS);
     this.signatureVerifier = options.signatureVerifier ?? new InProcessSignatureVerifier();
     this.verifiedTxs = options.verifiedTxs ?? new VerifiedTxCache();
@@ -137,7 +141,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     if (tip === undefined) throw new CorruptStoreError('the stored tip is not in the block index');
     for (let e: ChainEntry | undefined = tip; e !== undefined; e = e.parent) this.active[e.height] = e;
     for (const entry of this.index.entries()) {
-      if (hasData(entry) && !isFailed(entry) && hasMoreWork(entry, tip)) this.candidates.add(entry);
+      if (hasData(entry) && !isFailed(entry) && this.better(entry, tip)) this.candidates.add(entry);
     }
     await this.activateBestChain(new Map());
   }
@@ -327,8 +331,8 @@ export class Chain extends EventEmitter<ChainEvents> {
   private async activateBestChain(cache: Map<string, Block>): Promise<Reorg | undefined> {
     const oldTip = this.tip;
     for (let step = 0; step < MAX_ACTIVATION_STEPS; step++) {
-      const best = bestCandidate(this.candidates, (e) => this.isActive(e));
-      if (best === undefined || best === this.tip || !hasMoreWork(best, this.tip)) break;
+      const best = bestCandidate(this.candidates, (e) => this.isActive(e), this.better);
+      if (best === undefined || best === this.tip || !this.better(best, this.tip)) break;
       const fork = findFork(this.tip, best);
       while (this.tip !== fork) await this.disconnectTip();
       const path: ChainEntry[] = [];
@@ -338,7 +342,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       }
     }
     for (const c of this.candidates) {
-      if (this.isActive(c) || isFailed(c) || hasMoreWork(this.tip, c)) this.candidates.delete(c);
+      if (this.isActive(c) || isFailed(c) || this.better(this.tip, c)) this.candidates.delete(c);
     }
     if (this.tip === oldTip) return undefined;
     this.emit('tip', this.tip);

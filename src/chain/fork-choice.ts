@@ -27,14 +27,22 @@ export function isConnectable(entry: ChainEntry, isActive: (e: ChainEntry) => bo
   return cur !== undefined;
 }
 
+/**
+ * The order fork choice ranks branch tips by: `better(a, b)` says a should be active
+ * rather than b. The chain uses hasMoreWork; the lab swaps in another rule to show what
+ * a different rule would change (a tie going to the last seen block, say).
+ */
+export type ForkChoiceRule = (a: ChainEntry, b: ChainEntry) => boolean;
+
 /** bestCandidate picks the connectable candidate with the most work (ties: first seen). */
 export function bestCandidate(
   candidates: Iterable<ChainEntry>,
   isActive: (e: ChainEntry) => boolean,
+  better: ForkChoiceRule = hasMoreWork,
 ): ChainEntry | undefined {
   let best: ChainEntry | undefined;
   for (const entry of candidates) {
-    if (best !== undefined && !hasMoreWork(entry, best)) continue;
+    if (best !== undefined && !better(entry, best)) continue;
     if (isConnectable(entry, isActive)) best = entry;
   }
   return best;

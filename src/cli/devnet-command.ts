@@ -24,15 +24,19 @@ export function registerDevnetCommand(program: Command): void {
     .option('--mine', 'start mining on every node (the default on demo)')
     .option('--no-mine', 'do not start mining')
     .option('--fresh', 'delete the nodes\' chains first and start from genesis')
+    .option('--block-time <time>', 'how often a block should come, from the first one (default 10s): the devnet measures this machine and makes its own network; on regtest, the miners\' pace')
     .option('--log-level <level>', "the supervisor's log level", 'info')
     .option('--node-log-level <level>', 'log level of the nodes (their logs: node-N/node.log)', 'info')
-    .action(async (options: DevnetOptionsText) => {
+    // A word after `devnet` is a subcommand; one that is none (a typo) is caught here and named.
+    .allowExcessArguments(true)
+    .action(async (options: DevnetOptionsText, cmd: Command) => {
+      if (cmd.args.length > 0) throw unknownSubcommand(cmd.args[0]!, cmd);
       await runDevnet(resolveDevnetConfig(options));
     });
 
   devnet
     .command('status')
-    .description('the nodes of the running devnet: height, tip, peers, hashrate, group')
+    .description('the nodes of the running devnet: height, tip, peers, hashrate, group, API address (with the --datadir the devnet was started with, if not the default)')
     .option('--json', 'print the whole view as JSON')
     .action(async (options: { json?: boolean }, cmd: Command) => {
       const view = await control<DevnetView>(cmd, 'GET', '/devnet');
@@ -94,13 +98,14 @@ export function registerDevnetCommand(program: Command): void {
 
   devnet
     .command('send')
-    .description("pay coins from one node's mining address to another's: toychain devnet send 0 2 1.5")
+    .description("pay coins from one node's mining address to another node's, or to an address: toychain devnet send 0 2 1.5, toychain devnet send 0 tcdev1p… 5")
     .argument('<from>', 'node number that pays')
-    .argument('<to>', 'node number that is paid')
+    .argument('<to>', 'node number, or an address (a wallet\'s: toychain-wallet --devnet 0 address)')
     .argument('<amount>', 'coins, up to 8 decimals')
     .action(async (from: string, to: string, amount: string, _o: unknown, cmd: Command) => {
-      const sent = await control<{ txid: string; fee: string }>(cmd, 'POST', '/devnet/send', { from: nodeNumber(from), to: nodeNumber(to), amount });
-      console.log(`sent ${amount} coins from node ${from} to node ${to} (fee ${sent.fee}): txid ${sent.txid}`);
+      const target = /^\d{1,4}$/.test(to) ? nodeNumber(to) : to;
+      const sent = await control<{ txid: string; fee: string }>(cmd, 'POST', '/devnet/send', { from: nodeNumber(from), to: target, amount });
+      console.log(`sent ${amount} coins from node ${from} to ${typeof target === 'number' ? `node ${target}` : target} (fee ${sent.fee}): txid ${sent.txid}`);
     });
 
   devnet
@@ -117,6 +122,30 @@ export function registerDevnetCommand(program: Command): void {
       process.kill(file.pid, 'SIGTERM');
       console.log(`asked the devnet (pid ${file.pid}) to stop`);
     });
+
+  // Every subcommand finds the devnet through the devnet folder: say so in its --help.
+  for (const sub of devnet.commands) sub.addHelpText('after', '\nThe devnet is found through its folder: pass --datadir DIR if it was started with one (default ~/.toychain/devnet).');
+}
+
+/** unknownSubcommand names the closest subcommand (edit distance at most 2), as the wallet does. */
+function unknownSubcommand(word: string, devnet: Command): UsageError {
+  const names = devnet.commands.map((c) => c.name());
+  const best = names.map((n) => ({ n, d: editDistance(word, n) })).sort((a, b) => a.d - b.d)[0];
+  const hint = best !== undefined && best.d <= 2 ? `did you mean: toychain devnet ${best.n}?` : `the subcommands are: ${names.join(', ')}`;
+  return new UsageError(`devnet: unknown command '${word}'`, hint);
+}
+
+function editDistance(a: string, b: string): number {
+  // Damerau-Levenshtein (optimal string alignment): a swap of two letters, as in "stauts", counts once.
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
 }
 
 function nodeNumber(text: string): number {
@@ -147,14 +176,22 @@ async function control<T>(cmd: Command, method: string, path: string, body?: unk
 }
 
 function printStatus(view: DevnetView): void {
-  const split = view.groups === null ? 'not split' : `split ${view.groups.map((g) => `{${g.join(',')}}`).join(' | ')}`;
+  // Groups are lettered as on the dashboard: A, B, C…
+  const letter = (g: number): string => String.fromCharCode(65 + g);
+  const split = view.groups === null ? 'not split' : `split ${view.groups.map((g, i) => `${letter(i)} {${g.join(',')}}`).join(' | ')}`;
   console.log(`devnet on ${view.network}: ${view.nodes.length} nodes, ${split}${view.paused ? ', miners paused' : ''}, link delay ${view.link.delayMs} ms`);
-  console.log(['node', 'group', 'state', 'height', 'tip', 'peers', 'hashrate', 'mining', 'share'].map((h) => h.padEnd(9)).join(' '));
+  const rows = [['node', 'group', 'state', 'height', 'tip', 'peers', 'hashrate', 'mining', 'share', 'api']];
   for (const n of view.nodes) {
     const s = n.status;
-    const row = [String(n.index), String(n.group), n.unreachable ? 'unreachable' : n.state, s ? String(s.height) : '-', s ? `…${s.tip.slice(-8)}` : '-', s ? String(s.peers) : '-', s ? hashrate(s.mining.hashrate) : '-', s?.mining.active ? 'on' : 'off', `${Math.round(n.share * 100)} %`];
-    console.log(row.map((c) => c.padEnd(9)).join(' ') + (n.lagging ? '  lagging' : ''));
+    rows.push([String(n.index), letter(n.group), n.unreachable ? 'unreachable' : n.state, s ? String(s.height) : '-', s ? `…${s.tip.slice(-8)}` : '-', s ? String(s.peers) : '-', s ? hashrate(s.mining.hashrate) : '-', s?.mining.active ? 'on' : 'off', `${Math.round(n.share * 100)} %`, (n.apiUrl ?? '-') + (n.lagging ? '  lagging' : '')]);
   }
+  console.log(table(rows));
+}
+
+/** table pads every column to its widest cell, two spaces apart, so columns never run together. */
+export function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ')).join('\n');
 }
 
 function hashrate(h: number): string {

@@ -24,6 +24,7 @@ import {
   withNoncePool,
 } from '../node/network-create.js';
 import type { NetworkParams } from '../consensus/params.js';
+import { blockTimeSeconds } from '../devnet/devnet-config.js';
 
 interface CreateOptions {
   name?: string;
@@ -104,14 +105,6 @@ function checkNames(name: string, prefix: string): void {
   if (!/^[a-z][a-z0-9-]{0,31}$/.test(name)) throw new UsageError(`--name: '${name}' is not a network name`, 'use 1-32 lowercase letters, digits or dashes, starting with a letter');
   if (!/^[a-z]{1,16}$/.test(prefix)) throw new UsageError(`--address-prefix: '${prefix}' is not an address prefix`, 'use 1-16 lowercase letters');
   if (name === 'demo' || name === 'regtest' || prefix === 'tc' || prefix === 'tcrt') throw new UsageError(`network-name-reserved: the name and prefix must differ from the built-in networks' (demo/tc, regtest/tcrt)`, 'pick another --name or --address-prefix');
-}
-
-/** blockTimeSeconds reads "5s", "30s", "2m" or a bare number of seconds. */
-export function blockTimeSeconds(option: string, text: string): number {
-  const m = /^(\d+)(s|m)?$/.exec(text.trim());
-  const seconds = m === null ? Number.NaN : Number(m[1]) * (m[2] === 'm' ? 60 : 1);
-  if (!(seconds >= 1 && seconds <= 3600)) throw new UsageError(`${option}: '${text}' is not a block time from 1s to 60m`, 'write it like 5s, 30s or 2m');
-  return seconds;
 }
 
 function hashrateOf(text: string): number {

@@ -12,6 +12,7 @@ import { createControlApi } from '../devnet/control-api.js';
 import type { DevnetConfig } from '../devnet/devnet-config.js';
 import { Devnet } from '../devnet/devnet.js';
 import { readDevnetFile, removeDevnetFile, writeDevnetFile } from '../devnet/devnet-file.js';
+import { devnetNetwork } from '../devnet/devnet-network.js';
 
 export async function runDevnet(config: DevnetConfig): Promise<void> {
   const running = await readDevnetFile(config.datadir);
@@ -53,9 +54,18 @@ export async function runDevnet(config: DevnetConfig): Promise<void> {
     for (const n of devnet?.nodes ?? []) if (n.pid !== undefined && n.alive) process.kill(n.pid, 'SIGTERM');
   });
 
-  console.log(`Starting a ${config.nodes}-node ${config.params.name} devnet in ${config.datadir} …`);
+  // A network that retargets gets the devnet's own, paced from its first block; regtest stays regtest.
+  let params = config.params;
+  let networkFile: string | undefined;
+  if (!config.params.noRetargeting) {
+    const own = await devnetNetwork(config.datadir, { nodes: config.nodes, workers: config.workers, blockTimeSec: config.blockTimeSec, fresh: config.fresh }, (line) => console.log(line));
+    params = own.params;
+    networkFile = own.file;
+    if (stopping) return;
+  }
+  console.log(`Starting a ${config.nodes}-node ${params.name} devnet in ${config.datadir} …`);
   try {
-    devnet = await Devnet.start({ nodes: config.nodes, datadir: config.datadir, params: config.params, workers: config.workers, mine: config.mine, link: config.link, nodeLogLevel: config.nodeLogLevel, logger });
+    devnet = await Devnet.start({ nodes: config.nodes, datadir: config.datadir, params, ...(networkFile === undefined ? {} : { networkFile }), blockTimeSec: config.blockTimeSec, workers: config.workers, mine: config.mine, link: config.link, nodeLogLevel: config.nodeLogLevel, logger });
   } catch (e) {
     server.close();
     throw new UsageError(`the devnet could not start: ${(e as Error).message}`, 'each node writes its log to DEVNET_FOLDER/node-N/node.log');
@@ -63,8 +73,11 @@ export async function runDevnet(config: DevnetConfig): Promise<void> {
   if (stopping) return;
   handler = createControlApi(devnet, logger);
   const dashboardUrl = `http://127.0.0.1:${port}/`;
-  await writeDevnetFile(config.datadir, { pid: process.pid, network: config.params.name, nodes: config.nodes, controlUrl: `http://127.0.0.1:${port}/api/v1`, dashboardUrl, startedAt: Date.now() });
+  await writeDevnetFile(config.datadir, { pid: process.pid, network: params.name, nodes: config.nodes, controlUrl: `http://127.0.0.1:${port}/api/v1`, dashboardUrl, startedAt: Date.now() });
   console.log(`\n  Dashboard: ${dashboardUrl}\n`);
+  // The nodes' own APIs, for the wallet (toychain-wallet --devnet N finds them itself) and curl.
+  for (const n of devnet.nodes) console.log(`  node ${n.index} API: ${n.endpoints?.apiUrl ?? '(not running)'}`);
+  console.log(`  wallet: toychain-wallet --devnet 0 balance (node 0; --devnet-dir ${config.datadir} if not the default)\n`);
   console.log(`  ${config.nodes} nodes ${config.mine ? 'mining' : 'ready (blocks on demand)'}; control them from the page or with: toychain devnet status | split 0,1 2 | heal`);
   console.log('  Ctrl-C stops every node.\n');
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `toychain` command: `node` runs one node, `devnet` a local network of nodes with
- * its dashboard; `lab` arrives with its own issue and says so. Usage errors print the message and a hint and exit with 2,
+ * its dashboard; `lab` runs the classroom experiments (src/lab/). Usage errors print the message and a hint and exit with 2,
  * never a stack trace.
  */
 import { Command, CommanderError } from 'commander';
@@ -9,6 +9,7 @@ import { resolveNodeConfig, UsageError, type NodeOptions } from '../node/config.
 import { runNode } from './run-node.js';
 import { registerDevnetCommand } from './devnet-command.js';
 import { registerWatchCommand } from './watch-command.js';
+import { registerLabCommand } from './lab-command.js';
 import { loadNetworkFile, registerNetworkCommand } from './network-command.js';
 import { VERSION } from '../node/version.js';
 
@@ -37,6 +38,7 @@ program
   .option('--mine', 'mine from the start (needs --miner-address)')
   .option('--miner-address <address>', 'address the block rewards are paid to')
   .option('--workers <n>', 'mining threads (default: the number of cores)')
+  .option('--block-time <time>', "regtest: continuous mining's mean time between blocks, e.g. 10s (default: the network's target spacing, 600 s)")
   .option('--log-level <level>', 'fatal, error, warn, info, debug or trace', 'info')
   .action(async (options: NodeOptions) => {
     if (options.network !== undefined && options.networkFile !== undefined) resolveNodeConfig(options); // refuses the pair before reading the file
@@ -48,17 +50,7 @@ registerDevnetCommand(program);
 registerWatchCommand(program);
 registerNetworkCommand(program);
 
-for (const [name, what, issue] of [
-  ['lab', 'classroom experiments (double-spend race, fork rate)', 'a later issue'],
-] as const) {
-  program
-    .command(name)
-    .description(`${what} (not built yet)`)
-    .allowUnknownOption()
-    .action(() => {
-      throw new UsageError(`toychain ${name} is not built yet: it arrives with ${issue}`, 'run a node with: toychain node --help');
-    });
-}
+registerLabCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -29,7 +29,7 @@ export class AmountError extends Error {
 export function parseCoins(text: string): bigint {
   const s = text.trim();
   if (s === '') throw new AmountError('amount is empty: write a number of coins such as 1.5');
-  if (s.startsWith('-')) throw new AmountError(`amount "${s}" is negative: amounts are zero or more coins`);
+  if (s.startsWith('-')) throw new AmountError(`amount "${s}" is negative: an amount is more than zero coins`);
   if (s.startsWith('+')) throw new AmountError(`amount "${s}" has a sign: write the number alone, e.g. ${s.slice(1)}`);
   if (/^[0-9.]*[eE][+-]?[0-9]*$/.test(s)) {
     throw new AmountError(`amount "${s}" uses exponent notation: write it out in full, e.g. 0.00000100 instead of 1e-6`);

@@ -41,6 +41,10 @@ export interface ChildNodeOptions {
   index: number;
   datadir: string;
   params: NetworkParams;
+  /** the network file the node runs (a devnet's own network); default: params.name, a built-in network */
+  networkFile?: string;
+  /** extra `toychain node` arguments (regtest's mining pace) */
+  extraArgs?: string[];
   workers: number;
   logLevel: string;
 }
@@ -79,7 +83,8 @@ export class ChildNode {
     this.wallet = await loadOrCreateMinerKey(datadir, params);
     // A stale node.json (from a killed run) must not be read as this run's.
     await rm(join(datadir, 'node.json'), { force: true });
-    const args = [CLI, 'node', '--network', params.name, '--datadir', datadir, '--p2p-port', '0', '--api-port', '0'];
+    const network = this.options.networkFile === undefined ? ['--network', params.name] : ['--network-file', this.options.networkFile];
+    const args = [CLI, 'node', ...network, '--datadir', datadir, '--p2p-port', '0', '--api-port', '0', ...(this.options.extraArgs ?? [])];
     args.push('--workers', String(workers), '--miner-address', this.wallet.address, '--log-level', logLevel);
     const log = createWriteStream(join(datadir, 'node.log'), { flags: 'a' });
     // Its own process group: Ctrl-C in the terminal reaches only the supervisor, which

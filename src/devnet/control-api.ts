@@ -26,6 +26,10 @@ import { AmountError, parseCoins } from '../consensus/amount.js';
 
 export const CONTROL_PREFIX = '/api/v1';
 /** Where `npm run build` puts the dashboard bundle (scripts/build-dashboard.mjs). */
+const FAVICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0072b2"/>' +
+  '<rect x="3" y="11" width="8" height="10" fill="#fff"/><rect x="12" y="11" width="8" height="10" fill="#fff"/><rect x="21" y="11" width="8" height="10" fill="#e69f00"/></svg>';
+
 export const DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/', import.meta.url));
 /** The tree keeps about this many heights (KEEP_HEIGHTS); the page asks for its window of them. */
 const MAX_TREE_HEIGHTS = 1000;
@@ -47,7 +51,8 @@ export const shareBody = z.strictObject({ share: z.number({ error: 'share must b
 export const generateBody = z.strictObject({ blocks: z.number({ error: 'blocks must be a number' }).int('blocks must be a whole number').min(1, 'blocks must be at least 1').max(100, 'blocks must be at most 100') });
 export const sendBody = z.strictObject({
   from: z.number({ error: 'from must be a node number' }).int('from must be a node number').min(0),
-  to: z.number({ error: 'to must be a node number' }).int('to must be a node number').min(0),
+  // A node number, or any address of the devnet's network (a wallet's: toychain-wallet --devnet N address).
+  to: z.union([z.number().int().min(0), z.string().min(1).max(120)], { error: 'to must be a node number or an address' }),
   amount: z.string({ error: 'amount must be a string of coins, e.g. "1.5"' }).max(40),
 });
 const indexParams = z.object({ index: integerString('index', 0, 1023) });
@@ -136,6 +141,7 @@ export function createControlApi(devnet: Devnet, logger: Logger): express.Expres
       if (e instanceof AmountError) throw new BadRequestError('bad-amount', `body.amount: ${e.message}`, { cause: e });
       throw e;
     }
+    if (units === 0n) throw new BadRequestError('bad-amount', 'the amount is zero: send more than zero coins (at least 0.00000001)');
     if (from === to) throw new BadRequestError('same-node', 'from and to are the same node: pick another node to pay');
     res.json(await nodeCall(() => devnet.send(from, to, units), devnet));
   });
@@ -183,6 +189,10 @@ export function registerDashboardReads(api: express.Router, source: DashboardSou
 
 /** serveDashboard serves the built page (dist/dashboard/) at /, or says how to build it. */
 export function serveDashboard(app: express.Express): void {
+  // Browsers ask for /favicon.ico on their own: answer with a small icon (three chained blocks), not a 404.
+  app.get('/favicon.ico', (_req, res) => {
+    res.type('image/svg+xml').set('cache-control', 'max-age=86400').send(FAVICON_SVG);
+  });
   if (existsSync(DASHBOARD_DIR)) {
     app.use(express.static(DASHBOARD_DIR, { index: 'index.html', maxAge: 0 }));
   } else {

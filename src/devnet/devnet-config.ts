@@ -8,6 +8,15 @@ import { networks, type NetworkParams } from '../consensus/params.js';
 import { UsageError } from '../node/config.js';
 import { MAX_LINK_DELAY_MS, type LinkShape } from '../p2p/link-shaping.js';
 import { defaultDevnetDir } from './devnet-file.js';
+import { DEFAULT_BLOCK_TIME_SEC } from './devnet-network.js';
+
+/** blockTimeSeconds reads "5s", "30s", "2m" or a bare number of seconds (1 s to 60 min). */
+export function blockTimeSeconds(option: string, text: string): number {
+  const m = /^(\d+)(s|m)?$/.exec(text.trim());
+  const seconds = m === null ? Number.NaN : Number(m[1]) * (m[2] === 'm' ? 60 : 1);
+  if (!(seconds >= 1 && seconds <= 3600)) throw new UsageError(`${option}: '${text}' is not a block time from 1s to 60m`, 'write it like 5s, 30s or 2m');
+  return seconds;
+}
 
 export const DEFAULT_NODES = 3;
 export const MAX_NODES = 32;
@@ -25,6 +34,7 @@ export interface DevnetOptionsText {
   fresh?: boolean;
   logLevel?: string;
   nodeLogLevel?: string;
+  blockTime?: string;
 }
 
 export interface DevnetConfig {
@@ -38,6 +48,8 @@ export interface DevnetConfig {
   fresh: boolean;
   logLevel: string;
   nodeLogLevel: string;
+  /** seconds a block should take: the devnet's own network's spacing, or regtest's mining pace */
+  blockTimeSec: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -66,6 +78,7 @@ export function resolveDevnetConfig(o: DevnetOptionsText): DevnetConfig {
     fresh: o.fresh === true,
     logLevel: o.logLevel ?? 'info',
     nodeLogLevel: o.nodeLogLevel ?? 'info',
+    blockTimeSec: o.blockTime === undefined ? DEFAULT_BLOCK_TIME_SEC : blockTimeSeconds('--block-time', o.blockTime),
   };
 }
 

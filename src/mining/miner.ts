@@ -32,6 +32,14 @@ export interface MinerOptions {
   nonceRange?: { start: number; end: number };
   /** restart the search on a fresh template this often (default 30 s) */
   timeRefreshMs?: number;
+  /**
+   * continuous mining waits this long on average before each block, drawn from an
+   * exponential distribution (the waiting time of real proof of work), scaled by the
+   * pool's duty: for a network whose blocks cost next to nothing (regtest)
+   */
+  paceMs?: number;
+  /** uniform [0, 1) for the pace draws (default Math.random) */
+  random?: () => number;
 }
 
 /** A block the miner found and what the chain said about it. */
@@ -67,6 +75,10 @@ export class Miner extends EventEmitter<MinerEvents> {
   private readonly nonceStart: number;
   private readonly nonceEnd: number;
   private readonly timeRefreshMs: number;
+  private readonly paceMs: number | undefined;
+  private readonly random: () => number;
+  /** ends a pace wait early (stop) */
+  private wakePace: (() => void) | undefined;
   /** never reused, so no header is searched twice */
   private nextExtraNonce = 0n;
   /** bumped by every tip change */
@@ -91,6 +103,9 @@ export class Miner extends EventEmitter<MinerEvents> {
     this.nonceStart = range.start;
     this.nonceEnd = range.end;
     this.timeRefreshMs = options.timeRefreshMs ?? 30_000;
+    if (options.paceMs !== undefined && !(options.paceMs > 0)) throw new RangeError('Miner: paceMs must be positive');
+    this.paceMs = options.paceMs;
+    this.random = options.random ?? Math.random;
   }
 
   /** mining says whether the continuous loop runs. */
@@ -110,6 +125,7 @@ export class Miner extends EventEmitter<MinerEvents> {
     this.loop = (async () => {
       while (!this.stopping) {
         try {
+          if (this.paceMs !== undefined && !(await this.paceWait(this.paceMs))) continue;
           await this.mineOne();
         } catch (err) {
           if (this.stopping) break;
@@ -123,10 +139,32 @@ export class Miner extends EventEmitter<MinerEvents> {
   /** stop ends the search and the loop; resolves once every worker is idle. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.wakePace?.();
     await this.pool.stop();
     const loop = this.loop;
     this.loop = null;
     await loop;
+  }
+
+  /**
+   * paceWait waits an exponentially distributed time with mean paceMs / duty, as if
+   * hashing at that pace. Resolves true once waited, false if the tip changed or stop()
+   * came first (a new tip draws a new wait: the wait is memoryless, as mining is).
+   */
+  private paceWait(paceMs: number): Promise<boolean> {
+    const meanMs = paceMs / this.pool.duty;
+    const waitMs = -Math.log(1 - this.random()) * meanMs;
+    return new Promise((resolve) => {
+      const finish = (waited: boolean): void => {
+        clearTimeout(timer);
+        unsubscribe();
+        this.wakePace = undefined;
+        resolve(waited);
+      };
+      const timer = setTimeout(() => finish(true), waitMs);
+      const unsubscribe = this.chain.onTipChanged(() => finish(false));
+      this.wakePace = () => finish(false);
+    });
   }
 
   /** generate mines `count` blocks one after the other (regtest's generatetoaddress) and returns them. */

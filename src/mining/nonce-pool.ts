@@ -191,8 +191,10 @@ export class NoncePool {
         const sliceEnd = Math.min(n + this.sliceNonces, to);
         const taskStart = performance.now();
         const r = await this.piscina.run({ kind: 'search', header: headerCopy, target, startNonce: n, endNonce: sliceEnd, stop: active.stop });
-        // The worker's own elapsed time excludes the message round trip.
-        this.meter.record(r.threadId, r.hashesDone, Math.max(taskStart, performance.now() - r.elapsedMs), performance.now());
+        // The worker's own elapsed time excludes the message round trip. A slice followed by a
+        // rest (duty < 1) counts over both, so a share-limited miner shows its real average.
+        const restMs = this.dutyCycle < 1 && r.nonce === null && Atomics.load(active.stop, 0) === 0 ? (r.elapsedMs * (1 - this.dutyCycle)) / this.dutyCycle : 0;
+        this.meter.record(r.threadId, r.hashesDone, Math.max(taskStart, performance.now() - r.elapsedMs), performance.now() + restMs);
         hashesDone += r.hashesDone;
         if (r.nonce !== null) {
           found ??= r.nonce;
@@ -201,7 +203,7 @@ export class NoncePool {
           return;
         }
         n = sliceEnd;
-        if (this.dutyCycle < 1 && Atomics.load(active.stop, 0) === 0) await rest((r.elapsedMs * (1 - this.dutyCycle)) / this.dutyCycle, active);
+        if (restMs > 0) await rest(restMs, active);
       }
     };
     const lanes: Promise<void>[] = [];

@@ -44,6 +44,11 @@ export interface NodeConfig {
   minerAddress: string | undefined;
   workers: number;
   logLevel: string;
+  /**
+   * mean seconds between the blocks continuous mining makes on a network that does not
+   * retarget (regtest: a block costs a few hashes, so nothing else would pace it)
+   */
+  miningPaceSec: number;
 }
 
 /** What the CLI parsed, as strings, before checking. */
@@ -63,6 +68,7 @@ export interface NodeOptions {
   minerAddress?: string;
   workers?: string;
   logLevel?: string;
+  blockTime?: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -100,7 +106,15 @@ export function resolveNodeConfig(options: NodeOptions, fileParams?: NetworkPara
     minerAddress,
     workers: parseCount('--workers', options.workers, availableParallelism()),
     logLevel,
+    miningPaceSec: options.blockTime === undefined ? params.targetSpacing : paceSeconds(options.blockTime),
   };
+}
+
+function paceSeconds(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(s|m)?$/.exec(text.trim());
+  const seconds = m === null ? Number.NaN : Number(m[1]) * (m[2] === 'm' ? 60 : 1);
+  if (!(seconds >= 0.1 && seconds <= 86_400)) throw new UsageError(`--block-time: '${text}' is not a block time`, 'write it like 10s or 2m');
+  return seconds;
 }
 
 function parsePort(option: string, value: string | undefined, fallback: number): number {

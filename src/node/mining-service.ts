@@ -24,6 +24,8 @@ export interface MiningServiceOptions {
   mempool?: MempoolSource;
   /** the nonce pool's threads end after this long without mining or generating (default 10 s) */
   poolIdleMs?: number;
+  /** continuous mining waits this long on average before each block (a network without retarget) */
+  paceMs?: number;
 }
 
 /** Default idle time before the nonce pool's threads end: an idle node holds no mining threads. */
@@ -39,9 +41,11 @@ export class MiningService implements MiningControl, MiningShareControl {
   constructor(private readonly options: MiningServiceOptions) {}
 
   status(): MiningStatus {
+    const active = this.miner?.mining === true || this.generating;
     return {
-      active: this.miner?.mining === true || this.generating,
-      hashrate: Math.round(this.pool?.hashrate().total ?? 0),
+      active,
+      // A stopped miner hashes nothing: 0 at once, not the fading tail of the moving average.
+      hashrate: active ? Math.round(this.pool?.hashrate().total ?? 0) : 0,
       workers: this.options.workers,
       // Before the pool exists, the kernel it will choose (a WebAssembly.validate, no thread started).
       kernel: this.pool?.kernel ?? fastestKernel(),
@@ -108,8 +112,8 @@ export class MiningService implements MiningControl, MiningShareControl {
   }
 
   private newMiner(minerPubkey: Uint8Array, pool: NoncePool): Miner {
-    const { chain, params, mempool } = this.options;
-    return new Miner({ chain: miningChainOf(chain), pool, params, minerPubkey, ...(mempool ? { mempool } : {}) });
+    const { chain, params, mempool, paceMs } = this.options;
+    return new Miner({ chain: miningChainOf(chain), pool, params, minerPubkey, ...(mempool ? { mempool } : {}), ...(paceMs === undefined ? {} : { paceMs }) });
   }
 
   /**

@@ -91,7 +91,9 @@ export class Node {
       const { port: p2pPort } = await peers.start();
       cleanup.push(() => peers.stop());
 
-      const mining = new MiningService({ chain, params: config.params, workers: config.workers, defaultAddress: config.minerAddress, mempool, logger: logger.child({ layer: 'mining' }) });
+      // Only a network whose difficulty cannot pace its miners (no retarget) needs a paced miner.
+      const paceMs = config.params.noRetargeting ? config.miningPaceSec * 1000 : undefined;
+      const mining = new MiningService({ chain, params: config.params, workers: config.workers, defaultAddress: config.minerAddress, mempool, logger: logger.child({ layer: 'mining' }), ...(paceMs === undefined ? {} : { paceMs }) });
       cleanup.push(() => mining.close());
 
       // A token given from outside (a Kubernetes Secret, --api-token-file) is shared by every node of a deployment; otherwise a new one per start.

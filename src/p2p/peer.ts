@@ -66,8 +66,11 @@ const FLOOD_SCORE_INTERVAL_MS = 1000;
  */
 const RATE_EXEMPT: ReadonlySet<Message['type']> = new Set(['getdata', 'getheaders']);
 const CLOSE_GRACE_MS = 2000;
-/** messages waiting to be handled beyond which the peer is dropped */
-const MAX_INBOX = 200;
+/**
+ * Frames waiting beyond which we stop reading, whatever their bytes: each waiting frame
+ * costs a little bookkeeping even when tiny.
+ */
+const MAX_INBOX_FRAMES = 5000;
 
 /** A set that forgets its oldest members beyond a size. */
 export class KnownSet {
@@ -96,7 +99,11 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
   private gotVerack = false;
   private readonly bucket: TokenBucket;
   private lastFloodScoreAt = -Infinity;
-  private readonly inbox: Message[] = [];
+  /** frames received, not yet decoded: decoding happens only once a frame's turn comes */
+  private readonly inbox: Uint8Array[] = [];
+  private inboxBytes = 0;
+  /** reading from the socket is paused: the receive buffer is full */
+  private readPaused = false;
   private draining: Promise<void> | undefined;
   private pingNonce: Uint8Array | undefined;
   private pingSentAt = 0;
@@ -197,33 +204,78 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
     }
   }
 
+  /**
+   * onFrame admits a frame to the receive buffer, undecoded. Past maxReceiveBufferBytes
+   * (or MAX_INBOX_FRAMES) we stop reading the socket (backpressure: TCP then holds the
+   * sender back) until the frames waiting are handled. @see Core -maxreceivebuffer,
+   * fPauseRecv. A frame is decoded only when its turn comes, so a peer streaming big
+   * frames costs us at most the buffer plus the one frame being decoded.
+   */
   private onFrame(data: RawData, isBinary: boolean): void {
     if (this.state === 'closed') return;
     if (!isBinary) return this.offend('malformed', 'text frame');
     const frame = toBytes(data);
+    this.inbox.push(frame);
+    this.inboxBytes += frame.length;
+    if (!this.readPaused && (this.inboxBytes > this.ctx.limits.maxReceiveBufferBytes || this.inbox.length > MAX_INBOX_FRAMES)) {
+      this.readPaused = true;
+      this.ws.pause();
+      this.ctx.logger.info({ peer: this.id, bytes: this.inboxBytes, frames: this.inbox.length, limit: this.ctx.limits.maxReceiveBufferBytes }, 'receive buffer full: reading from the peer paused');
+    }
+    this.draining ??= this.drain();
+  }
+
+  /** idle resolves when the frames waiting (if any) are handled. */
+  idle(): Promise<void> {
+    return this.draining ?? Promise.resolve();
+  }
+
+  private async drain(): Promise<void> {
+    await Promise.resolve(); // so `draining` is set before the loop can end
+    while (this.inbox.length > 0 && this.state !== 'closed') {
+      const frame = this.inbox.shift()!;
+      this.inboxBytes -= frame.length;
+      if (this.readPaused && this.inboxBytes <= this.ctx.limits.maxReceiveBufferBytes / 2 && this.inbox.length <= MAX_INBOX_FRAMES / 2) {
+        this.readPaused = false;
+        this.ws.resume();
+        this.ctx.logger.info({ peer: this.id, bytes: this.inboxBytes }, 'receive buffer drained: reading from the peer resumed');
+      }
+      let msg: Message | undefined;
+      try {
+        msg = this.admit(frame);
+        if (msg !== undefined) await this.ctx.handle(this, msg);
+      } catch (e) {
+        this.ctx.logger.error({ err: e, peer: this.id, message: msg?.type }, 'internal error handling a peer message');
+        if (msg === undefined) this.close('internal error');
+      }
+    }
+    this.draining = undefined;
+  }
+
+  /** admit decodes a frame and answers what is the peer's own; returns a message for the manager, if any. */
+  private admit(frame: Uint8Array): Message | undefined {
     let msg: Message;
     try {
       msg = decodeMessage(frame, this.ctx.params.magic, this.ctx.limits.maxMessageSize);
     } catch (e) {
       if (!(e instanceof MessageError)) throw e;
       if (e.fault === 'bad-magic' && this.remote === undefined && e.magic !== undefined && isVersionFrame(frame, e.magic)) {
-        return this.refuse(`peer is on another network (magic 0x${hex32(e.magic)}, ours 0x${hex32(this.ctx.params.magic)})`, 'wrong-network');
+        this.refuse(`peer is on another network (magic 0x${hex32(e.magic)}, ours 0x${hex32(this.ctx.params.magic)})`, 'wrong-network');
+        return undefined;
       }
-      return this.offend(frameOffence(e.fault), e.message);
+      this.offend(frameOffence(e.fault), e.message);
+      return undefined;
     }
-    if (msg.type === 'version') return this.onVersion(msg);
-    if (msg.type === 'verack') return this.onVerack();
-    if (this.state !== 'ready') return this.offend('unexpected-handshake', `${msg.type} before the handshake`);
-    if (!RATE_EXEMPT.has(msg.type) && !this.ctx.solicited(this, msg) && !this.bucket.take()) return this.onFlood(msg.type);
-    if (msg.type === 'ping') {
-      this.send({ type: 'pong', nonce: msg.nonce });
-      return;
-    }
+    if (msg.type === 'version') return void this.onVersion(msg);
+    if (msg.type === 'verack') return void this.onVerack();
+    if (this.state !== 'ready') return void this.offend('unexpected-handshake', `${msg.type} before the handshake`);
+    if (!RATE_EXEMPT.has(msg.type) && !this.ctx.solicited(this, msg) && !this.bucket.take()) return void this.onFlood(msg.type);
+    if (msg.type === 'ping') return void this.send({ type: 'pong', nonce: msg.nonce });
     if (msg.type === 'pong') {
       if (this.pingNonce !== undefined && equalBytes(msg.nonce, this.pingNonce)) this.pingNonce = undefined;
-      return;
+      return undefined;
     }
-    this.enqueue(msg);
+    return msg;
   }
 
   private onFlood(type: string): void {
@@ -233,30 +285,6 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
     this.lastFloodScoreAt = now;
     const { capacity, perSecond } = this.ctx.limits.messageRate;
     this.offend('flood', `${type}: over ${perSecond} messages/s (burst ${capacity})`);
-  }
-
-  private enqueue(msg: Message): void {
-    if (this.inbox.length >= MAX_INBOX) return this.close('receive queue full');
-    this.inbox.push(msg);
-    this.draining ??= this.drain();
-  }
-
-  /** idle resolves when the message being handled (if any) is done. */
-  idle(): Promise<void> {
-    return this.draining ?? Promise.resolve();
-  }
-
-  private async drain(): Promise<void> {
-    await Promise.resolve(); // so `draining` is set before the loop can end
-    while (this.inbox.length > 0 && this.state === 'ready') {
-      const msg = this.inbox.shift()!;
-      try {
-        await this.ctx.handle(this, msg);
-      } catch (e) {
-        this.ctx.logger.error({ err: e, peer: this.id, message: msg.type }, 'internal error handling a peer message');
-      }
-    }
-    this.draining = undefined;
   }
 
   // ---- handshake --------------------------------------------------------------
@@ -331,6 +359,7 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
     clearTimeout(this.handshakeTimer);
     clearInterval(this.pingTimer);
     this.inbox.length = 0;
+    this.inboxBytes = 0;
     this.link?.close();
   }
 }

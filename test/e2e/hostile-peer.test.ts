@@ -8,7 +8,8 @@
 import { expect } from 'chai';
 import { WebSocket } from 'ws';
 import { regtest } from '../../src/consensus/params.js';
-import { MAX_MESSAGE_SIZE } from '../../src/p2p/messages.js';
+import { encodeMessage, MAX_MESSAGE_SIZE } from '../../src/p2p/messages.js';
+import { P2P_DEFAULTS } from '../../src/p2p/p2p-options.js';
 import { BAN_SCORE, OFFENCE_SCORES } from '../../src/p2p/misbehaviour.js';
 import { CLOSE_MISBEHAVING } from '../../src/p2p/peer.js';
 import { txid } from '../../src/consensus/tx.js';
@@ -285,6 +286,29 @@ describe('hostile peer against a node process', function () {
   it('scores a flood of pings beyond the rate limit (flood +50) and bans a sustained one', () => attack(flood));
 
   it('bans a peer that relays a transaction breaking a consensus rule (invalid-tx), not one whose inputs it lacks', () => attack(badTx));
+
+  it('stops reading a peer whose frames outrun the node once 5 MB wait (receive buffer), then handles them all, in order', async () => {
+    const { a, b } = await pair();
+    const { client, userAgent } = await hostile(a, 'receive-buffer');
+    // Each frame a ~42 kB transaction of 400 inputs the node does not have: every one costs
+    // 400 store reads to refuse, for free (an honest peer on another tip sends such).
+    const frames: Uint8Array[] = [];
+    for (let n = 0; n < 300; n++) {
+      const inputs = Array.from({ length: 400 }, (_, index) => ({ prevout: { txid: new Uint8Array(32).fill(n % 251).map((v, i) => (i === 0 ? n >> 8 : v)), index }, witness: new Uint8Array(64) }));
+      frames.push(encodeMessage(regtest.magic, { type: 'tx', tx: { version: 1, inputs, outputs: [{ value: 1n, pubkey: KEYS[1]!.pubkey }], lockTime: 0 } }));
+    }
+    for (const f of frames) client.sendBytes(f);
+    const nonce = new Uint8Array(8).fill(7);
+    client.send(regtest, { type: 'ping', nonce });
+    const paused = await waitFor('the node to pause reading', () => logLines(a).find((l) => l.msg === 'receive buffer full: reading from the peer paused'), 60_000);
+    expect(paused.bytes as number).to.be.above(P2P_DEFAULTS.maxReceiveBufferBytes).and.at.most(P2P_DEFAULTS.maxReceiveBufferBytes + frames[0]!.length);
+    await waitFor('the node to resume reading', () => logLines(a).some((l) => l.msg === 'receive buffer drained: reading from the peer resumed'), 60_000);
+    // The ping sent last is answered: every frame before it was handled, none dropped.
+    await waitFor('the pong', () => client.messages(regtest).some((m) => m.type === 'pong' && m.nonce.every((v) => v === 7)), 60_000);
+    expect(client.closed).to.equal(undefined);
+    expect(await banScore(a, userAgent)).to.equal(0);
+    await stillServes(a, b);
+  });
 
   it('refuses a WebSocket upgrade that carries an Origin header (a web page), with 403, and lists no peer', async () => {
     const a = await cluster.start('a');

@@ -125,4 +125,33 @@ describe('miner', () => {
     expect(found.every((m) => m.accepted)).to.equal(true);
     expect(chain.tip().height).to.equal(found.length);
   });
+
+  it('paces continuous mining: mines nothing while its exponential wait runs, and draws a new wait on each new tip', async () => {
+    const chain = await regtestChain();
+    const draws: number[] = [];
+    // u = 0.5 of a one-hour mean: a wait of ln 2 hours, far longer than this test.
+    const miner = new Miner({ chain, pool, params: regtest, minerPubkey: MINER, clock, paceMs: 3_600_000, random: () => (draws.push(0.5), 0.5) });
+    const found: MinedBlock[] = [];
+    miner.on('block', (m) => found.push(m));
+    miner.start();
+    await until(() => draws.length === 1);
+    expect((await chain.submitBlock(peerBlock(chain))).accepted).to.equal(true);
+    await until(() => draws.length === 2);
+    expect(found).to.deep.equal([]);
+    expect(pool.searching).to.equal(false);
+    await miner.stop();
+    expect(miner.mining).to.equal(false);
+    expect(chain.tip().height).to.equal(1);
+  });
+
+  it('mines once its pace wait is over (a draw of 0 waits nothing)', async () => {
+    const chain = await regtestChain();
+    const miner = new Miner({ chain, pool, params: regtest, minerPubkey: MINER, clock, paceMs: 3_600_000, random: () => 0 });
+    const found: MinedBlock[] = [];
+    miner.on('block', (m) => found.push(m));
+    miner.start();
+    await until(() => found.length >= 2);
+    await miner.stop();
+    expect(found.every((m) => m.accepted)).to.equal(true);
+  });
 });

@@ -176,4 +176,32 @@ describe('toychain-wallet command', function () {
       expect(run.json.error.code).to.equal('usage');
     }
   });
+
+  it('refuses a fee rate above the maximum unless --force, naming both numbers (fee-rate-too-high)', async () => {
+    const to = receiveAddress(MNEMONIC, 0);
+    const run = await wallet([...base, '--json', 'send', to, '1', '--fee-rate', '1000000'], withPassword);
+    expect([run.code, run.json.error.code]).to.deep.equal([1, 'fee-rate-too-high']);
+    expect(run.json.error.message).to.include('--fee-rate 1000000 is above the maximum of 1000 base units per byte');
+    expect(run.json.error.message).to.include('--force');
+    // With --force the fee check is passed: the next step, asking the node, is what stops it here.
+    const forced = await wallet([...base, '--json', 'send', to, '1', '--fee-rate', '1000000', '--force'], withPassword);
+    expect(forced.json.error.code).to.equal('node-unreachable');
+  });
+
+  it('refuses 0 coins saying an amount is more than zero (bad-amount)', async () => {
+    const run = await wallet([...base, '--json', 'send', receiveAddress(MNEMONIC, 0), '0'], withPassword);
+    expect(run.json.error).to.deep.equal({ code: 'bad-amount', message: 'the amount is zero: send more than zero coins (at least 0.00000001)' });
+  });
+
+  it('hints at http:// for a --node without a scheme, instead of "cannot reach"', async () => {
+    const run = await wallet(['--node', 'localhost:38543', '--wallet-dir', dir, '--json', 'balance'], withPassword);
+    expect(run.code).to.equal(2);
+    expect(run.json.error.message).to.include("--node: 'localhost:38543' has no scheme: write it as http://localhost:38543");
+  });
+
+  it('says no devnet runs when --devnet finds no devnet file (no-devnet)', async () => {
+    const run = await wallet(['--devnet', '1', '--devnet-dir', dir, '--wallet-dir', dir, '--json', 'balance'], withPassword);
+    expect(run.json.error.code).to.equal('no-devnet');
+    expect(run.json.error.message).to.include(`no devnet is running in ${dir}`);
+  });
 });
