@@ -11,6 +11,7 @@ import { mempoolBench, mempoolCostsBench } from './mempool.js';
 import { miningBench } from './mining.js';
 import { networkBench } from './network.js';
 import { paceBench } from './pace.js';
+import { scaleBench } from './scale.js';
 import { signaturesBench } from './signatures.js';
 
 /**
@@ -51,7 +52,7 @@ export interface BenchSection {
   run(): Promise<Partial<BenchSummary> | void>;
 }
 
-const SECTIONS: BenchSection[] = [miningBench, networkBench, mempoolBench, mempoolCostsBench, signaturesBench, memoryBench, labBench, paceBench];
+const SECTIONS: BenchSection[] = [miningBench, networkBench, mempoolBench, mempoolCostsBench, signaturesBench, memoryBench, labBench, paceBench, scaleBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

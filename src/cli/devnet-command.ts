@@ -21,6 +21,7 @@ export function registerDevnetCommand(program: Command): void {
     .option('--workers <n>', 'mining threads per node (default: the cores shared among the nodes)')
     .option('--delay <time>', 'link delay of every node, e.g. 200ms or 2s (forks appear as it nears the block interval)')
     .option('--jitter <time>', 'up to this much more delay per message, at random')
+    .option('--miners <k>', 'how many of the nodes mine (nodes 0 … k-1; default all): e.g. --nodes 50 --miners 5')
     .option('--mine', 'start mining on every node (the default on demo)')
     .option('--no-mine', 'do not start mining')
     .option('--fresh', 'delete the nodes\' chains first and start from genesis')

@@ -65,7 +65,7 @@ export async function runDevnet(config: DevnetConfig): Promise<void> {
   }
   console.log(`Starting a ${config.nodes}-node ${params.name} devnet in ${config.datadir} …`);
   try {
-    devnet = await Devnet.start({ nodes: config.nodes, datadir: config.datadir, params, ...(networkFile === undefined ? {} : { networkFile }), blockTimeSec: config.blockTimeSec, workers: config.workers, mine: config.mine, link: config.link, nodeLogLevel: config.nodeLogLevel, logger });
+    devnet = await Devnet.start({ nodes: config.nodes, datadir: config.datadir, params, ...(networkFile === undefined ? {} : { networkFile }), blockTimeSec: config.blockTimeSec, workers: config.workers, mine: config.mine, miners: config.miners, link: config.link, nodeLogLevel: config.nodeLogLevel, logger });
   } catch (e) {
     server.close();
     throw new UsageError(`the devnet could not start: ${(e as Error).message}`, 'each node writes its log to DEVNET_FOLDER/node-N/node.log');

@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { resolveNodeConfig, UsageError, type NodeOptions } from '../node/config.js';
 import { runNode } from './run-node.js';
 import { registerDevnetCommand } from './devnet-command.js';
+import { registerWatchCommand } from './watch-command.js';
 import { registerLabCommand } from './lab-command.js';
 import { loadNetworkFile, registerNetworkCommand } from './network-command.js';
 import { VERSION } from '../node/version.js';
@@ -31,6 +32,7 @@ program
   .option('--api-port <n>', 'REST API port (0: any free port; default 28443 demo, 18443 regtest)')
   .option('--api-host <host>', 'address the REST API listens on (beyond 127.0.0.1, every change needs the token)', '127.0.0.1')
   .option('--api-allow-host <name>', 'a host name the API answers to besides localhost, e.g. behind a proxy (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+  .option('--api-token-file <file>', 'use the token in this file (e.g. a mounted secret) instead of a new one per start; still written to DATADIR/api.cookie')
   .option('--announce-api <url>', 'tell peers this node\'s API URL in the handshake (for watchers), e.g. http://192.0.2.10:28443')
   .option('--peer <ws://HOST:PORT>', 'connect to this peer and keep reconnecting (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
   .option('--mine', 'mine from the start (needs --miner-address)')
@@ -45,6 +47,7 @@ program
   });
 
 registerDevnetCommand(program);
+registerWatchCommand(program);
 registerNetworkCommand(program);
 
 registerLabCommand(program);

@@ -19,7 +19,9 @@ import { parseInput } from '../api/request-validation.js';
 import { integerString } from '../api/contract/primitives.js';
 import { blockCount, LINK_LIMIT_MESSAGE, linkFields, linkWithinLimit, share } from '../api/contract/requests.js';
 import { NodeApiError, NodeUnavailableError } from './child-node.js';
-import type { Devnet } from './devnet.js';
+import type { Devnet, DevnetView, TimelineItem } from './devnet.js';
+import type { TreeBlock } from './block-tree.js';
+import type { ReorgCard } from './reorg-card.js';
 import { addressDetails, blockDetails, mempools, search, txDetails } from './explorer.js';
 import { AmountError, parseCoins } from '../consensus/amount.js';
 
@@ -62,16 +64,7 @@ export function createControlApi(devnet: Devnet, logger: Logger): express.Expres
   const json: RequestHandler[] = [requireJson, express.json({ limit: '16kb' })];
   const api = express.Router();
 
-  api.get('/devnet', (_req, res) => {
-    res.json(devnet.view());
-  });
-  api.get('/devnet/tree', (req, res) => {
-    const { heights } = parseInput(treeQuery, req.query, 'query');
-    res.json({ blocks: devnet.recentBlocks(heights), tips: devnet.tips });
-  });
-  api.get('/devnet/reorgs', (_req, res) => {
-    res.json({ cards: devnet.reorgCards });
-  });
+  registerDashboardReads(api, devnet);
   // The explorer: through the nodes' own APIs, with what the devnet knows added (src/devnet/explorer.ts).
   api.get('/devnet/blocks/:id', async (req, res) => {
     const { id } = parseInput(blockParams, req.params, 'params');
@@ -91,12 +84,6 @@ export function createControlApi(devnet: Devnet, logger: Logger): express.Expres
   });
   api.get('/devnet/mempools', async (_req, res) => {
     res.json(await nodeCall(() => mempools(devnet.explorer())));
-  });
-  api.get('/devnet/timeline', (_req, res) => {
-    res.json({ items: devnet.timeline });
-  });
-  api.get('/devnet/events', (req, res) => {
-    streamEvents(devnet, req, res);
   });
   api.post('/devnet/split', ...json, async (req, res) => {
     const { groups } = parseInput(splitBody, req.body, 'body');
@@ -155,6 +142,48 @@ export function createControlApi(devnet: Devnet, logger: Logger): express.Expres
   });
 
   app.use(CONTROL_PREFIX, api);
+  serveDashboard(app);
+  app.use(notFound);
+  app.use(createErrorMiddleware(logger));
+  return app;
+}
+
+/**
+ * What the dashboard page reads: the devnet's supervisor, or `toychain watch` over
+ * nodes it did not start. Both give the same view, tree, reorg cards, timeline and stream.
+ */
+export interface DashboardSource {
+  view(): DevnetView;
+  recentBlocks(heights: number): TreeBlock[];
+  readonly tips: Record<number, string>;
+  readonly reorgCards: ReorgCard[];
+  readonly timeline: TimelineItem[];
+  on(event: 'event', listener: (name: string, data: unknown) => void): unknown;
+  off(event: 'event', listener: (name: string, data: unknown) => void): unknown;
+}
+
+/** registerDashboardReads: GET /devnet, /devnet/tree, /devnet/reorgs, /devnet/timeline and the /devnet/events stream. */
+export function registerDashboardReads(api: express.Router, source: DashboardSource): void {
+  api.get('/devnet', (_req, res) => {
+    res.json(source.view());
+  });
+  api.get('/devnet/tree', (req, res) => {
+    const { heights } = parseInput(treeQuery, req.query, 'query');
+    res.json({ blocks: source.recentBlocks(heights), tips: source.tips });
+  });
+  api.get('/devnet/reorgs', (_req, res) => {
+    res.json({ cards: source.reorgCards });
+  });
+  api.get('/devnet/timeline', (_req, res) => {
+    res.json({ items: source.timeline });
+  });
+  api.get('/devnet/events', (req, res) => {
+    streamEvents(source, req, res);
+  });
+}
+
+/** serveDashboard serves the built page (dist/dashboard/) at /, or says how to build it. */
+export function serveDashboard(app: express.Express): void {
   // Browsers ask for /favicon.ico on their own: answer with a small icon (three chained blocks), not a 404.
   app.get('/favicon.ico', (_req, res) => {
     res.type('image/svg+xml').set('cache-control', 'max-age=86400').send(FAVICON_SVG);
@@ -166,9 +195,6 @@ export function createControlApi(devnet: Devnet, logger: Logger): express.Expres
       res.type('text').send('The dashboard is not built: run `npm run build` (it runs scripts/build-dashboard.mjs). The control API is under /api/v1/devnet.');
     });
   }
-  app.use(notFound);
-  app.use(createErrorMiddleware(logger));
-  return app;
 }
 
 /** nodeCall turns a node's refusal or absence into an error the control API can answer with. */
@@ -186,7 +212,7 @@ async function nodeCall<T>(call: () => Promise<T>, devnet?: Devnet): Promise<T> 
 }
 
 /** The page's one stream: the nodes' events, merged, with the node's index in each. */
-function streamEvents(devnet: Devnet, req: express.Request, res: express.Response): void {
+function streamEvents(devnet: DashboardSource, req: express.Request, res: express.Response): void {
   res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive' });
   req.socket.setNoDelay(true);
   const listener = (name: string, data: unknown): void => {
@@ -204,12 +230,12 @@ function streamEvents(devnet: Devnet, req: express.Request, res: express.Respons
 
 const LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/i;
 
-const loopbackHostOnly: RequestHandler = (req, _res, next) => {
+export const loopbackHostOnly: RequestHandler = (req, _res, next) => {
   if (!LOOPBACK_HOST.test(req.headers.host ?? '')) return next(new ApiError(403, 'forbidden-host', 'the devnet answers only to 127.0.0.1 or localhost'));
   next();
 };
 
-const requireJson: RequestHandler = (req, _res, next) => {
+export const requireJson: RequestHandler = (req, _res, next) => {
   if (!req.is('application/json')) return next(new BadRequestError('json-required', 'send the body as Content-Type: application/json (an empty object {} when there is nothing to say)'));
   next();
 };

@@ -19,7 +19,8 @@ export function blockTimeSeconds(option: string, text: string): number {
 }
 
 export const DEFAULT_NODES = 3;
-export const MAX_NODES = 32;
+/** 50 nodes fit a 2-core, 24 GB machine when few of them mine (--miners): an idle node starts no nonce threads. */
+export const MAX_NODES = 64;
 export const DEFAULT_DASHBOARD_PORT = 8080;
 
 export interface DevnetOptionsText {
@@ -31,6 +32,7 @@ export interface DevnetOptionsText {
   delay?: string;
   jitter?: string;
   mine?: boolean;
+  miners?: string;
   fresh?: boolean;
   logLevel?: string;
   nodeLogLevel?: string;
@@ -45,6 +47,8 @@ export interface DevnetConfig {
   workers: number;
   link: LinkShape;
   mine: boolean;
+  /** how many nodes mine (nodes 0 … miners-1); the others only relay and validate */
+  miners: number;
   fresh: boolean;
   logLevel: string;
   nodeLogLevel: string;
@@ -57,8 +61,9 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export function resolveDevnetConfig(o: DevnetOptionsText): DevnetConfig {
   const params = networkOf(o.network);
   const nodes = wholeNumber('--nodes', o.nodes, DEFAULT_NODES, 1, MAX_NODES);
-  // Share the cores: with 2 cores and 3 nodes, one thread each.
-  const workers = wholeNumber('--workers', o.workers, Math.max(1, Math.floor(availableParallelism() / nodes)), 1, 64);
+  const miners = wholeNumber('--miners', o.miners, nodes, 0, nodes);
+  // Share the cores among the nodes that mine: with 2 cores and 3 miners, one thread each.
+  const workers = wholeNumber('--workers', o.workers, Math.max(1, Math.floor(availableParallelism() / Math.max(1, miners))), 1, 64);
   const dashboardPort = wholeNumber('--dashboard-port', o.dashboardPort, DEFAULT_DASHBOARD_PORT, 0, 65535);
   const delayMs = o.delay === undefined ? 0 : duration('--delay', o.delay);
   const jitterMs = o.jitter === undefined ? 0 : duration('--jitter', o.jitter);
@@ -75,6 +80,7 @@ export function resolveDevnetConfig(o: DevnetOptionsText): DevnetConfig {
     link: { delayMs, jitterMs, dropRate: 0 },
     // regtest has no pace (blocks come on demand): mine continuously only on demo unless told.
     mine: o.mine ?? params.noRetargeting === false,
+    miners,
     fresh: o.fresh === true,
     logLevel: o.logLevel ?? 'info',
     nodeLogLevel: o.nodeLogLevel ?? 'info',

@@ -39,6 +39,8 @@ export interface DevnetOptions {
   workers: number;
   /** start mining on every node at once (demo); regtest devnets make blocks on demand */
   mine: boolean;
+  /** only nodes 0 … miners-1 mine (default: all) */
+  miners?: number;
   link: LinkShape;
   /** log level of the node processes (their output goes to node-N/node.log) */
   nodeLogLevel: string;
@@ -141,7 +143,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     const pace = options.params.noRetargeting && options.blockTimeSec !== undefined ? ['--block-time', `${options.blockTimeSec * options.nodes}s`] : [];
     this.nodes = Array.from({ length: options.nodes }, (_, index) => new ChildNode({ index, datadir: join(options.datadir, `node-${index}`), params: options.params, ...(options.networkFile === undefined ? {} : { networkFile: options.networkFile }), extraArgs: pace, workers: options.workers, logLevel: options.nodeLogLevel }));
     this.base = baseEdges(options.nodes);
-    this.miningWanted = this.nodes.map(() => options.mine);
+    this.miningWanted = this.nodes.map((_, i) => options.mine && i < (options.miners ?? options.nodes));
     this.shares = this.nodes.map(() => 1);
     this.link = options.link;
   }

@@ -4,6 +4,7 @@
  * pass instead; the CLI prints it and exits with code 2.
  */
 import { homedir, availableParallelism } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeAddress } from '../consensus/address.js';
 import { DecodeError } from '../consensus/byte-reader.js';
@@ -38,6 +39,8 @@ export interface NodeConfig {
   apiAllowHosts: string[];
   /** the API URL this node tells its peers in the handshake (--announce-api), origin only */
   announceApi: string | undefined;
+  /** the API token read from --api-token-file (else the node makes one per start) */
+  apiToken: string | undefined;
   peers: string[];
   mine: boolean;
   minerAddress: string | undefined;
@@ -61,6 +64,7 @@ export interface NodeOptions {
   apiPort?: string;
   apiAllowHost?: string[];
   announceApi?: string;
+  apiTokenFile?: string;
   peer?: string[];
   mine?: boolean;
   minerAddress?: string;
@@ -98,6 +102,7 @@ export function resolveNodeConfig(options: NodeOptions, fileParams?: NetworkPara
     apiPort: parsePort('--api-port', options.apiPort, ports.api),
     apiAllowHosts: (options.apiAllowHost ?? []).map(checkAllowHost),
     announceApi: options.announceApi === undefined ? undefined : checkAnnounceApi(options.announceApi),
+    apiToken: options.apiTokenFile === undefined ? undefined : readApiToken(options.apiTokenFile),
     peers,
     mine: options.mine === true,
     minerAddress,
@@ -144,6 +149,18 @@ function checkAllowHost(value: string): string {
     throw new UsageError(`--api-allow-host: '${value}' is not a host name`, 'give the name clients use in the URL, without a port, e.g. --api-allow-host node-0.toychain');
   }
   return value.toLowerCase();
+}
+
+/** readApiToken reads a shared API token: one line of 16 to 256 printable characters. */
+export function readApiToken(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8').trim();
+  } catch (e) {
+    throw new UsageError(`--api-token-file: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, 'make one with: openssl rand -hex 32 > FILE');
+  }
+  if (!/^[\x21-\x7e]{16,256}$/.test(text)) throw new UsageError(`--api-token-file: ${file} does not hold a token of 16 to 256 printable characters without spaces`, 'make one with: openssl rand -hex 32 > FILE');
+  return text;
 }
 
 /** MAX_ANNOUNCED_API_URL: the handshake carries at most this many characters (p2p/messages.ts). */

@@ -99,7 +99,8 @@ export class Node {
       const mining = new MiningService({ chain, params: config.params, workers: config.workers, defaultAddress: config.minerAddress, ownKey: () => nodeKey(config.datadir), mempool, logger: logger.child({ layer: 'mining' }), ...(paceMs === undefined ? {} : { paceMs }) });
       cleanup.push(() => mining.close());
 
-      const authToken = randomBytes(32).toString('hex');
+      // A token given from outside (a Kubernetes Secret, --api-token-file) is shared by every node of a deployment; otherwise a new one per start.
+      const authToken = config.apiToken ?? randomBytes(32).toString('hex');
       await writePrivateFile(join(config.datadir, 'api.cookie'), authToken);
       const app = createApi({ chain: viewOf(chain), params: config.params, peers, policy: peers, mining, miningShare: mining, mempool, authToken, access: accessFor(config.apiHost, config.apiAllowHosts), logger: logger.child({ layer: 'api' }), version: VERSION });
       const server = limitServer(createServer(app));

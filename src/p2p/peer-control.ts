@@ -37,6 +37,8 @@ export interface PeerControl {
   /** Core's setnetworkactive: false drops every peer and refuses new ones until true */
   readonly networkActive: boolean;
   setNetworkActive(active: boolean): void;
+  /** the port listened on for peers (0 before start) */
+  readonly port?: number;
   /** addresses banned right now */
   bannedCount(): number;
   on<K extends keyof PeerEvents>(event: K, listener: (...args: PeerEvents[K]) => void): unknown;

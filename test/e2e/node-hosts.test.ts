@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NodeCluster, waitFor } from '../helpers/node-process.js';
 
@@ -28,6 +30,7 @@ describe('toychain node: listening beyond loopback', function () {
       [['--announce-api', 'ftp://192.0.2.1:21'], 'is not of the form http://HOST:PORT'],
       [['--announce-api', 'nope'], 'is not a URL'],
       [['--api-allow-host', 'a b'], 'is not a host name'],
+      [['--api-token-file', '/nonexistent/token'], 'cannot read /nonexistent/token'],
     ] as const) {
       const r = spawnSync(process.execPath, [CLI, 'node', '--network', 'regtest', ...args], { encoding: 'utf8', timeout: 20_000 });
       expect(r.status, args.join(' ')).to.equal(2);
@@ -52,6 +55,14 @@ describe('toychain node: listening beyond loopback', function () {
     expect(await hostStatus(node.apiUrl, 'evil.example:18443')).to.equal(403);
     expect(await hostStatus(node.apiUrl, 'proxy.example')).to.equal(200);
     expect((await node.api('POST', '/tx', { hex: '00' }, false)).status).to.equal(400);
+  });
+
+  it('uses the token from --api-token-file (a shared secret) and still writes it to api.cookie', async () => {
+    const dir = cluster.tempDir('token');
+    writeFileSync(join(dir, 'token'), 'shared-token-0123456789abcdef\n');
+    const node = await cluster.start('shared', { args: ['--api-token-file', join(dir, 'token')] });
+    expect(node.token).to.equal('shared-token-0123456789abcdef');
+    expect((await node.api('POST', '/mining/stop')).status).to.equal(200);
   });
 
   it('tells its peers the API URL given with --announce-api (GET /peers shows it)', async () => {

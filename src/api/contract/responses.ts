@@ -40,6 +40,7 @@ export const Status = z.object({
   bannedPeers: count,
   orphans: count,
   mining: MiningStatus,
+  p2pPort: z.number().int().min(0).optional().meta({ description: 'the port this node listens on for peers (0: not listening); a watcher matches peer addresses with it' }),
 });
 export type Status = z.infer<typeof Status>;
 

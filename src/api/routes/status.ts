@@ -25,6 +25,7 @@ export function statusView({ chain, params, peers, mining, mempool, version }: A
     bannedPeers: peers.bannedCount(),
     orphans: chain.orphanCount,
     mining: mining.status(),
+    ...(peers.port === undefined ? {} : { p2pPort: peers.port }),
   };
 }
 

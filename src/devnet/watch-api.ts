@@ -1,0 +1,95 @@
+/**
+ * The watcher's HTTP side: the devnet's page and read routes (control-api.ts serves
+ * both), plus POST /api/v1/watch/nodes to watch more nodes or fewer, and, with a
+ * token, mining on/off and generate per node. It starts, splits and pays no nodes: those
+ * dashboard buttons answer 409 watch-read-only with what to do instead.
+ *
+ * On 127.0.0.1 it follows the devnet's rules (loopback Host header, JSON bodies). Bound
+ * beyond loopback, reads are public and every change needs the watcher's token.
+ */
+import express, { type RequestHandler } from 'express';
+import { z } from 'zod';
+import type { Logger } from 'pino';
+import { createErrorMiddleware, notFound } from '../api/error-middleware.js';
+import { ApiError } from '../api/errors.js';
+import { requireToken } from '../api/auth.js';
+import { integerString } from '../api/contract/primitives.js';
+import { parseInput } from '../api/request-validation.js';
+import { CONTROL_PREFIX, activeBody, generateBody, loopbackHostOnly, registerDashboardReads, requireJson, serveDashboard } from './control-api.js';
+import { Watcher, WatchedNodeError } from './watcher.js';
+
+export const watchNodesBody = z
+  .strictObject({
+    add: z.array(z.string().max(300), { error: 'add must be a list of node API URLs' }).max(100).default([]),
+    remove: z.array(z.union([z.number().int().min(0), z.string().max(300)]), { error: 'remove must be a list of node numbers or URLs' }).max(100).default([]),
+  })
+  .refine((b) => b.add.length + b.remove.length > 0, { message: 'say which nodes to add or remove: {"add": ["http://HOST:PORT"]} or {"remove": [1]}' });
+const indexParams = z.object({ index: integerString('index', 0, 1_000_000) });
+
+export interface WatchAccess {
+  /** listening beyond loopback */
+  exposed: boolean;
+  token: string | undefined;
+}
+
+export function createWatchApi(watcher: Watcher, access: WatchAccess, logger: Logger): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  if (!access.exposed) app.use(loopbackHostOnly);
+  const change: RequestHandler[] = [...changeGuard(access), requireJson, express.json({ limit: '16kb' })];
+  const api = express.Router();
+  registerDashboardReads(api, watcher);
+
+  api.get('/watch/nodes', (_req, res) => {
+    res.json({ nodes: watcher.view().nodes.map((n) => ({ index: n.index, apiUrl: n.apiUrl, unreachable: n.unreachable })) });
+  });
+  api.post('/watch/nodes', ...change, async (req, res) => {
+    const { add, remove } = parseInput(watchNodesBody, req.body, 'body');
+    const missing = remove.filter((r) => !watcher.remove(r));
+    for (const url of add) watcher.add(url);
+    if (missing.length > 0) throw new ApiError(404, 'not-watched', `not watched: ${missing.join(', ')}`);
+    await watcher.refresh();
+    res.json(watcher.view());
+  });
+
+  api.post('/devnet/nodes/:index/mining', ...change, async (req, res) => {
+    const { index } = parseInput(indexParams, req.params, 'params');
+    const { active } = parseInput(activeBody, req.body, 'body');
+    await nodeCall(() => watcher.call(index, 'POST', active ? '/mining/start' : '/mining/stop', active ? {} : undefined));
+    await watcher.refresh();
+    res.json(watcher.view());
+  });
+  api.post('/devnet/nodes/:index/generate', ...change, async (req, res) => {
+    const { index } = parseInput(indexParams, req.params, 'params');
+    const { blocks } = parseInput(generateBody, req.body, 'body');
+    res.json({ hashes: (await nodeCall(() => watcher.call<{ hashes: string[] }>(index, 'POST', '/mining/generate', { blocks }, 120_000))).hashes });
+  });
+  api.post(/^\/devnet\//, (_req, _res, next) => {
+    next(new ApiError(409, 'watch-read-only', 'toychain watch does not start, split, pay or shape nodes it did not start: do it on the nodes (e.g. POST /api/v1/network {"active": false} on one to unplug it), or run toychain devnet'));
+  });
+
+  app.use(CONTROL_PREFIX, api);
+  serveDashboard(app);
+  app.use(notFound);
+  app.use(createErrorMiddleware(logger));
+  return app;
+}
+
+/** changeGuard: on an exposed watcher every change needs its token, and without one none is allowed. */
+function changeGuard(access: WatchAccess): RequestHandler[] {
+  if (!access.exposed) return [];
+  if (access.token === undefined) {
+    return [(_req, _res, next) => next(new ApiError(403, 'read-only', 'this watcher listens beyond 127.0.0.1 without a token, so it only reads: start it with --token-file FILE'))];
+  }
+  return [requireToken(access.token)];
+}
+
+async function nodeCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    if (e instanceof WatchedNodeError) throw new ApiError(e.status >= 500 ? 502 : 409, `node-${e.code}`, e.message, { cause: e });
+    if (e instanceof Error && (e.name === 'TimeoutError' || e.message.includes('fetch failed'))) throw new ApiError(502, 'node-unreachable', e.message, { cause: e });
+    throw e;
+  }
+}

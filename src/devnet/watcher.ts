@@ -1,0 +1,402 @@
+/**
+ * `toychain watch`: the devnet's view over nodes this process did not start (anywhere
+ * its REST API can be reached), fork-observer's job. Each node is read live over its
+ * server-sent events (blocks into the shared BlockTree) and polled for its status and
+ * peers; the view has the devnet's shape (GET /api/v1/devnet), so the same page draws it.
+ *
+ * A watcher imposes no topology, so what it shows is what it sees: the edges are the
+ * nodes' actual outbound connections (a peer address matched to a watched node by host
+ * and p2p port), and the groups are the connected parts of that graph — a node unplugged
+ * with POST /network {active:false}, or a split by deny lists, shows as its own group.
+ * With discovery on, nodes that peers announce (`--announce-api`) are watched too.
+ */
+import type { Status } from '../api/contract/responses.js';
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import { networks } from '../consensus/params.js';
+import { NO_SHAPING } from '../p2p/link-shaping.js';
+import { ServiceRefusal } from '../api/services.js';
+import { BlockTree, modelForkProbability, type TreeBlock } from './block-tree.js';
+import { loadRecentBlocks, recordArrival, type ConnectedBlock } from './block-arrival.js';
+import { EventFeed } from './event-feed.js';
+import { STALE_WINDOW, type DevnetEvents, type DevnetView, type NodeView, type TimelineItem } from './devnet.js';
+import type { Edge } from './topology.js';
+import type { ReorgCard } from './reorg-card.js';
+
+export interface WatcherOptions {
+  /** API URLs of the nodes to watch: http(s)://HOST:PORT, with or without /api/v1 */
+  nodes: string[];
+  /** bearer token for calls that change a node (mining on/off, generate); without it the watcher only reads */
+  token: string | undefined;
+  /** watch the nodes that watched nodes' peers announce */
+  discover: boolean;
+  logger: Logger;
+}
+
+/** What a watched node's GET /status answers: the node API's contract. */
+type WatchStatus = Status;
+
+interface WatchedPeer {
+  address: string;
+  direction: string;
+  apiUrl?: string;
+}
+
+interface Watched {
+  index: number;
+  /** …/api/v1 */
+  apiUrl: string;
+  feed: EventFeed;
+  status: { at: number; status: WatchStatus } | undefined;
+  peers: WatchedPeer[];
+  loaded: boolean;
+}
+
+const STATUS_MS = 1_000;
+const UNREACHABLE_MS = 5_000;
+const FEED_WAIT_MS = 3_000;
+const TIMELINE_MAX = 300;
+/** More nodes than a class: discovery stops adding beyond this. */
+export const MAX_WATCHED = 100;
+
+/** apiBase normalises a node URL to its API base, …/api/v1; throws RangeError with the reason. */
+export function apiBase(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new RangeError(`'${value.slice(0, 100)}' is not a URL: write it as http://HOST:PORT`);
+  }
+  const path = url.pathname.replace(/\/+$/, '');
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.search !== '' || url.hash !== '' || (path !== '' && path !== '/api/v1')) {
+    throw new RangeError(`'${value.slice(0, 100)}' is not a node's API URL: write it as http://HOST:PORT`);
+  }
+  return `${url.origin}/api/v1`;
+}
+
+export class Watcher extends EventEmitter<DevnetEvents> {
+  readonly tree = new BlockTree();
+  readonly timeline: TimelineItem[] = [];
+  /** each node's tip as last reported (tip events are faster than the status poll) */
+  readonly tips: Record<number, string> = {};
+  /** Not built by the watcher yet: the devnet's reorg cards need each branch read from the node. */
+  readonly reorgCards: ReorgCard[] = [];
+  private readonly watched = new Map<number, Watched>();
+  private nextIndex = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: WatcherOptions) {
+    super();
+  }
+
+  /** start watches the given nodes (unreachable ones are shown so, and read once they answer). */
+  async start(): Promise<void> {
+    for (const url of this.options.nodes) this.add(url);
+    // Wait for the streams that open (so no early block is missed), but not for a node that does not answer.
+    await Promise.race([Promise.all([...this.watched.values()].map((w) => w.feed.ready)), new Promise((r) => setTimeout(r, FEED_WAIT_MS).unref())]);
+    await this.poll();
+    this.timer = setInterval(() => void this.poll(), STATUS_MS);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearInterval(this.timer);
+    for (const w of this.watched.values()) w.feed.close();
+  }
+
+  /** add watches one more node; returns its index. Refuses (bad-url, already-watched, too-many) with a reason. */
+  add(url: string): number {
+    let apiUrl: string;
+    try {
+      apiUrl = apiBase(url);
+    } catch (e) {
+      throw new ServiceRefusal('bad-url', (e as Error).message, 400);
+    }
+    const known = [...this.watched.values()].find((w) => w.apiUrl === apiUrl);
+    if (known !== undefined) throw new ServiceRefusal('already-watched', `${apiUrl} is already watched as node ${known.index}`, 409);
+    if (this.watched.size >= MAX_WATCHED) throw new ServiceRefusal('too-many', `at most ${MAX_WATCHED} nodes are watched: remove one first`, 409);
+    const index = this.nextIndex++;
+    const w: Watched = { index, apiUrl, status: undefined, peers: [], loaded: false, feed: undefined as unknown as EventFeed };
+    w.feed = new EventFeed(() => (this.stopped ? undefined : `${apiUrl}/events`), (event, data) => this.onNodeEvent(index, event, data));
+    this.watched.set(index, w);
+    this.note('node', `watching node ${index} at ${apiUrl}`, index);
+    return index;
+  }
+
+  /** remove stops watching a node, by its index or its URL; false if it was not watched. */
+  remove(which: number | string): boolean {
+    const w = typeof which === 'number' ? this.watched.get(which) : [...this.watched.values()].find((x) => x.apiUrl === safeBase(which));
+    if (w === undefined) return false;
+    w.feed.close();
+    this.watched.delete(w.index);
+    delete this.tips[w.index];
+    this.note('node', `stopped watching node ${w.index} (${w.apiUrl})`, w.index);
+    return true;
+  }
+
+  /** call sends a request to one watched node; changes carry the token. */
+  async call<T>(index: number, method: string, path: string, body?: unknown, timeoutMs = 5_000): Promise<T> {
+    const w = this.watched.get(index);
+    if (w === undefined) throw new ServiceRefusal('no-such-node', `no watched node ${index}`, 400);
+    if (method !== 'GET' && this.options.token === undefined) throw new ServiceRefusal('read-only', 'this watcher has no token: start it with --token-file FILE to change nodes', 409);
+    return fetchJson<T>(w.apiUrl + path, method, body, method === 'GET' ? undefined : this.options.token, timeoutMs);
+  }
+
+  get canChange(): boolean {
+    return this.options.token !== undefined;
+  }
+
+  refresh(): Promise<void> {
+    return this.poll();
+  }
+
+  recentBlocks(heights: number): TreeBlock[] {
+    return this.tree.recent(heights);
+  }
+
+  // ---- the view ------------------------------------------------------------------------
+
+  view(now = Date.now()): DevnetView {
+    const list = [...this.watched.values()];
+    const first = list.find((w) => w.status !== undefined)?.status?.status.network;
+    const params = first === undefined ? undefined : networks[first];
+    const spacingSec = params?.targetSpacing ?? 10;
+    const edges = this.edges(list);
+    const groups = components(list.map((w) => w.index), edges);
+    const groupOf = (index: number): number => (groups.length <= 1 ? 0 : groups.findIndex((g) => g.includes(index)));
+    const bestTip = this.bestTip(list);
+    const propagation = bestTip === undefined ? { blocks: 0, medianMs: null, p90Ms: null, meanMs: null, maxMs: null, heldBySplit: 0 } : this.tree.propagation(bestTip, STALE_WINDOW);
+    return {
+      network: first ?? 'unknown',
+      targetSpacingSec: spacingSec,
+      nodes: list.map((w) => this.nodeView(w, now, groupOf, list)),
+      groups: groups.length <= 1 ? null : groups,
+      paused: false,
+      link: NO_SHAPING,
+      edges,
+      bestTip: bestTip ?? null,
+      stale: {
+        ...(bestTip === undefined ? { blocks: 0, stale: 0, rate: null, splitStale: 0 } : this.tree.staleFigures(bestTip, STALE_WINDOW)),
+        window: STALE_WINDOW,
+        model: 0,
+        modelByPropagation: propagation.meanMs === null ? null : modelForkProbability(propagation.meanMs, spacingSec * 1000),
+      },
+      propagation,
+      tips: Object.fromEntries(list.filter((w) => this.tips[w.index] !== undefined).map((w) => [w.index, this.tips[w.index]!])),
+    };
+  }
+
+  private nodeView(w: Watched, now: number, groupOf: (i: number) => number, list: Watched[]): NodeView {
+    const s = w.status;
+    const group = groupOf(w.index);
+    const groupBest = Math.max(...list.filter((m) => groupOf(m.index) === group).map((m) => m.status?.status.height ?? -1));
+    const unreachable = this.unreachable(w, now);
+    const p2pPort = s?.status.p2pPort;
+    return {
+      index: w.index,
+      state: unreachable ? 'unreachable' : 'running',
+      alive: !unreachable,
+      pid: null,
+      apiUrl: w.apiUrl,
+      p2pUrl: p2pPort === undefined ? null : `ws://${new URL(w.apiUrl).host.replace(/:\d+$/, '')}:${p2pPort}`,
+      group,
+      address: null,
+      miningWanted: s?.status.mining.active ?? false,
+      share: 1,
+      status: s?.status ?? null,
+      statusAt: s?.at ?? null,
+      unreachable,
+      lagging: s !== undefined && !unreachable && groupBest - s.status.height >= 2,
+      exitInfo: unreachable ? `no answer from ${w.apiUrl}` : null,
+      log: '',
+      balance: null,
+    };
+  }
+
+  private unreachable(w: Watched, now: number): boolean {
+    return w.status === undefined || now - w.status.at > UNREACHABLE_MS;
+  }
+
+  /** edges: each outbound connection whose address is a watched node's host and p2p port. */
+  private edges(list: Watched[]): Edge[] {
+    const byAddress = new Map<string, number>();
+    for (const w of list) {
+      const port = w.status?.status.p2pPort;
+      if (port !== undefined && port > 0) byAddress.set(`${hostKey(new URL(w.apiUrl).hostname)}:${port}`, w.index);
+    }
+    const out: Edge[] = [];
+    const seen = new Set<string>();
+    for (const w of list) {
+      if (w.status?.status.networkActive === false) continue;
+      for (const p of w.peers) {
+        if (p.direction !== 'outbound') continue;
+        let key: string;
+        try {
+          const url = new URL(p.address);
+          key = `${hostKey(url.hostname)}:${url.port}`;
+        } catch {
+          continue;
+        }
+        const other = byAddress.get(key);
+        if (other === undefined || other === w.index) continue;
+        const [a, b] = w.index < other ? [w.index, other] : [other, w.index];
+        if (seen.has(`${a}-${b}`)) continue;
+        seen.add(`${a}-${b}`);
+        out.push([a, b]);
+      }
+    }
+    return out;
+  }
+
+  private bestTip(list: Watched[]): string | undefined {
+    let best: { tip: string; work: bigint } | undefined;
+    for (const w of list) {
+      if (w.status === undefined) continue;
+      const work = BigInt(`0x${w.status.status.chainwork}`);
+      if (best === undefined || work > best.work) best = { tip: w.status.status.tip, work };
+    }
+    return best?.tip;
+  }
+
+  // ---- reading the nodes -------------------------------------------------------------------
+
+  private poll(): Promise<void> {
+    this.polling ??= this.pollOnce().finally(() => (this.polling = undefined));
+    return this.polling;
+  }
+
+  private async pollOnce(): Promise<void> {
+    if (this.stopped) return;
+    await Promise.all(
+      [...this.watched.values()].map(async (w) => {
+        try {
+          const [status, peers] = await Promise.all([fetchJson<WatchStatus>(`${w.apiUrl}/status`, 'GET', undefined, undefined, 2_000), fetchJson<WatchedPeer[]>(`${w.apiUrl}/peers`, 'GET', undefined, undefined, 2_000)]);
+          const wasUnreachable = w.status !== undefined && this.unreachable(w, Date.now());
+          w.status = { at: Date.now(), status };
+          this.tips[w.index] = status.tip;
+          w.peers = peers;
+          if (wasUnreachable) this.note('node', `node ${w.index} answers again`, w.index);
+          if (!w.loaded) {
+            await loadRecentBlocks(this.tree, (path) => fetchJson(w.apiUrl + path, 'GET'), Date.now());
+            w.loaded = true;
+          }
+        } catch {
+          // unreachable: shown once its last status is older than UNREACHABLE_MS
+        }
+      }),
+    );
+    if (this.options.discover) this.discover();
+    this.emit('event', 'status', null);
+  }
+
+  /** discover watches every API URL a watched node's peers announced that is not watched yet. */
+  private discover(): void {
+    const known = new Set([...this.watched.values()].map((w) => w.apiUrl));
+    for (const w of [...this.watched.values()]) {
+      for (const p of w.peers) {
+        if (p.apiUrl === undefined || this.watched.size >= MAX_WATCHED) continue;
+        const base = safeBase(p.apiUrl);
+        if (base === undefined || known.has(base)) continue;
+        known.add(base);
+        this.add(base);
+        this.note('node', `found node at ${base}: a peer of node ${w.index} announced it`);
+      }
+    }
+  }
+
+  private onNodeEvent(index: number, event: string, data: unknown): void {
+    const d = data as Record<string, unknown>;
+    switch (event) {
+      case 'block-connected':
+        return void this.onBlockConnected(index, d as unknown as ConnectedBlock);
+      case 'tip':
+        if (typeof d.hash === 'string') this.tips[index] = d.hash;
+        return void this.emit('event', 'tip', { node: index, ...d });
+      case 'reorg':
+        this.emit('event', 'reorg', { node: index, ...d });
+        return this.note('reorg', `node ${index} switched to a branch with more work: ${String(d.depth)} block${d.depth === 1 ? '' : 's'} replaced`, index);
+      case 'ban':
+        return this.note('ban', `node ${index} banned ${String(d.address)}: ${String(d.reason)}`, index);
+      case 'peer-left':
+        return this.note('peer', `node ${index} lost peer ${String(d.address)} (${String(d.reason)})`, index);
+      default:
+        return;
+    }
+  }
+
+  private async onBlockConnected(index: number, b: ConnectedBlock): Promise<void> {
+    const w = this.watched.get(index);
+    if (w === undefined) return;
+    const block = await recordArrival(this.tree, index, b, Date.now(), (path) => fetchJson(w.apiUrl + path, 'GET'));
+    if (block === undefined) return;
+    this.emit('event', 'block', block);
+    this.note('block', `node ${index} has block ${b.height} ${b.hash.slice(-8)}`, index);
+  }
+
+  private note(kind: TimelineItem['kind'], text: string, node?: number): void {
+    const item: TimelineItem = node === undefined ? { atMs: Date.now(), kind, text } : { atMs: Date.now(), kind, text, node };
+    this.timeline.push(item);
+    if (this.timeline.length > TIMELINE_MAX) this.timeline.splice(0, this.timeline.length - TIMELINE_MAX);
+    if (kind !== 'block') this.options.logger.info(text);
+    this.emit('event', 'timeline', item);
+  }
+}
+
+/** components: the connected parts of the graph, each sorted, in order of their lowest node. */
+export function components(nodes: number[], edges: Edge[]): number[][] {
+  const parent = new Map(nodes.map((n) => [n, n]));
+  const find = (n: number): number => {
+    let r = n;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(n, r);
+    return r;
+  };
+  for (const [a, b] of edges) if (parent.has(a) && parent.has(b)) parent.set(find(a), find(b));
+  const groups = new Map<number, number[]>();
+  for (const n of nodes) {
+    const root = find(n);
+    groups.set(root, [...(groups.get(root) ?? []), n]);
+  }
+  return [...groups.values()].map((g) => g.sort((x, y) => x - y)).sort((x, y) => x[0]! - y[0]!);
+}
+
+/** hostKey: loopback names are one host (a peer dialled as 127.0.0.1 is the node watched as localhost). */
+function hostKey(hostname: string): string {
+  return /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i.test(hostname) ? 'loopback' : hostname.toLowerCase();
+}
+
+function safeBase(url: string): string | undefined {
+  try {
+    return apiBase(url);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A node answered with an error: its status and code, passed on. */
+export class WatchedNodeError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WatchedNodeError';
+  }
+}
+
+async function fetchJson<T>(url: string, method: string, body?: unknown, token?: string, timeoutMs = 5_000): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
+  const text = await res.text();
+  const parsed = text === '' ? undefined : (JSON.parse(text) as unknown);
+  if (!res.ok) {
+    const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+    throw new WatchedNodeError(res.status, error?.code ?? 'error', error?.message ?? text.slice(0, 200));
+  }
+  return parsed as T;
+}
