@@ -19,6 +19,7 @@ import type { LinkShape } from '../p2p/link-shaping.js';
 import { BlockTree, modelForkProbability, type PropagationFigures, type StaleFigures, type TreeBlock } from './block-tree.js';
 import { ChildNode } from './child-node.js';
 import { EventFeed } from './event-feed.js';
+import { nodeEventNote } from './node-event-notes.js';
 import type { ExplorerSource } from './explorer.js';
 import type { ReorgCard } from './reorg-card.js';
 import { readReorgCard } from './reorg-reader.js';
@@ -481,18 +482,19 @@ export class Devnet extends EventEmitter<DevnetEvents> {
         this.emit('event', 'reorg', { node: index, ...d });
         void this.explainReorg(index, d as { oldTip: string; newTip: string; fork: string }, at);
         // (Scripts read this line as it is; the reorg card gives the blocks connected and the work.)
-        return this.note('reorg', `node ${index} switched to a branch with more work: ${String(d.depth)} block${d.depth === 1 ? '' : 's'} replaced`, index);
+        return this.noteNodeEvent(index, event, d);
       }
       case 'tx-removed':
         if (d.reason === 'confirmed') return;
         return this.note('tx', `node ${index} dropped transaction ${String(d.txid).slice(0, 16)}… from its mempool (${d.reason === 'conflict' ? 'a double spend: a block spent the same coin' : String(d.reason)})`, index);
-      case 'ban':
-        return this.note('ban', `node ${index} banned ${String(d.address)}: ${String(d.reason)}`, index);
-      case 'peer-left':
-        return this.note('peer', `node ${index} lost peer ${String(d.address)} (${String(d.reason)})`, index);
       default:
-        return;
+        return this.noteNodeEvent(index, event, d);
     }
+  }
+
+  private noteNodeEvent(index: number, event: string, d: Record<string, unknown>): void {
+    const n = nodeEventNote(index, event, d);
+    if (n !== undefined) this.note(n.kind, n.text, index);
   }
 
   private async onBlockConnected(index: number, b: { hash: string; height: number; time: number; chainwork: string; txCount?: number }, at: number): Promise<void> {

@@ -10,6 +10,7 @@
  * with POST /network {active:false}, or a split by deny lists, shows as its own group.
  * With discovery on, nodes that peers announce (`--announce-api`) are watched too.
  */
+import { nodeEventNote } from './node-event-notes.js';
 import type { Status } from '../api/contract/responses.js';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
@@ -316,13 +317,9 @@ export class Watcher extends EventEmitter<DevnetEvents> {
         return void this.emit('event', 'tip', { node: index, ...d });
       case 'reorg':
         this.emit('event', 'reorg', { node: index, ...d });
-        return this.note('reorg', `node ${index} switched to a branch with more work: ${String(d.depth)} block${d.depth === 1 ? '' : 's'} replaced`, index);
-      case 'ban':
-        return this.note('ban', `node ${index} banned ${String(d.address)}: ${String(d.reason)}`, index);
-      case 'peer-left':
-        return this.note('peer', `node ${index} lost peer ${String(d.address)} (${String(d.reason)})`, index);
+        return this.noteNodeEvent(index, event, d);
       default:
-        return;
+        return this.noteNodeEvent(index, event, d);
     }
   }
 
@@ -333,6 +330,11 @@ export class Watcher extends EventEmitter<DevnetEvents> {
     if (block === undefined) return;
     this.emit('event', 'block', block);
     this.note('block', `node ${index} has block ${b.height} ${b.hash.slice(-8)}`, index);
+  }
+
+  private noteNodeEvent(index: number, event: string, d: Record<string, unknown>): void {
+    const n = nodeEventNote(index, event, d);
+    if (n !== undefined) this.note(n.kind, n.text, index);
   }
 
   private note(kind: TimelineItem['kind'], text: string, node?: number): void {
