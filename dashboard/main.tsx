@@ -8,7 +8,7 @@ import { clock, percent, si } from './format.js';
 import { BlockTree, type Block } from './tree.js';
 import { ReorgCards, type ReorgCard } from './reorg-cards.js';
 import { Explorer, MempoolPanel, type Target } from './explorer.js';
-import { GROUP_NAMES, NodeCard, post, type NodeView } from './nodes.js';
+import { GROUP_NAMES, NodeCard, PageError, post, type NodeView } from './nodes.js';
 
 const API = '/api/v1';
 const DEFAULT_WINDOW = 500;
@@ -43,7 +43,7 @@ function App() {
   const [tips, setTips] = useState<Record<number, string | undefined>>({});
   const [timeline, setTimeline] = useState<TimelineItem[]>([]);
   const [cards, setCards] = useState<ReorgCard[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ message: string; code?: string | undefined } | null>(null);
   const [plan, setPlan] = useState<number[]>([]);
   const [large, setLarge] = useState(false);
   const [zoom, setZoom] = useState(1);
@@ -56,6 +56,8 @@ function App() {
   const [tick, setTick] = useState(0);
   const [delay, setDelay] = useState<number | null>(null);
   const treeBox = useRef<HTMLDivElement>(null);
+  // The groups the devnet last reported: a split or heal made elsewhere (the CLI, a script) resets the pickers.
+  const seenGroups = useRef<string>('');
   // The newest blocks are on the right: keep them in sight as the tree grows.
   useEffect(() => {
     const box = treeBox.current;
@@ -83,10 +85,13 @@ function App() {
         setTips((old) => ({ ...old, ...v.tips }));
         setView(v);
         setTick((t) => t + 1);
-        setPlan((p) => (p.length === v.nodes.length ? p : v.nodes.map((n, i) => (v.groups ? n.group : i === v.nodes.length - 1 ? 1 : 0))));
+        const groupsNow = JSON.stringify(v.groups);
+        const groupsChanged = groupsNow !== seenGroups.current;
+        seenGroups.current = groupsNow;
+        setPlan((p) => (p.length === v.nodes.length && !groupsChanged ? p : v.nodes.map((n, i) => (v.groups ? n.group : i === v.nodes.length - 1 ? 1 : 0))));
         setError(null);
       } catch (e) {
-        setError(`the devnet does not answer: ${(e as Error).message}`);
+        setError({ message: `the devnet does not answer: ${(e as Error).message}` });
       }
     };
     void poll();
@@ -135,8 +140,8 @@ function App() {
     document.body.classList.toggle('large', large);
   }, [large]);
 
-  if (view === null) return <p>{error ?? 'Connecting to the devnet…'}</p>;
-  const act = (what: () => Promise<void>) => () => void what().then(() => setError(null), (e: Error) => setError(e.message));
+  if (view === null) return <p>{error?.message ?? 'Connecting to the devnet…'}</p>;
+  const act = (what: () => Promise<void>) => () => void what().then(() => setError(null), (e: Error) => setError({ message: e.message, code: e instanceof PageError ? e.code : undefined }));
   const groups = GROUP_NAMES.map((_, g) => view.nodes.filter((n) => plan[n.index] === g).map((n) => n.index)).filter((g) => g.length > 0);
   const regtest = view.network === 'regtest';
   const shownDelay = delay ?? view.link.delayMs;
@@ -174,7 +179,7 @@ function App() {
           <input id="search" placeholder="height, block hash, txid or address" size={34} value={query} onInput={(e) => setQuery((e.target as HTMLInputElement).value)} />
           <button type="submit">Find</button>
         </form>
-        {error && <span class="flag" id="error">{error}</span>}
+        {error && <span class="flag" id="error" title={error.code === undefined ? undefined : `code: ${error.code}`} data-code={error.code}>{error.message}</span>}
       </header>
       <section class="tree">
         <h2>

@@ -28,11 +28,18 @@ export interface NodeView {
   };
 }
 
+/** A refusal from the devnet: the message is for the page, the code for its tooltip. */
+export class PageError extends Error {
+  constructor(message: string, readonly code?: string) {
+    super(message);
+  }
+}
+
 export async function post(path: string, body: unknown = {}): Promise<void> {
   const res = await fetch('/api/v1' + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (!res.ok) {
     const e = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string } };
-    throw new Error(e.error ? `${e.error.code}: ${e.error.message}` : `HTTP ${res.status}`);
+    throw e.error ? new PageError(e.error.message, e.error.code) : new PageError(`HTTP ${res.status}`);
   }
 }
 

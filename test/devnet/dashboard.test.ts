@@ -206,4 +206,31 @@ describe('devnet: the dashboard in a browser', function () {
     expect(spilling, 'blocks whose labels spill out of their box').to.deep.equal([]);
     await page.screenshot({ path: join(ROOT, 'test-artifacts', 'dashboard-large.png') });
   });
+
+  it('shows a refusal by its message with the code in the tooltip, and moves the group pickers when a split is made outside the page', async () => {
+    devnet = new DevnetProcess(3);
+    await devnet.start();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    await page.goto(devnet.dashboardUrl);
+    await page.waitForSelector('[data-node="0"] [data-action="send"]', { timeout: WAIT_MS });
+
+    // Sending 0 coins is refused: the page says why in words, and keeps the code for the tooltip.
+    await page.fill('[data-node="0"] [data-action="amount"]', '0');
+    await page.click('[data-node="0"] [data-action="send"]');
+    await page.waitForSelector('#error', { timeout: WAIT_MS });
+    const text = await page.textContent('#error');
+    expect(text).to.include('more than zero');
+    expect(text).to.not.match(/^[a-z-]+: /);
+    expect(await page.getAttribute('#error', 'title')).to.equal(`code: ${await page.getAttribute('#error', 'data-code')}`);
+    expect(await page.getAttribute('#error', 'data-code')).to.match(/^[a-z-]+$/);
+
+    // A split made through the control API (as the CLI makes it): the pickers follow, A = {0}, B = {1, 2}.
+    const pickers = () => page.$$eval('[data-node] select[data-action="group"]', (s: any[]) => s.map((e) => e.value));
+    expect(await pickers()).to.deep.equal(['0', '0', '1']);
+    expect((await devnet.control('POST', '/devnet/split', { groups: [[0], [1, 2]] })).status).to.equal(200);
+    await waitFor('the pickers to follow the split', async () => JSON.stringify(await pickers()) === JSON.stringify(['0', '1', '1']) || undefined, WAIT_MS);
+    expect((await devnet.control('POST', '/devnet/heal', {})).status).to.equal(200);
+    await waitFor('the pickers to go back after the heal', async () => JSON.stringify(await pickers()) === JSON.stringify(['0', '0', '1']) || undefined, WAIT_MS);
+  });
 });
