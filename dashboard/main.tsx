@@ -9,6 +9,7 @@ import { BlockTree, type Block } from './tree.js';
 import { ReorgCards, type ReorgCard } from './reorg-cards.js';
 import { Explorer, MempoolPanel, type Target } from './explorer.js';
 import { GROUP_NAMES, NodeCard, PageError, post, type NodeView } from './nodes.js';
+import type { TimelineItem } from '../src/devnet/timeline.js';
 
 const API = '/api/v1';
 const DEFAULT_WINDOW = 500;
@@ -26,12 +27,6 @@ interface View {
   tips: Record<number, string>;
   stale: { blocks: number; stale: number; rate: number | null; splitStale: number; window: number; model: number; modelByPropagation: number | null };
   propagation: { blocks: number; medianMs: number | null; p90Ms: number | null; heldBySplit: number };
-}
-
-interface TimelineItem {
-  atMs: number;
-  kind: string;
-  text: string;
 }
 
 /** The timeline's filters: which kinds of item each shows. */

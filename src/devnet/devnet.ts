@@ -19,7 +19,7 @@ import type { LinkShape } from '../p2p/link-shaping.js';
 import { BlockTree, modelForkProbability, type PropagationFigures, type StaleFigures, type TreeBlock } from './block-tree.js';
 import { ChildNode } from './child-node.js';
 import { EventFeed } from './event-feed.js';
-import { nodeEventNote } from './node-event-notes.js';
+import { appendTimeline, nodeEventNote, type TimelineItem } from './timeline.js';
 import type { ExplorerSource } from './explorer.js';
 import type { ReorgCard } from './reorg-card.js';
 import { readReorgCard } from './reorg-reader.js';
@@ -76,13 +76,6 @@ export interface NodeView {
   balance: { spendable: string; unconfirmed: string } | null;
 }
 
-export interface TimelineItem {
-  atMs: number;
-  kind: 'block' | 'reorg' | 'split' | 'heal' | 'ban' | 'node' | 'mining' | 'link' | 'peer' | 'tx';
-  text: string;
-  node?: number;
-}
-
 export interface DevnetView {
   network: string;
   targetSpacingSec: number;
@@ -111,7 +104,6 @@ export interface DevnetEvents {
 const STATUS_MS = 1_000;
 const TOPOLOGY_MS = 2_000;
 const UNREACHABLE_MS = 5_000;
-const TIMELINE_MAX = 300;
 const REORG_CARDS_MAX = 50;
 export const STALE_WINDOW = 50;
 
@@ -550,9 +542,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
   }
 
   private note(kind: TimelineItem['kind'], text: string, node?: number): void {
-    const item: TimelineItem = node === undefined ? { atMs: Date.now(), kind, text } : { atMs: Date.now(), kind, text, node };
-    this.timeline.push(item);
-    if (this.timeline.length > TIMELINE_MAX) this.timeline.splice(0, this.timeline.length - TIMELINE_MAX);
+    const item = appendTimeline(this.timeline, kind, text, node, Date.now());
     if (kind !== 'block') this.options.logger.info(text);
     this.emit('event', 'timeline', item);
   }

@@ -10,7 +10,7 @@
  * with POST /network {active:false}, or a split by deny lists, shows as its own group.
  * With discovery on, nodes that peers announce (`--announce-api`) are watched too.
  */
-import { nodeEventNote } from './node-event-notes.js';
+import { appendTimeline, nodeEventNote, type TimelineItem } from './timeline.js';
 import type { Status } from '../api/contract/responses.js';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
@@ -20,7 +20,7 @@ import { ServiceRefusal } from '../api/services.js';
 import { BlockTree, modelForkProbability, type TreeBlock } from './block-tree.js';
 import { loadRecentBlocks, recordArrival, type ConnectedBlock } from './block-arrival.js';
 import { EventFeed } from './event-feed.js';
-import { STALE_WINDOW, type DevnetEvents, type DevnetView, type NodeView, type TimelineItem } from './devnet.js';
+import { STALE_WINDOW, type DevnetEvents, type DevnetView, type NodeView } from './devnet.js';
 import type { Edge } from './topology.js';
 import type { ReorgCard } from './reorg-card.js';
 
@@ -56,7 +56,6 @@ interface Watched {
 const STATUS_MS = 1_000;
 const UNREACHABLE_MS = 5_000;
 const FEED_WAIT_MS = 3_000;
-const TIMELINE_MAX = 300;
 /** More nodes than a class: discovery stops adding beyond this. */
 export const MAX_WATCHED = 100;
 
@@ -338,9 +337,7 @@ export class Watcher extends EventEmitter<DevnetEvents> {
   }
 
   private note(kind: TimelineItem['kind'], text: string, node?: number): void {
-    const item: TimelineItem = node === undefined ? { atMs: Date.now(), kind, text } : { atMs: Date.now(), kind, text, node };
-    this.timeline.push(item);
-    if (this.timeline.length > TIMELINE_MAX) this.timeline.splice(0, this.timeline.length - TIMELINE_MAX);
+    const item = appendTimeline(this.timeline, kind, text, node, Date.now());
     if (kind !== 'block') this.options.logger.info(text);
     this.emit('event', 'timeline', item);
   }
