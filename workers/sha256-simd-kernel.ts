@@ -27,13 +27,22 @@ export function simdKernelBytes(): Uint8Array {
   return bytes;
 }
 
-/** simdSupported says whether this engine accepts the kernel (WebAssembly with the SIMD proposal). */
+let supported: boolean | undefined;
+
+/**
+ * simdSupported says whether this engine accepts the kernel (WebAssembly with the SIMD
+ * proposal). Asked once per thread: the answer cannot change, and an idle node's
+ * `/status` (polled every second by the devnet) asks it each time.
+ */
 export function simdSupported(): boolean {
-  try {
-    return typeof WebAssembly === 'object' && WebAssembly.validate(simdKernelBytes());
-  } catch {
-    return false;
+  if (supported === undefined) {
+    try {
+      supported = typeof WebAssembly === 'object' && WebAssembly.validate(simdKernelBytes());
+    } catch {
+      supported = false;
+    }
   }
+  return supported;
 }
 
 type ScanExport = (
