@@ -22,6 +22,7 @@ import { EventFeed } from './event-feed.js';
 import { appendTimeline, nodeEventNote, type TimelineItem } from './timeline.js';
 import type { ExplorerSource } from './explorer.js';
 import type { ReorgCard } from './reorg-card.js';
+import type { BanRecord } from './watched-peers.js';
 import { readReorgCard } from './reorg-reader.js';
 import { balanceOf, pay, type NodeBalance } from './node-payments.js';
 import { formatCoins } from '../consensus/amount.js';
@@ -74,6 +75,10 @@ export interface NodeView {
   log: string;
   /** what the node's mining address holds (coins), as the node reports it; null until read */
   balance: { spendable: string; unconfirmed: string } | null;
+  /** what the page calls it besides its number (a classroom's "teacher"), if anything */
+  label?: string;
+  /** bans of this node by a watched node (toychain watch, classroom), newest first */
+  bannedBy?: BanRecord[];
 }
 
 export interface DevnetView {

@@ -17,6 +17,7 @@ import { integerString } from '../api/contract/primitives.js';
 import { parseInput } from '../api/request-validation.js';
 import { CONTROL_PREFIX, activeBody, generateBody, loopbackHostOnly, registerDashboardReads, requireJson, serveDashboard } from './control-api.js';
 import { Watcher, WatchedNodeError } from './watcher.js';
+import { isLoopback } from '../p2p/address.js';
 
 export const watchNodesBody = z
   .strictObject({
@@ -32,7 +33,8 @@ export interface WatchAccess {
   token: string | undefined;
 }
 
-export function createWatchApi(watcher: Watcher, access: WatchAccess, logger: Logger): express.Express {
+/** createWatchApi serves the page over the watcher; `extra` adds routes of its own (a classroom's GET /class.json) before the page. */
+export function createWatchApi(watcher: Watcher, access: WatchAccess, logger: Logger, extra?: (app: express.Express, api: express.Router) => void): express.Express {
   const app = express();
   app.disable('x-powered-by');
   if (!access.exposed) app.use(loopbackHostOnly);
@@ -68,6 +70,7 @@ export function createWatchApi(watcher: Watcher, access: WatchAccess, logger: Lo
     next(new ApiError(409, 'watch-read-only', 'toychain watch does not start, split, pay or shape nodes it did not start: do it on the nodes (e.g. POST /api/v1/network {"active": false} on one to unplug it), or run toychain devnet'));
   });
 
+  extra?.(app, api);
   app.use(CONTROL_PREFIX, api);
   serveDashboard(app);
   app.use(notFound);
@@ -75,13 +78,21 @@ export function createWatchApi(watcher: Watcher, access: WatchAccess, logger: Lo
   return app;
 }
 
-/** changeGuard: on an exposed watcher every change needs its token, and without one none is allowed. */
+/**
+ * changeGuard: on an exposed watcher a change from this machine follows the devnet's
+ * rules (loopback socket and Host header, JSON body); from elsewhere it needs the
+ * watcher's token, and without one none is allowed.
+ */
 function changeGuard(access: WatchAccess): RequestHandler[] {
   if (!access.exposed) return [];
-  if (access.token === undefined) {
-    return [(_req, _res, next) => next(new ApiError(403, 'read-only', 'this watcher listens beyond 127.0.0.1 without a token, so it only reads: start it with --token-file FILE'))];
-  }
-  return [requireToken(access.token)];
+  const withToken = access.token === undefined ? undefined : requireToken(access.token);
+  return [
+    (req, res, next) => {
+      if (isLoopback(req.socket.remoteAddress ?? '')) return loopbackHostOnly(req, res, next);
+      if (withToken === undefined) return next(new ApiError(403, 'read-only', 'from another machine this page only reads: change things from the machine it runs on (http://127.0.0.1:PORT/), or start toychain watch with --token-file FILE'));
+      return withToken(req, res, next);
+    },
+  ];
 }
 
 async function nodeCall<T>(call: () => Promise<T>): Promise<T> {

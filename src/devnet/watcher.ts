@@ -23,6 +23,8 @@ import { EventFeed } from './event-feed.js';
 import { STALE_WINDOW, type DevnetEvents, type DevnetView, type NodeView } from './devnet.js';
 import type { Edge } from './topology.js';
 import type { ReorgCard } from './reorg-card.js';
+import { PeerBook, resolveAnnouncedApi, type WatchedPeer } from './watched-peers.js';
+import type { NetworkParams } from '../consensus/params.js';
 
 export interface WatcherOptions {
   /** API URLs of the nodes to watch: http(s)://HOST:PORT, with or without /api/v1 */
@@ -32,16 +34,16 @@ export interface WatcherOptions {
   /** watch the nodes that watched nodes' peers announce */
   discover: boolean;
   logger: Logger;
+  /** the token of some nodes by API base (…/api/v1), before `token`: a classroom knows only its own node's */
+  tokens?: ReadonlyMap<string, string>;
+  /** what the page calls a node discovery found ("student"), if anything */
+  foundLabel?: string;
+  /** the network, when the watcher knows it (a classroom's own); else read from the nodes' /status */
+  params?: NetworkParams;
 }
 
 /** What a watched node's GET /status answers: the node API's contract. */
 type WatchStatus = Status;
-
-interface WatchedPeer {
-  address: string;
-  direction: string;
-  apiUrl?: string;
-}
 
 interface Watched {
   index: number;
@@ -51,6 +53,8 @@ interface Watched {
   status: { at: number; status: WatchStatus } | undefined;
   peers: WatchedPeer[];
   loaded: boolean;
+  /** what the page calls it besides its number ("teacher"), if anything */
+  label: string | undefined;
 }
 
 const STATUS_MS = 1_000;
@@ -82,6 +86,7 @@ export class Watcher extends EventEmitter<DevnetEvents> {
   /** Not built by the watcher yet: the devnet's reorg cards need each branch read from the node. */
   readonly reorgCards: ReorgCard[] = [];
   private readonly watched = new Map<number, Watched>();
+  private readonly peerBook = new PeerBook();
   private nextIndex = 0;
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
@@ -107,7 +112,7 @@ export class Watcher extends EventEmitter<DevnetEvents> {
   }
 
   /** add watches one more node; returns its index. Refuses (bad-url, already-watched, too-many) with a reason. */
-  add(url: string): number {
+  add(url: string, label?: string): number {
     let apiUrl: string;
     try {
       apiUrl = apiBase(url);
@@ -118,7 +123,7 @@ export class Watcher extends EventEmitter<DevnetEvents> {
     if (known !== undefined) throw new ServiceRefusal('already-watched', `${apiUrl} is already watched as node ${known.index}`, 409);
     if (this.watched.size >= MAX_WATCHED) throw new ServiceRefusal('too-many', `at most ${MAX_WATCHED} nodes are watched: remove one first`, 409);
     const index = this.nextIndex++;
-    const w: Watched = { index, apiUrl, status: undefined, peers: [], loaded: false, feed: undefined as unknown as EventFeed };
+    const w: Watched = { index, apiUrl, status: undefined, peers: [], loaded: false, label, feed: undefined as unknown as EventFeed };
     w.feed = new EventFeed(() => (this.stopped ? undefined : `${apiUrl}/events`), (event, data) => this.onNodeEvent(index, event, data));
     this.watched.set(index, w);
     this.note('node', `watching node ${index} at ${apiUrl}`, index);
@@ -131,6 +136,7 @@ export class Watcher extends EventEmitter<DevnetEvents> {
     if (w === undefined) return false;
     w.feed.close();
     this.watched.delete(w.index);
+    this.peerBook.forget(w.index);
     delete this.tips[w.index];
     this.note('node', `stopped watching node ${w.index} (${w.apiUrl})`, w.index);
     return true;
@@ -140,12 +146,13 @@ export class Watcher extends EventEmitter<DevnetEvents> {
   async call<T>(index: number, method: string, path: string, body?: unknown, timeoutMs = 5_000): Promise<T> {
     const w = this.watched.get(index);
     if (w === undefined) throw new ServiceRefusal('no-such-node', `no watched node ${index}`, 400);
-    if (method !== 'GET' && this.options.token === undefined) throw new ServiceRefusal('read-only', 'this watcher has no token: start it with --token-file FILE to change nodes', 409);
-    return fetchJson<T>(w.apiUrl + path, method, body, method === 'GET' ? undefined : this.options.token, timeoutMs);
+    const token = this.options.tokens?.get(w.apiUrl) ?? this.options.token;
+    if (method !== 'GET' && token === undefined) throw new ServiceRefusal('read-only', `this watcher has no token for node ${index}: only its owner can change it (a watch started with --token-file FILE can change nodes that share that token)`, 409);
+    return fetchJson<T>(w.apiUrl + path, method, body, method === 'GET' ? undefined : token, timeoutMs);
   }
 
   get canChange(): boolean {
-    return this.options.token !== undefined;
+    return this.options.token !== undefined || (this.options.tokens?.size ?? 0) > 0;
   }
 
   refresh(): Promise<void> {
@@ -161,7 +168,7 @@ export class Watcher extends EventEmitter<DevnetEvents> {
   view(now = Date.now()): DevnetView {
     const list = [...this.watched.values()];
     const first = list.find((w) => w.status !== undefined)?.status?.status.network;
-    const params = first === undefined ? undefined : networks[first];
+    const params = this.options.params ?? (first === undefined ? undefined : networks[first]);
     const spacingSec = params?.targetSpacing ?? 10;
     const edges = this.edges(list);
     const groups = components(list.map((w) => w.index), edges);
@@ -212,6 +219,8 @@ export class Watcher extends EventEmitter<DevnetEvents> {
       exitInfo: unreachable ? `no answer from ${w.apiUrl}` : null,
       log: '',
       balance: null,
+      ...(w.label === undefined ? {} : { label: w.label }),
+      bannedBy: this.peerBook.bansOf(w.apiUrl),
     };
   }
 
@@ -228,9 +237,17 @@ export class Watcher extends EventEmitter<DevnetEvents> {
     }
     const out: Edge[] = [];
     const seen = new Set<string>();
+    const byApi = new Map(list.map((w) => [w.apiUrl, w.index]));
     for (const w of list) {
       if (w.status?.status.networkActive === false) continue;
       for (const p of w.peers) {
+        // A peer that announced a watched node's API is that node, whichever way it connected (a student dialling the teacher).
+        const announced = byApi.get(this.peerBook.apiOf(w.index, p.address) ?? '');
+        if (announced !== undefined && announced !== w.index) {
+          const [a, b] = w.index < announced ? [w.index, announced] : [announced, w.index];
+          if (!seen.has(`${a}-${b}`)) (seen.add(`${a}-${b}`), out.push([a, b]));
+          continue;
+        }
         if (p.direction !== 'outbound') continue;
         let key: string;
         try {
@@ -277,6 +294,7 @@ export class Watcher extends EventEmitter<DevnetEvents> {
           w.status = { at: Date.now(), status };
           this.tips[w.index] = status.tip;
           w.peers = peers;
+          this.peerBook.learn(w.index, peers, safeBase);
           if (wasUnreachable) this.note('node', `node ${w.index} answers again`, w.index);
           if (!w.loaded) {
             await loadRecentBlocks(this.tree, (path) => fetchJson(w.apiUrl + path, 'GET'), Date.now());
@@ -297,11 +315,12 @@ export class Watcher extends EventEmitter<DevnetEvents> {
     for (const w of [...this.watched.values()]) {
       for (const p of w.peers) {
         if (p.apiUrl === undefined || this.watched.size >= MAX_WATCHED) continue;
-        const base = safeBase(p.apiUrl);
+        const resolved = resolveAnnouncedApi(p.apiUrl, p.address);
+        const base = resolved === undefined ? undefined : safeBase(resolved);
         if (base === undefined || known.has(base)) continue;
         known.add(base);
-        this.add(base);
-        this.note('node', `found node at ${base}: a peer of node ${w.index} announced it`);
+        const index = this.add(base, this.options.foundLabel);
+        this.note('node', `found node ${index} at ${base}: a peer of node ${w.index} announced it`, index);
       }
     }
   }
@@ -317,6 +336,8 @@ export class Watcher extends EventEmitter<DevnetEvents> {
       case 'reorg':
         this.emit('event', 'reorg', { node: index, ...d });
         return this.noteNodeEvent(index, event, d);
+      case 'ban':
+        return this.onBan(index, d);
       default:
         return this.noteNodeEvent(index, event, d);
     }
@@ -329,6 +350,16 @@ export class Watcher extends EventEmitter<DevnetEvents> {
     if (block === undefined) return;
     this.emit('event', 'block', block);
     this.note('block', `node ${index} has block ${b.height} ${b.hash.slice(-8)}`, index);
+  }
+
+  /** onBan shows a ban on the banned node's card when the connection was seen (its announced API), and on the timeline. */
+  private onBan(index: number, d: Record<string, unknown>): void {
+    const address = String(d.address);
+    const api = this.peerBook.banned(index, address, String(d.reason), Date.now());
+    const banned = [...this.watched.values()].find((w) => w.apiUrl === api);
+    if (banned === undefined) return this.noteNodeEvent(index, 'ban', d);
+    this.note('ban', `node ${index} banned node ${banned.index} (${address}): ${String(d.reason)}`, banned.index);
+    this.emit('event', 'ban', { node: index, banned: banned.index, address, reason: d.reason });
   }
 
   private noteNodeEvent(index: number, event: string, d: Record<string, unknown>): void {
