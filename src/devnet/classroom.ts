@@ -25,7 +25,8 @@ import { UsageError } from '../node/config.js';
 import { createNetwork, defaultAddressPrefix } from '../node/network-create.js';
 import { encodeNetworkFile, NetworkFileError, parseNetworkFile } from '../node/network-file.js';
 import { ChildNode } from './child-node.js';
-import { apiBase, Watcher } from './watcher.js';
+import { Watcher } from './watcher.js';
+import { apiBase } from './watched-node-api.js';
 
 export const CLASS_NETWORK_NAME = 'class';
 export const CLASS_FILE = 'class.json';

@@ -1,6 +1,6 @@
 /**
- * The watcher's HTTP side: the devnet's page and read routes (control-api.ts serves
- * both), plus POST /api/v1/watch/nodes to watch more nodes or fewer, and, with a
+ * The watcher's HTTP side: the devnet's page and read routes, the explorer's included
+ * (control-api.ts serves them for both), plus POST /api/v1/watch/nodes to watch more nodes or fewer, and, with a
  * token, mining on/off and generate per node. It starts, splits and pays no nodes: those
  * dashboard buttons answer 409 watch-read-only with what to do instead.
  *
@@ -15,8 +15,9 @@ import { ApiError } from '../api/errors.js';
 import { requireToken } from '../api/auth.js';
 import { integerString } from '../api/contract/primitives.js';
 import { parseInput } from '../api/request-validation.js';
-import { CONTROL_PREFIX, activeBody, generateBody, loopbackHostOnly, registerDashboardReads, requireJson, serveDashboard } from './control-api.js';
-import { Watcher, WatchedNodeError } from './watcher.js';
+import { CONTROL_PREFIX, activeBody, generateBody, loopbackHostOnly, registerDashboardReads, registerExplorerReads, requireJson, serveDashboard } from './control-api.js';
+import type { Watcher } from './watcher.js';
+import { WatchedNodeError } from './watched-node-api.js';
 import { isLoopback } from '../p2p/address.js';
 
 export const watchNodesBody = z
@@ -41,6 +42,7 @@ export function createWatchApi(watcher: Watcher, access: WatchAccess, logger: Lo
   const change: RequestHandler[] = [...changeGuard(access), requireJson, express.json({ limit: '16kb' })];
   const api = express.Router();
   registerDashboardReads(api, watcher);
+  registerExplorerReads(api, () => watcher.explorer());
 
   api.get('/watch/nodes', (_req, res) => {
     res.json({ nodes: watcher.view().nodes.map((n) => ({ index: n.index, apiUrl: n.apiUrl, unreachable: n.unreachable })) });

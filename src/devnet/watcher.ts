@@ -23,6 +23,10 @@ import { EventFeed } from './event-feed.js';
 import { STALE_WINDOW, type DevnetEvents, type DevnetView, type NodeView } from './devnet.js';
 import type { Edge } from './topology.js';
 import type { ReorgCard } from './reorg-card.js';
+import { keepReorgCard, readReorgCard } from './reorg-reader.js';
+import type { ExplorerNode, ExplorerSource } from './explorer.js';
+import { NodeApiError } from './child-node.js';
+import { apiBase, fetchJson, safeBase, WatchedNodeError } from './watched-node-api.js';
 import { PeerBook, resolveAnnouncedApi, type WatchedPeer } from './watched-peers.js';
 import type { NetworkParams } from '../consensus/params.js';
 
@@ -63,28 +67,14 @@ const FEED_WAIT_MS = 3_000;
 /** More nodes than a class: discovery stops adding beyond this. */
 export const MAX_WATCHED = 100;
 
-/** apiBase normalises a node URL to its API base, …/api/v1; throws RangeError with the reason. */
-export function apiBase(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new RangeError(`'${value.slice(0, 100)}' is not a URL: write it as http://HOST:PORT`);
-  }
-  const path = url.pathname.replace(/\/+$/, '');
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.search !== '' || url.hash !== '' || (path !== '' && path !== '/api/v1')) {
-    throw new RangeError(`'${value.slice(0, 100)}' is not a node's API URL: write it as http://HOST:PORT`);
-  }
-  return `${url.origin}/api/v1`;
-}
-
 export class Watcher extends EventEmitter<DevnetEvents> {
   readonly tree = new BlockTree();
   readonly timeline: TimelineItem[] = [];
   /** each node's tip as last reported (tip events are faster than the status poll) */
   readonly tips: Record<number, string> = {};
-  /** Not built by the watcher yet: the devnet's reorg cards need each branch read from the node. */
+  /** every reorg a watched node made, newest first, explained by work (read from that node, as the devnet does) */
   readonly reorgCards: ReorgCard[] = [];
+  private nextCardId = 0;
   private readonly watched = new Map<number, Watched>();
   private readonly peerBook = new PeerBook();
   private nextIndex = 0;
@@ -161,6 +151,53 @@ export class Watcher extends EventEmitter<DevnetEvents> {
 
   recentBlocks(heights: number): TreeBlock[] {
     return this.tree.recent(heights);
+  }
+
+  /** explorer is what the block explorer reads through (src/devnet/explorer.ts): the watched nodes' APIs and the tree. */
+  explorer(): ExplorerSource {
+    const list = [...this.watched.values()];
+    const nodes = list.map((w) => this.explorerNode(w));
+    const status = list.find((w) => w.status !== undefined)?.status?.status;
+    const params = this.options.params ?? (status === undefined ? { name: 'unknown', addressPrefix: '' } : (networks[status.network] ?? { name: status.network, addressPrefix: status.addressPrefix }));
+    const best = this.bestTip(list);
+    return {
+      nodes,
+      tree: this.tree,
+      params,
+      // A watcher knows no node's mining key: blocks and coins are shown without "mined by".
+      minerOf: () => null,
+      bestNode: () => nodes.find((n) => n.alive && this.watched.get(n.index)?.status?.status.tip === best),
+    };
+  }
+
+  private explorerNode(w: Watched): ExplorerNode {
+    return {
+      index: w.index,
+      alive: !this.unreachable(w, Date.now()),
+      api: async <T>(_method: 'GET', path: string): Promise<T> => {
+        try {
+          return await fetchJson<T>(w.apiUrl + path, 'GET');
+        } catch (e) {
+          // The explorer reads a node's refusal as the devnet's children report it (404: this node does not have it).
+          if (e instanceof WatchedNodeError) throw new NodeApiError(w.index, e.status, e.code, e.message);
+          throw e;
+        }
+      },
+    };
+  }
+
+  /** explainReorg reads both branches from the node that switched and keeps the card (reorg-reader.ts, as the devnet). */
+  private async explainReorg(index: number, r: { oldTip: string; newTip: string; fork: string }, atMs: number): Promise<void> {
+    const w = this.watched.get(index);
+    if (w === undefined) return;
+    try {
+      const card = await readReorgCard(this.nextCardId++, atMs, this.explorerNode(w), r, () => null);
+      const dropped = keepReorgCard(this.reorgCards, card);
+      this.emit('event', 'reorg-card', card);
+      for (const line of dropped) this.note('tx', line, index);
+    } catch (e) {
+      this.options.logger.warn({ node: index, reason: (e as Error).message }, 'could not read the branches of a reorg');
+    }
   }
 
   // ---- the view ------------------------------------------------------------------------
@@ -335,6 +372,7 @@ export class Watcher extends EventEmitter<DevnetEvents> {
         return void this.emit('event', 'tip', { node: index, ...d });
       case 'reorg':
         this.emit('event', 'reorg', { node: index, ...d });
+        void this.explainReorg(index, d as { oldTip: string; newTip: string; fork: string }, Date.now());
         return this.noteNodeEvent(index, event, d);
       case 'ban':
         return this.onBan(index, d);
@@ -395,38 +433,4 @@ export function components(nodes: number[], edges: Edge[]): number[][] {
 /** hostKey: loopback names are one host (a peer dialled as 127.0.0.1 is the node watched as localhost). */
 function hostKey(hostname: string): string {
   return /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i.test(hostname) ? 'loopback' : hostname.toLowerCase();
-}
-
-function safeBase(url: string): string | undefined {
-  try {
-    return apiBase(url);
-  } catch {
-    return undefined;
-  }
-}
-
-/** A node answered with an error: its status and code, passed on. */
-export class WatchedNodeError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'WatchedNodeError';
-  }
-}
-
-async function fetchJson<T>(url: string, method: string, body?: unknown, token?: string, timeoutMs = 5_000): Promise<T> {
-  const headers: Record<string, string> = {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (token !== undefined) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
-  const text = await res.text();
-  const parsed = text === '' ? undefined : (JSON.parse(text) as unknown);
-  if (!res.ok) {
-    const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
-    throw new WatchedNodeError(res.status, error?.code ?? 'error', error?.message ?? text.slice(0, 200));
-  }
-  return parsed as T;
 }
