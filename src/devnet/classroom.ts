@@ -111,7 +111,8 @@ export class Classroom {
     const networkFileUrl = pageReachable ? `http://${host}:${pagePort}/${CLASS_FILE}` : CLASS_FILE;
     const peer = `ws://${host}:${this.p2pPort}`;
     const joinCommand = [
-      'npx toychain node',
+      // --no: run the toychain of the checkout it is typed in, never a package of that name fetched from the npm registry.
+      'npx --no toychain node',
       `--network-file ${networkFileUrl}`,
       `--peer ${peer}`,
       `--api-host 0.0.0.0 --api-port ${STUDENT_API_PORT}`,
