@@ -17,6 +17,10 @@ export interface NodeView {
   lagging: boolean;
   exitInfo: string | null;
   balance: null | { spendable: string; unconfirmed: string };
+  /** a classroom's "teacher" / "student" */
+  label?: string;
+  /** bans of this node by a watched node (toychain watch, classroom), newest first */
+  bannedBy?: { node: number; address: string; reason: string }[];
   status: null | {
     height: number;
     tip: string;
@@ -53,6 +57,12 @@ export function NodeCard(props: { node: NodeView; nodes: number; regtest: boolea
   return (
     <div class={`node ${n.state}${n.unreachable ? ' unreachable' : ''}`} data-node={n.index} data-height={s?.height ?? ''} data-tip={s?.tip ?? ''} style={{ borderLeftColor: nodeColour(n.index) }}>
       <strong>Node {n.index}</strong>
+      {n.label && <span class="label"> {n.label}</span>}
+      {n.bannedBy?.[0] && (
+        <span class="flag banned" data-banned-by={n.bannedBy[0].node} title={n.bannedBy.map((b) => `node ${b.node} banned ${b.address}: ${b.reason}`).join('\n')}>
+          banned by node {n.bannedBy[0].node}: {n.bannedBy[0].reason}
+        </span>
+      )}
       {down && <span class="flag">{n.state}{n.exitInfo ? `: ${n.exitInfo}` : ''}</span>}
       {n.unreachable && !down && <span class="flag">unreachable</span>}
       {n.lagging && <span class="flag">lagging</span>}
