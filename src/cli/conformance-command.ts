@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { UsageError } from '../node/config.js';
+import { UsageError } from './usage-error.js';
 import { apiBase } from '../devnet/watcher.js';
 import { checkConformance, type ConformanceReport } from './conformance.js';
 

@@ -23,6 +23,7 @@ import { EventFeed } from './event-feed.js';
 import { STALE_WINDOW, type DevnetEvents, type DevnetView, type NodeView } from './devnet.js';
 import type { Edge } from './topology.js';
 import type { ReorgCard } from './reorg-card.js';
+import { parseApiUrl } from '../api/contract/primitives.js';
 
 export interface WatcherOptions {
   /** API URLs of the nodes to watch: http(s)://HOST:PORT, with or without /api/v1 */
@@ -61,17 +62,7 @@ export const MAX_WATCHED = 100;
 
 /** apiBase normalises a node URL to its API base, …/api/v1; throws RangeError with the reason. */
 export function apiBase(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new RangeError(`'${value.slice(0, 100)}' is not a URL: write it as http://HOST:PORT`);
-  }
-  const path = url.pathname.replace(/\/+$/, '');
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.search !== '' || url.hash !== '' || (path !== '' && path !== '/api/v1')) {
-    throw new RangeError(`'${value.slice(0, 100)}' is not a node's API URL: write it as http://HOST:PORT`);
-  }
-  return `${url.origin}/api/v1`;
+  return parseApiUrl(value).base;
 }
 
 export class Watcher extends EventEmitter<DevnetEvents> {
