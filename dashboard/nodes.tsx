@@ -2,6 +2,7 @@
 // with its controls (send coins, mine, hash-power share, which group to split it into).
 import { useState } from 'preact/hooks';
 import { nodeColour, short, si, work } from './format.js';
+import type { Status } from '../src/api/contract/responses.js';
 
 export const GROUP_NAMES = ['A', 'B', 'C', 'D'];
 
@@ -21,15 +22,8 @@ export interface NodeView {
   label?: string;
   /** bans of this node by a watched node (toychain watch, classroom), newest first */
   bannedBy?: { node: number; address: string; reason: string }[];
-  status: null | {
-    height: number;
-    tip: string;
-    chainwork: string;
-    peers: number;
-    mempool: { count: number };
-    difficulty: { expectedHashes: string };
-    mining: { active: boolean; hashrate: number; workers: number };
-  };
+  /** the node's last GET /status, the contract's type */
+  status: Status | null;
 }
 
 /** A refusal from the devnet: the message is for the page, the code for its tooltip. */

@@ -5,7 +5,8 @@
  * never a stack trace.
  */
 import { Command, CommanderError } from 'commander';
-import { resolveNodeConfig, UsageError, type NodeOptions } from '../node/config.js';
+import { resolveNodeConfig, type NodeOptions } from '../node/config.js';
+import { UsageError } from './usage-error.js';
 import { runNode } from './run-node.js';
 import { registerDevnetCommand } from './devnet-command.js';
 import { registerWatchCommand } from './watch-command.js';
