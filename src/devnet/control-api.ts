@@ -25,6 +25,7 @@ import type { TreeBlock } from './block-tree.js';
 import type { ReorgCard } from './reorg-card.js';
 import { addressDetails, blockDetails, mempools, search, txDetails } from './explorer.js';
 import { AmountError, parseCoins } from '../consensus/amount.js';
+import { registerFinalityRoute } from './finality-api.js';
 
 export const CONTROL_PREFIX = '/api/v1';
 /** Where `npm run build` puts the dashboard bundle (scripts/build-dashboard.mjs). */
@@ -163,7 +164,7 @@ export interface DashboardSource {
   off(event: 'event', listener: (name: string, data: unknown) => void): unknown;
 }
 
-/** registerDashboardReads: GET /devnet, /devnet/tree, /devnet/reorgs, /devnet/timeline and the /devnet/events stream. */
+/** registerDashboardReads: GET /devnet, /devnet/tree, /devnet/reorgs, /devnet/timeline, /devnet/finality and the /devnet/events stream. */
 export function registerDashboardReads(api: express.Router, source: DashboardSource): void {
   api.get('/devnet', (_req, res) => {
     res.json(source.view());
@@ -181,6 +182,7 @@ export function registerDashboardReads(api: express.Router, source: DashboardSou
   api.get('/devnet/events', (req, res) => {
     streamEvents(source, req, res);
   });
+  registerFinalityRoute(api);
 }
 
 /** serveDashboard serves the built page (dist/dashboard/) at /, or says how to build it. */
