@@ -10,6 +10,7 @@ import { runNode } from './run-node.js';
 import { registerDevnetCommand } from './devnet-command.js';
 import { registerWatchCommand } from './watch-command.js';
 import { registerLabCommand } from './lab-command.js';
+import { registerScenarioCommand } from './scenario-command.js';
 import { loadNetworkFile, registerNetworkCommand } from './network-command.js';
 import { VERSION } from '../node/version.js';
 
@@ -51,6 +52,7 @@ registerWatchCommand(program);
 registerNetworkCommand(program);
 
 registerLabCommand(program);
+registerScenarioCommand(program);
 
 try {
   await program.parseAsync(process.argv);
