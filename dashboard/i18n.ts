@@ -6,12 +6,16 @@
 import i18next from 'i18next';
 import en from './locales/en.json';
 import de from './locales/de.json';
+import lessonsDe from './locales/lessons/de.json';
 
 export const LANGUAGES = { en: 'English', de: 'Deutsch' } as const;
 export type Language = keyof typeof LANGUAGES;
 
+/** A lesson's words in another language (English is the scenario file's own): by lesson name. */
+type LessonTexts = Record<string, { title: string; idea: string; question: string; notes: Record<string, string> }>;
+
 /** Every catalogue has the English one's shape: a key missing in German fails the build. */
-const resources = { en: { translation: en }, de: { translation: de } } satisfies Record<Language, { translation: typeof en }>;
+const resources = { en: { translation: en }, de: { translation: de, lessons: lessonsDe } } satisfies Record<Language, { translation: typeof en; lessons?: LessonTexts }>;
 
 declare module 'i18next' {
   interface CustomTypeOptions {
@@ -59,6 +63,15 @@ export function chooseLanguage(language: Language): void {
   } catch {
     // not remembered, still switched
   }
+}
+
+/**
+ * lessonText is a lesson's title, idea, question or note (`notes.3`) in the current
+ * language: from dashboard/locales/lessons/LANGUAGE.json, else the scenario file's English.
+ */
+export function lessonText(lesson: string, field: string, english: string): string {
+  const text: unknown = i18next.getResource(currentLanguage(), 'lessons', `${lesson}.${field}`);
+  return typeof text === 'string' && text !== '' ? text : english;
 }
 
 /** number formats a figure the way the current language writes it (1,234.5 or 1.234,5). */

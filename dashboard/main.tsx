@@ -14,6 +14,7 @@ import { GROUP_NAMES, NodeCard, PageError, post, type NodeView } from './nodes.j
 import type { TimelineItem } from '../src/devnet/timeline.js';
 import { chooseLanguage, currentLanguage, LANGUAGES, number, t, type Language } from './i18n.js';
 import { DEFAULT_Q, FinalitySlider, useFinality } from './finality.js';
+import { Lessons, useLessons, type LessonRun } from './lessons.js';
 
 const API = '/api/v1';
 const DEFAULT_WINDOW = 500;
@@ -59,6 +60,10 @@ function App() {
   const [language, setLanguage] = useState<Language>(currentLanguage());
   const [q, setQ] = useState(DEFAULT_Q);
   const [present, setPresent] = useState(new URLSearchParams(location.search).get('present') === '1');
+  const [lessonRun, setLessonRun] = useState<LessonRun | null>(null);
+  const [lesson, setLesson] = useState<string | null>(new URLSearchParams(location.search).get('lesson'));
+  // Whether a lesson can run depends on the miners and the nodes: read the list again when they change or a run ends.
+  const lessons = useLessons(`${lessonRun?.id}:${lessonRun?.state}:${view?.paused}:${view?.nodes.map((n) => `${n.alive}${n.miningWanted}`).join()}`);
   const finality = useFinality(q, Math.min(MAX_WINDOW, windowHeights + 1), (message) => setError({ message }));
   const treeBox = useRef<HTMLDivElement>(null);
   // The groups the devnet last reported: a split or heal made elsewhere (the CLI, a script) resets the pickers.
@@ -120,6 +125,7 @@ function App() {
       const card = JSON.parse((e as MessageEvent).data) as ReorgCard;
       setCards((old) => [card, ...old.filter((c) => c.id !== card.id)]);
     });
+    events.addEventListener('lesson', (e) => setLessonRun(JSON.parse((e as MessageEvent).data) as LessonRun));
     events.addEventListener('timeline', (e) => setTimeline((old) => [JSON.parse((e as MessageEvent).data) as TimelineItem, ...old].slice(0, 300)));
     void fetch(`${API}/devnet/tree?heights=${MAX_WINDOW}`).then(async (r) => {
       const t = (await r.json()) as { blocks: Block[]; tips: Record<number, string> };
@@ -150,12 +156,13 @@ function App() {
     const url = new URL(location.href);
     if (present) url.searchParams.set('present', '1');
     else url.searchParams.delete('present');
+    if (lesson !== null) url.searchParams.set('lesson', lesson);
     history.replaceState(null, '', url);
     if (!present) return;
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setPresent(false);
     addEventListener('keydown', onKey);
     return () => removeEventListener('keydown', onKey);
-  }, [present]);
+  }, [present, lesson]);
 
   if (view === null) return <p>{error?.message ?? t('page.connecting')}</p>;
   const act = (what: () => Promise<void>) => () => void what().then(() => setError(null), (e: Error) => setError({ message: e.message, code: e instanceof PageError ? e.code : undefined }));
@@ -202,6 +209,8 @@ function App() {
     </label>
   );
 
+  const lessonsPanel = lessons && <Lessons list={lessons} run={lessonRun ?? lessons.run} chosen={lesson} choose={setLesson} present={present} regtest={regtest} spacingSec={view.targetSpacingSec} act={act} />;
+
   if (present) {
     return (
       <div class="presentation" data-testid="presentation">
@@ -209,7 +218,9 @@ function App() {
           <h1>{t('page.title')}</h1>
           <button id="present" onClick={() => setPresent(false)}>{t('page.endPresent')}</button>
         </header>
+        {error && <p class="flag" id="error">{error.message}</p>}
         {treeSection}
+        {lessonsPanel}
       </div>
     );
   }
@@ -247,6 +258,7 @@ function App() {
       {treeSection}
       <main>
         <div>
+          {lessonsPanel}
           {target && <Explorer key={`${target.kind}:${target.id}`} target={target} go={setTarget} close={() => setTarget(null)} />}
           <ReorgCards cards={cards} onHover={setHighlight} onSelect={(hash) => setTarget({ kind: 'block', id: hash })} />
           <section>

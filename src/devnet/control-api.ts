@@ -26,6 +26,8 @@ import type { ReorgCard } from './reorg-card.js';
 import { addressDetails, blockDetails, mempools, search, txDetails } from './explorer.js';
 import { AmountError, parseCoins } from '../consensus/amount.js';
 import { registerFinalityRoute } from './finality-api.js';
+import { registerLessonRoutes } from './lesson-api.js';
+import { Lessons } from './lesson-runs.js';
 
 export const CONTROL_PREFIX = '/api/v1';
 /** Where `npm run build` puts the dashboard bundle (scripts/build-dashboard.mjs). */
@@ -67,6 +69,8 @@ export function createControlApi(devnet: Devnet, logger: Logger): express.Expres
   const api = express.Router();
 
   registerDashboardReads(api, devnet);
+  // The lessons panel: shipped scenarios run on this devnet (src/devnet/lesson-api.ts).
+  registerLessonRoutes(api, json, new Lessons(devnet));
   // The explorer: through the nodes' own APIs, with what the devnet knows added (src/devnet/explorer.ts).
   api.get('/devnet/blocks/:id', async (req, res) => {
     const { id } = parseInput(blockParams, req.params, 'params');
