@@ -58,7 +58,7 @@ export async function runDevnet(config: DevnetConfig): Promise<void> {
   let params = config.params;
   let networkFile: string | undefined;
   if (!config.params.noRetargeting) {
-    const own = await devnetNetwork(config.datadir, { nodes: config.nodes, workers: config.workers, blockTimeSec: config.blockTimeSec, fresh: config.fresh }, (line) => console.log(line));
+    const own = await devnetNetwork(config.datadir, { nodes: config.nodes, miners: config.miners, workers: config.workers, blockTimeSec: config.blockTimeSec, fresh: config.fresh }, (line) => console.log(line));
     params = own.params;
     networkFile = own.file;
     if (stopping) return;
