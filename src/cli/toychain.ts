@@ -10,6 +10,8 @@ import { runNode } from './run-node.js';
 import { registerDevnetCommand } from './devnet-command.js';
 import { registerWatchCommand } from './watch-command.js';
 import { registerLabCommand } from './lab-command.js';
+import { registerConformanceCommand } from './conformance-command.js';
+import { registerScenarioCommand } from './scenario-command.js';
 import { loadNetworkFile, registerNetworkCommand } from './network-command.js';
 import { VERSION } from '../node/version.js';
 
@@ -51,6 +53,8 @@ registerWatchCommand(program);
 registerNetworkCommand(program);
 
 registerLabCommand(program);
+registerConformanceCommand(program);
+registerScenarioCommand(program);
 
 try {
   await program.parseAsync(process.argv);
