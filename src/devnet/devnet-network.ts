@@ -103,7 +103,7 @@ export interface DevnetNetwork {
  */
 export async function devnetNetwork(
   dir: string,
-  ask: { nodes: number; miners: number; workers: number; blockTimeSec: number; fresh: boolean },
+  ask: { nodes: number; miners?: number; workers: number; blockTimeSec: number; fresh: boolean },
   say: (line: string) => void,
 ): Promise<DevnetNetwork> {
   const file = join(dir, DEVNET_NETWORK_FILE);
@@ -118,7 +118,7 @@ export async function devnetNetwork(
     }
   }
   const cores = availableParallelism();
-  const miners = Math.max(1, ask.miners);
+  const miners = Math.max(1, ask.miners ?? ask.nodes);
   const params = await withNoncePool(async (pool) => {
     const measuredHashrate = await measureMinersHashrate(pool);
     const pace: DevnetPace = { measuredHashrate, measuredThreads: pool.workers, nodes: miners, workers: ask.workers, cores, blockTimeSec: ask.blockTimeSec };
