@@ -9,6 +9,7 @@
  *   npm run campaign -- hostile [--only NAME[,NAME]] [--skip-devnet]
  */
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { encodeAddress } from '../src/consensus/address.js';
 import { bytesToHex, fromDisplayHex, toDisplayHex } from '../src/consensus/bytes.js';
 import { regtest } from '../src/consensus/params.js';
@@ -253,7 +254,11 @@ const attacks: Attack[] = [
   },
 ];
 
-/** fiftyNodes: a 50-node devnet on this host connects, every node reachable, and a block reaches all 50. */
+/**
+ * fiftyNodes: a 50-node devnet on this host connects, every node reachable, and a
+ * block reaches all 50; then every other node also dials node 0, so node 0 holds 49+
+ * connections from one host (127.0.0.1) and the eviction must refuse or evict none.
+ */
 async function fiftyNodes(): Promise<Outcome> {
   const devnet = new DevnetProcess(50);
   try {
@@ -261,8 +266,25 @@ async function fiftyNodes(): Promise<Outcome> {
     await waitFor('50 nodes reachable', async () => (await devnet.view()).nodes.every((n: any) => n.alive && !n.unreachable), 300_000, 500);
     const [hash] = (await devnet.control('POST', '/devnet/nodes/49/generate', { blocks: 1 })).body.hashes as string[];
     const reached = await waitFor('the block on every node', async () => (await devnet.view()).nodes.every((n: any) => n.status?.tip === hash), 120_000, 250).then(() => true, () => false);
-    const peers = ((await devnet.view()).nodes as any[]).map((n) => n.status?.peers ?? 0);
-    return { held: reached && peers.every((p) => p > 0), figure: `50 nodes on one host: peers per node ${Math.min(...peers)}-${Math.max(...peers)}, a block from node 49 on all 50: ${reached}` };
+    const nodes = (await devnet.view()).nodes as { index: number; apiUrl: string; p2pUrl: string; log: string; status: { peers: number } | null }[];
+    const peers = nodes.map((n) => n.status?.peers ?? 0);
+    const token = (n: { log: string }): string => readFileSync(join(dirname(n.log), 'api.cookie'), 'utf8').trim();
+    const hub = nodes[0]!;
+    const dials = await Promise.all(nodes.slice(1).map(async (n) => {
+      const res = await fetch(`${n.apiUrl}/peers`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token(n)}` }, body: JSON.stringify({ address: hub.p2pUrl }) });
+      const body = (await res.json()) as { error?: { code: string } };
+      // 409 already-connected: the topology had that edge already (an accepted connection).
+      return res.status === 409 && body.error?.code === 'already-connected' ? 201 : res.status;
+    }));
+    const hubPeers = async (): Promise<{ address: string; direction: string }[]> => (await (await fetch(`${hub.apiUrl}/peers`)).json()) as { address: string; direction: string }[];
+    const star = await waitFor('node 0 to hold a connection from each other node', async () => ((await hubPeers()).length >= 49 ? true : undefined), 60_000, 250).then(() => true, () => false);
+    const held = await hubPeers();
+    const inbound = held.filter((p) => p.direction === 'inbound').length;
+    const refused = dials.filter((s) => s !== 201).length;
+    return {
+      held: reached && peers.every((p) => p > 0) && star && refused === 0,
+      figure: `50 nodes on one host: peers per node ${Math.min(...peers)}-${Math.max(...peers)}, a block from node 49 on all 50: ${reached}; all 49 others dialling node 0: ${dials.length - refused} connected, ${refused} refused, node 0 holds ${held.length} peers (${inbound} inbound, limit ${P2P_DEFAULTS.maxInbound})`,
+    };
   } finally {
     await devnet.cleanup();
   }
