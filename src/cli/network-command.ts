@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../node/config.js';
+import { UsageError } from './usage-error.js';
 import { encodeNetworkFile, NetworkFileError, parseNetworkFile } from '../node/network-file.js';
 import { isNetworkFileUrl, readNetworkFileFrom } from '../node/network-file-url.js';
 import { createNetwork, DEFAULT_COINBASE_MATURITY, DEFAULT_RETARGET_INTERVAL, defaultAddressPrefix, describeNetwork } from '../node/network-create.js';

@@ -5,12 +5,15 @@
  * never a stack trace.
  */
 import { Command, CommanderError } from 'commander';
-import { resolveNodeConfig, UsageError, type NodeOptions } from '../node/config.js';
+import { resolveNodeConfig, type NodeOptions } from '../node/config.js';
+import { UsageError } from './usage-error.js';
 import { runNode } from './run-node.js';
 import { registerDevnetCommand } from './devnet-command.js';
 import { registerWatchCommand } from './watch-command.js';
 import { registerClassroomCommand } from './classroom-command.js';
 import { registerLabCommand } from './lab-command.js';
+import { registerConformanceCommand } from './conformance-command.js';
+import { registerScenarioCommand } from './scenario-command.js';
 import { loadNetworkFile, registerNetworkCommand } from './network-command.js';
 import { VERSION } from '../node/version.js';
 
@@ -53,6 +56,8 @@ registerClassroomCommand(program);
 registerNetworkCommand(program);
 
 registerLabCommand(program);
+registerConformanceCommand(program);
+registerScenarioCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Command } from 'commander';
-import { UsageError } from '../node/config.js';
+import { UsageError } from './usage-error.js';
 import { createLogger } from '../node/log.js';
 import { isLoopbackHost } from '../api/access.js';
 import { Watcher } from '../devnet/watcher.js';

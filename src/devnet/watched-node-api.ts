@@ -2,19 +2,11 @@
  * A watched node's REST API as the watcher calls it: its base URL (…/api/v1) from what
  * a user or a peer gave, and JSON calls whose refusals keep the node's status and code.
  */
+import { parseApiUrl } from '../api/contract/primitives.js';
+
 /** apiBase normalises a node URL to its API base, …/api/v1; throws RangeError with the reason. */
 export function apiBase(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new RangeError(`'${value.slice(0, 100)}' is not a URL: write it as http://HOST:PORT`);
-  }
-  const path = url.pathname.replace(/\/+$/, '');
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.search !== '' || url.hash !== '' || (path !== '' && path !== '/api/v1')) {
-    throw new RangeError(`'${value.slice(0, 100)}' is not a node's API URL: write it as http://HOST:PORT`);
-  }
-  return `${url.origin}/api/v1`;
+  return parseApiUrl(value).base;
 }
 
 /** safeBase is apiBase, or undefined for a URL that is not a node's. */
