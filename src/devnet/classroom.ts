@@ -1,6 +1,6 @@
 /**
  * `toychain classroom`: the teacher's machine runs the class's first node, a watcher
- * over it and every student node that joins (the devnet's page, with the lessons), and
+ * over it and every student node that joins (the devnet's page; its lessons panel needs a devnet and stays hidden), and
  * serves the class network file; students join with one printed command.
  *
  * How the pieces find each other, without a registry:
