@@ -4,6 +4,7 @@
 // and each node's mempool with double spends in flight marked.
 import { useEffect, useState } from 'preact/hooks';
 import { after, clock, exact, nodeColour, short } from './format.js';
+import type { AddressInfo, Block, Tx as NodeTx, TxLookup } from '../src/api/contract/responses.js';
 
 export type Target = { kind: 'block' | 'tx' | 'address'; id: string };
 type Go = (t: Target) => void;
@@ -15,17 +16,13 @@ interface Input {
   address?: string | null;
   miner?: number | null;
 }
-interface Tx {
-  txid: string;
-  coinbase: boolean;
-  outputs: { index: number; value: string; address: string }[];
-  inputDetails: Input[] | null;
-  fee: string | null;
-  status?: string;
-  blockHash?: string | null;
-  confirmations?: number;
-  nodes?: Record<string, { status: string; confirmations: number } | null>;
-}
+/** A node's transaction (the contract's Tx; from GET /tx also its status), with what the devnet adds. */
+type Tx = NodeTx &
+  Partial<Pick<TxLookup, 'status' | 'blockHash' | 'confirmations'>> & {
+    inputDetails: Input[] | null;
+    fee: string | null;
+    nodes?: Record<string, { status: string; confirmations: number } | null>;
+  };
 
 /** Explorer shows one target; the page gives each target its own instance (a key), so one target's data never meets another's view. */
 export function Explorer(props: { target: Target; go: Go; close: () => void }) {
@@ -56,25 +53,15 @@ export function Explorer(props: { target: Target; go: Go; close: () => void }) {
   );
 }
 
-interface BlockData {
-  hash: string;
-  height: number;
-  version: number;
-  prevHash: string;
-  merkleRoot: string;
-  time: number;
-  bits: string;
-  nonce: number;
+/** A node's block (the contract's Block) with what the devnet adds: target, work, miner, who saw it when. */
+type BlockData = Omit<Block, 'txs'> & {
   target: string;
   work: string | null;
-  chainwork: string;
-  confirmations: number;
-  inActiveChain: boolean;
   miner: number | null;
   seenBy: Record<string, number>;
   reachable: number[] | null;
   txs: Tx[];
-}
+};
 
 function BlockPanel({ b, go }: { b: BlockData; go: Go }) {
   const seen = Object.entries(b.seenBy).sort((x, y) => x[1] - y[1]);
@@ -141,13 +128,8 @@ function TxPanel({ tx, go, full }: { tx: Tx; go: Go; full: boolean }) {
   );
 }
 
-interface AddressData {
-  address: string;
-  miner: number | null;
-  balance: { confirmed: string; immature: string; spendable: string; unconfirmed: string };
-  coins: { txid: string; index: number; value: string; mature: boolean; spentBy: string | null }[];
-  history: { total: number; items: { txid: string; height: number | null; confirmations: number }[] };
-}
+/** A node's GET /address answer (the contract's AddressInfo) and whose mining key it is. */
+type AddressData = AddressInfo & { miner: number | null };
 
 function AddressPanel({ a, go }: { a: AddressData; go: Go }) {
   return (

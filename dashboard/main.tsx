@@ -10,6 +10,7 @@ import { ReorgCards, type ReorgCard } from './reorg-cards.js';
 import { Explorer, MempoolPanel, type Target } from './explorer.js';
 import { GROUP_NAMES, NodeCard, PageError, post, type NodeView } from './nodes.js';
 import type { TimelineItem } from '../src/devnet/timeline.js';
+import type { LinkShape } from '../src/api/contract/responses.js';
 
 const API = '/api/v1';
 const DEFAULT_WINDOW = 500;
@@ -22,7 +23,7 @@ interface View {
   nodes: NodeView[];
   groups: number[][] | null;
   paused: boolean;
-  link: { delayMs: number; jitterMs: number; dropRate: number };
+  link: LinkShape;
   bestTip: string | null;
   tips: Record<number, string>;
   stale: { blocks: number; stale: number; rate: number | null; splitStale: number; window: number; model: number; modelByPropagation: number | null };

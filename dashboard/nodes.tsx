@@ -2,6 +2,7 @@
 // with its controls (send coins, mine, hash-power share, which group to split it into).
 import { useState } from 'preact/hooks';
 import { nodeColour, short, si, work } from './format.js';
+import type { Status } from '../src/api/contract/responses.js';
 
 export const GROUP_NAMES = ['A', 'B', 'C', 'D'];
 
@@ -17,15 +18,12 @@ export interface NodeView {
   lagging: boolean;
   exitInfo: string | null;
   balance: null | { spendable: string; unconfirmed: string };
-  status: null | {
-    height: number;
-    tip: string;
-    chainwork: string;
-    peers: number;
-    mempool: { count: number };
-    difficulty: { expectedHashes: string };
-    mining: { active: boolean; hashrate: number; workers: number };
-  };
+  /** a classroom's "teacher" / "student" */
+  label?: string;
+  /** bans of this node by a watched node (toychain watch, classroom), newest first */
+  bannedBy?: { node: number; address: string; reason: string }[];
+  /** the node's last GET /status, the contract's type */
+  status: Status | null;
 }
 
 /** A refusal from the devnet: the message is for the page, the code for its tooltip. */
@@ -53,6 +51,12 @@ export function NodeCard(props: { node: NodeView; nodes: number; regtest: boolea
   return (
     <div class={`node ${n.state}${n.unreachable ? ' unreachable' : ''}`} data-node={n.index} data-height={s?.height ?? ''} data-tip={s?.tip ?? ''} style={{ borderLeftColor: nodeColour(n.index) }}>
       <strong>Node {n.index}</strong>
+      {n.label && <span class="label"> {n.label}</span>}
+      {n.bannedBy?.[0] && (
+        <span class="flag banned" data-banned-by={n.bannedBy[0].node} title={n.bannedBy.map((b) => `node ${b.node} banned ${b.address}: ${b.reason}`).join('\n')}>
+          banned by node {n.bannedBy[0].node}: {n.bannedBy[0].reason}
+        </span>
+      )}
       {down && <span class="flag">{n.state}{n.exitInfo ? `: ${n.exitInfo}` : ''}</span>}
       {n.unreachable && !down && <span class="flag">unreachable</span>}
       {n.lagging && <span class="flag">lagging</span>}

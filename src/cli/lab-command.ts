@@ -4,7 +4,7 @@
  * contract). The experiments live in src/lab/; this file reads flags and prints.
  */
 import type { Command } from 'commander';
-import { UsageError } from '../node/config.js';
+import { UsageError } from './usage-error.js';
 import { doubleSpend, type DoubleSpendRow, type RunCounts } from '../lab/double-spend.js';
 import { doubleSpendFooter, doubleSpendHeader, doubleSpendLine, zForTargetHeader, zForTargetLine } from '../lab/double-spend-report.js';
 import { paperTables, TABLE_1, TABLE_2 } from '../lab/double-spend-tables.js';
