@@ -25,6 +25,9 @@ import type { TreeBlock } from './block-tree.js';
 import type { ReorgCard } from './reorg-card.js';
 import { addressDetails, blockDetails, mempools, search, txDetails, type ExplorerSource } from './explorer.js';
 import { AmountError, parseCoins } from '../consensus/amount.js';
+import { registerFinalityRoute } from './finality-api.js';
+import { registerLessonRoutes } from './lesson-api.js';
+import { Lessons } from './lesson-runs.js';
 
 export const CONTROL_PREFIX = '/api/v1';
 /** Where `npm run build` puts the dashboard bundle (scripts/build-dashboard.mjs). */
@@ -66,6 +69,8 @@ export function createControlApi(devnet: Devnet, logger: Logger): express.Expres
   const api = express.Router();
 
   registerDashboardReads(api, devnet);
+  // The lessons panel: shipped scenarios run on this devnet (src/devnet/lesson-api.ts).
+  registerLessonRoutes(api, json, new Lessons(devnet));
   registerExplorerReads(api, () => devnet.explorer());
   api.post('/devnet/split', ...json, async (req, res) => {
     const { groups } = parseInput(splitBody, req.body, 'body');
@@ -144,7 +149,7 @@ export interface DashboardSource {
   off(event: 'event', listener: (name: string, data: unknown) => void): unknown;
 }
 
-/** registerDashboardReads: GET /devnet, /devnet/tree, /devnet/reorgs, /devnet/timeline and the /devnet/events stream. */
+/** registerDashboardReads: GET /devnet, /devnet/tree, /devnet/reorgs, /devnet/timeline, /devnet/finality and the /devnet/events stream. */
 export function registerDashboardReads(api: express.Router, source: DashboardSource): void {
   api.get('/devnet', (_req, res) => {
     res.json(source.view());
@@ -162,6 +167,7 @@ export function registerDashboardReads(api: express.Router, source: DashboardSou
   api.get('/devnet/events', (req, res) => {
     streamEvents(source, req, res);
   });
+  registerFinalityRoute(api);
 }
 
 /** registerExplorerReads: the explorer's routes (a block, a transaction, an address, search, the mempools), through the nodes' own APIs (src/devnet/explorer.ts). */
