@@ -37,10 +37,10 @@ module.exports = {
     },
     {
       name: 'wallet-uses-consensus-and-contract-only',
-      comment: 'wallet/ may import src/consensus/ and the API contract (src/api/contract/), nothing else from src/: it talks to a node only through the REST API',
+      comment: 'wallet/ may import src/consensus/, the API contract (src/api/contract/) and the one UsageError of both CLIs (src/cli/usage-error.ts), nothing else from src/: it talks to a node only through the REST API',
       severity: 'error',
       from: { path: '^wallet/' },
-      to: { path: '^src/', pathNot: '^src/(consensus|api/contract)/' },
+      to: { path: '^src/', pathNot: '^src/((consensus|api/contract)/|cli/usage-error\\.ts$)' },
     },
     {
       name: 'dashboard-uses-contract-only',

@@ -18,14 +18,17 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { formatCoins, parseCoins, AmountError } from '../src/consensus/amount.js';
-import { describeError, UsageError, UserError } from './cli-errors.js';
+import { UsageError } from '../src/cli/usage-error.js';
+import { describeError, UserError } from './cli-errors.js';
 import { DEFAULT_FEE_RATE } from './coin-selection.js';
 import { MNEMONIC_WORDS, newMnemonic, normalizeMnemonic, type MnemonicWords } from './keys.js';
 import { NodeUnreachableError, RestNodeClient, type NodeClient, type NodeStatus } from './node-client.js';
 import { networks } from '../src/consensus/params.js';
+import { decodeAddress } from '../src/consensus/address.js';
+import { ApiUrlError, parseApiUrl } from '../src/api/contract/primitives.js';
 import { DEFAULT_DEVNET_DIR, devnetNodeUrl, devnetNodeWallet, runningDevnet } from './devnet-node.js';
 import { isInteractive, readHidden, readStdin } from './prompt.js';
-import { checkAddress, SETTLED_CONFIRMATIONS, discoverAddresses, getBalance, getHistory, Keyring, networkParams, newReceiveAddress, send, WalletNetworkError, type HistoryEntry, type WalletNetwork } from './wallet.js';
+import { SETTLED_CONFIRMATIONS, discoverAddresses, getBalance, getHistory, Keyring, networkParams, newReceiveAddress, send, WalletNetworkError, type HistoryEntry, type WalletNetwork } from './wallet.js';
 import { createWalletFile, openWalletFile, saveWalletFile, walletPath, type OpenWallet, type WalletData } from './wallet-file.js';
 
 /** The demo node's API, the default a newcomer runs. */
@@ -237,7 +240,7 @@ async function sendCommand(cli: Cli, to: string, amountText: string, opts: { fee
       `--fee-rate ${opts.feeRate} is above the maximum of ${MAX_FEE_RATE} base units per byte (a 200-byte payment would pay ${formatCoins(opts.feeRate * 200n)} coins in fees instead of at most ${formatCoins(MAX_FEE_RATE * 200n)}): lower it, or pass --force to pay it anyway`,
     );
   }
-  if (cli.opts.network !== undefined) checkAddress(to, networkParams(cli.opts.network));
+  if (cli.opts.network !== undefined) decodeAddress(to, networkParams(cli.opts.network));
   const network = await cli.nodeNetwork();
   const params = cli.params(network);
   const wallet = await cli.open(network);
@@ -294,6 +297,12 @@ async function resolveNode(opts: GlobalOptions, walletDirGiven: boolean): Promis
   }
   if (!/^https?:\/\//i.test(opts.node)) {
     throw new UsageError(`--node: '${opts.node}' has no scheme: write it as http://${opts.node.replace(/^\w+:\/\//, '')} (a node's API address starts with http://)`);
+  }
+  try {
+    parseApiUrl(opts.node);
+  } catch (e) {
+    if (e instanceof ApiUrlError) throw new UsageError(`--node: ${e.message}`);
+    throw e;
   }
   return opts;
 }

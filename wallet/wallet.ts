@@ -28,14 +28,6 @@ export class WalletNetworkError extends Error {
   }
 }
 
-/** BadAddressError: a recipient that is not an address of this wallet's network; the message says why. */
-export class BadAddressError extends Error {
-  constructor(address: string, reason: string, options?: { cause?: unknown }) {
-    super(`"${address}" is not a valid address here: ${reason}`, options);
-    this.name = 'BadAddressError';
-  }
-}
-
 /**
  * What the wallet needs of a network: its name and address prefix (and, for a built-in
  * network, its maturity). A custom network (a network file) is known by what its node's
@@ -45,15 +37,6 @@ export interface WalletNetwork {
   name: string;
   addressPrefix: string;
   coinbaseMaturity?: number;
-}
-
-/** checkAddress decodes a recipient's address on this network into its key, or throws BadAddressError saying why not. */
-export function checkAddress(address: string, params: { addressPrefix: string }): Uint8Array {
-  try {
-    return decodeAddress(address, params);
-  } catch (e) {
-    throw new BadAddressError(address, e instanceof Error ? e.message.replace(/^address at byte \d+: /, '') : String(e), { cause: e });
-  }
 }
 
 /** networkParams finds a network's parameters by the name the node reports. */
@@ -150,7 +133,7 @@ export interface SendResult {
  * then broadcasting. The wallet is saved (`persist`) with the send recorded and the change
  * index used BEFORE the broadcast, so a crash never loses track of the change address;
  * a broadcast the node refuses removes the record again and rethrows the node's reason.
- * Throws BadAddressError, InsufficientFundsError, RangeError (amount ≤ 0), NodeError.
+ * Throws AddressError (consensus decodeAddress), InsufficientFundsError, RangeError (amount ≤ 0), NodeError.
  */
 export async function send(
   client: NodeClient,
@@ -162,7 +145,7 @@ export async function send(
   persist: () => Promise<void>,
   now: () => number = () => Math.floor(Date.now() / 1000),
 ): Promise<SendResult> {
-  const toKey = checkAddress(to, keyring.params);
+  const toKey = decodeAddress(to, keyring.params);
   if (amount <= 0n) throw new RangeError('the amount must be more than zero');
   const coins = await spendableCoins(client, data, keyring);
   const selection = selectCoins(coins, amount, feeRate);

@@ -5,6 +5,7 @@
  * own errors through, maps the known lower ones (a service's refusal, a decoder's
  * DecodeError, the JSON body parser's errors) and turns anything else into a 500.
  */
+import { AddressError } from '../consensus/address.js';
 import { AmountError } from '../consensus/amount.js';
 import { DecodeError } from '../consensus/byte-reader.js';
 import { P2pError } from '../p2p/errors.js';
@@ -53,6 +54,8 @@ export class ApiError extends Error {
   static from(err: unknown): ApiError {
     if (err instanceof ApiError) return err;
     if (err instanceof ServiceRefusal) return new ApiError(err.status, err.code, err.message, { cause: err });
+    // An address is a DecodeError too: its own code first.
+    if (err instanceof AddressError) return new BadRequestError('invalid-address', err.message, { cause: err });
     if (err instanceof DecodeError) return new BadRequestError('bad-encoding', err.message, { cause: err });
     if (err instanceof AmountError) return new BadRequestError('bad-amount', err.message, { cause: err });
     if (err instanceof P2pError) {

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UsageError } from '../node/config.js';
+import { UsageError } from './usage-error.js';
 import { createLogger } from '../node/log.js';
 import { createControlApi } from '../devnet/control-api.js';
 import type { DevnetConfig } from '../devnet/devnet-config.js';

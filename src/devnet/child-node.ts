@@ -32,6 +32,8 @@ export interface ChildNodeOptions {
   params: NetworkParams;
   /** the network file the node runs (a devnet's own network); default: params.name, a built-in network */
   networkFile?: string;
+  /** the ports of the first start (default 0 both: free ones); a classroom's node keeps a p2p port students can be told */
+  ports?: { p2p: number; api: number };
   /** extra `toychain node` arguments (regtest's mining pace) */
   extraArgs?: string[];
   workers: number;
@@ -72,7 +74,7 @@ export class ChildNode {
    */
   async start(): Promise<void> {
     const ports = this.lastPorts;
-    if (ports === undefined) return this.spawnNode('0', '0');
+    if (ports === undefined) return this.spawnNode(String(this.options.ports?.p2p ?? 0), String(this.options.ports?.api ?? 0));
     try {
       await this.spawnNode(String(ports.p2p), String(ports.api));
     } catch (e) {

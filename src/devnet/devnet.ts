@@ -22,7 +22,8 @@ import { EventFeed } from './event-feed.js';
 import { appendTimeline, nodeEventNote, type TimelineItem } from './timeline.js';
 import type { ExplorerSource } from './explorer.js';
 import type { ReorgCard } from './reorg-card.js';
-import { readReorgCard } from './reorg-reader.js';
+import type { BanRecord } from './watched-peers.js';
+import { keepReorgCard, readReorgCard } from './reorg-reader.js';
 import { balanceOf, pay, type NodeBalance } from './node-payments.js';
 import { sweepLegacyMinerKey } from './legacy-miner-key.js';
 import { formatCoins } from '../consensus/amount.js';
@@ -75,6 +76,10 @@ export interface NodeView {
   log: string;
   /** what the node's mining address holds (coins), as the node reports it; null until read */
   balance: { spendable: string; unconfirmed: string } | null;
+  /** what the page calls it besides its number (a classroom's "teacher"), if anything */
+  label?: string;
+  /** bans of this node by a watched node (toychain watch, classroom), newest first */
+  bannedBy?: BanRecord[];
 }
 
 export interface DevnetView {
@@ -105,7 +110,6 @@ export interface DevnetEvents {
 const STATUS_MS = 1_000;
 const TOPOLOGY_MS = 2_000;
 const UNREACHABLE_MS = 5_000;
-const REORG_CARDS_MAX = 50;
 export const STALE_WINDOW = 50;
 
 export class Devnet extends EventEmitter<DevnetEvents> {
@@ -530,11 +534,9 @@ export class Devnet extends EventEmitter<DevnetEvents> {
   private async explainReorg(index: number, r: { oldTip: string; newTip: string; fork: string }, at: number): Promise<void> {
     try {
       const card = await readReorgCard(this.nextCardId++, at, this.nodes[index]!, r, (address) => this.minerOf(address));
-      this.reorgCards.unshift(card);
-      this.reorgCards.splice(REORG_CARDS_MAX);
+      const dropped = keepReorgCard(this.reorgCards, card);
       this.emit('event', 'reorg-card', card);
-      // A transaction of the old branch whose coin the new branch spent never comes back: say so on the timeline.
-      for (const d of card.dropped) this.note('tx', `node ${index} dropped transaction ${d.txid.slice(0, 16)}…: ${d.conflictsWith ? `a double spend, the branch it switched to spent the same coin in ${d.conflictsWith.slice(0, 16)}…` : 'it spent a dropped transaction'}`, index);
+      for (const line of dropped) this.note('tx', line, index);
     } catch (e) {
       this.options.logger.warn({ node: index, reason: (e as Error).message }, 'could not read the branches of a reorg');
     }

@@ -33,7 +33,8 @@
  * envelope faults and malformed payloads): the size is checked before anything is
  * parsed, counts before anything is allocated, and trailing bytes are refused.
  */
-import { decodeBlock, encodeBlock, MAX_BLOCK_DECODE_SIZE, type Block } from '../consensus/block.js';
+import { decodeBlock, MAX_BLOCK_DECODE_SIZE, type Block } from '../consensus/block.js';
+import { blockBytes, rememberBlockBytes } from '../storage/block-bytes.js';
 import { ByteReader, DecodeError } from '../consensus/byte-reader.js';
 import { ByteWriter } from '../consensus/byte-writer.js';
 import { bigIntToBytesLE, bytesToBigIntLE, equalBytes } from '../consensus/bytes.js';
@@ -190,7 +191,7 @@ function encodePayload(msg: Message): Uint8Array {
       for (const item of msg.items) w.u8(INV_TYPE_CODES[item.type]).bytes(fixed('inv.hash', item.hash, 32));
       break;
     case 'block':
-      return encodeBlock(msg.block);
+      return blockBytes(msg.block);
     case 'tx':
       return encodeTx(msg.tx);
     case 'getheaders':
@@ -279,7 +280,8 @@ export function decodeMessage(frame: Uint8Array, magic: number, maxSize: number 
 function decodePayload(command: Command, payload: Uint8Array): Message {
   switch (command) {
     case 'block':
-      return { type: 'block', block: decodeBlock(payload) };
+      // Kept with the block so it is not encoded again (its own copy: a view would pin the whole frame).
+      return { type: 'block', block: rememberBlockBytes(decodeBlock(payload), payload.slice()) };
     case 'tx':
       return { type: 'tx', tx: decodeTx(payload) };
     default: {

@@ -20,7 +20,7 @@ import type { Chain } from '../chain/chain.js';
 import type { ChainEntry } from '../chain/block-index.js';
 import { equalBytes, toDisplayHex, ZERO_HASH } from '../consensus/bytes.js';
 import { headersAfter, locatorFork } from './locator.js';
-import { encodeBlock } from '../consensus/block.js';
+import { blockSize } from '../storage/block-bytes.js';
 import type { InvItem } from './messages.js';
 import type { Offence } from './misbehaviour.js';
 import type { Peer } from './peer.js';
@@ -114,7 +114,7 @@ export class Relay {
         notFound.push(item);
         continue;
       }
-      const size = encodeBlock(block).length;
+      const size = blockSize(block); // the stored bytes: no encoding
       await this.spend(peer, size);
       if (!peer.ready) return [];
       served++;

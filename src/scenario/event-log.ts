@@ -22,8 +22,11 @@ export const scenarioEvent = z.discriminatedUnion('kind', [
   /** each node's tip when the scenario started (a devnet that already ran has history before the log) */
   z.object({ kind: z.literal('snapshot'), tips: z.record(z.string(), z.object({ hash, height: z.number().int().min(0) })) }),
   z.object({ kind: z.literal('step'), index: z.number().int().min(0), step: z.string(), status: stepStatus, text: z.string() }),
-  /** the first node to connect a block; miner: whose key its coinbase pays (null: none of the devnet's) */
-  z.object({ kind: z.literal('block'), hash, prevHash: hash.nullable(), height: z.number().int().min(0), chainwork: z.string(), miner: node.nullable(), node }),
+  /**
+   * the first node to connect a block; miner: whose key its coinbase pays (null: none of the devnet's);
+   * reachable: the nodes that could hear that node when it had the block (its group, if split)
+   */
+  z.object({ kind: z.literal('block'), hash, prevHash: hash.nullable(), height: z.number().int().min(0), chainwork: z.string(), miner: node.nullable(), node, reachable: z.array(node).optional() }),
   /** a later node connected a block it did not find first */
   z.object({ kind: z.literal('seen'), hash, node }),
   z.object({ kind: z.literal('tip'), node, hash, height: z.number().int().min(0) }),

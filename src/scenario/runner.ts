@@ -71,6 +71,8 @@ export class ScenarioRunError extends Error {
 const POLL_MS = 200;
 /** How long the nodes of a group get to receive a block made by `generate`. */
 const GROUP_SYNC_MS = 30_000;
+/** How long the end of a run waits for the nodes' last tip events. */
+const SETTLE_MS = 5_000;
 
 /** runScenario runs every step of `scenario` on `devnet` and resolves with what was met and missed. */
 export async function runScenario(scenario: Scenario, devnet: ScenarioDevnet, options: RunOptions = {}): Promise<ScenarioResult> {
@@ -85,6 +87,8 @@ class ScenarioRun {
   private readonly reorgs: { node: number; depth: number }[] = [];
   /** blocks first connected since the start, in order: what a `mine` step counts in mining mode */
   private readonly found: { hash: string; miner: number | null }[] = [];
+  /** each node's tip as the log last says */
+  private readonly lastTips = new Map<number, string>();
   private startHeights: number[] = [];
   private readonly random: Random;
   private readonly mode: 'generate' | 'mining';
@@ -115,6 +119,7 @@ class ScenarioRun {
       this.emit({ kind: 'scenario', title: scenario.title, network: this.params.name, nodes: scenario.nodes, seed: this.options.seed ?? 1, mode: this.mode, addresses: devnet.nodes.slice(0, scenario.nodes).map((n) => n.wallet?.address ?? null), startedAt: this.startedAt });
       const statuses = await Promise.all(devnet.nodes.slice(0, scenario.nodes).map((n) => n.api<Status>('GET', '/status')));
       this.startHeights = statuses.map((s) => s.height);
+      statuses.forEach((s, i) => this.lastTips.set(i, s.tip));
       this.emit({ kind: 'snapshot', tips: Object.fromEntries(statuses.map((s, i) => [String(i), { hash: s.tip, height: s.height }])) });
       if (scenario.shares !== undefined && this.mode === 'mining') for (const [i, share] of scenario.shares.entries()) await devnet.setShare(i, share);
       for (const [index, step] of scenario.steps.entries()) {
@@ -142,12 +147,27 @@ class ScenarioRun {
         if (status === 'failed') stoppedBy = `steps[${index}] ${step.kind} failed: ${text}`;
         if (status === 'missed' && step.kind === 'wait') stoppedBy = `steps[${index}] wait timed out: ${text}`;
       }
+      await this.settle();
     } finally {
       devnet.off('event', listener);
     }
     const ok = stoppedBy === null && missed === 0;
     this.emit({ kind: 'end', met, missed, ok, stoppedBy });
     return { ok, met, missed, stoppedBy, steps: outcomes, events: this.events };
+  }
+
+  /**
+   * settle waits (bounded) until the log's last tip of each node is what the node says now,
+   * so a replay of the log ends where the devnet did: the nodes' tip events travel on
+   * their own streams and may trail the REST answers the last step read.
+   */
+  private async settle(): Promise<void> {
+    const deadline = Date.now() + SETTLE_MS;
+    for (;;) {
+      const statuses = await Promise.all(this.devnet.nodes.slice(0, this.scenario.nodes).map((n) => n.api<Status>('GET', '/status').catch(() => undefined)));
+      if (statuses.every((s, i) => s === undefined || this.lastTips.get(i) === s.tip) || Date.now() >= deadline) return;
+      await pause(POLL_MS);
+    }
   }
 
   private emit(event: ScenarioEvent): void {
@@ -164,10 +184,11 @@ class ScenarioRun {
       const first = Object.entries(b.seenBy).sort((x, y) => x[1] - y[1])[0];
       if (first === undefined) return;
       this.found.push({ hash: b.hash, miner: b.miner ?? null });
-      this.emit({ kind: 'block', hash: b.hash, prevHash: b.prevHash, height: b.height, chainwork: b.chainwork, miner: b.miner ?? null, node: Number(first[0]) });
+      this.emit({ kind: 'block', hash: b.hash, prevHash: b.prevHash, height: b.height, chainwork: b.chainwork, miner: b.miner ?? null, node: Number(first[0]), ...(b.reachable === undefined ? {} : { reachable: b.reachable }) });
     } else if (name === 'seen') {
       this.emit({ kind: 'seen', hash: String(d.hash), node: Number(d.node) });
     } else if (name === 'tip') {
+      this.lastTips.set(Number(d.node), String(d.hash));
       this.emit({ kind: 'tip', node: Number(d.node), hash: String(d.hash), height: Number(d.height) });
     } else if (name === 'reorg') {
       this.reorgs.push({ node: Number(d.node), depth: Number(d.depth) });

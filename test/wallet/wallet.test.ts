@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { hexToBytes } from '../../src/consensus/bytes.js';
+import { AddressError } from '../../src/consensus/address.js';
 import { demo, regtest } from '../../src/consensus/params.js';
 import { checkTxSignatures } from '../../src/consensus/tx-check.js';
 import { decodeTx } from '../../src/consensus/tx.js';
@@ -7,7 +8,7 @@ import { formatCoins } from '../../src/consensus/amount.js';
 import { InsufficientFundsError } from '../../wallet/coin-selection.js';
 import { CHANGE_CHAIN, RECEIVE_CHAIN } from '../../wallet/keys.js';
 import { NodeError, type AddressInfo, type NodeClient, type TxInfo } from '../../wallet/node-client.js';
-import { BadAddressError, discoverAddresses, getBalance, getHistory, Keyring, newReceiveAddress, send, SETTLED_CONFIRMATIONS } from '../../wallet/wallet.js';
+import { discoverAddresses, getBalance, getHistory, Keyring, newReceiveAddress, send, SETTLED_CONFIRMATIONS } from '../../wallet/wallet.js';
 import type { WalletData } from '../../wallet/wallet-file.js';
 
 const MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
@@ -157,7 +158,7 @@ describe('wallet', () => {
       const demoAddress = new Keyring(walletData(), demo).key(RECEIVE_CHAIN, 0).address;
       await send(node, data, keyring, demoAddress, 1n * C, 1n, async () => undefined).then(
         () => expect.fail('sent'),
-        (e) => expect(e).to.be.instanceOf(BadAddressError).and.have.property('message').that.match(/prefix "tc" but this network's prefix is "tcrt"/),
+        (e) => expect(e).to.be.instanceOf(AddressError).and.have.property('message').that.match(/prefix "tc" but this network's prefix is "tcrt"/),
       );
     });
 
@@ -166,7 +167,7 @@ describe('wallet', () => {
       const typo = friend.slice(0, -1) + (friend.endsWith('q') ? 'p' : 'q');
       await send(node, data, keyring, typo, 1n * C, 1n, async () => undefined).then(
         () => expect.fail('sent'),
-        (e) => expect(e).to.be.instanceOf(BadAddressError).and.have.property('message').that.match(/bad checksum/),
+        (e) => expect(e).to.be.instanceOf(AddressError).and.have.property('message').that.match(/bad checksum/),
       );
     });
   });
