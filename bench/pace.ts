@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { DevnetProcess } from '../test/helpers/devnet-process.js';
 import { waitFor } from '../test/helpers/node-process.js';
 import type { BenchSection } from './run.js';
+import { expectedHashesOf } from '../src/node/network-create.js';
 
 const NODES = 3;
 const BLOCK_TIME_SEC = 5;
@@ -24,6 +25,7 @@ const TIMEOUT_MS = 20 * 60_000;
 interface BlockView {
   height: number;
   time: number;
+  bits: string;
 }
 
 async function blocksOf(apiUrl: string): Promise<BlockView[]> {
@@ -62,6 +64,10 @@ async function run(): Promise<void> {
     row(`1–${BLOCKS}`, gaps);
     row('1–20 (starting difficulty)', half(0, 19));
     row(`20–${BLOCKS} (after the first retarget)`, half(19, gaps.length));
+    // Where the pace went: the work a block asked for at each retarget, and what the miners reported doing.
+    for (const h of [1, 20, 40]) console.log(`> block ${h}: bits ${blocks[h]!.bits}, ${Math.round(expectedHashesOf(parseInt(blocks[h]!.bits, 16))).toLocaleString('en')} hashes expected`);
+    const rates = await Promise.all(((await devnet.view()).nodes as { apiUrl: string }[]).map(async ({ apiUrl: url }) => ((await (await fetch(`${url}/status`)).json()) as { mining: { hashrate: number } }).mining.hashrate));
+    console.log(`> the nodes report ${rates.map((r) => `${(r / 1e6).toFixed(2)} MH/s`).join(', ')} (sum ${(rates.reduce((a, b) => a + b, 0) / 1e6).toFixed(2)} MH/s) at height ${BLOCKS}`);
   } finally {
     await devnet.cleanup();
   }

@@ -3,20 +3,15 @@
  * code, exit code 1 for a user error and 2 for a usage error, and never a stack trace.
  * With --json the same facts come out as `{ "error": { "code", "message" } }`.
  */
+import { UsageError } from '../src/cli/usage-error.js';
+import { AddressError } from '../src/consensus/address.js';
 import { AmountError } from '../src/consensus/amount.js';
 import { InsufficientFundsError } from './coin-selection.js';
 import { MnemonicError } from './keys.js';
 import { NodeError, NodeUnreachableError } from './node-client.js';
-import { BadAddressError, WalletNetworkError } from './wallet.js';
+import { WalletNetworkError } from './wallet.js';
 import { ScryptCostError, UnreadableWalletError, WalletExistsError, WalletNotFoundError, WrongPasswordError } from './wallet-file.js';
 
-/** UsageError: the command line itself is wrong (unknown option, missing argument); exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 /** UserError: a named user mistake found by the CLI itself (no password, unreadable file, …); exit code 1. */
 export class UserError extends Error {
@@ -35,10 +30,10 @@ export interface CliFailure {
 /** describeError maps any thrown value to the code, one-line message and exit code the CLI reports. */
 export function describeError(e: unknown): CliFailure {
   const user = (code: string, message: string): CliFailure => ({ code, message: oneLine(message), exitCode: 1 });
-  if (e instanceof UsageError) return { code: 'usage', message: oneLine(e.message), exitCode: 2 };
+  if (e instanceof UsageError) return { code: 'usage', message: oneLine(e.hint === undefined ? e.message : `${e.message} (${e.hint})`), exitCode: 2 };
   if (e instanceof UserError) return user(e.code, e.message);
   if (e instanceof AmountError) return user('bad-amount', e.message);
-  if (e instanceof BadAddressError) return user('bad-address', e.message);
+  if (e instanceof AddressError) return user('bad-address', `"${e.address}" is not a valid address here: ${e.reason}`);
   if (e instanceof InsufficientFundsError) return user('insufficient-funds', e.message);
   if (e instanceof WrongPasswordError) return user('wrong-password', e.message);
   if (e instanceof WalletNotFoundError) return user('no-wallet', `${e.message}: make one with "toychain-wallet create" or "toychain-wallet restore"`);

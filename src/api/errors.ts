@@ -5,6 +5,7 @@
  * own errors through, maps the known lower ones (a service's refusal, a decoder's
  * DecodeError, the JSON body parser's errors) and turns anything else into a 500.
  */
+import { AddressError } from '../consensus/address.js';
 import { AmountError } from '../consensus/amount.js';
 import { DecodeError } from '../consensus/byte-reader.js';
 import { P2pError } from '../p2p/errors.js';
@@ -12,8 +13,10 @@ import { ServiceRefusal } from './services.js';
 
 /**
  * The HTTP status of each code the p2p layer names (P2pError.code). A caller's mistake
- * is a 400, a refusal in the current state a 409; a peer that could not be reached is
- * the one case that is not the caller's: 502, as a gateway whose upstream failed.
+ * is a 400, a refusal in the current state a 409. An address that is well formed but
+ * where no peer answers, or whose peer refuses the handshake (another network, a ban),
+ * is a 422: the node is not broken and is no gateway, the request named a peer it cannot
+ * reach, so it is the caller's to change, never a 5xx.
  */
 const P2P_STATUS: Record<string, number> = {
   'bad-peer-address': 400,
@@ -22,8 +25,8 @@ const P2P_STATUS: Record<string, number> = {
   'too-many-peers': 409,
   'already-connected': 409,
   'network-inactive': 409,
-  'connect-failed': 502,
-  'handshake-failed': 502,
+  'connect-failed': 422,
+  'handshake-failed': 422,
 };
 
 export interface ErrorPayload {
@@ -51,6 +54,8 @@ export class ApiError extends Error {
   static from(err: unknown): ApiError {
     if (err instanceof ApiError) return err;
     if (err instanceof ServiceRefusal) return new ApiError(err.status, err.code, err.message, { cause: err });
+    // An address is a DecodeError too: its own code first.
+    if (err instanceof AddressError) return new BadRequestError('invalid-address', err.message, { cause: err });
     if (err instanceof DecodeError) return new BadRequestError('bad-encoding', err.message, { cause: err });
     if (err instanceof AmountError) return new BadRequestError('bad-amount', err.message, { cause: err });
     if (err instanceof P2pError) {

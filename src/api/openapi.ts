@@ -24,7 +24,7 @@ const ERROR_TEXT: Record<ErrorStatus, string> = {
   409: 'refused in the current state (code network-inactive, mining-busy, mining-active, peer-banned, peer-denied, already-connected, too-many-peers)',
   413: 'the body is too large (code payload-too-large)',
   415: 'the body is not sent as application/json (code unsupported-media-type) or in an unknown encoding (unsupported-encoding)',
-  502: 'the peer could not be reached or did not complete the handshake (code peer-connect-failed, connect-failed, handshake-failed)',
+  422: 'a well-formed peer address the node could not connect to: nothing answered there, or the peer refused the handshake (code peer-connect-failed; the message gives the reason, e.g. wrong-network)',
   503: 'the node serves as many event streams as it allows (code too-many-streams): try again later',
 };
 

@@ -4,7 +4,7 @@
  * devnet.json: status, split, heal, pause, resume, mine, share, delay, restart, stop.
  */
 import type { Command } from 'commander';
-import { UsageError } from '../node/config.js';
+import { UsageError } from './usage-error.js';
 import { duration, networkOf, resolveDevnetConfig, type DevnetOptionsText } from '../devnet/devnet-config.js';
 import { defaultDevnetDir, readDevnetFile, type DevnetFile } from '../devnet/devnet-file.js';
 import type { DevnetView } from '../devnet/devnet.js';

@@ -2,7 +2,7 @@
  * Parsing the `toychain lab` flags: each bad value is a UsageError naming the flag, the
  * value and what it takes (exit 2, no stack), before any experiment starts.
  */
-import { UsageError } from '../node/config.js';
+import { UsageError } from './usage-error.js';
 
 /** share parses a fraction of the hash power strictly between `min` and `max`. */
 export function parseShare(flag: string, text: string, min: number, max: number, hint: string): number {

@@ -4,7 +4,7 @@
  * prints a short table, or the result as JSON with --json.
  */
 import type { Command } from 'commander';
-import { UsageError } from '../node/config.js';
+import { UsageError } from './usage-error.js';
 import type { RunCounts } from '../lab/double-spend.js';
 import { finalityTable } from '../lab/finality.js';
 import { forkRate } from '../lab/fork-rate.js';

@@ -5,10 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Command } from 'commander';
-import { UsageError } from '../node/config.js';
+import { UsageError } from './usage-error.js';
 import { createLogger } from '../node/log.js';
 import { isLoopbackHost } from '../api/access.js';
-import { apiBase, Watcher } from '../devnet/watcher.js';
+import { Watcher } from '../devnet/watcher.js';
+import { apiBase } from '../devnet/watched-node-api.js';
 import { createWatchApi } from '../devnet/watch-api.js';
 
 interface WatchOptionsText {

@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { networks, type NetworkParams } from '../consensus/params.js';
-import { UsageError } from '../node/config.js';
+import { UsageError } from '../cli/usage-error.js';
 import { MAX_LINK_DELAY_MS, type LinkShape } from '../p2p/link-shaping.js';
 import { defaultDevnetDir } from './devnet-file.js';
 import { DEFAULT_BLOCK_TIME_SEC } from './devnet-network.js';

@@ -10,50 +10,39 @@ import { formatCoins, parseCoins } from '../consensus/amount.js';
 import type { NetworkParams } from '../consensus/params.js';
 import { compactToTarget } from '../consensus/pow.js';
 import { NotFoundError } from '../api/errors.js';
-import { NodeApiError, type ChildNode } from './child-node.js';
+import { NodeApiError } from './child-node.js';
 import type { BlockTree } from './block-tree.js';
+import type { Block, Mempool, Tx, TxLookup } from '../api/contract/responses.js';
 
 /** How many of a block's transactions get their fee and input coins looked up. */
 const MAX_TX_DETAILS = 30;
 /** How many transactions of each node's mempool are read. */
 const MAX_MEMPOOL_TXS = 100;
 
+/**
+ * A node the explorer can ask: a devnet's child (child-node.ts) or a node a watcher reads.
+ * A refusal throws NodeApiError with the node's HTTP status (404: it does not have it).
+ */
+export interface ExplorerNode {
+  readonly index: number;
+  readonly alive: boolean;
+  api<T>(method: 'GET', path: string): Promise<T>;
+}
+
 export interface ExplorerSource {
-  nodes: readonly ChildNode[];
+  nodes: readonly ExplorerNode[];
   tree: BlockTree;
-  params: NetworkParams;
+  params: Pick<NetworkParams, 'name' | 'addressPrefix'>;
   /** the node index whose mining key is this address, or null */
   minerOf(address: string): number | null;
   /** the node whose tip has the most work (the one to ask about heights) */
-  bestNode(): ChildNode | undefined;
+  bestNode(): ExplorerNode | undefined;
 }
 
-interface NodeTx {
-  txid: string;
-  coinbase: boolean;
-  inputs: Array<{ prevout?: { txid: string; index: number }; coinbase?: string }>;
-  outputs: Array<{ index: number; value: string; units: string; address: string }>;
-  fee?: string | null;
-  status?: string;
-  confirmations?: number;
-  blockHash?: string | null;
-  height?: number | null;
-}
-
-interface NodeBlock {
-  hash: string;
-  height: number;
-  prevHash: string;
-  merkleRoot: string;
-  version: number;
-  time: number;
-  bits: string;
-  nonce: number;
-  chainwork: string;
-  confirmations: number;
-  inActiveChain: boolean;
-  txs: NodeTx[];
-}
+/** A transaction as a node answers it: in a block (the contract's Tx) or from GET /tx (TxLookup, with its status and fee). */
+type NodeTx = Tx & Partial<Pick<TxLookup, 'fee' | 'status' | 'confirmations' | 'blockHash' | 'height'>>;
+/** A block as a node answers GET /blocks/:id. */
+type NodeBlock = Block;
 
 /** What an input spent, when the coin could be read: its amount and address. */
 export type InputDetail = { coinbase: true } | { prevout: { txid: string; index: number }; value: string | null; address: string | null; miner: number | null };
@@ -64,7 +53,7 @@ const HEX64 = /^[0-9a-f]{64}$/;
 async function ask<T>(src: ExplorerSource, path: string, first: number[] = []): Promise<{ node: number; body: T } | undefined> {
   const order = [...first, ...src.nodes.map((n) => n.index).filter((i) => !first.includes(i))];
   for (const i of order) {
-    const node = src.nodes[i];
+    const node = src.nodes.find((n) => n.index === i);
     if (node === undefined || !node.alive) continue;
     try {
       return { node: i, body: await node.api<T>('GET', path) };
@@ -106,7 +95,7 @@ async function txWithInputs(src: ExplorerSource, tx: NodeTx, node: number): Prom
   if (tx.coinbase) return { ...tx, fee: null, inputDetails: [{ coinbase: true }] };
   const inputDetails: InputDetail[] = [];
   for (const input of tx.inputs) {
-    if (input.prevout === undefined) continue;
+    if (!('prevout' in input)) continue;
     const prev = await ask<NodeTx>(src, `/tx/${input.prevout.txid}`, [node]);
     const out = prev?.body.outputs[input.prevout.index];
     inputDetails.push({ prevout: input.prevout, value: out?.value ?? null, address: out?.address ?? null, miner: out ? src.minerOf(out.address) : null });
@@ -188,12 +177,12 @@ export async function mempools(src: ExplorerSource) {
   for (const node of src.nodes) {
     if (!node.alive) continue;
     try {
-      const pool = await node.api<{ count: number; entries: { txid: string; fee: string }[] }>('GET', `/mempool?limit=${MAX_MEMPOOL_TXS}`);
+      const pool = await node.api<Mempool>('GET', `/mempool?limit=${MAX_MEMPOOL_TXS}`);
       const txs: MempoolTx[] = [];
       for (const e of pool.entries) {
         const t = await node.api<NodeTx>('GET', `/tx/${e.txid}`).catch(() => undefined);
         if (t === undefined) continue; // confirmed or dropped since the list was read
-        const inputs = t.inputs.flatMap((i) => (i.prevout === undefined ? [] : [i.prevout]));
+        const inputs = t.inputs.flatMap((i) => ('prevout' in i ? [i.prevout] : []));
         for (const p of inputs) {
           const byTx = spenders.get(`${p.txid}:${p.index}`) ?? new Map<string, number[]>();
           byTx.set(t.txid, [...(byTx.get(t.txid) ?? []), node.index]);

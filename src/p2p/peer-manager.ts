@@ -116,7 +116,7 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
       localVersion: () => this.localVersion(),
       isDenied: (peer) => this.policy.isPeerDenied(peer),
       admitInbound: (peer) => this.makeInboundRoom(peer),
-      solicited: (peer, msg) => this.sync.expects(peer, msg),
+      solicited: (peer, msg) => this.sync.expects(peer, msg) || this.txRelay?.expects(peer, msg) === true,
       handle: (peer, msg) => this.dispatch.handle(peer, msg),
       shaping: this.shaping,
     };

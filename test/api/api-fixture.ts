@@ -16,6 +16,7 @@ import type { MiningStatus } from '../../src/api/contract/responses.js';
 import type { PeerControl, PeerEvents, PeerInfo } from '../../src/p2p/peer-control.js';
 import type { NetworkPolicyControl } from '../../src/p2p/network-policy.js';
 import { NO_SHAPING, type LinkShape } from '../../src/p2p/link-shaping.js';
+import { PeerConnectError } from '../../src/p2p/errors.js';
 import { memoryChain } from '../helpers/chain-fixture.js';
 import { Mempool } from '../../src/mempool/mempool.js';
 
@@ -40,7 +41,8 @@ export class FakePeers extends EventEmitter<PeerEvents> implements PeerControl, 
   async connect(address: string): Promise<PeerInfo> {
     this.calls.push(`connect ${address}`);
     const refusal = this.refuse.get(address);
-    if (refusal !== undefined) throw new Error(refusal);
+    // What the real PeerManager throws when the socket cannot be opened.
+    if (refusal !== undefined) throw new PeerConnectError(address, { cause: new Error(refusal) });
     const peer = peerInfo(this.list.length + 1, address);
     this.list.push(peer);
     return peer;

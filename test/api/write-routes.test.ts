@@ -75,10 +75,10 @@ describe('api: mutations', () => {
       expect(api.peers.calls).to.deep.equal(['connect ws://127.0.0.1:9333', 'disconnect 1']);
     });
 
-    it('answers 502 peer-connect-failed when the peer cannot be reached', async () => {
+    it('answers 422 peer-connect-failed, not a 5xx, when the peer cannot be reached', async () => {
       api.peers.refuse.set('ws://127.0.0.1:1', 'connect ECONNREFUSED 127.0.0.1:1');
       const e = await errorOf(await api.send('POST', '/peers', { address: 'ws://127.0.0.1:1' }));
-      expect([e.status, e.code]).to.deep.equal([502, 'peer-connect-failed']);
+      expect([e.status, e.code]).to.deep.equal([422, 'peer-connect-failed']);
       expect(e.message).to.contain('ECONNREFUSED');
     });
 

@@ -49,7 +49,7 @@ describe('devnet: the supervisor and its CLI', function () {
     expect(out.body.error.message).to.include('deny list');
     expect((await nodeApi(devnet, 0, 'PUT', '/network/deny', { addresses: [] })).status).to.equal(200);
     const inbound = await nodeApi(devnet, 0, 'POST', '/peers', { address: p2p2 });
-    expect(inbound.status).to.equal(502);
+    expect(inbound.status).to.equal(422);
     expect(inbound.body.error.message).to.match(/refused|closed/);
     expect((await nodeApi(devnet, 0, 'PUT', '/network/deny', { addresses: [p2p2] })).status).to.equal(200);
 

@@ -54,7 +54,7 @@ describe('a created network (toychain network create, --network-file)', function
     const a = await cluster.start('a', { networkFile: create('one', dir) });
     const b = await cluster.start('b', { networkFile: create('two', dir) });
     const res = await b.api('POST', '/peers', { address: a.p2pUrl });
-    expect(res.status).to.equal(502);
+    expect(res.status).to.equal(422);
     expect(res.body.error.code).to.equal('peer-connect-failed');
     expect(res.body.error.message).to.include('refused: wrong-network: peer is on another network');
     expect((await a.status()).peers).to.equal(0);

@@ -27,7 +27,7 @@ describe('toychain node: listening beyond loopback', function () {
 
   it('refuses a bad --announce-api or --api-allow-host with a hint and exit code 2', () => {
     for (const [args, message] of [
-      [['--announce-api', 'ftp://192.0.2.1:21'], 'is not of the form http://HOST:PORT'],
+      [['--announce-api', 'ftp://192.0.2.1:21'], "is not a node's API URL: write it as http://HOST:PORT"],
       [['--announce-api', 'nope'], 'is not a URL'],
       [['--api-allow-host', 'a b'], 'is not a host name'],
       [['--api-token-file', '/nonexistent/token'], 'cannot read /nonexistent/token'],

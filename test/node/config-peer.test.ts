@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { resolveNodeConfig, UsageError } from '../../src/node/config.js';
+import { resolveNodeConfig } from '../../src/node/config.js';
+import { UsageError } from '../../src/cli/usage-error.js';
 
 describe('node config: --peer', () => {
   it('reads ws://HOST:PORT with the p2p layer\'s parser', () => {

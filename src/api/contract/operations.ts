@@ -10,7 +10,7 @@ import * as req from './requests.js';
 import * as res from './responses.js';
 
 /** The HTTP statuses an operation can fail with, each described once in openapi.ts. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 502 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 503;
 
 export interface Operation {
   operationId: string;
@@ -101,7 +101,7 @@ export const operations = {
     body: req.ConnectBody,
     response: res.Peer,
     status: 201,
-    errors: [400, 401, 409, 502],
+    errors: [400, 401, 409, 422],
   }),
   disconnectPeer: op({
     operationId: 'disconnectPeer',

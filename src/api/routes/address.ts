@@ -10,15 +10,16 @@ import type { SpentCoin } from '../../consensus/coin.js';
 import type { NetworkParams } from '../../consensus/params.js';
 import { txHash } from '../../consensus/tx.js';
 import { formatCoins } from '../../consensus/amount.js';
+import { decodeAddress } from '../../consensus/address.js';
 import { operations } from '../contract/operations.js';
 import type { AddressCoin as CoinView, HistoryItem, PendingOutput } from '../contract/responses.js';
-import { checkAddress } from '../request-validation.js';
 import type { Routes } from '../route.js';
 import type { ApiDeps, MempoolEntryView, MempoolView } from '../services.js';
 
 export function registerAddressRoutes(routes: Routes, { chain, mempool, params }: ApiDeps): void {
   routes.json(operations.getAddress, async ({ params: { address }, query: { from, limit, coinsFrom, coinsLimit } }) => {
-    const pubkey = checkAddress(address, params);
+    // A refusal is an AddressError: ApiError.from makes it 400 invalid-address.
+    const pubkey = decodeAddress(address, params);
     // Read the tip first: a block connected while we read only makes coins look one confirmation younger.
     const height = chain.height;
     // The coins stream from the store: the balance adds up all of them, but only the page

@@ -14,10 +14,10 @@ export function registerPeerRoutes(routes: Routes, { peers }: ApiDeps): void {
       return await peers.connect(body.address);
     } catch (e) {
       // A refusal the p2p layer names (banned, denied, already connected, …) keeps its code and 4xx (ApiError.from);
-      // a peer that could not be reached or refused the handshake is 502 peer-connect-failed, with the reason.
-      if (e instanceof P2pError && e.code !== 'connect-failed' && e.code !== 'handshake-failed') throw e;
-      const reason = e instanceof Error ? e.message : String(e);
-      throw new ApiError(502, 'peer-connect-failed', `could not connect to ${body.address}: ${reason}`, { cause: e });
+      // a peer that could not be reached or refused the handshake is 422 peer-connect-failed, with the reason:
+      // the address is the caller's to change (see P2P_STATUS). Anything else is a broken node: a 500.
+      if (!(e instanceof P2pError) || (e.code !== 'connect-failed' && e.code !== 'handshake-failed')) throw e;
+      throw new ApiError(422, 'peer-connect-failed', `could not connect to ${body.address}: ${e.message}`, { cause: e });
     }
   });
 
