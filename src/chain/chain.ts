@@ -94,6 +94,8 @@ export class Chain extends EventEmitter<ChainEvents> {
   /** transactions whose signatures are known good: connecting a block skips them */
   readonly verifiedTxs: VerifiedTxCache;
   private nextSequence = 0;
+  /** a block on the tip whose data waits to be written with its connect batch (acceptAndActivate) */
+  private unstored: { entry: ChainEntry; block: Block } | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -357,12 +359,21 @@ export class Chain extends EventEmitter<ChainEvents> {
     const record: BlockRecord = known
       ? { ...toRecord(known), status: known.status | BlockStatus.HAVE_DATA }
       : { hash, header: block.header, height: parent.height + 1, chainwork: parent.chainwork + blockWork(block.header.bits), status: BlockStatus.HAVE_DATA, sequence: this.nextSequence++ };
-    await this.store.batch().putBlock(hash, block).putRecord(record).write();
+    // A block on our tip is written with its connect, in one batch (one store write per
+    // block on the common path, `npm run bench -- network`); any other is written now.
+    const extendsTip = parent === this.tip;
+    if (!extendsTip) await this.store.batch().putBlock(hash, block).putRecord(record).write();
     const entry = known ?? this.index.add(record);
     entry.status = record.status;
     this.candidates.add(entry);
+    if (extendsTip) this.unstored = { entry, block };
 
-    const reorg = await this.activateBestChain(new Map([[id, block]]));
+    let reorg: Reorg | undefined;
+    try {
+      reorg = await this.activateBestChain(new Map([[id, block]]));
+    } finally {
+      await this.storeUnstored(entry); // not connected (or it failed): store it on its own
+    }
     if (isFailed(entry)) return { status: 'rejected', hash: id, ...this.failureOf(entry), permanent: true };
     if (!this.isActive(entry)) return { status: 'accepted', hash: id };
     return reorg === undefined ? { status: 'connected', hash: id } : { status: 'connected', hash: id, reorg };
@@ -417,15 +428,18 @@ export class Chain extends EventEmitter<ChainEvents> {
     const connected = connectBlock(block, entry.height, view, this.params, { deferSignatures: true });
     const v = connected.ok ? await this.withSignatures(connected, connected.signatureChecks ?? []) : connected;
     if (!v.ok) {
+      await this.storeUnstored(entry);
       await this.recordInvalid(entry, v.reason, v.debug);
       return false;
     }
     const status = entry.status | BlockStatus.VALID;
     const batch = this.store.batch();
+    if (this.unstored?.entry === entry) batch.putBlock(entry.hash, block);
     const indexed = { block, txids: v.txids };
     applyCoinChanges(batch, indexed, v.undo, v.changes);
     indexBlock(batch, indexed, entry.hash, entry.height, v.undo);
     await batch.putUndo(entry.hash, v.undo).putRecord({ ...toRecord(entry), status }).setTip(entry.hash).write();
+    if (this.unstored?.entry === entry) this.unstored = undefined;
     entry.status = status;
     this.active[entry.height] = entry;
     this.active.length = entry.height + 1;
@@ -445,6 +459,14 @@ export class Chain extends EventEmitter<ChainEvents> {
     if (!sig.ok) return { ...sig, debug: `tx ${todo[sig.check]!.index}: ${sig.debug ?? sig.reason}` };
     for (const id of ids) this.verifiedTxs.add(id);
     return { ...result, ok: true };
+  }
+
+  /** storeUnstored writes the block held back for its connect batch, if it is `entry`'s. */
+  private async storeUnstored(entry: ChainEntry): Promise<void> {
+    const held = this.unstored;
+    if (held?.entry !== entry) return;
+    this.unstored = undefined;
+    await this.store.batch().putBlock(entry.hash, held.block).putRecord(toRecord(entry)).write();
   }
 
   /** disconnectTip takes the tip off with its undo data, in one batch; it stays a candidate. */
