@@ -1,6 +1,6 @@
 // The layer order of docs/design.md, enforced: an inner layer never imports an
 // outer one, nothing forms a cycle, and src/consensus/ uses only the noble libraries.
-const layers = ['consensus', 'chain|storage', 'mempool', 'mining', 'p2p', 'api', 'node|devnet|lab|cli'];
+const layers = ['consensus', 'chain|storage', 'mempool', 'mining', 'p2p', 'api', 'node|devnet|lab|scenario|cli'];
 
 const outward = layers.slice(0, -1).map((inner, i) => ({
   name: `no-outward-from-${inner.replace('|', '-')}`,

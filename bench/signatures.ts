@@ -7,20 +7,30 @@
  *   (a) checkTxSignatures with @noble/curves, one thread (baseline)
  *   (b) checkTxSignatures with libsecp256k1, one thread
  *   (c) BLOCK_TXS checks through SignatureVerifier.verify: in process (one thread),
- *       and WorkerSignatureVerifier over every core (threads started and warm)
+ *       and WorkerSignatureVerifier over every core (threads started and warm), the two
+ *       measured in alternation so a change in the machine's load hits both
+ *   (m) the machine's own scaling of this work: the same verifies in plain threads, no
+ *       pool, in one thread and in every thread at once (the ceiling the pool can reach)
  *
- * Each figure is the median of RUNS runs after a warm-up.
+ * Each figure is the median of its runs after a warm-up.
  */
 import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { InProcessSignatureVerifier, WorkerSignatureVerifier, type SignatureVerifier, type TxSignatureCheck } from '../src/chain/signature-verifier.js';
+import { sighashCache, signatureHash } from '../src/consensus/sighash.js';
 import { checkTxSignatures } from '../src/consensus/tx-check.js';
+import type { Tx } from '../src/consensus/tx.js';
 import { schnorrVerify } from '../workers/schnorr-backends.js';
 import { KEYS } from '../test/helpers/blocks.js';
 import { setup } from './mempool.js';
 import type { BenchSection, BenchSummary } from './run.js';
+import type { SignatureScalingData } from './signature-scaling-worker.js';
 
 const RUNS = 3;
+/** alternating one-thread / pool rounds */
+const BLOCK_RUNS = 5;
 const BLOCK_TXS = 1_000;
+const SCALING_MS = 1_000;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -34,22 +44,69 @@ function perSecond(count: number, fn: () => void): number {
   return (count * 1000) / (performance.now() - start);
 }
 
-async function verifierRate(verifier: SignatureVerifier, checks: TxSignatureCheck[]): Promise<number> {
-  const rates: number[] = [];
-  await verifier.verify(checks.slice(0, 64)); // warm-up: threads started, code compiled
-  for (let run = 0; run < RUNS; run++) {
-    const start = performance.now();
-    const verdict = await verifier.verify(checks);
-    rates.push((checks.length * 1000) / (performance.now() - start));
-    if (!verdict.ok) throw new Error(`bench: ${verdict.reason}`);
+async function timeOnce(verifier: SignatureVerifier, checks: TxSignatureCheck[]): Promise<number> {
+  const start = performance.now();
+  const verdict = await verifier.verify(checks);
+  const ms = performance.now() - start;
+  if (!verdict.ok) throw new Error(`bench: ${verdict.reason}`);
+  return (checks.length * 1000) / ms;
+}
+
+/** blockRates: one thread and the pool over the same block, alternating, BLOCK_RUNS rounds each. */
+async function blockRates(one: SignatureVerifier, pool: SignatureVerifier, checks: TxSignatureCheck[]): Promise<{ one: number; pool: number; ratios: number[] }> {
+  // Warm-up: threads started, and the WebAssembly tiered up in each of them.
+  for (let i = 0; i < 2; i++) {
+    await one.verify(checks);
+    await pool.verify(checks);
   }
-  return median(rates);
+  const ones: number[] = [];
+  const pools: number[] = [];
+  const ratios: number[] = [];
+  for (let run = 0; run < BLOCK_RUNS; run++) {
+    ones.push(await timeOnce(one, checks));
+    pools.push(await timeOnce(pool, checks));
+    ratios.push(pools.at(-1)! / ones.at(-1)!);
+  }
+  return { one: median(ones), pool: median(pools), ratios };
+}
+
+/** records packs each one-input transaction's (signature | digest | key) as the verifier's batch does. */
+function records(txs: readonly Tx[], spent: TxSignatureCheck['spent']): Uint8Array {
+  const out = new Uint8Array(new SharedArrayBuffer(txs.length * 128));
+  txs.forEach((tx, i) => {
+    out.set(tx.inputs[0]!.witness, i * 128);
+    out.set(signatureHash(tx, 0, spent, sighashCache(tx, spent)), i * 128 + 64);
+    out.set(spent[0]!.pubkey, i * 128 + 96);
+  });
+  return out;
+}
+
+/** machineRate: verifies/s summed over `threads` plain threads running at once. */
+async function machineRate(threads: number, recs: Uint8Array): Promise<number> {
+  const arrived = new Int32Array(new SharedArrayBuffer(4));
+  const data: SignatureScalingData = { ms: SCALING_MS, arrived, parties: threads, records: recs };
+  const file = new URL('./signature-scaling-worker.js', import.meta.url);
+  const rates = await Promise.all(
+    Array.from({ length: threads }, () => new Promise<number>((resolve, reject) => {
+      const w = new Worker(file, { workerData: data });
+      w.once('message', (r: number) => resolve(r));
+      w.once('error', reject);
+      w.once('exit', (code) => (code !== 0 ? reject(new Error(`signature scaling worker exited with ${code}`)) : undefined));
+    })),
+  );
+  return rates.reduce((x, y) => x + y, 0);
 }
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   const line = (r: string[]): string => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
   return [line(rows[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
+}
+
+async function sequential<T>(n: number, fn: () => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < n; i++) out.push(await fn());
+  return out;
 }
 
 const ratio = (x: number, base: number): string => `${(x / base).toFixed(2)}x`;
@@ -72,14 +129,17 @@ export const signaturesBench: BenchSection = {
     const noble = rateOf('noble', s.txs.slice(0, 500));
     const libsecp = rateOf('libsecp256k1', s.txs);
     const checks = s.txs.slice(0, BLOCK_TXS).map((tx) => ({ tx, spent }));
-    const one = await verifierRate(new InProcessSignatureVerifier(), checks);
     const workers = new WorkerSignatureVerifier({ threads });
-    let pool: number;
+    let block: Awaited<ReturnType<typeof blockRates>>;
     try {
-      pool = await verifierRate(workers, checks);
+      block = await blockRates(new InProcessSignatureVerifier(), workers, checks);
     } finally {
       await workers.destroy();
     }
+    const { one, pool } = block;
+    const recs = records(s.txs.slice(0, BLOCK_TXS), spent);
+    const machine1 = median(await sequential(RUNS, () => machineRate(1, recs)));
+    const machineAll = median(await sequential(RUNS, () => machineRate(threads, recs)));
     console.log(table([
       ['BIP340 verify (one-input transactions)', 'rate', 'vs (a)', 'target'],
       ['(a) @noble/curves, checkTxSignatures, 1 thread (reference)', fmt(noble), '1.00x', ''],
@@ -87,6 +147,11 @@ export const signaturesBench: BenchSection = {
       [`(c) a block of ${BLOCK_TXS} unseen txs, default verifier, in process`, fmt(one), ratio(one, noble), ''],
       [`(c) the same block over the worker pool, ${threads} threads`, fmt(pool), ratio(pool, noble), ''],
       ['(c) pool / one thread', ratio(pool, one), '', '>= 1.8x'],
+      ['(c) pool / one thread, each alternating round', block.ratios.map((r) => r.toFixed(2)).join(' '), '', ''],
+      ['(m) libsecp256k1 verifies, plain threads: 1 thread', fmt(machine1), '', ''],
+      [`(m) the same in ${threads} threads at once (sum)`, fmt(machineAll), '', ''],
+      [`(m) machine: ${threads} threads / 1 thread`, ratio(machineAll, machine1), '', ''],
+      ['(c) / (m): pool scaling / machine scaling', ratio(pool / one, machineAll / machine1), '', ''],
     ]));
     return { verifyPerSec: libsecp, nobleVerifyPerSec: noble };
   },

@@ -11,6 +11,8 @@ interface Campaign {
 
 const CAMPAIGNS: Record<string, { about: string; load: () => Promise<Campaign> }> = {
   crash: { about: '200 SIGKILLs of a node mining, syncing a competing branch and reorganising; each restart checked against a replay', load: () => import('./crash.js') },
+  hostile: { about: 'the wire attacks (junk frames, getdata amplification, header flood, junk bodies, ban framing, inbound slots, Origin, send buffers, block stall) against live nodes, and a 50-node devnet', load: () => import('./hostile.js') },
+  api: { about: 'bad inputs to every REST route and every toychain / toychain-wallet command: each a named error, nothing changed', load: () => import('./api.js') },
   fuzz: { about: 'every decoder fed >= 100,000 structure-aware mutated inputs: no crash, hang or unbounded allocation', load: () => import('./fuzz.js') },
 };
 

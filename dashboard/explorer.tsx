@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { after, clock, exact, nodeColour, short } from './format.js';
 import type { AddressInfo, Block, Tx as NodeTx, TxLookup } from '../src/api/contract/responses.js';
+import { currentLanguage, t } from './i18n.js';
 
 export type Target = { kind: 'block' | 'tx' | 'address'; id: string };
 type Go = (t: Target) => void;
@@ -42,10 +43,10 @@ export function Explorer(props: { target: Target; go: Go; close: () => void }) {
   return (
     <section class="explorer" data-testid="block-details" data-kind={kind} data-id={id}>
       <h2>
-        {kind === 'block' ? 'Block' : kind === 'tx' ? 'Transaction' : 'Address'} <code>{short(id)}</code> <button onClick={props.close}>close</button>
+        {kind === 'block' ? t('explorer.block') : kind === 'tx' ? t('explorer.tx') : t('explorer.address')} <code>{short(id)}</code> <button onClick={props.close}>{t('explorer.close')}</button>
       </h2>
       {error && <p class="flag">{error}</p>}
-      {data === null && !error && <p class="muted">reading…</p>}
+      {data === null && !error && <p class="muted">{t('explorer.reading')}</p>}
       {data !== null && kind === 'block' && <BlockPanel b={data as BlockData} go={props.go} />}
       {data !== null && kind === 'tx' && <TxPanel tx={data as Tx} go={props.go} full />}
       {data !== null && kind === 'address' && <AddressPanel a={data as AddressData} go={props.go} />}
@@ -69,29 +70,29 @@ function BlockPanel({ b, go }: { b: BlockData; go: Go }) {
   return (
     <div>
       <dl class="fields">
-        <dt>height</dt>
-        <dd>{b.height} {b.inActiveChain ? `(${b.confirmations} confirmations)` : '(not on the answering node’s active chain)'}</dd>
-        <dt>hash</dt>
+        <dt>{t('explorer.height')}</dt>
+        <dd>{b.height} {b.inActiveChain ? t('explorer.confirmations', { count: b.confirmations }) : t('explorer.offChain')}</dd>
+        <dt>{t('explorer.hash')}</dt>
         <dd><code>{b.hash}</code></dd>
-        <dt>≤ target</dt>
-        <dd><code>{b.target}</code> (bits {b.bits}): the hash is below it, so the work is valid</dd>
-        <dt>version</dt><dd>{b.version}</dd>
-        <dt>prev</dt>
+        <dt>{t('explorer.target')}</dt>
+        <dd><code>{b.target}</code> {t('explorer.targetValue', { bits: b.bits })}</dd>
+        <dt>{t('explorer.version')}</dt><dd>{b.version}</dd>
+        <dt>{t('explorer.prev')}</dt>
         <dd><a href="#" onClick={(e) => (e.preventDefault(), go({ kind: 'block', id: b.prevHash }))}><code>{b.prevHash}</code></a></dd>
-        <dt>merkle root</dt><dd><code>{b.merkleRoot}</code></dd>
-        <dt>time</dt><dd>{new Date(b.time * 1000).toLocaleString()} ({b.time})</dd>
-        <dt>nonce</dt><dd>{b.nonce}</dd>
-        <dt>work</dt><dd>{b.work === null ? '–' : `${exact(b.work)} hashes`}</dd>
-        <dt>chainwork</dt><dd>{exact(BigInt(`0x${b.chainwork}`))} hashes</dd>
-        <dt>mined by</dt><dd>{b.miner === null ? 'a key outside the devnet' : `node ${b.miner}`}</dd>
-        <dt>nodes that connected it</dt>
+        <dt>{t('explorer.merkleRoot')}</dt><dd><code>{b.merkleRoot}</code></dd>
+        <dt>{t('explorer.time')}</dt><dd>{new Date(b.time * 1000).toLocaleString(currentLanguage())} ({b.time})</dd>
+        <dt>{t('explorer.nonce')}</dt><dd>{b.nonce}</dd>
+        <dt>{t('explorer.work')}</dt><dd>{b.work === null ? '–' : t('explorer.hashes', { work: exact(b.work) })}</dd>
+        <dt>{t('explorer.chainwork')}</dt><dd>{t('explorer.hashes', { work: exact(BigInt(`0x${b.chainwork}`)) })}</dd>
+        <dt>{t('explorer.minedBy')}</dt><dd>{b.miner === null ? t('explorer.outsideKey') : t('explorer.node', { node: b.miner })}</dd>
+        <dt>{t('explorer.seenBy')}</dt>
         <dd>
-          {seen.length === 0 ? 'none since the devnet started' : seen.map(([n, t]) => (
-            <span key={n} class="seen"><span class="dot" style={{ background: nodeColour(Number(n)) }} /> node {n} at {clock(t)}{t > first ? ` (${after(t - first)}${b.reachable && !b.reachable.includes(Number(n)) ? ', held by the split' : ''})` : ''} </span>
+          {seen.length === 0 ? t('explorer.seenByNone') : seen.map(([n, at]) => (
+            <span key={n} class="seen"><span class="dot" style={{ background: nodeColour(Number(n)) }} /> {t('explorer.seenAt', { node: n, time: clock(at) })}{at > first ? ` (${after(at - first)}${b.reachable && !b.reachable.includes(Number(n)) ? t('explorer.heldBySplit') : ''})` : ''} </span>
           ))}
         </dd>
       </dl>
-      <h3>{b.txs.length} transaction{b.txs.length === 1 ? '' : 's'}</h3>
+      <h3>{t('explorer.transactions', { count: b.txs.length })}</h3>
       {b.txs.map((tx) => <TxPanel key={tx.txid} tx={tx} go={go} full={false} />)}
     </div>
   );
@@ -102,26 +103,26 @@ function TxPanel({ tx, go, full }: { tx: Tx; go: Go; full: boolean }) {
   return (
     <div class="tx" data-txid={tx.txid}>
       <p>
-        {tx.coinbase && <span class="badge">coinbase</span>} <a href="#" class="txid" onClick={(e) => (e.preventDefault(), go({ kind: 'tx', id: tx.txid }))}><code>{tx.txid}</code></a>
-        {tx.fee !== null && <span class="muted"> fee {tx.fee}</span>}
+        {tx.coinbase && <span class="badge">{t('explorer.coinbase')}</span>} <a href="#" class="txid" onClick={(e) => (e.preventDefault(), go({ kind: 'tx', id: tx.txid }))}><code>{tx.txid}</code></a>
+        {tx.fee !== null && <span class="muted"> {t('explorer.fee', { fee: tx.fee })}</span>}
       </p>
       <div class="io">
         <ul>
           {(tx.inputDetails ?? []).map((i, k) => (
-            <li key={k}>{i.coinbase ? 'new coins (subsidy + fees)' : <>{i.value ?? '?'} from {addr(i.address)} <a href="#" onClick={(e) => (e.preventDefault(), go({ kind: 'tx', id: i.prevout!.txid }))}>{i.prevout!.txid.slice(0, 8)}…:{i.prevout!.index}</a></>}</li>
+            <li key={k}>{i.coinbase ? t('explorer.newCoins') : <>{t('explorer.from', { value: i.value ?? '?' })} {addr(i.address)} <a href="#" onClick={(e) => (e.preventDefault(), go({ kind: 'tx', id: i.prevout!.txid }))}>{i.prevout!.txid.slice(0, 8)}…:{i.prevout!.index}</a></>}</li>
           ))}
         </ul>
         <span class="arrow">→</span>
         <ul>
           {tx.outputs.map((o) => (
-            <li key={o.index}>{o.value} to {addr(o.address)}</li>
+            <li key={o.index}>{t('explorer.to', { value: o.value })} {addr(o.address)}</li>
           ))}
         </ul>
       </div>
       {full && tx.nodes && (
         <p class="muted">
-          {Object.entries(tx.nodes).map(([n, w]) => `node ${n}: ${w === null ? 'does not have it' : w.status === 'mempool' ? 'in its mempool' : `confirmed (${w.confirmations})`}`).join('; ')}
-          {tx.blockHash && <> · <a href="#" onClick={(e) => (e.preventDefault(), go({ kind: 'block', id: tx.blockHash! }))}>its block</a></>}
+          {Object.entries(tx.nodes).map(([n, w]) => (w === null ? t('explorer.nodeHasNot', { node: n }) : w.status === 'mempool' ? t('explorer.nodeMempool', { node: n }) : t('explorer.nodeConfirmed', { node: n, count: w.confirmations }))).join('; ')}
+          {tx.blockHash && <> · <a href="#" onClick={(e) => (e.preventDefault(), go({ kind: 'block', id: tx.blockHash! }))}>{t('explorer.itsBlock')}</a></>}
         </p>
       )}
     </div>
@@ -134,18 +135,18 @@ type AddressData = AddressInfo & { miner: number | null };
 function AddressPanel({ a, go }: { a: AddressData; go: Go }) {
   return (
     <div>
-      <p><code>{a.address}</code> {a.miner !== null && <>(node {a.miner}’s mining key)</>}</p>
-      <p>spendable {a.balance.spendable}, immature {a.balance.immature}, unconfirmed {a.balance.unconfirmed}</p>
-      <h3>coins ({a.coins.length})</h3>
+      <p><code>{a.address}</code> {a.miner !== null && t('explorer.miningKey', { node: a.miner })}</p>
+      <p>{t('explorer.balance', a.balance)}</p>
+      <h3>{t('explorer.coins', { count: a.coins.length })}</h3>
       <ul>
         {a.coins.slice(0, 30).map((c) => (
-          <li key={`${c.txid}:${c.index}`}>{c.value} in <a href="#" onClick={(e) => (e.preventDefault(), go({ kind: 'tx', id: c.txid }))}>{c.txid.slice(0, 12)}…:{c.index}</a>{c.mature ? '' : ' (immature)'}{c.spentBy ? ' (spent in the mempool)' : ''}</li>
+          <li key={`${c.txid}:${c.index}`}>{t('explorer.coinIn', { value: c.value })} <a href="#" onClick={(e) => (e.preventDefault(), go({ kind: 'tx', id: c.txid }))}>{c.txid.slice(0, 12)}…:{c.index}</a>{c.mature ? '' : t('explorer.immature')}{c.spentBy ? t('explorer.spentInMempool') : ''}</li>
         ))}
       </ul>
-      <h3>history ({a.history.total})</h3>
+      <h3>{t('explorer.history', { count: a.history.total })}</h3>
       <ul>
         {a.history.items.map((h) => (
-          <li key={h.txid}><a href="#" onClick={(e) => (e.preventDefault(), go({ kind: 'tx', id: h.txid }))}>{h.txid.slice(0, 16)}…</a> {h.height === null ? 'unconfirmed' : `block ${h.height}`}</li>
+          <li key={h.txid}><a href="#" onClick={(e) => (e.preventDefault(), go({ kind: 'tx', id: h.txid }))}>{h.txid.slice(0, 16)}…</a> {h.height === null ? t('explorer.unconfirmed') : t('explorer.inBlock', { height: h.height })}</li>
         ))}
       </ul>
     </div>
@@ -168,22 +169,22 @@ export function MempoolPanel(props: { go: Go; tick: number }) {
   return (
     <section class="mempools" data-testid="mempools">
       <h2>
-        Mempools <button onClick={() => setOpen(!open)}>{open ? 'hide' : 'show'}</button>
+        {t('mempools.heading')} <button onClick={() => setOpen(!open)}>{open ? t('mempools.hide') : t('mempools.show')}</button>
       </h2>
       {open && data && (
         <>
           {data.conflicts.map((c) => (
             <p key={c.coin} class="flag conflict" data-testid="mempool-conflict">
-              double spend in flight: coin {c.coin.slice(0, 12)}…{c.coin.slice(c.coin.indexOf(':'))} is spent by {c.spenders.map((s) => `${s.txid.slice(0, 10)}… (node ${s.nodes.join(', ')})`).join(' and by ')}
+              {t('mempools.conflict', { coin: `${c.coin.slice(0, 12)}…${c.coin.slice(c.coin.indexOf(':'))}`, spenders: c.spenders.map((s) => t('mempools.spender', { txid: s.txid.slice(0, 10), nodes: s.nodes.join(', ') })).join(t('mempools.andBy')) })}
             </p>
           ))}
           {data.nodes.map((n) => (
             <div key={n.node}>
-              <strong>node {n.node}</strong>: {n.count} tx
+              <strong>{t('mempools.node', { node: n.node })}</strong>{t('mempools.count', { count: n.count })}
               <ul>
-                {n.txs.map((t) => (
-                  <li key={t.txid} class={t.conflict ? 'conflict' : ''} data-mempool-txid={t.txid}>
-                    <a href="#" onClick={(e) => (e.preventDefault(), props.go({ kind: 'tx', id: t.txid }))}>{t.txid.slice(0, 16)}…</a> fee {t.fee}{t.conflict ? ' — conflicts with another node’s' : ''}
+                {n.txs.map((tx) => (
+                  <li key={tx.txid} class={tx.conflict ? 'conflict' : ''} data-mempool-txid={tx.txid}>
+                    <a href="#" onClick={(e) => (e.preventDefault(), props.go({ kind: 'tx', id: tx.txid }))}>{tx.txid.slice(0, 16)}…</a> {t('mempools.fee', { fee: tx.fee })}{tx.conflict ? t('mempools.conflicts') : ''}
                   </li>
                 ))}
               </ul>

@@ -1,5 +1,6 @@
 // Formatting for people: hashes shortened, work and hashrates with SI prefixes, exact
-// work with its digits grouped (so two different sums never print the same).
+// work with its digits grouped (so two different sums never print the same). Times in the page's language.
+import { currentLanguage } from './i18n.js';
 
 /** Okabe–Ito, one colour per node (black is kept for text). */
 export const NODE_COLOURS = ['#E69F00', '#56B4E9', '#009E73', '#CC79A7', '#0072B2', '#D55E00', '#F0E442', '#999999'];
@@ -29,11 +30,11 @@ export function work(hex: string | null | undefined): number {
 }
 
 export function percent(x: number | null | undefined): string {
-  return x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)} %`;
+  return x === null || x === undefined ? '–' : new Intl.NumberFormat(currentLanguage(), { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(x);
 }
 
 export function clock(ms: number): string {
-  return new Date(ms).toLocaleTimeString();
+  return new Date(ms).toLocaleTimeString(currentLanguage());
 }
 
 /** exact prints a whole number (a decimal string or bigint) with every digit, grouped in threes by thin spaces. */

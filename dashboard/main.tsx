@@ -2,6 +2,8 @@
 // GET /api/v1/devnet (polled each second); the block tree, each node's tip, reorg cards
 // and the timeline are loaded once (GET /devnet/tree, /devnet/reorgs, /devnet/timeline)
 // and then follow one server-sent event stream the supervisor merges from the nodes.
+// Its words come from dashboard/locales/ (i18n.ts); `?present=1` (or Present) shows only
+// the tree and the lesson, in large type, for a class.
 import { Fragment, render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { clock, percent, si } from './format.js';
@@ -11,6 +13,9 @@ import { Explorer, MempoolPanel, type Target } from './explorer.js';
 import { GROUP_NAMES, NodeCard, PageError, post, type NodeView } from './nodes.js';
 import type { TimelineItem } from '../src/devnet/timeline.js';
 import type { LinkShape } from '../src/api/contract/responses.js';
+import { chooseLanguage, currentLanguage, LANGUAGES, number, t, type Language } from './i18n.js';
+import { DEFAULT_Q, FinalitySlider, useFinality } from './finality.js';
+import { Lessons, useLessons, type LessonRun } from './lessons.js';
 
 const API = '/api/v1';
 const DEFAULT_WINDOW = 500;
@@ -31,7 +36,9 @@ interface View {
 }
 
 /** The timeline's filters: which kinds of item each shows. */
-const FILTERS: Record<string, string[]> = { blocks: ['block'], reorgs: ['reorg'], splits: ['split', 'heal'], transactions: ['tx'], other: ['node', 'mining', 'link', 'peer', 'ban'] };
+const FILTERS = { blocks: ['block'], reorgs: ['reorg'], splits: ['split', 'heal'], transactions: ['tx'], other: ['node', 'mining', 'link', 'peer', 'ban'] } satisfies Record<string, string[]>;
+type FilterName = keyof typeof FILTERS;
+const FILTER_NAMES = Object.keys(FILTERS) as FilterName[];
 
 function App() {
   const [view, setView] = useState<View | null>(null);
@@ -47,10 +54,18 @@ function App() {
   const [expanded, setExpanded] = useState<Array<[number, number]>>([]);
   const [target, setTarget] = useState<Target | null>(null);
   const [highlight, setHighlight] = useState<Set<string>>(new Set());
-  const [filters, setFilters] = useState<Set<string>>(new Set(Object.keys(FILTERS)));
+  const [filters, setFilters] = useState<Set<FilterName>>(new Set(FILTER_NAMES));
   const [query, setQuery] = useState('');
   const [tick, setTick] = useState(0);
   const [delay, setDelay] = useState<number | null>(null);
+  const [language, setLanguage] = useState<Language>(currentLanguage());
+  const [q, setQ] = useState(DEFAULT_Q);
+  const [present, setPresent] = useState(new URLSearchParams(location.search).get('present') === '1');
+  const [lessonRun, setLessonRun] = useState<LessonRun | null>(null);
+  const [lesson, setLesson] = useState<string | null>(new URLSearchParams(location.search).get('lesson'));
+  // Whether a lesson can run depends on the miners and the nodes: read the list again when they change or a run ends.
+  const lessons = useLessons(`${lessonRun?.id}:${lessonRun?.state}:${view?.paused}:${view?.nodes.map((n) => `${n.alive}${n.miningWanted}`).join()}`);
+  const finality = useFinality(q, Math.min(MAX_WINDOW, windowHeights + 1), (message) => setError({ message }));
   const treeBox = useRef<HTMLDivElement>(null);
   // The groups the devnet last reported: a split or heal made elsewhere (the CLI, a script) resets the pickers.
   const seenGroups = useRef<string>('');
@@ -87,7 +102,7 @@ function App() {
         setPlan((p) => (p.length === v.nodes.length && !groupsChanged ? p : v.nodes.map((n, i) => (v.groups ? n.group : i === v.nodes.length - 1 ? 1 : 0))));
         setError(null);
       } catch (e) {
-        setError({ message: `the devnet does not answer: ${(e as Error).message}` });
+        setError({ message: t('page.noAnswer', { message: (e as Error).message }) });
       }
     };
     void poll();
@@ -111,6 +126,7 @@ function App() {
       const card = JSON.parse((e as MessageEvent).data) as ReorgCard;
       setCards((old) => [card, ...old.filter((c) => c.id !== card.id)]);
     });
+    events.addEventListener('lesson', (e) => setLessonRun(JSON.parse((e as MessageEvent).data) as LessonRun));
     events.addEventListener('timeline', (e) => setTimeline((old) => [JSON.parse((e as MessageEvent).data) as TimelineItem, ...old].slice(0, 300)));
     void fetch(`${API}/devnet/tree?heights=${MAX_WINDOW}`).then(async (r) => {
       const t = (await r.json()) as { blocks: Block[]; tips: Record<number, string> };
@@ -133,10 +149,23 @@ function App() {
   }, []);
 
   useEffect(() => {
-    document.body.classList.toggle('large', large);
-  }, [large]);
+    document.body.classList.toggle('large', large || present);
+    document.body.classList.toggle('present', present);
+  }, [large, present]);
+  // Presentation mode lives in the address too, so a reload (or the link given to a projector) keeps it; Escape ends it.
+  useEffect(() => {
+    const url = new URL(location.href);
+    if (present) url.searchParams.set('present', '1');
+    else url.searchParams.delete('present');
+    if (lesson !== null) url.searchParams.set('lesson', lesson);
+    history.replaceState(null, '', url);
+    if (!present) return;
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setPresent(false);
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, [present, lesson]);
 
-  if (view === null) return <p>{error?.message ?? 'Connecting to the devnet…'}</p>;
+  if (view === null) return <p>{error?.message ?? t('page.connecting')}</p>;
   const act = (what: () => Promise<void>) => () => void what().then(() => setError(null), (e: Error) => setError({ message: e.message, code: e instanceof PageError ? e.code : undefined }));
   const groups = GROUP_NAMES.map((_, g) => view.nodes.filter((n) => plan[n.index] === g).map((n) => n.index)).filter((g) => g.length > 0);
   const regtest = view.network === 'regtest';
@@ -147,59 +176,94 @@ function App() {
     if (!r.ok) throw new Error(body.error?.message ?? `HTTP ${r.status}`);
     setTarget({ kind: body.kind, id: body.id });
   });
-  const shownKinds = new Set([...filters].flatMap((f) => FILTERS[f] ?? []));
+  const shownKinds = new Set<string>([...filters].flatMap((f) => FILTERS[f]));
 
-  return (
-    <div>
-      <header>
-        <h1>toychain devnet</h1>
-        <span class="muted">
-          {view.network}, {view.nodes.length} nodes, {regtest ? 'blocks on demand (Mine a block)' : `one block every ~${view.targetSpacingSec} s`}
-        </span>
-        <button id="pause" class={view.paused ? 'primary' : 'warn'} onClick={act(() => post('/devnet/mining', { active: view.paused }))}>
-          {view.paused ? 'Resume all miners' : 'Everybody stop (pause miners)'}
-        </button>
-        <button id="split" disabled={groups.length < 2} onClick={act(() => post('/devnet/split', { groups }))}>
-          Split {groups.map((g) => `{${g.join(',')}}`).join(' | ')}
-        </button>
-        <button id="heal" disabled={view.groups === null} onClick={act(() => post('/devnet/heal'))}>
-          Heal
-        </button>
-        <label class="row">
-          Link delay <input id="delay" type="range" min={0} max={5000} step={100} value={shownDelay} onInput={(e) => setDelay(Number((e.target as HTMLInputElement).value))} onChange={act(async () => { await post('/devnet/link', { delayMs: shownDelay }); setDelay(null); })} /> {shownDelay} ms
-        </label>
-        <label class="row">
-          <input type="checkbox" checked={large} onChange={() => setLarge(!large)} /> Large type
-        </label>
-        <form class="row" onSubmit={(e) => (e.preventDefault(), find())}>
-          <input id="search" placeholder="height, block hash, txid or address" size={34} value={query} onInput={(e) => setQuery((e.target as HTMLInputElement).value)} />
-          <button type="submit">Find</button>
-        </form>
-        {error && <span class="flag" id="error" title={error.code === undefined ? undefined : `code: ${error.code}`} data-code={error.code}>{error.message}</span>}
-      </header>
-      <section class="tree">
-        <h2>
-          Block tree: the most-work chain on top (blue), competing branches below (orange), grey once no node follows them and a heavier branch exists; circles are each node's tip; click a block to open it, “… n …” to unfold
-        </h2>
+  const treeSection = (
+    <section class="tree">
+      <h2>{t('tree.heading')}</h2>
+      <p class="muted finality-caption" id="finality-caption">{t('finality.caption', { share: number(q, { style: 'percent' }) })}</p>
+      {!present && (
         <div class="row tree-tools">
           <button onClick={() => setZoom(Math.max(0.4, zoom / 1.25))}>−</button>
           <span>{Math.round(zoom * 100)} %</span>
           <button onClick={() => setZoom(Math.min(2.5, zoom * 1.25))}>+</button>
           <label>
-            window <input type="number" min={10} max={MAX_WINDOW} value={windowHeights} onChange={(e) => setWindowHeights(Math.max(10, Math.min(MAX_WINDOW, Number((e.target as HTMLInputElement).value) || DEFAULT_WINDOW)))} /> heights
+            {t('tree.window')} <input type="number" min={10} max={MAX_WINDOW} value={windowHeights} onChange={(e) => setWindowHeights(Math.max(10, Math.min(MAX_WINDOW, Number((e.target as HTMLInputElement).value) || DEFAULT_WINDOW)))} /> {t('tree.heights')}
           </label>
-          {expanded.length > 0 && <button onClick={() => setExpanded([])}>fold runs again</button>}
+          {expanded.length > 0 && <button onClick={() => setExpanded([])}>{t('tree.fold')}</button>}
+          <FinalitySlider q={q} setQ={setQ} />
         </div>
-        <div class="tree-scroll" ref={treeBox}>
-          <BlockTree blocks={[...blocks.values()]} tips={tips} windowHeights={windowHeights} large={large} zoom={zoom} expanded={expanded} onExpand={(r) => setExpanded([...expanded, r])} selected={target?.kind === 'block' ? target.id : null} onSelect={(hash) => setTarget({ kind: 'block', id: hash })} highlight={highlight} />
-        </div>
-      </section>
+      )}
+      <div class="tree-scroll" ref={treeBox}>
+        <BlockTree blocks={[...blocks.values()]} tips={tips} windowHeights={windowHeights} large={large || present} zoom={zoom} expanded={expanded} onExpand={(r) => setExpanded([...expanded, r])} selected={target?.kind === 'block' ? target.id : null} onSelect={(hash) => setTarget({ kind: 'block', id: hash })} highlight={highlight} finality={finality} />
+      </div>
+    </section>
+  );
+  const languagePicker = (
+    <label class="row">
+      {t('language')}{' '}
+      <select id="language" value={language} onChange={(e) => { const l = (e.target as HTMLSelectElement).value as Language; chooseLanguage(l); setLanguage(l); }}>
+        {Object.entries(LANGUAGES).map(([code, name]) => (
+          <option key={code} value={code}>{name}</option>
+        ))}
+      </select>
+    </label>
+  );
+
+  const lessonsPanel = lessons && <Lessons list={lessons} run={lessonRun ?? lessons.run} chosen={lesson} choose={setLesson} present={present} regtest={regtest} spacingSec={view.targetSpacingSec} act={act} />;
+
+  if (present) {
+    return (
+      <div class="presentation" data-testid="presentation">
+        <header class="present-bar">
+          <h1>{t('page.title')}</h1>
+          <button id="present" onClick={() => setPresent(false)}>{t('page.endPresent')}</button>
+        </header>
+        {error && <p class="flag" id="error">{error.message}</p>}
+        {treeSection}
+        {lessonsPanel}
+      </div>
+    );
+  }
+
+  return (
+    <div>
+      <header>
+        <h1>{t('page.title')}</h1>
+        <span class="muted">
+          {t('page.summary', { network: view.network, count: view.nodes.length, pace: regtest ? t('page.onDemand') : t('page.paced', { seconds: view.targetSpacingSec }) })}
+        </span>
+        <button id="pause" class={view.paused ? 'primary' : 'warn'} onClick={act(() => post('/devnet/mining', { active: view.paused }))}>
+          {view.paused ? t('page.resume') : t('page.pause')}
+        </button>
+        <button id="split" disabled={groups.length < 2} onClick={act(() => post('/devnet/split', { groups }))}>
+          {t('page.split', { groups: groups.map((g) => `{${g.join(',')}}`).join(' | ') })}
+        </button>
+        <button id="heal" disabled={view.groups === null} onClick={act(() => post('/devnet/heal'))}>
+          {t('page.heal')}
+        </button>
+        <label class="row">
+          {t('page.linkDelay')} <input id="delay" type="range" min={0} max={5000} step={100} value={shownDelay} onInput={(e) => setDelay(Number((e.target as HTMLInputElement).value))} onChange={act(async () => { await post('/devnet/link', { delayMs: shownDelay }); setDelay(null); })} /> {t('page.ms', { ms: shownDelay })}
+        </label>
+        <label class="row">
+          <input type="checkbox" checked={large} onChange={() => setLarge(!large)} /> {t('page.largeType')}
+        </label>
+        <button id="present" onClick={() => setPresent(true)}>{t('page.present')}</button>
+        {languagePicker}
+        <form class="row" onSubmit={(e) => (e.preventDefault(), find())}>
+          <input id="search" placeholder={t('page.searchPlaceholder')} size={34} value={query} onInput={(e) => setQuery((e.target as HTMLInputElement).value)} />
+          <button type="submit">{t('page.find')}</button>
+        </form>
+        {error && <span class="flag" id="error" title={error.code === undefined ? undefined : t('page.errorCode', { code: error.code })} data-code={error.code}>{error.message}</span>}
+      </header>
+      {treeSection}
       <main>
         <div>
+          {lessonsPanel}
           {target && <Explorer key={`${target.kind}:${target.id}`} target={target} go={setTarget} close={() => setTarget(null)} />}
           <ReorgCards cards={cards} onHover={setHighlight} onSelect={(hash) => setTarget({ kind: 'block', id: hash })} />
           <section>
-            <h2>Nodes {view.groups ? `(split: ${view.groups.map((g) => `{${g.join(',')}}`).join(' | ')})` : '(one network)'}</h2>
+            <h2>{t('nodes.heading')} {view.groups ? t('nodes.split', { groups: view.groups.map((g) => `{${g.join(',')}}`).join(' | ') }) : t('nodes.oneNetwork')}</h2>
             <div class="nodes">
               {view.nodes.map((n) => (
                 <NodeCard key={n.index} node={n} nodes={view.nodes.length} regtest={regtest} plan={plan[n.index] ?? 0} setPlan={(g) => setPlan(plan.map((p, i) => (i === n.index ? g : p)))} act={act} />
@@ -211,18 +275,18 @@ function App() {
           <Figures view={view} />
           <MempoolPanel go={setTarget} tick={Math.floor(tick / 2)} />
           <section>
-            <h2>Timeline</h2>
+            <h2>{t('timeline.heading')}</h2>
             <div class="row filters">
-              {Object.keys(FILTERS).map((f) => (
+              {FILTER_NAMES.map((f) => (
                 <label key={f}>
-                  <input type="checkbox" data-filter={f} checked={filters.has(f)} onChange={() => setFilters((old) => { const next = new Set(old); if (!next.delete(f)) next.add(f); return next; })} /> {f}
+                  <input type="checkbox" data-filter={f} checked={filters.has(f)} onChange={() => setFilters((old) => { const next = new Set(old); if (!next.delete(f)) next.add(f); return next; })} /> {t(`timeline.${f}`)}
                 </label>
               ))}
             </div>
             <ul class="timeline" id="timeline">
-              {timeline.filter((t) => shownKinds.has(t.kind)).map((t, i) => (
-                <li key={`${t.atMs}-${i}`} class={`${t.kind}-item`}>
-                  <span class="muted">{clock(t.atMs)}</span> {t.text}
+              {timeline.filter((item) => shownKinds.has(item.kind)).map((item, i) => (
+                <li key={`${item.atMs}-${i}`} class={`${item.kind}-item`}>
+                  <span class="muted">{clock(item.atMs)}</span> {item.text}
                 </li>
               ))}
             </ul>
@@ -239,23 +303,21 @@ function Figures({ view }: { view: View }) {
   const p = view.propagation;
   return (
     <section class="figures">
-      <h2>Live figures</h2>
+      <h2>{t('figures.heading')}</h2>
       <dl>
-        <dt>Stale blocks, last {view.stale.window} heights, outside splits</dt>
-        <dd id="stale-rate">
-          {percent(view.stale.rate)} ({view.stale.stale} of {view.stale.blocks})
-        </dd>
-        <dt>Blocks mined while split that are off the most-work chain (the split's cost, counted apart)</dt>
-        <dd id="split-cost">{view.stale.splitStale} block{view.stale.splitStale === 1 ? '' : 's'}</dd>
-        <dt>Model P(fork) ≈ 1 − e^(−delay/interval)</dt>
+        <dt>{t('figures.stale', { window: view.stale.window })}</dt>
+        <dd id="stale-rate">{t('figures.staleValue', { rate: percent(view.stale.rate), stale: view.stale.stale, blocks: view.stale.blocks })}</dd>
+        <dt>{t('figures.splitCost')}</dt>
+        <dd id="split-cost">{t('figures.blocks', { count: view.stale.splitStale })}</dd>
+        <dt>{t('figures.model')}</dt>
         <dd>
-          {percent(view.stale.model)} with the link delay ({view.link.delayMs} ms / {view.targetSpacingSec} s)
-          {view.stale.modelByPropagation !== null && <>; {percent(view.stale.modelByPropagation)} with the measured median propagation</>}
+          {t('figures.modelValue', { p: percent(view.stale.model), delay: view.link.delayMs, spacing: view.targetSpacingSec })}
+          {view.stale.modelByPropagation !== null && t('figures.modelByPropagation', { p: percent(view.stale.modelByPropagation) })}
         </dd>
-        <dt>Block propagation: first node → the last node that could hear it (connected when it was mined)</dt>
+        <dt>{t('figures.propagation')}</dt>
         <dd id="propagation">
-          {p.medianMs === null ? '–' : `median ${p.medianMs} ms, p90 ${p.p90Ms} ms over ${p.blocks} blocks`}
-          {p.heldBySplit > 0 && <span class="muted">; {p.heldBySplit} held by the split (not counted)</span>}
+          {p.medianMs === null ? '–' : t('figures.propagationValue', { median: p.medianMs, p90: p.p90Ms, blocks: p.blocks })}
+          {p.heldBySplit > 0 && <span class="muted">{t('figures.heldBySplit', { count: p.heldBySplit })}</span>}
         </dd>
         {groups.map((g, i) => {
           const nodes = view.nodes.filter((n) => g.includes(n.index) && n.status);
@@ -263,10 +325,8 @@ function Figures({ view }: { view: View }) {
           const rate = nodes.reduce((s, n) => s + n.status!.mining.hashrate, 0);
           return (
             <Fragment key={i}>
-              <dt>{view.groups ? `Group {${g.join(',')}}: ` : ''}difficulty and hash rate</dt>
-              <dd>
-                {si(expected)} expected hashes per block; {si(rate, 'H/s')}
-              </dd>
+              <dt>{view.groups ? t('figures.group', { group: `{${g.join(',')}}` }) : t('figures.difficulty')}</dt>
+              <dd>{t('figures.difficultyValue', { expected: si(expected), rate: si(rate, 'H/s') })}</dd>
             </Fragment>
           );
         })}

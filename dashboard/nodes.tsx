@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import { nodeColour, short, si, work } from './format.js';
 import type { Status } from '../src/api/contract/responses.js';
+import { t } from './i18n.js';
 
 export const GROUP_NAMES = ['A', 'B', 'C', 'D'];
 
@@ -18,6 +19,10 @@ export interface NodeView {
   lagging: boolean;
   exitInfo: string | null;
   balance: null | { spendable: string; unconfirmed: string };
+  /** a classroom's "teacher" / "student" */
+  label?: string;
+  /** bans of this node by a watched node (toychain watch, classroom), newest first */
+  bannedBy?: { node: number; address: string; reason: string }[];
   /** the node's last GET /status, the contract's type */
   status: Status | null;
 }
@@ -46,68 +51,74 @@ export function NodeCard(props: { node: NodeView; nodes: number; regtest: boolea
   const down = !n.alive;
   return (
     <div class={`node ${n.state}${n.unreachable ? ' unreachable' : ''}`} data-node={n.index} data-height={s?.height ?? ''} data-tip={s?.tip ?? ''} style={{ borderLeftColor: nodeColour(n.index) }}>
-      <strong>Node {n.index}</strong>
+      <strong>{t('nodes.node', { node: n.index })}</strong>
+      {n.label && <span class="label"> {n.label}</span>}
+      {n.bannedBy?.[0] && (
+        <span class="flag banned" data-banned-by={n.bannedBy[0].node} title={n.bannedBy.map((b) => t('nodes.bannedTitle', { node: b.node, address: b.address, reason: b.reason })).join('\n')}>
+          {t('nodes.bannedBy', { node: n.bannedBy[0].node, reason: n.bannedBy[0].reason })}
+        </span>
+      )}
       {down && <span class="flag">{n.state}{n.exitInfo ? `: ${n.exitInfo}` : ''}</span>}
-      {n.unreachable && !down && <span class="flag">unreachable</span>}
-      {n.lagging && <span class="flag">lagging</span>}
+      {n.unreachable && !down && <span class="flag">{t('nodes.unreachable')}</span>}
+      {n.lagging && <span class="flag">{t('nodes.lagging')}</span>}
       <dl>
-        <dt>height</dt>
+        <dt>{t('nodes.height')}</dt>
         <dd class="height">{s?.height ?? '–'}</dd>
-        <dt>tip</dt>
+        <dt>{t('nodes.tip')}</dt>
         <dd>{short(s?.tip)}</dd>
-        <dt>chainwork</dt>
-        <dd>{s ? si(work(s.chainwork)) : '–'} hashes</dd>
-        <dt>peers</dt>
+        <dt>{t('nodes.chainwork')}</dt>
+        <dd>{t('nodes.hashes', { work: s ? si(work(s.chainwork)) : '–' })}</dd>
+        <dt>{t('nodes.peers')}</dt>
         <dd>{s?.peers ?? '–'}</dd>
-        <dt>hashrate</dt>
+        <dt>{t('nodes.hashrate')}</dt>
         <dd>{s ? si(s.mining.hashrate, 'H/s') : '–'}</dd>
-        <dt>mempool</dt>
-        <dd>{s?.mempool.count ?? '–'} tx</dd>
-        <dt>group</dt>
+        <dt>{t('nodes.mempool')}</dt>
+        <dd>{s ? t('nodes.mempoolTx', { count: s.mempool.count }) : '–'}</dd>
+        <dt>{t('nodes.group')}</dt>
         <dd>{GROUP_NAMES[n.group] ?? n.group}</dd>
-        <dt>balance</dt>
-        <dd class="balance" title="what its mining address can spend; mined coins mature after a number of blocks">
-          {n.balance ? `${n.balance.spendable}${n.balance.unconfirmed !== '0.00000000' ? ` (+${n.balance.unconfirmed} unconfirmed)` : ''}` : '–'}
+        <dt>{t('nodes.balance')}</dt>
+        <dd class="balance" title={t('nodes.balanceTitle')}>
+          {n.balance ? `${n.balance.spendable}${n.balance.unconfirmed !== '0.00000000' ? ` ${t('nodes.unconfirmed', { amount: n.balance.unconfirmed })}` : ''}` : '–'}
         </dd>
       </dl>
       {!down && others.length > 0 && (
         <div class="row send">
-          send{' '}
-          <input class="amount" data-action="amount" size={8} value={amount} onInput={(e) => setAmount((e.target as HTMLInputElement).value)} /> to{' '}
+          {t('nodes.send')}{' '}
+          <input class="amount" data-action="amount" size={8} value={amount} onInput={(e) => setAmount((e.target as HTMLInputElement).value)} /> {t('nodes.to')}{' '}
           <select value={String(payTo)} data-action="pay-to" onChange={(e) => setPayTo(Number((e.target as HTMLSelectElement).value))}>
             {others.map((i) => (
               <option key={i} value={String(i)}>
-                node {i}
+                {t('nodes.payee', { node: i })}
               </option>
             ))}
           </select>{' '}
           <button data-action="send" onClick={act(() => post('/devnet/send', { from: n.index, to: payTo, amount: amount.trim() }))}>
-            Send
+            {t('nodes.sendButton')}
           </button>
         </div>
       )}
       <div class="row">
         {down ? (
           <button class="primary" data-action="restart" onClick={act(() => post(`/devnet/nodes/${n.index}/restart`))}>
-            Restart
+            {t('nodes.restart')}
           </button>
         ) : (
           <>
             {!props.regtest && (
               <button data-action="mining" onClick={act(() => post(`/devnet/nodes/${n.index}/mining`, { active: !n.miningWanted }))}>
-                {n.miningWanted ? 'Mining: on' : 'Mining: off'}
+                {n.miningWanted ? t('nodes.miningOn') : t('nodes.miningOff')}
               </button>
             )}
             {props.regtest && (
               <button data-action="generate" onClick={act(() => post(`/devnet/nodes/${n.index}/generate`, { blocks: 1 }))}>
-                Mine a block
+                {t('nodes.generate')}
               </button>
             )}
           </>
         )}
         {!props.regtest && !down && (
           <label>
-            hash power{' '}
+            {t('nodes.hashPower')}{' '}
             <select value={String(n.share)} data-action="share" onChange={(e) => act(() => post(`/devnet/nodes/${n.index}/share`, { share: Number((e.target as HTMLSelectElement).value) }))()}>
               {[1, 0.5, 0.25, 0.1].map((s) => (
                 <option key={s} value={String(s)}>
@@ -118,7 +129,7 @@ export function NodeCard(props: { node: NodeView; nodes: number; regtest: boolea
           </label>
         )}
         <label>
-          split into{' '}
+          {t('nodes.splitInto')}{' '}
           <select value={props.plan} onChange={(e) => props.setPlan(Number((e.target as HTMLSelectElement).value))} data-action="group">
             {GROUP_NAMES.map((name, g) => (
               <option key={name} value={g}>

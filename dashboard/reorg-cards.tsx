@@ -3,6 +3,7 @@
 // Hovering a card lights its branches up on the tree.
 import type { ReorgCard } from '../src/devnet/reorg-card.js';
 import { clock, exact, nodeColour, short, si } from './format.js';
+import { t } from './i18n.js';
 
 export type { ReorgCard };
 
@@ -10,7 +11,7 @@ export function ReorgCards(props: { cards: ReorgCard[]; onHover: (hashes: Set<st
   if (props.cards.length === 0) return null;
   return (
     <section class="reorgs">
-      <h2>Reorgs, newest first: each explained by the work of its branches</h2>
+      <h2>{t('reorgs.heading')}</h2>
       {props.cards.map((c) => (
         <Card key={c.id} card={c} onHover={props.onHover} onSelect={props.onSelect} />
       ))}
@@ -24,28 +25,28 @@ function Card({ card: c, onHover, onSelect }: { card: ReorgCard; onHover: (hashe
   return (
     <div class="reorg" data-testid="reorg-card" data-card-node={c.node} onMouseEnter={() => onHover(hashes)} onMouseLeave={() => onHover(new Set())}>
       <h3>
-        <span class="dot" style={{ background: nodeColour(c.node) }} /> Node {c.node} switched branches: {c.disconnected} block{c.disconnected === 1 ? '' : 's'} disconnected, {c.connected} connected
-        <span class="muted"> at {clock(c.atMs)}</span>
+        <span class="dot" style={{ background: nodeColour(c.node) }} /> {t('reorgs.switched', { node: c.node, disconnected: t('reorgs.blocks', { count: c.disconnected }), connected: c.connected })}
+        <span class="muted">{t('reorgs.at', { time: clock(c.atMs) })}</span>
       </h3>
       <p>
-        Fork point: block <a href="#" onClick={(e) => (e.preventDefault(), onSelect(c.fork.hash))}>#{c.fork.height} {short(c.fork.hash)}</a>
+        {t('reorgs.forkPoint')} <a href="#" onClick={(e) => (e.preventDefault(), onSelect(c.fork.hash))}>#{c.fork.height} {short(c.fork.hash)}</a>
       </p>
       <div class="branches">
-        <Branch title="left (old branch)" branch={c.old} win={false} onSelect={onSelect} />
-        <Branch title="switched to (new branch)" branch={c.new} win={true} onSelect={onSelect} />
+        <Branch title={t('reorgs.old')} branch={c.old} win={false} onSelect={onSelect} />
+        <Branch title={t('reorgs.new')} branch={c.new} win={true} onSelect={onSelect} />
       </div>
       <p class="difference" data-testid="reorg-difference">
-        Difference: <strong>{diff >= 0n ? '+' : ''}{exact(c.difference)} hashes</strong> ({si(Number(diff))}): {c.because}
+        {t('reorgs.difference')} <strong>{diff >= 0n ? '+' : ''}{t('reorgs.hashes', { work: exact(c.difference) })}</strong> ({si(Number(diff))}): {c.because}
       </p>
-      <p class="rule">Rule: {c.rule}.</p>
+      <p class="rule">{t('reorgs.rule', { rule: c.rule })}</p>
       {(c.backToMempool.length > 0 || c.dropped.length > 0) && (
         <ul class="fates">
-          {c.backToMempool.map((t) => (
-            <li key={t}>transaction {t.slice(0, 16)}… went back to the mempool</li>
+          {c.backToMempool.map((txid) => (
+            <li key={txid}>{t('reorgs.backToMempool', { txid: txid.slice(0, 16) })}</li>
           ))}
           {c.dropped.map((d) => (
             <li key={d.txid} class="dropped">
-              transaction {d.txid.slice(0, 16)}… dropped{d.conflictsWith ? `: a double spend, the new branch spent its coin in ${d.conflictsWith.slice(0, 16)}…` : ': it spent a dropped transaction'}
+              {t('reorgs.dropped', { txid: d.txid.slice(0, 16) })}{d.conflictsWith ? t('reorgs.doubleSpend', { other: d.conflictsWith.slice(0, 16) }) : t('reorgs.spentDropped')}
             </li>
           ))}
         </ul>
@@ -59,16 +60,16 @@ function Branch(props: { title: string; branch: ReorgCard['old']; win: boolean; 
   return (
     <div class={`branch${props.win ? ' win' : ''}`}>
       <h4>{props.title}</h4>
-      {b.omitted > 0 && <p class="muted">… {b.omitted} older blocks of it not listed (the sum counts them)</p>}
+      {b.omitted > 0 && <p class="muted">{t('reorgs.omitted', { count: b.omitted })}</p>}
       <ol class="branch-blocks">
         {b.blocks.map((x) => (
           <li key={x.hash}>
-            <a href="#" onClick={(e) => (e.preventDefault(), props.onSelect(x.hash))}>#{x.height} {short(x.hash)}</a> mined by {x.miner === null ? 'outside' : `node ${x.miner}`}, work {exact(x.work)}
+            <a href="#" onClick={(e) => (e.preventDefault(), props.onSelect(x.hash))}>#{x.height} {short(x.hash)}</a> {t('reorgs.minedBy', { who: x.miner === null ? t('reorgs.outside') : t('reorgs.node', { node: x.miner }), work: exact(x.work) })}
           </li>
         ))}
       </ol>
       <p class="sum" data-testid={props.win ? 'new-branch-work' : 'old-branch-work'}>
-        {b.blocks.length + b.omitted} block{b.blocks.length + b.omitted === 1 ? '' : 's'}, sum <strong>{exact(b.work)} hashes</strong>
+        {t('reorgs.sum', { count: b.blocks.length + b.omitted })} <strong>{t('reorgs.hashes', { work: exact(b.work) })}</strong>
       </p>
     </div>
   );

@@ -1,16 +1,19 @@
 /**
- * The Piscina worker that checks transaction signatures off the main thread. Each task
- * is a contiguous slice of a block's (or a burst's) signature checks; the worker runs
- * the consensus rule checkTxSignatures on each in order, with the BIP340 backend the
- * verifier chose (workerData: libsecp256k1 or noble), and stops at the first failure.
- * Tasks arrive by structured clone (bigint values and Uint8Array keys survive it).
+ * The Piscina worker that checks BIP340 signatures off the main thread. A batch is one
+ * SharedArrayBuffer (layout in signature-batch.ts): the verifier writes one 128-byte record per
+ * signature (signature | signature hash | key) and every thread of the pool claims
+ * records from it a few at a time, as Core's CCheckQueue workers take checks from one
+ * queue. So a batch costs one message per thread, not one structured clone per
+ * transaction, the threads balance themselves when one of them is slowed down, and the
+ * inputs of one large transaction spread over every thread.
+ *
+ * The verifier may still be writing records while the threads run: the STATE word says
+ * how many are written and whether the writer is done, and a thread that gets ahead of
+ * the writer waits on it (Atomics.wait).
  */
 import { workerData } from 'node:worker_threads';
-import type { Verdict } from '../src/consensus/reasons.js';
-import type { SpentOutput } from '../src/consensus/sighash.js';
-import { checkTxSignatures } from '../src/consensus/tx-check.js';
-import type { Tx } from '../src/consensus/tx.js';
 import { SCHNORR_BACKENDS, schnorrVerify, type SchnorrBackend } from './schnorr-backends.js';
+import { BATCH_FAILED, BATCH_HEADER_SIZE, BATCH_NEXT, BATCH_STATE, SIGNATURE_RECORD_SIZE, type SignatureBatch } from './signature-batch.js';
 
 /** What the verifier passes as Piscina's workerData: the BIP340 implementation to run. */
 export interface SignatureWorkerData {
@@ -21,20 +24,49 @@ const requested = (workerData as Partial<SignatureWorkerData> | undefined)?.back
 if (!SCHNORR_BACKENDS.includes(requested)) throw new Error(`signature worker: unknown backend ${String(requested)}`);
 const verify = schnorrVerify(requested);
 
-export interface SignatureTask {
-  /** position of checks[0] in the caller's list, so a failure can be named */
-  offset: number;
-  checks: { tx: Tx; spent: SpentOutput[] }[];
+/** A waiting thread re-checks STATE at least this often (the writer notifies it; this only bounds a lost wake-up). */
+const STATE_WAIT_MS = 50;
+
+/** verifySignatures claims and checks records until none is left; it returns how many it checked. */
+export default function verifySignatures(task: SignatureBatch): number {
+  const control = new Int32Array(task.buffer, 0, BATCH_HEADER_SIZE / 4);
+  const records = new Uint8Array(task.buffer, BATCH_HEADER_SIZE);
+  let checked = 0;
+  for (;;) {
+    const start = Atomics.add(control, BATCH_NEXT, task.claim);
+    // Records past a failure cannot change the verdict (the lowest failure wins).
+    if (start >= Atomics.load(control, BATCH_FAILED)) return checked;
+    const end = awaitWritten(control, start + task.claim);
+    if (end <= start) return checked;
+    for (let i = start; i < end; i++) {
+      const at = i * SIGNATURE_RECORD_SIZE;
+      checked++;
+      if (!verify(records.subarray(at, at + 64), records.subarray(at + 64, at + 96), records.subarray(at + 96, at + 128))) {
+        lowerFailure(control, i);
+        return checked;
+      }
+    }
+  }
 }
 
-/** ok, or the first failing check's position in the caller's list with its verdict. */
-export type SignatureTaskResult = { ok: true } | { ok: false; check: number; verdict: Verdict & { ok: false } };
-
-export default function verifySignatures(task: SignatureTask): SignatureTaskResult {
-  for (let i = 0; i < task.checks.length; i++) {
-    const { tx, spent } = task.checks[i]!;
-    const verdict = checkTxSignatures(tx, spent, verify);
-    if (!verdict.ok) return { ok: false, check: task.offset + i, verdict };
+/**
+ * awaitWritten blocks until records [0, end) are written, or the writer is done with
+ * fewer; it returns the end of the records this thread may check (≤ end).
+ */
+function awaitWritten(control: Int32Array, end: number): number {
+  for (;;) {
+    const state = Atomics.load(control, BATCH_STATE);
+    const written = state >>> 1;
+    if (written >= end) return end;
+    if ((state & 1) === 1) return written;
+    Atomics.wait(control, BATCH_STATE, state, STATE_WAIT_MS);
   }
-  return { ok: true };
+}
+
+/** lowerFailure records `index` as the failing record unless a lower one already failed. */
+function lowerFailure(control: Int32Array, index: number): void {
+  for (;;) {
+    const current = Atomics.load(control, BATCH_FAILED);
+    if (current <= index || Atomics.compareExchange(control, BATCH_FAILED, current, index) === current) return;
+  }
 }

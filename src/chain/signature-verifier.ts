@@ -20,12 +20,13 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { SignatureTask, SignatureTaskResult, SignatureWorkerData } from '../../workers/signature-worker.js';
+import type { SignatureWorkerData } from '../../workers/signature-worker.js';
+import { BATCH_FAILED, BATCH_HEADER_SIZE, BATCH_STATE, NONE_FAILED, SIGNATURE_RECORD_SIZE, type SignatureBatch } from '../../workers/signature-batch.js';
 import { defaultSchnorrBackend, schnorrVerify, type SchnorrBackend } from '../../workers/schnorr-backends.js';
 import type { RejectReason } from '../consensus/reasons.js';
-import type { SchnorrVerify } from '../consensus/signature.js';
+import { SIGNATURE_SIZE, type SchnorrVerify } from '../consensus/signature.js';
 import { checkTxSignatures } from '../consensus/tx-check.js';
-import type { SpentOutput } from '../consensus/sighash.js';
+import { sighashCache, signatureHash, type SpentOutput } from '../consensus/sighash.js';
 import type { Tx } from '../consensus/tx.js';
 
 /** One transaction whose every input signature must verify against the outputs it spends. */
@@ -76,7 +77,7 @@ export class InProcessSignatureVerifier implements SignatureVerifier {
 export interface WorkerSignatureVerifierOptions {
   /** worker threads; default os.availableParallelism() */
   threads?: number;
-  /** checks per task at most, so a large block is spread over every thread (default 64) */
+  /** signatures a thread takes from the batch at a time (default 16: a few milliseconds of work) */
   maxChecksPerTask?: number;
   /** the BIP340 implementation (default libsecp256k1 where it loads, else noble) */
   backend?: SchnorrBackend;
@@ -87,23 +88,35 @@ export interface WorkerSignatureVerifierOptions {
 /** Default idle time after which verifier threads exit: long enough to span a block's burst of checks. */
 export const DEFAULT_VERIFIER_IDLE_MS = 10_000;
 
+/** Records written between two wake-ups of the threads waiting for them. */
+const PUBLISH_EVERY = 16;
+
 const WORKER_FILE = fileURLToPath(new URL('../../workers/signature-worker.js', import.meta.url));
 
-/** WorkerSignatureVerifier splits the checks into contiguous slices run by a pool of worker threads. */
+/**
+ * WorkerSignatureVerifier checks a batch's signatures on a pool of worker threads. This
+ * thread computes each input's signature hash and writes it, with the signature and the
+ * key, into one SharedArrayBuffer while the threads already verify the records written
+ * so far (workers/signature-worker.ts). Structured-cloning every transaction to a worker
+ * cost more than it saved (`npm run bench -- signatures` measured the pool at 0.78x one
+ * thread), and one transaction's inputs now spread over every thread too.
+ */
 export class WorkerSignatureVerifier implements SignatureVerifier {
   readonly threads: number;
   readonly backend: SchnorrBackend;
   verifiedTxCount = 0;
-  private readonly maxChecksPerTask: number;
-  private readonly piscina: Piscina<SignatureTask, SignatureTaskResult>;
+  private readonly claim: number;
+  private readonly piscina: Piscina<SignatureBatch, number>;
 
   constructor(options: WorkerSignatureVerifierOptions = {}) {
     const threads = options.threads ?? availableParallelism();
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`WorkerSignatureVerifier: threads must be a positive integer, got ${threads}`);
     const idleTimeout = options.idleTimeoutMs ?? DEFAULT_VERIFIER_IDLE_MS;
     if (!(Number.isInteger(idleTimeout) && idleTimeout > 0)) throw new RangeError('WorkerSignatureVerifier: idleTimeoutMs must be a positive integer');
+    const claim = options.maxChecksPerTask ?? 16;
+    if (!(Number.isInteger(claim) && claim > 0)) throw new RangeError('WorkerSignatureVerifier: maxChecksPerTask must be a positive integer');
     this.threads = threads;
-    this.maxChecksPerTask = options.maxChecksPerTask ?? 64;
+    this.claim = claim;
     this.backend = options.backend ?? defaultSchnorrBackend();
     const workerData: SignatureWorkerData = { backend: this.backend };
     // minThreads 0: no thread until the first check, and each exits after idleTimeout
@@ -117,25 +130,79 @@ export class WorkerSignatureVerifier implements SignatureVerifier {
   }
 
   async verify(checks: readonly TxSignatureCheck[]): Promise<SignatureVerdict> {
-    if (checks.length === 0) return { ok: true };
-    // Enough slices for every thread, none larger than maxChecksPerTask.
-    const slices = Math.max(Math.min(this.threads, checks.length), Math.ceil(checks.length / this.maxChecksPerTask));
-    const per = Math.ceil(checks.length / slices);
-    const tasks: Promise<SignatureTaskResult>[] = [];
-    for (let offset = 0; offset < checks.length; offset += per) {
-      const slice = checks.slice(offset, offset + per).map((c) => ({ tx: c.tx, spent: [...c.spent] }));
-      tasks.push(this.piscina.run({ offset, checks: slice }));
+    let count = 0;
+    for (const c of checks) count += c.tx.inputs.length;
+    if (count === 0) return { ok: true };
+    const buffer = new SharedArrayBuffer(BATCH_HEADER_SIZE + count * SIGNATURE_RECORD_SIZE);
+    const control = new Int32Array(buffer, 0, BATCH_HEADER_SIZE / 4);
+    control[BATCH_FAILED] = NONE_FAILED;
+    // The threads start before the records are written: they verify while this thread hashes.
+    const tasks = Array.from({ length: Math.min(this.threads, Math.ceil(count / this.claim)) }, () => this.piscina.run({ buffer, claim: this.claim }));
+    let written: WrittenBatch;
+    try {
+      written = writeRecords(checks, new Uint8Array(buffer, BATCH_HEADER_SIZE), control);
+    } catch (error) {
+      await Promise.allSettled(tasks); // writeRecords marked the batch done: the threads stop
+
+      throw error;
     }
-    const results = await Promise.all(tasks);
+    await Promise.all(tasks);
     this.verifiedTxCount += checks.length;
-    let first: SignatureVerdict = { ok: true };
-    for (const r of results) {
-      if (!r.ok && (first.ok || r.check < first.check)) first = { ...r.verdict, check: r.check };
-    }
-    return first;
+    const failed = Atomics.load(control, BATCH_FAILED);
+    const first = Math.min(failed === NONE_FAILED ? checks.length : written.owner[failed]!, written.badSize ?? checks.length);
+    if (first === checks.length) return { ok: true };
+    // Name the failure exactly as the in-process verifier does: run the rule on that transaction.
+    const verdict = checkTxSignatures(checks[first]!.tx, checks[first]!.spent, schnorrVerify(this.backend));
+    if (verdict.ok) throw new Error(`signature verifier: worker and in-process verdicts differ for check ${first}`);
+    return { ...verdict, check: first };
   }
 
   destroy(): Promise<void> {
     return this.piscina.destroy();
   }
+}
+
+interface WrittenBatch {
+  /** owner[r] is the position in checks of the transaction record r belongs to */
+  owner: Int32Array;
+  /** the first check with a witness that is not one signature (bad-txns-sig-size), if any */
+  badSize?: number;
+}
+
+/**
+ * writeRecords writes one record per input (signature | signature hash | key) and
+ * publishes them to the threads as it goes. It stops at the first witness that is not
+ * 64 bytes: that check fails whatever comes after it.
+ */
+function writeRecords(checks: readonly TxSignatureCheck[], records: Uint8Array, control: Int32Array): WrittenBatch {
+  const owner = new Int32Array(records.length / SIGNATURE_RECORD_SIZE);
+  let r = 0;
+  let badSize: number | undefined;
+  try {
+    for (let c = 0; c < checks.length && badSize === undefined; c++) {
+      const { tx, spent } = checks[c]!;
+      const cache = sighashCache(tx, spent);
+      for (let i = 0; i < tx.inputs.length; i++) {
+        const witness = tx.inputs[i]!.witness;
+        if (witness.length !== SIGNATURE_SIZE) {
+          badSize = c;
+          break;
+        }
+        const at = r * SIGNATURE_RECORD_SIZE;
+        records.set(witness, at);
+        records.set(signatureHash(tx, i, spent, cache), at + 64);
+        records.set(spent[i]!.pubkey, at + 96);
+        owner[r++] = c;
+        if (r % PUBLISH_EVERY === 0) {
+          Atomics.store(control, BATCH_STATE, r * 2);
+          Atomics.notify(control, BATCH_STATE);
+        }
+      }
+    }
+  } finally {
+    // Done (also when a caller bug throws): the threads check what is written and stop.
+    Atomics.store(control, BATCH_STATE, r * 2 + 1);
+    Atomics.notify(control, BATCH_STATE);
+  }
+  return badSize === undefined ? { owner } : { owner, badSize };
 }

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from './usage-error.js';
-import { apiBase } from '../devnet/watcher.js';
+import { apiBase } from '../devnet/watched-node-api.js';
 import { checkConformance, type ConformanceReport } from './conformance.js';
 
 interface ConformanceOptionsText {

@@ -10,6 +10,7 @@ import { doubleSpendFooter, doubleSpendHeader, doubleSpendLine, zForTargetHeader
 import { paperTables, TABLE_1, TABLE_2 } from '../lab/double-spend-tables.js';
 import { parseCount, parseSeed, parseShare, parseZList } from './lab-arguments.js';
 import { registerLabExperiments } from './lab-experiments.js';
+import { registerLabReplay } from './lab-replay-command.js';
 
 interface DoubleSpendFlags {
   q?: string;
@@ -74,9 +75,10 @@ export function registerLabCommand(program: Command): void {
     });
 
   registerLabExperiments(lab);
+  registerLabReplay(lab);
 
   lab.action(() => {
-    throw new UsageError('toychain lab needs an experiment', 'one of: double-spend, selfish, fork-rate, partition, finality, time-warp (toychain lab --help)');
+    throw new UsageError('toychain lab needs an experiment', 'one of: double-spend, selfish, fork-rate, partition, finality, time-warp, replay (toychain lab --help)');
   });
 }
 

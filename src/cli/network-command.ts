@@ -10,19 +10,9 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from './usage-error.js';
-import { encodeNetworkFile, NetworkFileError, parseNetworkFile, readNetworkFile } from '../node/network-file.js';
-import {
-  bitsForHashes,
-  DEFAULT_COINBASE_MATURITY,
-  DEFAULT_RETARGET_INTERVAL,
-  defaultAddressPrefix,
-  expectedHashesOf,
-  measureHashrate,
-  mineGenesis,
-  poolSearch,
-  randomMagic,
-  withNoncePool,
-} from '../node/network-create.js';
+import { encodeNetworkFile, NetworkFileError, parseNetworkFile } from '../node/network-file.js';
+import { isNetworkFileUrl, readNetworkFileFrom } from '../node/network-file-url.js';
+import { createNetwork, DEFAULT_COINBASE_MATURITY, DEFAULT_RETARGET_INTERVAL, defaultAddressPrefix, describeNetwork } from '../node/network-create.js';
 import type { NetworkParams } from '../consensus/params.js';
 import { blockTimeSeconds } from '../devnet/devnet-config.js';
 
@@ -64,50 +54,38 @@ async function createNetworkFile(o: CreateOptions): Promise<void> {
   const out = resolve(o.out ?? `${o.name}.network.json`);
   if (existsSync(out) && o.force !== true) throw new UsageError(`${out} already exists`, 'pass another --out, or --force to overwrite it');
   const hashrateAsked = o.hashrate === undefined ? undefined : hashrateOf(o.hashrate);
-  const spec = {
-    name: o.name,
-    targetSpacing,
-    retargetInterval,
-    coinbaseMaturity,
-    addressPrefix: o.addressPrefix ?? defaultAddressPrefix(o.name),
-    bits: 0,
-    time: Math.floor(Date.now() / 1000),
-    magic: randomMagic(),
-  };
+  const spec = { name: o.name, targetSpacing, retargetInterval, coinbaseMaturity, addressPrefix: o.addressPrefix ?? defaultAddressPrefix(o.name) };
   // Check the names before spending time on the genesis: the parser is the one judge.
   checkNames(spec.name, spec.addressPrefix);
-  const params = await withNoncePool(async (pool) => {
-    const rate = hashrateAsked ?? (await measureHashrate(pool));
-    if (hashrateAsked === undefined) console.log(`measured this machine: ${formatRate(rate)} with ${pool.workers} threads`);
-    spec.bits = bitsForHashes(Math.max(1, rate * targetSpacing));
-    console.log(`mining the genesis block at ${formatHashes(expectedHashesOf(spec.bits))} hashes a block (about ${targetSpacing} s at ${formatRate(rate)}) …`);
-    return mineGenesis(spec, poolSearch(pool));
-  });
+  const params = await createNetwork(spec, hashrateAsked, (line) => console.log(line));
   const text = encodeNetworkFile(params);
   parseNetworkFile(text, out); // what we write must read back
   await writeFile(out, text);
   console.log(`wrote ${out}: network ${params.name}, genesis ${params.genesis.hash}`);
-  console.log(`  magic 0x${params.magic.toString(16).padStart(8, '0')}, a block every ${targetSpacing} s, retarget every ${retargetInterval} blocks, rewards spendable after ${coinbaseMaturity}, addresses ${params.addressPrefix}1…`);
+  console.log(`  ${describeNetwork(params)}`);
   console.log(`run a node on it with: toychain node --network-file ${out}`);
 }
 
-/** loadNetworkFile reads --network-file for the node and devnet commands; a bad file becomes a UsageError with its named code. */
+/** loadNetworkFile reads --network-file (a path, or an http(s) URL) for the node and devnet commands; a bad file becomes a UsageError with its named code. */
 export async function loadNetworkFile(path: string): Promise<NetworkParams> {
   try {
-    return await readNetworkFile(path);
+    return await readNetworkFileFrom(path);
   } catch (e) {
-    if (e instanceof NetworkFileError) throw new UsageError(`--network-file: ${e.message}`, 'make one with: toychain network create --name NAME --block-time 5s');
+    if (e instanceof NetworkFileError) {
+      const fromUrl = isNetworkFileUrl(path);
+      throw new UsageError(`--network-file: ${e.message}`, fromUrl ? 'copy the URL exactly as toychain classroom printed it, or download the file and pass its path' : 'make one with: toychain network create --name NAME --block-time 5s');
+    }
     throw e;
   }
 }
 
-function checkNames(name: string, prefix: string): void {
+export function checkNames(name: string, prefix: string): void {
   if (!/^[a-z][a-z0-9-]{0,31}$/.test(name)) throw new UsageError(`--name: '${name}' is not a network name`, 'use 1-32 lowercase letters, digits or dashes, starting with a letter');
   if (!/^[a-z]{1,16}$/.test(prefix)) throw new UsageError(`--address-prefix: '${prefix}' is not an address prefix`, 'use 1-16 lowercase letters');
   if (name === 'demo' || name === 'regtest' || prefix === 'tc' || prefix === 'tcrt') throw new UsageError(`network-name-reserved: the name and prefix must differ from the built-in networks' (demo/tc, regtest/tcrt)`, 'pick another --name or --address-prefix');
 }
 
-function hashrateOf(text: string): number {
+export function hashrateOf(text: string): number {
   const m = /^(\d+(?:\.\d+)?)([kKmMgG]?)(?:H\/s)?$/.exec(text.trim());
   const unit = m === null ? 0 : { '': 1, k: 1e3, m: 1e6, g: 1e9 }[m[2]!.toLowerCase()]!;
   const rate = m === null ? Number.NaN : Number(m[1]) * unit;
@@ -120,12 +98,4 @@ function whole(option: string, value: string | undefined, fallback: number, min:
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < min || n > max) throw new UsageError(`${option}: '${value}' is not a whole number from ${min} to ${max}`, `for example ${option} ${fallback}`);
   return n;
-}
-
-export function formatRate(h: number): string {
-  return h >= 1e6 ? `${(h / 1e6).toFixed(2)} MH/s` : h >= 1e3 ? `${(h / 1e3).toFixed(1)} kH/s` : `${Math.round(h)} H/s`;
-}
-
-function formatHashes(n: number): string {
-  return n >= 1e6 ? `${(n / 1e6).toFixed(1)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(Math.round(n));
 }

@@ -4,14 +4,16 @@
  * its dashboard; `lab` runs the classroom experiments (src/lab/). Usage errors print the message and a hint and exit with 2,
  * never a stack trace.
  */
+import './hold-young-generation.js'; // first: before the other modules load (an idle node's memory)
 import { Command, CommanderError } from 'commander';
 import { resolveNodeConfig, type NodeOptions } from '../node/config.js';
 import { UsageError } from './usage-error.js';
-import { runNode } from './run-node.js';
 import { registerDevnetCommand } from './devnet-command.js';
 import { registerWatchCommand } from './watch-command.js';
+import { registerClassroomCommand } from './classroom-command.js';
 import { registerLabCommand } from './lab-command.js';
 import { registerConformanceCommand } from './conformance-command.js';
+import { registerScenarioCommand } from './scenario-command.js';
 import { loadNetworkFile, registerNetworkCommand } from './network-command.js';
 import { VERSION } from '../node/version.js';
 
@@ -27,7 +29,7 @@ program
   .command('node')
   .description('run a node: chain, peer-to-peer gossip, mining and the REST API')
   .option('--network <name>', 'demo (default, ~10 s blocks) or regtest (blocks on demand)')
-  .option('--network-file <file>', 'run a custom network from its JSON file (made by: toychain network create)')
+  .option('--network-file <file-or-url>', 'run a custom network from its JSON file or an http(s) URL serving it (made by: toychain network create, served by toychain classroom)')
   .option('--datadir <dir>', 'where the chain is kept (default ~/.toychain/NETWORK)')
   .option('--p2p-port <n>', 'peer-to-peer port (0: any free port; default 28444 demo, 18444 regtest)')
   .option('--p2p-host <host>', 'address to listen on for peers', '127.0.0.1')
@@ -37,7 +39,7 @@ program
   .option('--api-token-file <file>', 'use the token in this file (e.g. a mounted secret) instead of a new one per start; still written to DATADIR/api.cookie')
   .option('--announce-api <url>', 'tell peers this node\'s API URL in the handshake (for watchers), e.g. http://192.0.2.10:28443')
   .option('--peer <ws://HOST:PORT>', 'connect to this peer and keep reconnecting (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
-  .option('--mine', 'mine from the start (needs --miner-address)')
+  .option('--mine', "mine from the start, paying --miner-address (or, without it, the node's own key in DATADIR/miner.key)")
   .option('--miner-address <address>', 'address the block rewards are paid to')
   .option('--workers <n>', 'mining threads (default: the number of cores)')
   .option('--block-time <time>', "regtest: continuous mining's mean time between blocks, e.g. 10s (default: the network's target spacing, 600 s)")
@@ -45,15 +47,19 @@ program
   .action(async (options: NodeOptions) => {
     if (options.network !== undefined && options.networkFile !== undefined) resolveNodeConfig(options); // refuses the pair before reading the file
     const fileParams = options.networkFile === undefined ? undefined : await loadNetworkFile(options.networkFile);
+    // Loaded here, not at the top: the node's modules load under the young-generation hold (hold-young-generation.ts).
+    const { runNode } = await import('./run-node.js');
     await runNode(resolveNodeConfig(options, fileParams));
   });
 
 registerDevnetCommand(program);
 registerWatchCommand(program);
+registerClassroomCommand(program);
 registerNetworkCommand(program);
 
 registerLabCommand(program);
 registerConformanceCommand(program);
+registerScenarioCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -8,7 +8,8 @@ import type { Command } from 'commander';
 import { UsageError } from './usage-error.js';
 import { createLogger } from '../node/log.js';
 import { isLoopbackHost } from '../api/access.js';
-import { apiBase, Watcher } from '../devnet/watcher.js';
+import { Watcher } from '../devnet/watcher.js';
+import { apiBase } from '../devnet/watched-node-api.js';
 import { createWatchApi } from '../devnet/watch-api.js';
 
 interface WatchOptionsText {

@@ -23,8 +23,11 @@ import type { Devnet, DevnetView } from './devnet.js';
 import type { TimelineItem } from './timeline.js';
 import type { TreeBlock } from './block-tree.js';
 import type { ReorgCard } from './reorg-card.js';
-import { addressDetails, blockDetails, mempools, search, txDetails } from './explorer.js';
+import { addressDetails, blockDetails, mempools, search, txDetails, type ExplorerSource } from './explorer.js';
 import { AmountError, parseCoins } from '../consensus/amount.js';
+import { registerFinalityRoute } from './finality-api.js';
+import { registerLessonRoutes } from './lesson-api.js';
+import { Lessons } from './lesson-runs.js';
 
 export const CONTROL_PREFIX = '/api/v1';
 /** Where `npm run build` puts the dashboard bundle (scripts/build-dashboard.mjs). */
@@ -66,26 +69,9 @@ export function createControlApi(devnet: Devnet, logger: Logger): express.Expres
   const api = express.Router();
 
   registerDashboardReads(api, devnet);
-  // The explorer: through the nodes' own APIs, with what the devnet knows added (src/devnet/explorer.ts).
-  api.get('/devnet/blocks/:id', async (req, res) => {
-    const { id } = parseInput(blockParams, req.params, 'params');
-    res.json(await nodeCall(() => blockDetails(devnet.explorer(), id)));
-  });
-  api.get('/devnet/tx/:txid', async (req, res) => {
-    const { txid } = parseInput(txParams, req.params, 'params');
-    res.json(await nodeCall(() => txDetails(devnet.explorer(), txid)));
-  });
-  api.get('/devnet/address/:address', async (req, res) => {
-    const { address } = parseInput(addressParams, req.params, 'params');
-    res.json(await nodeCall(() => addressDetails(devnet.explorer(), address)));
-  });
-  api.get('/devnet/search', async (req, res) => {
-    const { q } = parseInput(searchQuery, req.query, 'query');
-    res.json(await nodeCall(() => search(devnet.explorer(), q)));
-  });
-  api.get('/devnet/mempools', async (_req, res) => {
-    res.json(await nodeCall(() => mempools(devnet.explorer())));
-  });
+  // The lessons panel: shipped scenarios run on this devnet (src/devnet/lesson-api.ts).
+  registerLessonRoutes(api, json, new Lessons(devnet));
+  registerExplorerReads(api, () => devnet.explorer());
   api.post('/devnet/split', ...json, async (req, res) => {
     const { groups } = parseInput(splitBody, req.body, 'body');
     await nodeCall(() => devnet.split(groups), devnet);
@@ -163,7 +149,7 @@ export interface DashboardSource {
   off(event: 'event', listener: (name: string, data: unknown) => void): unknown;
 }
 
-/** registerDashboardReads: GET /devnet, /devnet/tree, /devnet/reorgs, /devnet/timeline and the /devnet/events stream. */
+/** registerDashboardReads: GET /devnet, /devnet/tree, /devnet/reorgs, /devnet/timeline, /devnet/finality and the /devnet/events stream. */
 export function registerDashboardReads(api: express.Router, source: DashboardSource): void {
   api.get('/devnet', (_req, res) => {
     res.json(source.view());
@@ -180,6 +166,30 @@ export function registerDashboardReads(api: express.Router, source: DashboardSou
   });
   api.get('/devnet/events', (req, res) => {
     streamEvents(source, req, res);
+  });
+  registerFinalityRoute(api);
+}
+
+/** registerExplorerReads: the explorer's routes (a block, a transaction, an address, search, the mempools), through the nodes' own APIs (src/devnet/explorer.ts). */
+export function registerExplorerReads(api: express.Router, explorer: () => ExplorerSource): void {
+  api.get('/devnet/blocks/:id', async (req, res) => {
+    const { id } = parseInput(blockParams, req.params, 'params');
+    res.json(await nodeCall(() => blockDetails(explorer(), id)));
+  });
+  api.get('/devnet/tx/:txid', async (req, res) => {
+    const { txid } = parseInput(txParams, req.params, 'params');
+    res.json(await nodeCall(() => txDetails(explorer(), txid)));
+  });
+  api.get('/devnet/address/:address', async (req, res) => {
+    const { address } = parseInput(addressParams, req.params, 'params');
+    res.json(await nodeCall(() => addressDetails(explorer(), address)));
+  });
+  api.get('/devnet/search', async (req, res) => {
+    const { q } = parseInput(searchQuery, req.query, 'query');
+    res.json(await nodeCall(() => search(explorer(), q)));
+  });
+  api.get('/devnet/mempools', async (_req, res) => {
+    res.json(await nodeCall(() => mempools(explorer())));
   });
 }
 

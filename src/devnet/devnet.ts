@@ -7,7 +7,7 @@
  * current graph (all of it when healed, each group's part when split). A split also
  * gives every node a deny list of the nodes outside its group, so they drop AND refuse
  * each other until heal (the node's PUT /network/deny). A node that dies is reported
- * and can be restarted; its folder, chain and miner key are kept.
+ * and can be restarted; its folder, chain and wallet are kept.
  */
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
@@ -22,8 +22,10 @@ import { EventFeed } from './event-feed.js';
 import { appendTimeline, nodeEventNote, type TimelineItem } from './timeline.js';
 import type { ExplorerSource } from './explorer.js';
 import type { ReorgCard } from './reorg-card.js';
-import { readReorgCard } from './reorg-reader.js';
+import type { BanRecord } from './watched-peers.js';
+import { keepReorgCard, readReorgCard } from './reorg-reader.js';
 import { balanceOf, pay, type NodeBalance } from './node-payments.js';
+import { sweepLegacyMinerKey } from './legacy-miner-key.js';
 import { formatCoins } from '../consensus/amount.js';
 import { baseEdges, checkGroups, groupEdges, type Edge } from './topology.js';
 
@@ -74,6 +76,10 @@ export interface NodeView {
   log: string;
   /** what the node's mining address holds (coins), as the node reports it; null until read */
   balance: { spendable: string; unconfirmed: string } | null;
+  /** what the page calls it besides its number (a classroom's "teacher"), if anything */
+  label?: string;
+  /** bans of this node by a watched node (toychain watch, classroom), newest first */
+  bannedBy?: BanRecord[];
 }
 
 export interface DevnetView {
@@ -104,7 +110,6 @@ export interface DevnetEvents {
 const STATUS_MS = 1_000;
 const TOPOLOGY_MS = 2_000;
 const UNREACHABLE_MS = 5_000;
-const REORG_CARDS_MAX = 50;
 export const STALE_WINDOW = 50;
 
 export class Devnet extends EventEmitter<DevnetEvents> {
@@ -166,6 +171,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     await this.pollStatus();
     this.timers = [setInterval(() => void this.pollStatus(), STATUS_MS), setInterval(() => void this.maintain(), TOPOLOGY_MS)];
     this.note('node', `${this.nodes.length} nodes started on ${this.options.params.name}`);
+    this.note('node', `each node mines to its own wallet, in ${join(this.options.datadir, 'node-N', 'wallet')}: spend node N's coins with toychain-wallet --devnet N balance|history|send`);
   }
 
   /** stop ends the feeds and every node process (a clean SIGTERM each). Safe to call twice. */
@@ -250,7 +256,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
   }
 
   /**
-   * send pays `amount` base units from node `from`'s mining key to node `to`'s address (or to an address),
+   * send pays `amount` base units from node `from`'s wallet to node `to`'s address (or to an address),
    * through `from`'s API (it relays the transaction); the next blocks confirm it.
    */
   async send(from: number, to: number | string, amount: bigint): Promise<{ txid: string; fee: string }> {
@@ -394,6 +400,8 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     await this.applyDenyList(node);
     if (this.shares[node.index]! < 1) await node.api('PUT', '/mining/share', { share: this.shares[node.index] });
     if (this.miningWanted[node.index] && !this.paused) await node.api('POST', '/mining/start', {});
+    const migrated = await sweepLegacyMinerKey(node, this.options.params).catch((e: Error) => `node ${node.index}: could not move the coins of its old key (miner.key) into its wallet: ${e.message}; it tries again at its next start`);
+    if (migrated !== undefined) this.note('tx', migrated, node.index);
   }
 
   private async applyDenyList(node: ChildNode): Promise<void> {
@@ -526,11 +534,9 @@ export class Devnet extends EventEmitter<DevnetEvents> {
   private async explainReorg(index: number, r: { oldTip: string; newTip: string; fork: string }, at: number): Promise<void> {
     try {
       const card = await readReorgCard(this.nextCardId++, at, this.nodes[index]!, r, (address) => this.minerOf(address));
-      this.reorgCards.unshift(card);
-      this.reorgCards.splice(REORG_CARDS_MAX);
+      const dropped = keepReorgCard(this.reorgCards, card);
       this.emit('event', 'reorg-card', card);
-      // A transaction of the old branch whose coin the new branch spent never comes back: say so on the timeline.
-      for (const d of card.dropped) this.note('tx', `node ${index} dropped transaction ${d.txid.slice(0, 16)}…: ${d.conflictsWith ? `a double spend, the branch it switched to spent the same coin in ${d.conflictsWith.slice(0, 16)}…` : 'it spent a dropped transaction'}`, index);
+      for (const line of dropped) this.note('tx', line, index);
     } catch (e) {
       this.options.logger.warn({ node: index, reason: (e as Error).message }, 'could not read the branches of a reorg');
     }

@@ -10,7 +10,7 @@ import { formatCoins, parseCoins } from '../consensus/amount.js';
 import type { NetworkParams } from '../consensus/params.js';
 import { compactToTarget } from '../consensus/pow.js';
 import { NotFoundError } from '../api/errors.js';
-import { NodeApiError, type ChildNode } from './child-node.js';
+import { NodeApiError } from './child-node.js';
 import type { BlockTree } from './block-tree.js';
 import type { Block, Mempool, Tx, TxLookup } from '../api/contract/responses.js';
 
@@ -19,14 +19,24 @@ const MAX_TX_DETAILS = 30;
 /** How many transactions of each node's mempool are read. */
 const MAX_MEMPOOL_TXS = 100;
 
+/**
+ * A node the explorer can ask: a devnet's child (child-node.ts) or a node a watcher reads.
+ * A refusal throws NodeApiError with the node's HTTP status (404: it does not have it).
+ */
+export interface ExplorerNode {
+  readonly index: number;
+  readonly alive: boolean;
+  api<T>(method: 'GET', path: string): Promise<T>;
+}
+
 export interface ExplorerSource {
-  nodes: readonly ChildNode[];
+  nodes: readonly ExplorerNode[];
   tree: BlockTree;
-  params: NetworkParams;
+  params: Pick<NetworkParams, 'name' | 'addressPrefix'>;
   /** the node index whose mining key is this address, or null */
   minerOf(address: string): number | null;
   /** the node whose tip has the most work (the one to ask about heights) */
-  bestNode(): ChildNode | undefined;
+  bestNode(): ExplorerNode | undefined;
 }
 
 /** A transaction as a node answers it: in a block (the contract's Tx) or from GET /tx (TxLookup, with its status and fee). */
@@ -43,7 +53,7 @@ const HEX64 = /^[0-9a-f]{64}$/;
 async function ask<T>(src: ExplorerSource, path: string, first: number[] = []): Promise<{ node: number; body: T } | undefined> {
   const order = [...first, ...src.nodes.map((n) => n.index).filter((i) => !first.includes(i))];
   for (const i of order) {
-    const node = src.nodes[i];
+    const node = src.nodes.find((n) => n.index === i);
     if (node === undefined || !node.alive) continue;
     try {
       return { node: i, body: await node.api<T>('GET', path) };

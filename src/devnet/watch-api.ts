@@ -1,6 +1,6 @@
 /**
- * The watcher's HTTP side: the devnet's page and read routes (control-api.ts serves
- * both), plus POST /api/v1/watch/nodes to watch more nodes or fewer, and, with a
+ * The watcher's HTTP side: the devnet's page and read routes, the explorer's included
+ * (control-api.ts serves them for both), plus POST /api/v1/watch/nodes to watch more nodes or fewer, and, with a
  * token, mining on/off and generate per node. It starts, splits and pays no nodes: those
  * dashboard buttons answer 409 watch-read-only with what to do instead.
  *
@@ -15,8 +15,10 @@ import { ApiError } from '../api/errors.js';
 import { requireToken } from '../api/auth.js';
 import { integerString } from '../api/contract/primitives.js';
 import { parseInput } from '../api/request-validation.js';
-import { CONTROL_PREFIX, activeBody, generateBody, loopbackHostOnly, registerDashboardReads, requireJson, serveDashboard } from './control-api.js';
-import { Watcher, WatchedNodeError } from './watcher.js';
+import { CONTROL_PREFIX, activeBody, generateBody, loopbackHostOnly, registerDashboardReads, registerExplorerReads, requireJson, serveDashboard } from './control-api.js';
+import type { Watcher } from './watcher.js';
+import { WatchedNodeError } from './watched-node-api.js';
+import { isLoopback } from '../p2p/address.js';
 
 export const watchNodesBody = z
   .strictObject({
@@ -32,13 +34,15 @@ export interface WatchAccess {
   token: string | undefined;
 }
 
-export function createWatchApi(watcher: Watcher, access: WatchAccess, logger: Logger): express.Express {
+/** createWatchApi serves the page over the watcher; `extra` adds routes of its own (a classroom's GET /class.json) before the page. */
+export function createWatchApi(watcher: Watcher, access: WatchAccess, logger: Logger, extra?: (app: express.Express, api: express.Router) => void): express.Express {
   const app = express();
   app.disable('x-powered-by');
   if (!access.exposed) app.use(loopbackHostOnly);
   const change: RequestHandler[] = [...changeGuard(access), requireJson, express.json({ limit: '16kb' })];
   const api = express.Router();
   registerDashboardReads(api, watcher);
+  registerExplorerReads(api, () => watcher.explorer());
 
   api.get('/watch/nodes', (_req, res) => {
     res.json({ nodes: watcher.view().nodes.map((n) => ({ index: n.index, apiUrl: n.apiUrl, unreachable: n.unreachable })) });
@@ -68,6 +72,7 @@ export function createWatchApi(watcher: Watcher, access: WatchAccess, logger: Lo
     next(new ApiError(409, 'watch-read-only', 'toychain watch does not start, split, pay or shape nodes it did not start: do it on the nodes (e.g. POST /api/v1/network {"active": false} on one to unplug it), or run toychain devnet'));
   });
 
+  extra?.(app, api);
   app.use(CONTROL_PREFIX, api);
   serveDashboard(app);
   app.use(notFound);
@@ -75,13 +80,21 @@ export function createWatchApi(watcher: Watcher, access: WatchAccess, logger: Lo
   return app;
 }
 
-/** changeGuard: on an exposed watcher every change needs its token, and without one none is allowed. */
+/**
+ * changeGuard: on an exposed watcher a change from this machine follows the devnet's
+ * rules (loopback socket and Host header, JSON body); from elsewhere it needs the
+ * watcher's token, and without one none is allowed.
+ */
 function changeGuard(access: WatchAccess): RequestHandler[] {
   if (!access.exposed) return [];
-  if (access.token === undefined) {
-    return [(_req, _res, next) => next(new ApiError(403, 'read-only', 'this watcher listens beyond 127.0.0.1 without a token, so it only reads: start it with --token-file FILE'))];
-  }
-  return [requireToken(access.token)];
+  const withToken = access.token === undefined ? undefined : requireToken(access.token);
+  return [
+    (req, res, next) => {
+      if (isLoopback(req.socket.remoteAddress ?? '')) return loopbackHostOnly(req, res, next);
+      if (withToken === undefined) return next(new ApiError(403, 'read-only', 'from another machine this page only reads: change things from the machine it runs on (http://127.0.0.1:PORT/), or start toychain watch with --token-file FILE'));
+      return withToken(req, res, next);
+    },
+  ];
 }
 
 async function nodeCall<T>(call: () => Promise<T>): Promise<T> {

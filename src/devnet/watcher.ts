@@ -23,7 +23,12 @@ import { EventFeed } from './event-feed.js';
 import { STALE_WINDOW, type DevnetEvents, type DevnetView, type NodeView } from './devnet.js';
 import type { Edge } from './topology.js';
 import type { ReorgCard } from './reorg-card.js';
-import { parseApiUrl } from '../api/contract/primitives.js';
+import { keepReorgCard, readReorgCard } from './reorg-reader.js';
+import type { ExplorerNode, ExplorerSource } from './explorer.js';
+import { NodeApiError } from './child-node.js';
+import { apiBase, fetchJson, safeBase, WatchedNodeError } from './watched-node-api.js';
+import { PeerBook, resolveAnnouncedApi, type WatchedPeer } from './watched-peers.js';
+import type { NetworkParams } from '../consensus/params.js';
 
 export interface WatcherOptions {
   /** API URLs of the nodes to watch: http(s)://HOST:PORT, with or without /api/v1 */
@@ -33,16 +38,16 @@ export interface WatcherOptions {
   /** watch the nodes that watched nodes' peers announce */
   discover: boolean;
   logger: Logger;
+  /** the token of some nodes by API base (…/api/v1), before `token`: a classroom knows only its own node's */
+  tokens?: ReadonlyMap<string, string>;
+  /** what the page calls a node discovery found ("student"), if anything */
+  foundLabel?: string;
+  /** the network, when the watcher knows it (a classroom's own); else read from the nodes' /status */
+  params?: NetworkParams;
 }
 
 /** What a watched node's GET /status answers: the node API's contract. */
 type WatchStatus = Status;
-
-interface WatchedPeer {
-  address: string;
-  direction: string;
-  apiUrl?: string;
-}
 
 interface Watched {
   index: number;
@@ -52,6 +57,8 @@ interface Watched {
   status: { at: number; status: WatchStatus } | undefined;
   peers: WatchedPeer[];
   loaded: boolean;
+  /** what the page calls it besides its number ("teacher"), if anything */
+  label: string | undefined;
 }
 
 const STATUS_MS = 1_000;
@@ -60,19 +67,16 @@ const FEED_WAIT_MS = 3_000;
 /** More nodes than a class: discovery stops adding beyond this. */
 export const MAX_WATCHED = 100;
 
-/** apiBase normalises a node URL to its API base, …/api/v1; throws RangeError with the reason. */
-export function apiBase(value: string): string {
-  return parseApiUrl(value).base;
-}
-
 export class Watcher extends EventEmitter<DevnetEvents> {
   readonly tree = new BlockTree();
   readonly timeline: TimelineItem[] = [];
   /** each node's tip as last reported (tip events are faster than the status poll) */
   readonly tips: Record<number, string> = {};
-  /** Not built by the watcher yet: the devnet's reorg cards need each branch read from the node. */
+  /** every reorg a watched node made, newest first, explained by work (read from that node, as the devnet does) */
   readonly reorgCards: ReorgCard[] = [];
+  private nextCardId = 0;
   private readonly watched = new Map<number, Watched>();
+  private readonly peerBook = new PeerBook();
   private nextIndex = 0;
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
@@ -98,7 +102,7 @@ export class Watcher extends EventEmitter<DevnetEvents> {
   }
 
   /** add watches one more node; returns its index. Refuses (bad-url, already-watched, too-many) with a reason. */
-  add(url: string): number {
+  add(url: string, label?: string): number {
     let apiUrl: string;
     try {
       apiUrl = apiBase(url);
@@ -109,7 +113,7 @@ export class Watcher extends EventEmitter<DevnetEvents> {
     if (known !== undefined) throw new ServiceRefusal('already-watched', `${apiUrl} is already watched as node ${known.index}`, 409);
     if (this.watched.size >= MAX_WATCHED) throw new ServiceRefusal('too-many', `at most ${MAX_WATCHED} nodes are watched: remove one first`, 409);
     const index = this.nextIndex++;
-    const w: Watched = { index, apiUrl, status: undefined, peers: [], loaded: false, feed: undefined as unknown as EventFeed };
+    const w: Watched = { index, apiUrl, status: undefined, peers: [], loaded: false, label, feed: undefined as unknown as EventFeed };
     w.feed = new EventFeed(() => (this.stopped ? undefined : `${apiUrl}/events`), (event, data) => this.onNodeEvent(index, event, data));
     this.watched.set(index, w);
     this.note('node', `watching node ${index} at ${apiUrl}`, index);
@@ -122,6 +126,7 @@ export class Watcher extends EventEmitter<DevnetEvents> {
     if (w === undefined) return false;
     w.feed.close();
     this.watched.delete(w.index);
+    this.peerBook.forget(w.index);
     delete this.tips[w.index];
     this.note('node', `stopped watching node ${w.index} (${w.apiUrl})`, w.index);
     return true;
@@ -131,12 +136,13 @@ export class Watcher extends EventEmitter<DevnetEvents> {
   async call<T>(index: number, method: string, path: string, body?: unknown, timeoutMs = 5_000): Promise<T> {
     const w = this.watched.get(index);
     if (w === undefined) throw new ServiceRefusal('no-such-node', `no watched node ${index}`, 400);
-    if (method !== 'GET' && this.options.token === undefined) throw new ServiceRefusal('read-only', 'this watcher has no token: start it with --token-file FILE to change nodes', 409);
-    return fetchJson<T>(w.apiUrl + path, method, body, method === 'GET' ? undefined : this.options.token, timeoutMs);
+    const token = this.options.tokens?.get(w.apiUrl) ?? this.options.token;
+    if (method !== 'GET' && token === undefined) throw new ServiceRefusal('read-only', `this watcher has no token for node ${index}: only its owner can change it (a watch started with --token-file FILE can change nodes that share that token)`, 409);
+    return fetchJson<T>(w.apiUrl + path, method, body, method === 'GET' ? undefined : token, timeoutMs);
   }
 
   get canChange(): boolean {
-    return this.options.token !== undefined;
+    return this.options.token !== undefined || (this.options.tokens?.size ?? 0) > 0;
   }
 
   refresh(): Promise<void> {
@@ -147,12 +153,59 @@ export class Watcher extends EventEmitter<DevnetEvents> {
     return this.tree.recent(heights);
   }
 
+  /** explorer is what the block explorer reads through (src/devnet/explorer.ts): the watched nodes' APIs and the tree. */
+  explorer(): ExplorerSource {
+    const list = [...this.watched.values()];
+    const nodes = list.map((w) => this.explorerNode(w));
+    const status = list.find((w) => w.status !== undefined)?.status?.status;
+    const params = this.options.params ?? (status === undefined ? { name: 'unknown', addressPrefix: '' } : (networks[status.network] ?? { name: status.network, addressPrefix: status.addressPrefix }));
+    const best = this.bestTip(list);
+    return {
+      nodes,
+      tree: this.tree,
+      params,
+      // A watcher knows no node's mining key: blocks and coins are shown without "mined by".
+      minerOf: () => null,
+      bestNode: () => nodes.find((n) => n.alive && this.watched.get(n.index)?.status?.status.tip === best),
+    };
+  }
+
+  private explorerNode(w: Watched): ExplorerNode {
+    return {
+      index: w.index,
+      alive: !this.unreachable(w, Date.now()),
+      api: async <T>(_method: 'GET', path: string): Promise<T> => {
+        try {
+          return await fetchJson<T>(w.apiUrl + path, 'GET');
+        } catch (e) {
+          // The explorer reads a node's refusal as the devnet's children report it (404: this node does not have it).
+          if (e instanceof WatchedNodeError) throw new NodeApiError(w.index, e.status, e.code, e.message);
+          throw e;
+        }
+      },
+    };
+  }
+
+  /** explainReorg reads both branches from the node that switched and keeps the card (reorg-reader.ts, as the devnet). */
+  private async explainReorg(index: number, r: { oldTip: string; newTip: string; fork: string }, atMs: number): Promise<void> {
+    const w = this.watched.get(index);
+    if (w === undefined) return;
+    try {
+      const card = await readReorgCard(this.nextCardId++, atMs, this.explorerNode(w), r, () => null);
+      const dropped = keepReorgCard(this.reorgCards, card);
+      this.emit('event', 'reorg-card', card);
+      for (const line of dropped) this.note('tx', line, index);
+    } catch (e) {
+      this.options.logger.warn({ node: index, reason: (e as Error).message }, 'could not read the branches of a reorg');
+    }
+  }
+
   // ---- the view ------------------------------------------------------------------------
 
   view(now = Date.now()): DevnetView {
     const list = [...this.watched.values()];
     const first = list.find((w) => w.status !== undefined)?.status?.status.network;
-    const params = first === undefined ? undefined : networks[first];
+    const params = this.options.params ?? (first === undefined ? undefined : networks[first]);
     const spacingSec = params?.targetSpacing ?? 10;
     const edges = this.edges(list);
     const groups = components(list.map((w) => w.index), edges);
@@ -203,6 +256,8 @@ export class Watcher extends EventEmitter<DevnetEvents> {
       exitInfo: unreachable ? `no answer from ${w.apiUrl}` : null,
       log: '',
       balance: null,
+      ...(w.label === undefined ? {} : { label: w.label }),
+      bannedBy: this.peerBook.bansOf(w.apiUrl),
     };
   }
 
@@ -219,9 +274,17 @@ export class Watcher extends EventEmitter<DevnetEvents> {
     }
     const out: Edge[] = [];
     const seen = new Set<string>();
+    const byApi = new Map(list.map((w) => [w.apiUrl, w.index]));
     for (const w of list) {
       if (w.status?.status.networkActive === false) continue;
       for (const p of w.peers) {
+        // A peer that announced a watched node's API is that node, whichever way it connected (a student dialling the teacher).
+        const announced = byApi.get(this.peerBook.apiOf(w.index, p.address) ?? '');
+        if (announced !== undefined && announced !== w.index) {
+          const [a, b] = w.index < announced ? [w.index, announced] : [announced, w.index];
+          if (!seen.has(`${a}-${b}`)) (seen.add(`${a}-${b}`), out.push([a, b]));
+          continue;
+        }
         if (p.direction !== 'outbound') continue;
         let key: string;
         try {
@@ -268,6 +331,7 @@ export class Watcher extends EventEmitter<DevnetEvents> {
           w.status = { at: Date.now(), status };
           this.tips[w.index] = status.tip;
           w.peers = peers;
+          this.peerBook.learn(w.index, peers, safeBase);
           if (wasUnreachable) this.note('node', `node ${w.index} answers again`, w.index);
           if (!w.loaded) {
             await loadRecentBlocks(this.tree, (path) => fetchJson(w.apiUrl + path, 'GET'), Date.now());
@@ -288,11 +352,12 @@ export class Watcher extends EventEmitter<DevnetEvents> {
     for (const w of [...this.watched.values()]) {
       for (const p of w.peers) {
         if (p.apiUrl === undefined || this.watched.size >= MAX_WATCHED) continue;
-        const base = safeBase(p.apiUrl);
+        const resolved = resolveAnnouncedApi(p.apiUrl, p.address);
+        const base = resolved === undefined ? undefined : safeBase(resolved);
         if (base === undefined || known.has(base)) continue;
         known.add(base);
-        this.add(base);
-        this.note('node', `found node at ${base}: a peer of node ${w.index} announced it`);
+        const index = this.add(base, this.options.foundLabel);
+        this.note('node', `found node ${index} at ${base}: a peer of node ${w.index} announced it`, index);
       }
     }
   }
@@ -307,7 +372,10 @@ export class Watcher extends EventEmitter<DevnetEvents> {
         return void this.emit('event', 'tip', { node: index, ...d });
       case 'reorg':
         this.emit('event', 'reorg', { node: index, ...d });
+        void this.explainReorg(index, d as { oldTip: string; newTip: string; fork: string }, Date.now());
         return this.noteNodeEvent(index, event, d);
+      case 'ban':
+        return this.onBan(index, d);
       default:
         return this.noteNodeEvent(index, event, d);
     }
@@ -320,6 +388,16 @@ export class Watcher extends EventEmitter<DevnetEvents> {
     if (block === undefined) return;
     this.emit('event', 'block', block);
     this.note('block', `node ${index} has block ${b.height} ${b.hash.slice(-8)}`, index);
+  }
+
+  /** onBan shows a ban on the banned node's card when the connection was seen (its announced API), and on the timeline. */
+  private onBan(index: number, d: Record<string, unknown>): void {
+    const address = String(d.address);
+    const api = this.peerBook.banned(index, address, String(d.reason), Date.now());
+    const banned = [...this.watched.values()].find((w) => w.apiUrl === api);
+    if (banned === undefined) return this.noteNodeEvent(index, 'ban', d);
+    this.note('ban', `node ${index} banned node ${banned.index} (${address}): ${String(d.reason)}`, banned.index);
+    this.emit('event', 'ban', { node: index, banned: banned.index, address, reason: d.reason });
   }
 
   private noteNodeEvent(index: number, event: string, d: Record<string, unknown>): void {
@@ -355,38 +433,4 @@ export function components(nodes: number[], edges: Edge[]): number[][] {
 /** hostKey: loopback names are one host (a peer dialled as 127.0.0.1 is the node watched as localhost). */
 function hostKey(hostname: string): string {
   return /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i.test(hostname) ? 'loopback' : hostname.toLowerCase();
-}
-
-function safeBase(url: string): string | undefined {
-  try {
-    return apiBase(url);
-  } catch {
-    return undefined;
-  }
-}
-
-/** A node answered with an error: its status and code, passed on. */
-export class WatchedNodeError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'WatchedNodeError';
-  }
-}
-
-async function fetchJson<T>(url: string, method: string, body?: unknown, token?: string, timeoutMs = 5_000): Promise<T> {
-  const headers: Record<string, string> = {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (token !== undefined) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
-  const text = await res.text();
-  const parsed = text === '' ? undefined : (JSON.parse(text) as unknown);
-  if (!res.ok) {
-    const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
-    throw new WatchedNodeError(res.status, error?.code ?? 'error', error?.message ?? text.slice(0, 200));
-  }
-  return parsed as T;
 }

@@ -82,9 +82,6 @@ export function resolveNodeConfig(options: NodeOptions, fileParams?: NetworkPara
   const peers = (options.peer ?? []).map((p) => checkPeerUrl(p));
   const minerAddress = options.minerAddress;
   if (minerAddress !== undefined) minerAddressOption(minerAddress, params);
-  if (options.mine === true && minerAddress === undefined) {
-    throw new UsageError('--mine needs --miner-address ADDR: the address the block rewards are paid to', `create one with: toychain-wallet address`);
-  }
   const logLevel = options.logLevel ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level: unknown level '${logLevel}'`, `use one of: ${LOG_LEVELS.join(', ')}`);
   return {

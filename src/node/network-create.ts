@@ -149,3 +149,36 @@ export async function measureHashrate(pool: NoncePool, ms = 2_000): Promise<numb
   await run(300); // warm-up: the JIT settles on the kernel first
   return run(ms);
 }
+
+/** What a teacher asks of a new network; the starting difficulty comes from a hash rate. */
+export type NetworkRequest = Pick<NetworkSpec, 'name' | 'targetSpacing' | 'retargetInterval' | 'coinbaseMaturity' | 'addressPrefix'>;
+
+/**
+ * createNetwork makes a new network now: a fresh magic, and a genesis mined at the
+ * difficulty where `hashrate` hashes a second (the whole class's; default this machine's,
+ * measured) make a block about every targetSpacing. Progress goes to `log`.
+ */
+export async function createNetwork(request: NetworkRequest, hashrate: number | undefined, log: (line: string) => void): Promise<NetworkParams> {
+  const spec: NetworkSpec = { ...request, bits: 0, time: Math.floor(Date.now() / 1000), magic: randomMagic() };
+  return withNoncePool(async (pool) => {
+    const rate = hashrate ?? (await measureHashrate(pool));
+    if (hashrate === undefined) log(`measured this machine: ${formatRate(rate)} with ${pool.workers} threads`);
+    spec.bits = bitsForHashes(Math.max(1, rate * spec.targetSpacing));
+    log(`mining the genesis block at ${formatHashes(expectedHashesOf(spec.bits))} hashes a block (about ${spec.targetSpacing} s at ${formatRate(rate)}) …`);
+    return mineGenesis(spec, poolSearch(pool));
+  });
+}
+
+/** describeNetwork is one line a teacher reads: magic, spacing, retarget, maturity, address prefix. */
+export function describeNetwork(params: NetworkParams): string {
+  const interval = Math.floor(params.targetTimespan / params.targetSpacing);
+  return `magic 0x${params.magic.toString(16).padStart(8, '0')}, a block every ${params.targetSpacing} s, retarget every ${interval} blocks, rewards spendable after ${params.coinbaseMaturity}, addresses ${params.addressPrefix}1…`;
+}
+
+export function formatRate(h: number): string {
+  return h >= 1e6 ? `${(h / 1e6).toFixed(2)} MH/s` : h >= 1e3 ? `${(h / 1e3).toFixed(1)} kH/s` : `${Math.round(h)} H/s`;
+}
+
+function formatHashes(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(1)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(Math.round(n));
+}

@@ -25,7 +25,11 @@ export type NetworkFileErrorCode =
   | 'network-file-invalid'
   | 'network-name-reserved'
   | 'network-genesis-mismatch'
-  | 'network-genesis-high-hash';
+  | 'network-genesis-high-hash'
+  | 'network-file-bad-url'
+  | 'network-file-unreachable'
+  | 'network-file-http-status'
+  | 'network-file-too-large';
 
 export class NetworkFileError extends Error {
   constructor(

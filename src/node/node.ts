@@ -22,7 +22,8 @@ import { accessFor } from '../api/access.js';
 import { limitServer } from '../api/http-limits.js';
 import type { NodeConfig } from './config.js';
 import { MiningService } from './mining-service.js';
-import { nodeKey } from './node-key.js';
+import { NODE_KEY_FILE, nodeKey } from './node-key.js';
+import { encodeAddress } from '../consensus/address.js';
 import { VERSION } from './version.js';
 import { preparePrivateDir, writePrivateFile } from './private-files.js';
 
@@ -122,7 +123,12 @@ export class Node {
       logger.info(endpoints, 'node ready');
 
       for (const address of config.peers) peers.addPersistentPeer(address);
-      if (config.mine) await mining.start(config.minerAddress);
+      if (config.mine) {
+        // --mine without --miner-address pays the node's own key (DATADIR/miner.key), as generate does: one command joins a class.
+        const address = config.minerAddress ?? encodeAddress(await nodeKey(config.datadir), config.params);
+        if (config.minerAddress === undefined) logger.info({ address, keyFile: join(config.datadir, NODE_KEY_FILE) }, "mining to this node's own key");
+        await mining.start(address);
+      }
       // Entries older than the policy's expiry leave (Core: every -mempoolexpiry check runs on new blocks; a timer is simpler here).
       const expiry = setInterval(() => void mempool.expire(Math.floor(Date.now() / 1000)), MEMPOOL_EXPIRY_CHECK_MS);
       expiry.unref();

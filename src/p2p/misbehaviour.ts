@@ -26,6 +26,8 @@ export type Offence =
   | 'headers-not-connecting'
   /** a headers message whose headers do not each build on the one before */
   | 'headers-non-continuous'
+  /** more headers than an announcement carries, sent without our getheaders */
+  | 'unrequested-headers'
   /** a frame above the maximum message size */
   | 'oversize'
   /** messages faster than the per-peer rate limit */
@@ -59,6 +61,10 @@ export const OFFENCE_SCORES: Readonly<Record<Offence, number>> = {
   'invalid-tx': 100,
   'headers-not-connecting': 100,
   'headers-non-continuous': 100,
+  // Not Core's (Core asks for what an announcement skips): toychain's own peers send more
+  // than an announcement's worth of headers only when asked, so a flood of them unasked
+  // is an attempt to fill the header tree; scored like the other wasteful requests.
+  'unrequested-headers': 20,
   oversize: 100,
   flood: 50,
   'getdata-abuse': 20,

@@ -2,8 +2,10 @@
  * Headers-first sync and block download (Bitcoin Core's since 0.10).
  *
  * - A peer that announces more chainwork in its version is sent getheaders with our
- *   block locator; its headers are checked and added to the block index (headers-only),
- *   and while it answers a full batch (MAX_HEADERS) we ask for the next one.
+ *   block locator; its headers are checked and added to the block index (headers-only)
+ *   once their chain's work passes our tip's (header-presync.ts: until then they are
+ *   held in memory), and while it answers a full batch (MAX_HEADERS) we ask for the
+ *   next one. Headers nobody asked for are only an announcement of a few new blocks.
  * - Blocks are fetched for headers we have without data, lowest first, from every peer
  *   known to have them (its best known header descends from them), at most
  *   `maxBlocksInFlight` per peer and never the same block from two peers at once: with
@@ -25,8 +27,10 @@ import { blockHash, headerHash, type BlockHeader } from '../consensus/header.js'
 import { merkleRoot } from '../consensus/merkle.js';
 import { blockWork } from '../consensus/pow.js';
 import { txHash } from '../consensus/tx.js';
+import { DownloadPath } from './download-path.js';
 import { blockLocator } from './locator.js';
-import { MAX_HEADERS, type InvItem, type Message } from './messages.js';
+import { MAX_ANNOUNCED_HEADERS, MAX_PRESYNC_HEADERS, HeaderPresync } from './header-presync.js';
+import { MAX_HEADERS, MAX_LOCATOR_HASHES, type InvItem, type Message } from './messages.js';
 import { blockOffence, headerOffence, type Offence } from './misbehaviour.js';
 import type { Peer } from './peer.js';
 
@@ -51,6 +55,10 @@ interface PeerSync {
   headersRequestedAt: number | undefined;
   /** blocks this peer answered notfound for */
   lacks: Set<string>;
+  /** this peer's header chain held in memory until its work is enough to store (header-presync.ts) */
+  presync: HeaderPresync;
+  /** what to fetch from this peer next (download-path.ts) */
+  path: DownloadPath;
 }
 
 const MAX_LACKS = 5000;
@@ -67,7 +75,7 @@ export class BlockSync {
   constructor(private readonly opts: SyncOptions) {}
 
   addPeer(peer: Peer): void {
-    const ps: PeerSync = { peer, inFlight: new Map(), bestKnown: undefined, headersRequestedAt: undefined, lacks: new Set() };
+    const ps: PeerSync = { peer, inFlight: new Map(), bestKnown: undefined, headersRequestedAt: undefined, lacks: new Set(), presync: new HeaderPresync(this.opts.chain.params), path: new DownloadPath() };
     this.states.set(peer.id, ps);
     if (peer.chainwork > this.opts.chain.tip.chainwork) this.requestHeaders(ps, this.opts.chain.tip);
   }
@@ -112,9 +120,14 @@ export class BlockSync {
   async onHeaders(peer: Peer, headers: BlockHeader[]): Promise<void> {
     const ps = this.states.get(peer.id);
     if (ps === undefined) return;
+    const solicited = ps.headersRequestedAt !== undefined;
     ps.headersRequestedAt = undefined;
     if (headers.length === 0) return; // the peer has nothing after our locator
-    const { chain } = this.opts;
+    // Unasked, headers may only announce a few new blocks (header-presync.ts).
+    if (!solicited && headers.length > MAX_ANNOUNCED_HEADERS) {
+      return this.opts.punish(peer, 'unrequested-headers', `${headers.length} headers never asked for (an announcement carries at most ${MAX_ANNOUNCED_HEADERS})`);
+    }
+    const { chain, logger } = this.opts;
     // Each header must build on the one before it.
     const hashes = headers.map(headerHash);
     for (let i = 1; i < headers.length; i++) {
@@ -122,34 +135,56 @@ export class BlockSync {
         return this.opts.punish(peer, 'headers-non-continuous', `header ${i} does not build on header ${i - 1}`);
       }
     }
-    // The first must build on a block we know: an answer to our locator always does.
+    // The first must build on a block we know, or on the chain this peer has us hold:
+    // an answer to our locator always does.
     const parentId = toDisplayHex(headers[0]!.prevHash);
-    if (chain.getEntry(parentId) === undefined) {
+    const parent = chain.getEntry(parentId);
+    if (parent === undefined && !ps.presync.extends(headers[0]!.prevHash)) {
       return this.opts.punish(peer, 'headers-not-connecting', `first header's parent ${parentId} is unknown`);
     }
-    let last: ChainEntry | undefined;
-    for (const header of headers) {
-      const v = await chain.processHeader(header);
-      if (!v.ok) {
-        const offence = headerOffence(v.reason);
-        const detail = `header ${toDisplayHex(headerHash(header))}: ${v.reason}${v.debug === undefined ? '' : ` (${v.debug})`}`;
-        if (offence !== undefined) this.opts.punish(peer, offence, detail);
-        else this.opts.logger.info({ peer: peer.id, detail }, 'header not accepted yet');
-        break;
-      }
-      peer.knownBlocks.add(v.hash);
-      last = chain.getEntry(v.hash);
+    // Stored only once the chain's work passes the threshold; until then held in memory.
+    const step = ps.presync.add(headers, hashes, parent, chain.tip);
+    if (step.kind === 'bad-pow') {
+      const detail = `header ${blockHash(step.header)}: ${step.reason}${step.debug === undefined ? '' : ` (${step.debug})`}`;
+      const offence = headerOffence(step.reason);
+      if (offence !== undefined) this.opts.punish(peer, offence, detail);
+      return;
+    }
+    if (step.kind === 'drop') {
+      logger.info({ peer: peer.id, held: step.held, max: MAX_PRESYNC_HEADERS }, 'low-work header chain longer than we hold in memory: dropped, not stored');
+      return;
+    }
+    if (step.kind === 'hold') {
+      logger.info({ peer: peer.id, held: step.held, work: step.work.toString(16), tipWork: chain.tip.chainwork.toString(16) }, "header chain below our tip's work: held in memory, not stored");
+      if (solicited && headers.length === MAX_HEADERS && peer.ready) this.sendGetHeaders(ps, [step.last, ...blockLocator(ps.presync.baseEntry!)]);
+      return;
+    }
+    // One store write for the whole message (Chain.processHeaders), up to the first header that fails.
+    const { hashes: accepted, failure } = await chain.processHeaders(step.headers);
+    for (const id of accepted) peer.knownBlocks.add(id);
+    const last = accepted.length === 0 ? undefined : chain.getEntry(accepted[accepted.length - 1]!);
+    if (failure !== undefined) {
+      const offence = headerOffence(failure.reason);
+      const detail = `header ${toDisplayHex(headerHash(step.headers[failure.index]!))}: ${failure.reason}${failure.debug === undefined ? '' : ` (${failure.debug})`}`;
+      if (offence !== undefined) this.opts.punish(peer, offence, detail);
+      else logger.info({ peer: peer.id, detail }, 'header not accepted yet');
     }
     if (last === undefined || !peer.ready) return;
     this.noteKnown(ps, last);
     // A full batch means the peer may have more: ask again from where it ended.
-    if (headers.length === MAX_HEADERS && chain.getEntry(toDisplayHex(hashes[hashes.length - 1]!)) === last) this.requestHeaders(ps, last);
+    if (solicited && headers.length === MAX_HEADERS && chain.getEntry(toDisplayHex(hashes[hashes.length - 1]!)) === last) this.requestHeaders(ps, last);
     this.schedule();
   }
 
   private requestHeaders(ps: PeerSync, from: ChainEntry): void {
+    this.sendGetHeaders(ps, blockLocator(from));
+  }
+
+  private sendGetHeaders(ps: PeerSync, locator: Uint8Array[]): void {
+    // Genesis stays last: drop from just before it when a held hash made the list too long.
+    if (locator.length > MAX_LOCATOR_HASHES) locator.splice(MAX_LOCATOR_HASHES - 1, locator.length - MAX_LOCATOR_HASHES);
     ps.headersRequestedAt = this.opts.clock();
-    ps.peer.send({ type: 'getheaders', locator: blockLocator(from), stop: ZERO_HASH });
+    ps.peer.send({ type: 'getheaders', locator, stop: ZERO_HASH });
   }
 
   // ---- announcements and blocks ----------------------------------------------------
@@ -323,13 +358,8 @@ export class BlockSync {
     // Ask in batches (when half the slots are free) rather than one getdata per block.
     if (free <= 0 || (ps.inFlight.size > 0 && free < Math.ceil(this.opts.maxBlocksInFlight / 2))) return;
     if (best === undefined || isFailed(best) || best.chainwork <= chain.tip.chainwork) return;
-    const missing: ChainEntry[] = []; // highest first
-    for (let e: ChainEntry | undefined = best; e !== undefined && !chain.isActive(e); e = e.parent) {
-      if (isFailed(e)) return;
-      if (!hasData(e) && !this.requested.has(e.id) && !this.waiting.has(e.id) && !ps.lacks.has(e.id)) missing.push(e);
-    }
-    if (missing.length === 0) return;
-    const batch = missing.slice(-free).reverse();
+    const batch = ps.path.next(best, (e) => chain.isActive(e), (e) => this.requested.has(e.id) || this.waiting.has(e.id) || ps.lacks.has(e.id), free);
+    if (batch.length === 0) return;
     const now = clock();
     for (const e of batch) {
       this.requested.set(e.id, ps.peer.id);

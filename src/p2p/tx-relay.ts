@@ -2,8 +2,12 @@
  * Transaction relay (Core's net_processing for transactions, simplified):
  *
  * - A transaction the mempool accepted is announced with inv to every ready peer that
- *   does not know it (never back to its source); announcements made in one turn of the
- *   event loop go out as one inv per peer.
+ *   does not know it (never back to its source); announcements are gathered for
+ *   TX_INV_INTERVAL_MS and go out as one inv per peer (Core trickles them the same way,
+ *   every 2-5 s), so a burst of 2,000 transactions is a few invs, not 2,000, and stays
+ *   well inside the receiver's message rate.
+ * - A tx that answers our own getdata to that peer does not count against its message
+ *   rate (`expects`): a peer is never scored for sending what we asked for.
  * - An inv naming a transaction we lack, have not asked anyone for and did not just
  *   reject is answered with getdata; the tx that comes back goes to the mempool.
  * - A transaction that breaks a consensus rule whatever the chain looks like (a bad
@@ -17,7 +21,7 @@ import type { Logger } from 'pino';
 import type { Verdict } from '../consensus/reasons.js';
 import { txid as txidOf, type Tx } from '../consensus/tx.js';
 import { toDisplayHex } from '../consensus/bytes.js';
-import { MAX_INV_ITEMS, type InvItem } from './messages.js';
+import { MAX_INV_ITEMS, type InvItem, type Message } from './messages.js';
 import { txOffence, type Offence } from './misbehaviour.js';
 import type { Peer } from './peer.js';
 
@@ -34,6 +38,8 @@ const MAX_RECENT_REJECTS = 10_000;
 /** Transactions asked for and not yet answered; older requests may be asked again elsewhere. */
 const MAX_TX_REQUESTS = 10_000;
 const TX_REQUEST_TIMEOUT_MS = 60_000;
+/** How long accepted transactions gather before one inv per peer announces them. */
+export const TX_INV_INTERVAL_MS = 100;
 
 export interface TxRelayOptions {
   pool: TxPool;
@@ -46,21 +52,27 @@ export interface TxRelayOptions {
 
 export class TxRelay {
   private readonly queued: { id: string; hash: Uint8Array }[] = [];
-  private immediate: NodeJS.Immediate | undefined;
+  private timer: NodeJS.Timeout | undefined;
   private readonly recentRejects = new Set<string>();
-  private readonly requested = new Map<string, number>();
+  /** txid → when we asked for it and of which peer */
+  private readonly requested = new Map<string, { at: number; peer: number }>();
 
   constructor(private readonly opts: TxRelayOptions) {}
 
   stop(): void {
-    clearImmediate(this.immediate);
-    this.immediate = undefined;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** expects says whether a message is a transaction we asked this peer for (so not rate-limited). */
+  expects(peer: Peer, msg: Message): boolean {
+    return msg.type === 'tx' && this.requested.get(txidOf(msg.tx))?.peer === peer.id;
   }
 
   /** announce queues an accepted transaction for the next inv to every peer that lacks it. */
   announce(txid: string, hash: Uint8Array): void {
     this.queued.push({ id: txid, hash });
-    this.immediate ??= setImmediate(() => this.flush());
+    this.timer ??= setTimeout(() => this.flush(), TX_INV_INTERVAL_MS);
   }
 
   /** forgetRejects is called on a new tip: a transaction refused before may be valid now (Core resets recentRejects). */
@@ -69,7 +81,7 @@ export class TxRelay {
   }
 
   private flush(): void {
-    this.immediate = undefined;
+    this.timer = undefined;
     const items = this.queued.splice(0);
     for (const peer of this.opts.peers()) {
       if (!peer.ready) continue;
@@ -90,10 +102,11 @@ export class TxRelay {
       const id = toDisplayHex(item.hash);
       peer.knownTxs.add(id);
       if (this.opts.pool.has(id) || this.recentRejects.has(id)) continue;
-      const askedAt = this.requested.get(id);
-      if (askedAt !== undefined && now - askedAt < TX_REQUEST_TIMEOUT_MS) continue;
+      const asked = this.requested.get(id);
+      if (asked !== undefined && now - asked.at < TX_REQUEST_TIMEOUT_MS) continue;
       if (this.requested.size >= MAX_TX_REQUESTS) this.requested.delete(this.requested.keys().next().value!);
-      this.requested.set(id, now);
+      this.requested.delete(id); // re-inserted last, so the oldest request is the one evicted
+      this.requested.set(id, { at: now, peer: peer.id });
       wanted.push(item);
     }
     if (wanted.length > 0) peer.send({ type: 'getdata', items: wanted });

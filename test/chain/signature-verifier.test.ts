@@ -135,6 +135,34 @@ describe('signature verification', () => {
       expect(await pool.verify(checks.slice(3, 5))).to.deep.equal({ ok: true });
     });
 
+    it('spreads the inputs of one transaction over the threads and names it when its last input fails (bad-txns-sig)', async () => {
+      const f = await poolWith(12);
+      const coins = f.coinbases.slice(0, 9);
+      const wide = spend(coins, 1000n);
+      const spent = coins.map((c) => ({ value: c.value, pubkey: c.key.pubkey }));
+      const last = wide.inputs.length - 1;
+      const witness = wide.inputs[last]!.witness.slice();
+      witness[9]! ^= 1;
+      const broken = { ...wide, inputs: wide.inputs.map((input, i) => (i === last ? { ...input, witness } : input)) };
+      expect(await pool.verify([{ tx: wide, spent }])).to.deep.equal({ ok: true });
+      const verdict = await pool.verify([{ tx: broken, spent }]);
+      expect(verdict).to.deep.include({ ok: false, reason: 'bad-txns-sig', check: 0 });
+      expect(verdict).to.deep.equal(await new InProcessSignatureVerifier().verify([{ tx: broken, spent }]));
+      expect((verdict as { debug: string }).debug).to.match(new RegExp(`^input ${last}:`));
+    });
+
+    it('names a witness that is not one signature before a later bad signature (bad-txns-sig-size)', async () => {
+      const f = await poolWith(8);
+      const txs = f.coinbases.slice(0, 5).map((c) => spend([c], 1000n));
+      txs[1] = { ...txs[1]!, inputs: [{ ...txs[1]!.inputs[0]!, witness: txs[1]!.inputs[0]!.witness.slice(0, 63) }] };
+      txs[3] = breakSignature(txs[3]!);
+      const checks = txs.map((tx, i) => ({ tx, spent: [{ value: f.coinbases[i]!.value, pubkey: KEYS[0]!.pubkey }] }));
+      const verdict = await pool.verify(checks);
+      expect(verdict).to.deep.include({ ok: false, reason: 'bad-txns-sig-size', check: 1 });
+      expect(verdict).to.deep.equal(await new InProcessSignatureVerifier().verify(checks));
+      expect(await pool.verify(checks.slice(2))).to.deep.include({ ok: false, reason: 'bad-txns-sig', check: 1 });
+    });
+
     it('accepts a burst of concurrent transactions in arrival order: a child waits for its parent, the second of two spends loses', async () => {
       const f = await poolWith(8, {}, { signatureVerifier: pool });
       const mempool: Mempool = f.mempool;

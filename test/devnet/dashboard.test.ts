@@ -10,16 +10,19 @@
  */
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { decodeAddress } from '../../src/consensus/address.js';
-import { hexToBytes } from '../../src/consensus/bytes.js';
 import { regtest } from '../../src/consensus/params.js';
 import { xOnlyPublicKey } from '../../src/consensus/signature.js';
 import { buildPayment } from '../../wallet/tx-builder.js';
 import { DevnetProcess } from '../helpers/devnet-process.js';
+import { exactProbability } from '../../src/lab/double-spend-math.js';
+import { loadScenarioFile } from '../../src/scenario/scenario-file.js';
+import { SCENARIOS_DIR } from '../../src/scenario/shipped.js';
+import { nodeMiningKey } from '../helpers/devnet-wallet.js';
 import { waitFor } from '../helpers/node-process.js';
 
 // Functions handed to page.* run in the browser; the test project has no DOM types, so its globals are named here.
@@ -103,7 +106,7 @@ describe('devnet: the dashboard in a browser', function () {
     expect(sent.status, JSON.stringify(sent.body)).to.equal(200);
     const pay = sent.body.txid;
     const payTx = (await (await fetch(`${nodes[0].apiUrl}/tx/${pay}`)).json()) as { inputs: { prevout: { txid: string; index: number } }[] };
-    const secret = hexToBytes(readFileSync(join(devnet.datadir, 'node-0', 'miner.key'), 'utf8').trim());
+    const secret = (await nodeMiningKey(devnet.datadir, 0, regtest)).privateKey;
     const inputs = await Promise.all(
       payTx.inputs.map(async ({ prevout }) => {
         const prev = (await (await fetch(`${nodes[2].apiUrl}/tx/${prevout.txid}`)).json()) as { outputs: { units: string }[] };
@@ -232,5 +235,138 @@ describe('devnet: the dashboard in a browser', function () {
     await waitFor('the pickers to follow the split', async () => JSON.stringify(await pickers()) === JSON.stringify(['0', '1', '1']) || undefined, WAIT_MS);
     expect((await devnet.control('POST', '/devnet/heal', {})).status).to.equal(200);
     await waitFor('the pickers to go back after the heal', async () => JSON.stringify(await pickers()) === JSON.stringify(['0', '0', '1']) || undefined, WAIT_MS);
+  });
+
+  it("switches its words to German and back, remembered across a reload; shows the lab's P(reversal) on blocks at known depths for the chosen q; hides the controls in presentation mode", async () => {
+    devnet = new DevnetProcess(3);
+    await devnet.start();
+    const hashes = await generate(0, 10);
+    const tip = hashes.at(-1)!;
+    await tipsAre([tip, tip, tip]);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    await page.goto(devnet.dashboardUrl);
+    await page.waitForSelector(`[data-block-hash="${tip}"][data-status="active"]`, { timeout: WAIT_MS });
+
+    // The finality meter: the tip has 1 confirmation, genesis 11; the values are the lab's exact model at those depths.
+    const genesis = (await page.getAttribute('[data-testid="block-tree"] [data-height="0"]', 'data-block-hash'))!;
+    const percent = (p: number) => new Intl.NumberFormat('en', { style: 'percent', maximumSignificantDigits: 2 }).format(p);
+    const meterIs = async (hash: string, q: number, depth: number) => {
+      const want = exactProbability(q, depth);
+      await page.waitForFunction(([h, w]) => Number(document.querySelector(`[data-block-hash="${h}"]`)?.dataset.finality) === w, [hash, want] as const, { timeout: WAIT_MS });
+      return want;
+    };
+    const atTip = await meterIs(tip, 0.1, 1);
+    expect(await page.textContent(`[data-block-hash="${tip}"] text.finality`)).to.equal(`P(rev.) ${percent(atTip)}`);
+    const atGenesis = await meterIs(genesis, 0.1, 11);
+    expect(atGenesis).to.be.below(1e-6).and.above(0);
+    expect(await page.textContent(`[data-block-hash="${genesis}"] text.finality`)).to.equal(`P(rev.) 1 in ${new Intl.NumberFormat('en', { notation: 'compact', maximumSignificantDigits: 2 }).format(1 / atGenesis)}`);
+    // A stronger attacker: the slider asks the lab again, and the same blocks are less final.
+    await page.$eval('#finality-q', (el: any) => {
+      el.value = '0.3';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    expect(await meterIs(tip, 0.3, 1)).to.be.above(atTip);
+    expect(await meterIs(genesis, 0.3, 11)).to.be.above(atGenesis);
+    expect(await page.textContent('#finality-q-value')).to.equal('0.30');
+
+    // The language: German from the picker, kept by a reload, English again.
+    expect(await page.textContent('#pause')).to.equal('Everybody stop (pause miners)');
+    await page.selectOption('#language', 'de');
+    await page.waitForFunction(() => document.querySelector('#pause').textContent === 'Alle anhalten (Miner pausieren)', undefined, { timeout: WAIT_MS });
+    expect(await page.textContent('[data-node="0"] strong')).to.equal('Knoten 0');
+    expect(await page.getAttribute('html', 'lang')).to.equal('de');
+    expect(await page.textContent('#finality-q-value')).to.equal('0,30');
+    await page.reload();
+    await page.waitForSelector('[data-node="0"]', { timeout: WAIT_MS });
+    expect(await page.textContent('#pause')).to.equal('Alle anhalten (Miner pausieren)');
+    expect(await page.textContent('header h1')).to.equal('toychain-Devnet');
+    await page.selectOption('#language', 'en');
+    await page.waitForFunction(() => document.querySelector('#pause').textContent === 'Everybody stop (pause miners)', undefined, { timeout: WAIT_MS });
+
+    // Presentation mode: the tree (and the lesson) only, in large type; the address keeps it; Escape ends it.
+    const controls = ['#pause', '#split', '#heal', '#delay', '#search', '#language', '[data-node]', '[data-testid="mempools"]', '#timeline', '#finality-q'];
+    const shown = () => page.$$eval(controls.join(','), (els: any[]) => els.length);
+    expect(await shown()).to.be.above(0);
+    await page.click('#present');
+    await page.waitForSelector('[data-testid="presentation"]', { timeout: WAIT_MS });
+    expect(await shown(), 'controls left in presentation mode').to.equal(0);
+    expect(await page.isVisible(`[data-block-hash="${tip}"]`)).to.equal(true);
+    expect(new URL(page.url()).searchParams.get('present')).to.equal('1');
+    expect(await page.evaluate(() => document.body.classList.contains('present') && document.body.classList.contains('large'))).to.equal(true);
+    await page.screenshot({ path: join(ROOT, 'test-artifacts', 'dashboard-present.png') });
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#pause', { timeout: WAIT_MS });
+    expect(new URL(page.url()).searchParams.get('present')).to.equal(null);
+    // Opened with ?present=1 (the link for the projector): straight into presentation mode.
+    await page.goto(`${devnet.dashboardUrl}?present=1`);
+    await page.waitForSelector('[data-testid="presentation"]', { timeout: WAIT_MS });
+    await page.waitForSelector(`[data-block-hash="${tip}"]`, { timeout: WAIT_MS });
+    expect(await shown()).to.equal(0);
+    await page.click('#present');
+    await page.waitForSelector('#pause', { timeout: WAIT_MS });
+  });
+
+  it('runs a lesson from the panel with its steps lit as they happen, in order, beside its idea and question; refuses a second one meanwhile; shows a running lesson in German in presentation mode', async () => {
+    devnet = new DevnetProcess(3);
+    await devnet.start();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    await page.goto(devnet.dashboardUrl);
+    await page.waitForSelector('[data-testid="lessons"] [data-lesson-tab="fork-and-heal"]', { timeout: WAIT_MS });
+    await page.click('[data-lesson-tab="fork-and-heal"]');
+    const fork = await loadScenarioFile(join(SCENARIOS_DIR, 'fork-and-heal.yaml'));
+    const card = '[data-lesson="fork-and-heal"]';
+    expect(await page.textContent(`${card} .idea`)).to.include(fork.idea);
+    expect(await page.textContent(`${card} .question`)).to.include(fork.question);
+    expect(await page.$$eval(`${card} [data-step-index]`, (els: any[]) => els.map((e) => e.dataset.status))).to.deep.equal(fork.steps.map(() => 'pending'));
+
+    // Every change of a step's status, in the order the page shows them. Each `lesson` event of the stream is its own
+    // task and preact renders at the end of each (queueMicrotask), so every status the devnet reports reaches the page.
+    await page.evaluate(() => {
+      const w = globalThis as any;
+      w.lit = [];
+      new w.MutationObserver((changes: any[]) => {
+        for (const c of changes) if (c.attributeName === 'data-status' && c.target.dataset.stepIndex !== undefined) w.lit.push(`${c.target.dataset.stepIndex}:${c.target.dataset.status}`);
+      }).observe(document.querySelector('[data-testid="lessons"]'), { attributes: true, subtree: true, attributeFilter: ['data-status'] });
+    });
+    await page.click(`${card} [data-action="run-lesson"]`);
+    await page.waitForSelector(`${card}[data-run-state="passed"]`, { timeout: 120_000 });
+    const lit = (await page.evaluate(() => (globalThis as any).lit)) as string[];
+    // Each step lit up as it started, then showed how it ended, one after the other.
+    const starts = lit.filter((l) => l.endsWith(':started')).map((l) => Number(l.split(':')[0]));
+    expect(starts, lit.join(' ')).to.deep.equal(fork.steps.map((_, i) => i));
+    for (const [i, step] of fork.steps.entries()) {
+      const ended = step.kind === 'wait' || step.kind === 'expect' ? 'met' : 'done';
+      expect(lit.indexOf(`${i}:started`), `step ${i} started`).to.be.below(lit.indexOf(`${i}:${ended}`));
+      if (i > 0) expect(lit.indexOf(`${i - 1}:${fork.steps[i - 1]!.kind === 'wait' || fork.steps[i - 1]!.kind === 'expect' ? 'met' : 'done'}`), `step ${i - 1} ended before ${i} started`).to.be.below(lit.indexOf(`${i}:started`));
+    }
+    expect(await page.textContent(`${card} .run-state`)).to.equal('done: 4 of 4 expectations met');
+    // What the lesson did is on the tree: node 2 reorganised, and its card explains it.
+    await page.waitForSelector('[data-testid="reorg-card"][data-card-node="2"]', { timeout: WAIT_MS });
+
+    // A second lesson while one runs is refused by name; the running one goes on.
+    const started = await devnet.control('POST', '/devnet/lessons/double-spend-51/run', {});
+    expect(started.status, JSON.stringify(started.body)).to.equal(202);
+    expect(started.body.run.state).to.equal('running');
+    const second = await devnet.control('POST', '/devnet/lessons/fork-and-heal/run', {});
+    expect(second.status).to.equal(409);
+    expect(second.body.error.code).to.equal('lesson-running');
+
+    // The projector's page: presentation mode, in German, on the running lesson.
+    await page.selectOption('#language', 'de');
+    await page.goto(`${devnet.dashboardUrl}?present=1&lesson=double-spend-51`);
+    const spend = '[data-testid="presentation"] [data-lesson="double-spend-51"]';
+    await page.waitForSelector(spend, { timeout: WAIT_MS });
+    expect(await page.$$('[data-lesson-tab]')).to.have.length(0);
+    expect(await page.textContent(`${spend} .idea`)).to.include('Bestätigungen sind probabilistische Finalität');
+    expect(await page.textContent(`${spend} .question`)).to.include('Frage an die Klasse');
+    expect(await page.textContent(`${spend} [data-step-index="0"]`)).to.include('Knoten 2, der Angreifer');
+    await page.waitForSelector(`${spend} [data-step-index="3"][data-status="done"]`, { timeout: 120_000 });
+    await page.waitForSelector(`${spend}[data-run-state="passed"]`, { timeout: 120_000 });
+    expect(await page.textContent(`${spend} [data-step-index="3"]`)).to.include('Netz teilen: {0, 1} | {2}');
+    expect(await page.textContent(`${spend} .run-state`)).to.equal('fertig: 5 von 5 Erwartungen erfüllt');
+    await page.screenshot({ path: join(ROOT, 'test-artifacts', 'dashboard-lesson.png') });
   });
 });

@@ -10,7 +10,7 @@ import { encodeAddress } from '../../src/consensus/address.js';
 import { hexToBytes } from '../../src/consensus/bytes.js';
 import { regtest } from '../../src/consensus/params.js';
 import { xOnlyPublicKey } from '../../src/consensus/signature.js';
-import { NodeCluster } from '../helpers/node-process.js';
+import { NodeCluster, waitFor } from '../helpers/node-process.js';
 
 function statusWithHost(apiUrl: string, host: string): Promise<number> {
   const u = new URL(`${apiUrl}/status`);
@@ -42,6 +42,17 @@ describe('node API (a real node process)', function () {
     // Continuous mining still needs an address to be named: it runs until stopped.
     const start = await node.api('POST', '/mining/start', {});
     expect([start.status, start.body.error.code]).to.deep.equal([400, 'no-miner-address']);
+  });
+
+  it("starts with --mine and no --miner-address mining to the node's own key (DATADIR/miner.key)", async () => {
+    const node = await cluster.start('mine-own-key', { minerAddress: false, args: ['--mine', '--block-time', '0.2s'] });
+    const tip = await waitFor('the node to mine a block on its own', async () => {
+      const s = await node.status();
+      return s.height >= 1 ? s.tip : undefined;
+    }, 30_000);
+    const secret = hexToBytes(readFileSync(join(node.datadir, 'miner.key'), 'utf8').trim());
+    const block = (await node.api('GET', `/blocks/${tip}`)).body;
+    expect(block.txs[0].outputs[0].address).to.equal(encodeAddress(xOnlyPublicKey(secret), regtest));
   });
 
   it('bound to 127.0.0.1, refuses a request whose Host is not loopback (403) and answers one that is', async () => {

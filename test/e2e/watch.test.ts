@@ -104,6 +104,42 @@ describe('toychain watch: the dashboard over nodes it did not start', function (
     expect(timeline.find((i) => i.kind === 'reorg')!.text).to.match(/node 0 switched to a branch with more work: 1 block replaced/);
   });
 
+  it("explains a reorg with the devnet's card and serves the devnet's explorer over the nodes it watches", async () => {
+    const a = await cluster.start('a');
+    const b = await cluster.start('b', { peers: [a.p2pUrl] });
+    watcher = await WatchProcess.start(['--node', a.apiUrl, '--node', b.apiUrl]);
+    const w = watcher;
+    await waitFor('the watcher to see both nodes connected', async () => (await w.get('/devnet')).edges.length === 1 || undefined);
+    const [base] = await a.generate(1);
+    await waitFor('both on the first block', async () => (await w.get('/devnet')).nodes.every((n: any) => n.status?.tip === base) || undefined);
+    // A split, one block on a, two on b, the heal: a switches to b's branch (more work).
+    expect((await b.api('POST', '/network', { active: false })).status).to.equal(200);
+    await waitFor('two groups in the view', async () => (await w.get('/devnet')).groups !== null || undefined);
+    const [lost] = await a.generate(1);
+    const won = await b.generate(2);
+    expect((await b.api('POST', '/network', { active: true })).status).to.equal(200);
+    const card = await waitFor("the watcher's reorg card for node 0", async () => ((await w.get('/devnet/reorgs')).cards as any[]).find((c) => c.node === 0), 30_000);
+    expect(card.fork.hash).to.equal(base);
+    expect(card.old.blocks.map((x: any) => x.hash)).to.deep.equal([lost]);
+    expect(card.new.blocks.map((x: any) => x.hash)).to.deep.equal(won);
+    expect([card.disconnected, card.connected, card.because]).to.deep.equal([1, 2, 'one block more, at the same difficulty']);
+    expect(BigInt(card.difference) > 0n).to.equal(true);
+
+    // The explorer: a block with who has it, a height by search, a transaction, an address, and a named 404.
+    const block = await w.get(`/devnet/blocks/${won[1]}`);
+    expect([block.hash, block.height, block.txs.length]).to.deep.equal([won[1], 3, 1]);
+    expect(Object.keys(block.seenBy).sort()).to.deep.equal(['0', '1']);
+    expect(await w.get('/devnet/search?q=3')).to.deep.equal({ kind: 'block', id: won[1] });
+    const coinbase = block.txs[0];
+    const tx = await w.get(`/devnet/tx/${coinbase.txid}`);
+    expect([tx.txid, tx.coinbase, Object.keys(tx.nodes).sort()]).to.deep.equal([coinbase.txid, true, ['0', '1']]);
+    const address = await w.get(`/devnet/address/${coinbase.outputs[0].address}`);
+    expect(address.address).to.equal(coinbase.outputs[0].address);
+    expect(await w.get(`/devnet/search?q=${coinbase.outputs[0].address}`)).to.deep.equal({ kind: 'address', id: coinbase.outputs[0].address });
+    const missing = await fetch(`${w.url}/devnet/blocks/${'0'.repeat(64)}`);
+    expect([missing.status, ((await missing.json()) as any).error.code]).to.deep.equal([404, 'not-found']);
+  });
+
   it('adds and removes nodes at run time, flags an unreachable one, and refuses the devnet-only controls', async () => {
     const a = await cluster.start('a');
     watcher = await WatchProcess.start(['--node', a.apiUrl, '--node', 'http://127.0.0.1:9']);

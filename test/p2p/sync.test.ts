@@ -86,4 +86,59 @@ describe('p2p headers-first sync', () => {
     await waitFor('the node to reach height 40 from the honest peer', () => node.chain.height === 40, 10_000);
     expect(node.manager.bannedCount()).to.equal(0);
   });
+
+  describe('header acceptance (presync)', () => {
+    it('stores a heavier branch forked deeper than one headers message only once a later batch passes our work', async function () {
+      this.timeout(120_000);
+      const ours = mineChain(regtest, genesisOf(regtest), 2050);
+      const theirs = mineChain(regtest, genesisOf(regtest), 2200, () => ({ extraNonce: 31 }));
+      const source = await fx.node(regtest, { chain: await chainWith(theirs) });
+      const node = await fx.node(regtest, { chain: await chainWith(ours) });
+      await node.manager.connect(source.url);
+      await waitFor('the node to reorganise onto the heavier branch', () => node.chain.tip.id === theirs.at(-1)!.id, 100_000);
+      // The first 2,000 headers had less work than our 2,050 blocks: held, not stored, then asked on.
+      const held = node.logs.lines.filter((l) => l.msg === "header chain below our tip's work: held in memory, not stored");
+      expect(held.map((l) => l.held)).to.deep.equal([2000]);
+      expect(node.manager.peers()[0]!.banScore).to.equal(0);
+    });
+
+    it('does not store 2,000 unrequested headers and scores their sender (unrequested-headers +20)', async () => {
+      const node = await fx.node(regtest, { chain: await chainWith(mineChain(regtest, genesisOf(regtest), 10)) });
+      const raw = await fx.raw(node.url);
+      await raw.handshake(regtest);
+      await waitFor('the node to list the raw peer', () => node.manager.peers().length === 1);
+      const fork = mineChain(regtest, genesisOf(regtest), 2000, () => ({ extraNonce: 77 }));
+      raw.send(regtest, { type: 'headers', headers: fork.map((m) => m.block.header) });
+      await waitFor('the raw peer to be scored', () => node.manager.peers()[0]?.banScore === 20);
+      expect(node.logs.has(/peer misbehaved: unrequested-headers \(\+20\)/)).to.equal(true);
+      expect(fork.filter((m) => node.chain.getEntry(m.id) !== undefined)).to.have.length(0);
+      expect(raw.closed).to.equal(undefined);
+    });
+
+    it("holds in memory, without storing, headers answered to our getheaders whose chain has less work than our tip", async () => {
+      const node = await fx.node(regtest, { chain: await chainWith(mineChain(regtest, genesisOf(regtest), 20)) });
+      const raw = await fx.raw(node.url);
+      await raw.handshake(regtest, { chainwork: 1n << 200n, bestHeight: 5000 });
+      await waitFor('getheaders to the raw peer', () => raw.messages(regtest).some((m) => m.type === 'getheaders'));
+      const fork = mineChain(regtest, genesisOf(regtest), 5, () => ({ extraNonce: 78 }));
+      raw.send(regtest, { type: 'headers', headers: fork.map((m) => m.block.header) });
+      await waitFor('the node to hold them', () => node.logs.has(/held in memory, not stored/));
+      expect(fork.filter((m) => node.chain.getEntry(m.id) !== undefined)).to.have.length(0);
+      expect(node.chain.getChainTips().map((t) => t.status)).to.deep.equal(['active']);
+      expect(node.manager.peers()[0]!.banScore).to.equal(0);
+    });
+
+    it('takes an unasked announcement of a new block by its header when it connects, and fetches the block', async () => {
+      const blocks = mineChain(regtest, genesisOf(regtest), 4);
+      const node = await fx.node(regtest, { chain: await chainWith(blocks.slice(0, 3)) });
+      const raw = await fx.raw(node.url);
+      await raw.handshake(regtest);
+      await waitFor('the node to list the raw peer', () => node.manager.peers().length === 1);
+      raw.send(regtest, { type: 'headers', headers: [blocks[3]!.block.header] });
+      await waitFor('getdata for the announced block', () => raw.messages(regtest).some((m) => m.type === 'getdata' && m.items.some((i) => toDisplayHex(i.hash) === blocks[3]!.id)));
+      raw.send(regtest, { type: 'block', block: blocks[3]!.block });
+      await waitFor('the announced block to connect', () => node.chain.tip.id === blocks[3]!.id);
+      expect(node.manager.peers()[0]!.banScore).to.equal(0);
+    });
+  });
 });

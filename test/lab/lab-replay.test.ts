@@ -1,0 +1,27 @@
+import { expect } from 'chai';
+import { labReplay } from '../../src/lab/replay.js';
+import { forkAndHealLog, GENESIS, h } from '../helpers/scenario-log.js';
+
+describe('lab replay', () => {
+  it("re-runs a log's block finds on real lab Chains and ends on the same tips with the same reorg", async () => {
+    const r = await labReplay(forkAndHealLog());
+    expect(r.blocks).to.equal(3);
+    expect(r.tips.map((t) => t.lab)).to.deep.equal([h('a2'), h('a2'), h('a2')]);
+    expect(r.sameTips).to.equal(true);
+    expect(r.reorgs.lab).to.deep.equal([{ node: 2, depth: 1, newTip: h('a2') }]);
+    expect(r.sameReorgs).to.equal(true);
+    expect(r.otherParent).to.deep.equal([]);
+  });
+
+  it('says so when the log ends where the fork choice would not (a node staying on the lighter branch)', async () => {
+    const r = await labReplay(forkAndHealLog({ nodeTwoStays: true }));
+    expect(r.tips[2]).to.deep.equal({ node: 2, log: h('b1'), lab: h('a2'), same: false });
+    expect(r.sameTips).to.equal(false);
+    expect(r.sameReorgs).to.equal(false);
+  });
+
+  it("names a find the lab's network could not have made: a block on a parent the other side of the split had", async () => {
+    const r = await labReplay(forkAndHealLog({ nodeTwoBuildsOnA1: true }));
+    expect(r.otherParent).to.deep.equal([{ hash: h('b1'), node: 2, logParent: h('a1'), labParent: GENESIS }]);
+  });
+});
