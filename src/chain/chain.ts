@@ -10,7 +10,7 @@ import { EventEmitter } from 'node:events';
 import type { Block } from '../consensus/block.js';
 import { blockSize } from '../storage/block-bytes.js';
 import { checkBlock, checkBlockContext, checkBlockHeaderContext } from '../consensus/block-check.js';
-import { toDisplayHex } from '../consensus/bytes.js';
+import { toDisplayHex, type DisplayHex } from '../consensus/bytes.js';
 import type { BlockHeader } from '../consensus/header.js';
 import { headerHash } from '../consensus/header.js';
 import { MEDIAN_TIME_SPAN, medianTimePast } from '../consensus/median-time.js';
@@ -60,15 +60,15 @@ export interface Reorg {
 
 export type BlockOutcome =
   /** the block is on the active chain now */
-  | { status: 'connected'; hash: string; reorg?: Reorg }
+  | { status: 'connected'; hash: DisplayHex; reorg?: Reorg }
   /** the block is stored on a side branch with less work */
-  | { status: 'accepted'; hash: string }
+  | { status: 'accepted'; hash: DisplayHex }
   /** the parent is unknown: it waits in the orphan pool */
-  | { status: 'orphan'; hash: string }
+  | { status: 'orphan'; hash: DisplayHex }
   /** already have it */
-  | { status: 'duplicate'; hash: string }
+  | { status: 'duplicate'; hash: DisplayHex }
   /** it broke a rule; `permanent` is false for reasons that say nothing final about the hash */
-  | { status: 'rejected'; hash: string; reason: RejectReason; debug?: string; permanent: boolean };
+  | { status: 'rejected'; hash: DisplayHex; reason: RejectReason; debug?: string; permanent: boolean };
 
 export interface ChainEvents {
   blockConnected: [entry: ChainEntry, block: Block];

@@ -95,7 +95,7 @@ export class Node {
         ...(config.announceApi === undefined ? {} : { announceApi: config.announceApi }),
       });
       // Every transaction the mempool takes in (from the API or a peer) is announced to the peers that lack it.
-      mempool.on('added', (entry) => peers.announceTx(entry.txid, fromDisplayHex(entry.txid)));
+      mempool.on('added', (entry) => peers.announceTx(fromDisplayHex(entry.txid)));
       const { port: p2pPort } = await peers.start();
       cleanup.push(() => peers.stop());
 
