@@ -10,6 +10,23 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from './cli-errors.js';
 
+/**
+ * Where a devnet keeps node N's own wallet: DEVNET_FOLDER/node-N/wallet/, its password in
+ * the file `password` beside the wallet file (src/devnet/node-wallet.ts makes both; the
+ * wallet may not import the devnet, so the layout is written down twice).
+ */
+export function devnetNodeWallet(dir: string, index: number): { dir: string; passwordFile: string } {
+  const walletDir = join(dir, `node-${index}`, 'wallet');
+  const passwordFile = join(walletDir, 'password');
+  if (!existsSync(passwordFile)) {
+    throw new UserError(
+      'no-node-wallet',
+      `node ${index} of the devnet in ${dir} has no wallet of its own (${walletDir}): a devnet made by an older toychain mined to a raw miner.key; restart it (npm start) and each node gets a wallet and its old coins are moved into it. To use a wallet of your own with this node, add --wallet-dir DIR`,
+    );
+  }
+  return { dir: walletDir, passwordFile };
+}
+
 /** The devnet CLI's default folder (a demo devnet, as `npm start` runs it). */
 export const DEFAULT_DEVNET_DIR = join(homedir(), '.toychain', 'devnet');
 

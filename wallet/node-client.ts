@@ -33,7 +33,7 @@ export class NodeError extends Error {
 }
 
 /** addressPrefix: what a custom network's addresses start with (nodes that predate it leave it out). */
-export const statusSchema = Status.pick({ network: true, addressPrefix: true, coinbaseMaturity: true }).partial({ addressPrefix: true, coinbaseMaturity: true });
+export const statusSchema = Status.pick({ network: true, height: true, addressPrefix: true, coinbaseMaturity: true }).partial({ height: true, addressPrefix: true, coinbaseMaturity: true });
 export type NodeStatus = z.infer<typeof statusSchema>;
 
 const historyItem = HistoryAnswer.pick({ txid: true, height: true, confirmations: true });

@@ -26,9 +26,9 @@ import { NodeUnreachableError, RestNodeClient, type NodeClient, type NodeStatus 
 import { networks } from '../src/consensus/params.js';
 import { decodeAddress } from '../src/consensus/address.js';
 import { ApiUrlError, parseApiUrl } from '../src/api/contract/primitives.js';
-import { DEFAULT_DEVNET_DIR, devnetNodeUrl, runningDevnet } from './devnet-node.js';
+import { DEFAULT_DEVNET_DIR, devnetNodeUrl, devnetNodeWallet, runningDevnet } from './devnet-node.js';
 import { isInteractive, readHidden, readStdin } from './prompt.js';
-import { discoverAddresses, getBalance, getHistory, Keyring, networkParams, newReceiveAddress, send, WalletNetworkError, type HistoryEntry, type WalletNetwork } from './wallet.js';
+import { SETTLED_CONFIRMATIONS, discoverAddresses, getBalance, getHistory, Keyring, networkParams, newReceiveAddress, send, WalletNetworkError, type HistoryEntry, type WalletNetwork } from './wallet.js';
 import { createWalletFile, openWalletFile, saveWalletFile, walletPath, type OpenWallet, type WalletData } from './wallet-file.js';
 
 /** The demo node's API, the default a newcomer runs. */
@@ -43,6 +43,8 @@ interface GlobalOptions {
   network?: string;
   json: boolean;
   passwordFile?: string;
+  /** --devnet N without --wallet-dir: node N's own wallet (its folder's wallet/, its password file) */
+  nodeWallet?: boolean;
 }
 
 /** The command's context: options, the node client and where output goes. */
@@ -133,7 +135,17 @@ async function passphrase(file: string | undefined): Promise<string> {
   return file === undefined ? '' : firstLine(await readUserFile(file, 'passphrase file'));
 }
 
+/** refuseNodeWallet: create and restore make YOUR wallet; node N's was made by the devnet. */
+function refuseNodeWallet(cli: Cli, command: string): void {
+  if (cli.opts.nodeWallet !== true) return;
+  throw new UserError(
+    'node-wallet-exists',
+    `--devnet ${cli.opts.devnet} without --wallet-dir uses node ${cli.opts.devnet}'s own wallet (${cli.opts.walletDir}), which the devnet made: to ${command} a wallet of your own, add --wallet-dir DIR (e.g. --wallet-dir ~/.toychain/wallet)`,
+  );
+}
+
 async function create(cli: Cli, opts: { words: MnemonicWords; passphraseFile?: string }): Promise<void> {
+  refuseNodeWallet(cli, 'create');
   const network = await cli.network();
   const pass = await passphrase(opts.passphraseFile);
   const password = await cli.password(true);
@@ -158,6 +170,7 @@ async function create(cli: Cli, opts: { words: MnemonicWords; passphraseFile?: s
 }
 
 async function restore(cli: Cli, opts: { mnemonicFile?: string; passphraseFile?: string }): Promise<void> {
+  refuseNodeWallet(cli, 'restore');
   const network = await cli.network();
   let text: string;
   if (opts.mnemonicFile !== undefined) text = await readUserFile(opts.mnemonicFile, 'mnemonic file');
@@ -251,8 +264,9 @@ async function history(cli: Cli, opts: { all?: boolean }): Promise<void> {
   const status = (e: HistoryEntry): string => (e.status === 'confirmed' ? `confirmed ${e.confirmations}` : e.status);
   const line = (e: HistoryEntry): string =>
     `${status(e).padEnd(14)} ${e.direction.padEnd(8)} ${e.amount.padStart(18)}  ${e.direction === 'sent' ? 'to' : 'at'} ${e.address}  ${e.txid}` +
-    (e.status === 'failed' ? '\n               (a conflicting spend of its coins is confirmed: this payment will never confirm, and it spent nothing)' : '') +
-    (e.status === 'not-seen' ? "\n               (not seen by this node: in neither its mempool nor its chain, and its coins are unspent here; on a split network it may be pending on the other side. It fails only if a conflicting spend confirms)" : '');
+    (e.failedBecause === 'conflict-confirmed' ? '\n               (a conflicting spend of its coins is confirmed: this payment will never confirm, and it spent nothing)' : '') +
+    (e.failedBecause === 'coins-spendable-again' ? `\n               (not in this node's mempool or chain ${SETTLED_CONFIRMATIONS} blocks after it was sent, and its coins are spendable again here: it spent nothing. A heavier branch that has it could still confirm it)` : '') +
+    (e.status === 'not-seen' ? `\n               (not seen by this node: in neither its mempool nor its chain, and its coins are not spent here; on a split network it may be pending on the other side. It fails if a conflicting spend confirms, or when its coins are spendable again ${SETTLED_CONFIRMATIONS} blocks after it was sent)` : '');
   const rewards = folded.length < 2 ? [] : [`matured        received ${formatCoins(folded.reduce((t, e) => t + parseCoins(e.amount), 0n)).padStart(18)}  in ${folded.length} block rewards, heights ${folded.at(-1)!.height}–${folded[0]!.height} (history --all lists each)`];
   const lines = [...entries.map(line), ...rewards];
   cli.print(all, lines.length === 0 ? 'No transactions yet.' : lines.join('\n'));
@@ -269,9 +283,18 @@ function parseNodeNumber(value: string): number {
   return Number(value);
 }
 
-/** resolveNode turns --devnet N into node N's API address, and catches a --node without http://. */
-async function resolveNode(opts: GlobalOptions): Promise<GlobalOptions> {
-  if (opts.devnet !== undefined) return { ...opts, node: await devnetNodeUrl(opts.devnetDir, opts.devnet) };
+/**
+ * resolveNode turns --devnet N into node N's API address and, unless --wallet-dir names
+ * another, node N's own wallet (the devnet made it, with its password beside it); it
+ * catches a --node without http://.
+ */
+async function resolveNode(opts: GlobalOptions, walletDirGiven: boolean): Promise<GlobalOptions> {
+  if (opts.devnet !== undefined) {
+    const node = await devnetNodeUrl(opts.devnetDir, opts.devnet);
+    if (walletDirGiven) return { ...opts, node };
+    const own = devnetNodeWallet(opts.devnetDir, opts.devnet);
+    return { ...opts, node, walletDir: own.dir, passwordFile: opts.passwordFile ?? own.passwordFile, nodeWallet: true };
+  }
   if (!/^https?:\/\//i.test(opts.node)) {
     throw new UsageError(`--node: '${opts.node}' has no scheme: write it as http://${opts.node.replace(/^\w+:\/\//, '')} (a node's API address starts with http://)`);
   }
@@ -293,9 +316,9 @@ function program(run: (action: (cli: Cli) => Promise<void>) => Promise<void>): C
   const cmd = new Command('toychain-wallet')
     .description('A toychain HD wallet that talks to a node over its REST API.')
     .option('--node <url>', 'the node\'s API', DEFAULT_NODE_URL)
-    .addOption(new Option('--devnet <n>', 'use node N of the running devnet (npm start), found through its devnet folder').argParser(parseNodeNumber))
+    .addOption(new Option('--devnet <n>', "use node N of the running devnet (npm start), found through its devnet folder, and node N's own wallet unless --wallet-dir is given").argParser(parseNodeNumber))
     .option('--devnet-dir <dir>', 'the devnet folder for --devnet', DEFAULT_DEVNET_DIR)
-    .option('--wallet-dir <dir>', 'folder of the wallet files (one per network)', join(homedir(), '.toychain', 'wallet'))
+    .option('--wallet-dir <dir>', 'folder of the wallet files (one per network); with --devnet N the default is node N\'s own wallet', join(homedir(), '.toychain', 'wallet'))
     .addOption(new Option('--network <name>', 'the network, instead of asking the node (create, restore and address work without a node)').choices(['demo', 'regtest']))
     .option('--json', 'machine-readable output', false)
     .option('--password-file <file>', `read the wallet password from the first line of a file (or set ${PASSWORD_ENV})`)
@@ -348,7 +371,7 @@ export async function main(argv: string[]): Promise<number> {
   let ran = false;
   const cmd = program(async (action) => {
     ran = true;
-    const cli = new Cli(await resolveNode(cmd.opts<GlobalOptions>()));
+    const cli = new Cli(await resolveNode(cmd.opts<GlobalOptions>(), cmd.getOptionValueSource('walletDir') !== 'default'));
     try {
       await action(cli);
     } catch (e) {

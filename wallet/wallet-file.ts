@@ -60,6 +60,8 @@ export interface SentTx {
   changeIndex: number;
   /** Unix seconds */
   createdAt: number;
+  /** the node's tip height when it was sent (absent in files written before it was kept) */
+  height?: number;
 }
 
 /** Everything the wallet keeps, all of it encrypted. */
@@ -301,7 +303,8 @@ function isSentTx(s: unknown): s is SentTx {
     Array.isArray(t['spends']) &&
     (t['spends'] as unknown[]).every((o) => typeof o === 'string') &&
     isInt(t['changeIndex'], -1, 0xffffffff) &&
-    typeof t['createdAt'] === 'number'
+    typeof t['createdAt'] === 'number' &&
+    (t['height'] === undefined || isInt(t['height'], 0, 0x7fffffff))
   );
 }
 

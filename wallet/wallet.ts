@@ -149,6 +149,7 @@ export async function send(
   if (amount <= 0n) throw new RangeError('the amount must be more than zero');
   const coins = await spendableCoins(client, data, keyring);
   const selection = selectCoins(coins, amount, feeRate);
+  const tip = (await client.status()).height;
   const changeKey = keyring.key(CHANGE_CHAIN, data.nextChange);
   const signed = buildPayment({ inputs: selection.inputs, to: toKey, amount, changeTo: changeKey.pubkey, change: selection.change });
   if (selection.change > 0n) data.nextChange += 1;
@@ -161,6 +162,7 @@ export async function send(
     fee: selection.fee.toString(),
     changeIndex: signed.changeIndex,
     createdAt: now(),
+    ...(tip === undefined ? {} : { height: tip }),
   };
   data.sent.push(record);
   await persist();
@@ -176,11 +178,25 @@ export async function send(
 
 /**
  * `not-seen`: a send this node has neither in its mempool nor in its chain while the coins
- * it spends are still unspent here. One node cannot know more: on a split network it may
- * be pending on the other side. It becomes `failed` only once a conflicting spend of one
- * of its coins is confirmed (the coin has left this node's UTXO set without it).
+ * it spends are not known to be spent here. One node cannot know more: on a split network
+ * it may be pending on the other side. It becomes `failed` once a conflicting spend of one
+ * of its coins is confirmed (a coin confirmed here has left the UTXO set without it), or
+ * once its coins are spendable again after SETTLED_CONFIRMATIONS blocks on this node's
+ * chain since it was sent.
  */
 export type TxStatus = 'confirmed' | 'pending' | 'not-seen' | 'failed';
+
+/**
+ * Blocks on this node's chain since a send, with the send in neither mempool nor chain and
+ * its coins unspent, after which its coins count as spendable again and the send as failed.
+ * Bitcoin: 6 confirmations is the customary depth at which a payment counts as settled;
+ * here it is the depth at which the absence of one does. A heavier branch that has the
+ * send can still confirm it (history then says confirmed): one node cannot know of it.
+ */
+export const SETTLED_CONFIRMATIONS = 6;
+
+/** Why a send failed: a conflicting spend confirmed, or its coins spendable again after SETTLED_CONFIRMATIONS blocks. */
+export type FailedBecause = 'conflict-confirmed' | 'coins-spendable-again';
 
 /** One line of history, amounts in coins with 8 decimals. */
 export interface HistoryEntry {
@@ -197,6 +213,8 @@ export interface HistoryEntry {
   height: number | null;
   /** a block reward (a coinbase paying the wallet) */
   coinbase?: boolean;
+  /** for a failed send: why */
+  failedBecause?: FailedBecause;
 }
 
 /**
@@ -234,15 +252,42 @@ export async function getHistory(client: NodeClient, data: WalletData, keyring: 
     if (tx === undefined) continue; // gone between the two calls (a reorg or an eviction): the next call shows it
     entries.push(await unrecordedEntry(client, tx, ours, where.confirmations, where.height));
   }
-  // Sends the addresses' histories do not show: ask for each; gone from mempool and chain means failed.
+  // Sends the addresses' histories do not show: ask for each; gone from mempool and chain is not-seen, or failed.
+  let tip: number | undefined;
   for (const record of data.sent) {
     if (seen.has(record.txid)) continue;
     const tx = await client.tx(record.txid);
-    if (tx === undefined) entries.push(sentEntry(record, record.spends.some((o) => !unspent.has(o)) ? 'failed' : 'not-seen', 0, null));
-    else entries.push(sentEntry(record, tx.status === 'confirmed' ? 'confirmed' : 'pending', tx.confirmations, tx.height));
+    if (tx !== undefined) {
+      entries.push(sentEntry(record, tx.status === 'confirmed' ? 'confirmed' : 'pending', tx.confirmations, tx.height));
+      continue;
+    }
+    tip ??= record.height === undefined ? undefined : (await client.status()).height;
+    const because = await whyFailed(client, record, unspent, tip);
+    const entry = sentEntry(record, because === undefined ? 'not-seen' : 'failed', 0, null);
+    if (because !== undefined) entry.failedBecause = because;
+    entries.push(entry);
   }
   const rank = (e: HistoryEntry): number => (e.height === null ? Number.MAX_SAFE_INTEGER : e.height);
   return entries.sort((a, b) => rank(b) - rank(a));
+}
+
+/**
+ * whyFailed decides a send neither in this node's mempool nor in its chain: failed when a
+ * coin it spends was confirmed here and is no longer in the UTXO set (a conflicting spend
+ * confirmed), or when all its coins are unspent here SETTLED_CONFIRMATIONS blocks after it
+ * was sent; otherwise undefined (not seen: a coin it spends may exist only on the other side
+ * of a split, or the chain has not moved on far enough to tell).
+ */
+async function whyFailed(client: NodeClient, record: SentTx, unspent: ReadonlySet<string>, tip: number | undefined): Promise<FailedBecause | undefined> {
+  let allUnspent = true;
+  for (const outpoint of record.spends) {
+    if (unspent.has(outpoint)) continue;
+    allUnspent = false;
+    const made = await client.tx(outpoint.slice(0, outpoint.lastIndexOf(':')));
+    if (made?.status === 'confirmed') return 'conflict-confirmed';
+  }
+  if (allUnspent && record.spends.length > 0 && tip !== undefined && record.height !== undefined && tip - record.height >= SETTLED_CONFIRMATIONS) return 'coins-spendable-again';
+  return undefined;
 }
 
 /**

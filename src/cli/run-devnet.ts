@@ -58,7 +58,7 @@ export async function runDevnet(config: DevnetConfig): Promise<void> {
   let params = config.params;
   let networkFile: string | undefined;
   if (!config.params.noRetargeting) {
-    const own = await devnetNetwork(config.datadir, { nodes: config.nodes, workers: config.workers, blockTimeSec: config.blockTimeSec, fresh: config.fresh }, (line) => console.log(line));
+    const own = await devnetNetwork(config.datadir, { nodes: config.nodes, miners: config.miners, workers: config.workers, blockTimeSec: config.blockTimeSec, fresh: config.fresh }, (line) => console.log(line));
     params = own.params;
     networkFile = own.file;
     if (stopping) return;
@@ -77,7 +77,7 @@ export async function runDevnet(config: DevnetConfig): Promise<void> {
   console.log(`\n  Dashboard: ${dashboardUrl}\n`);
   // The nodes' own APIs, for the wallet (toychain-wallet --devnet N finds them itself) and curl.
   for (const n of devnet.nodes) console.log(`  node ${n.index} API: ${n.endpoints?.apiUrl ?? '(not running)'}`);
-  console.log(`  wallet: toychain-wallet --devnet 0 balance (node 0; --devnet-dir ${config.datadir} if not the default)\n`);
+  console.log(`  wallets: each node mines to its own; toychain-wallet --devnet N balance opens node N's (add --devnet-dir ${config.datadir} if not the default)\n`);
   console.log(`  ${config.nodes} nodes ${config.mine ? 'mining' : 'ready (blocks on demand)'}; control them from the page or with: toychain devnet status | split 0,1 2 | heal`);
   console.log('  Ctrl-C stops every node.\n');
 }

@@ -103,7 +103,7 @@ async function runFile(s: Scenario, flags: RunFlags): Promise<number> {
   if (network !== 'regtest' && network !== 'demo') throw new UsageError(`--network: unknown network '${network}'`, 'use regtest (blocks on demand) or demo (live mining)');
   const temporary = flags.datadir === undefined;
   const datadir = temporary ? await mkdtemp(join(tmpdir(), 'toychain-scenario-')) : resolve(flags.datadir!);
-  const logger = createLogger({ level: 'warn', pretty: false, name: 'scenario' });
+  const logger = createLogger({ level: 'error', pretty: false, name: 'scenario' });
   const writer = flags.log === undefined ? undefined : new EventLogWriter(flags.log);
   let devnet: Devnet | undefined;
   let server: Server | undefined;

@@ -2,18 +2,17 @@
  * One node of a devnet: a real `toychain node` child process with its own data folder,
  * started on free ports (port 0). The node writes DATADIR/node.json (its endpoints) and
  * DATADIR/api.cookie (the bearer token) once it listens; we wait for both, bounded.
- * Its output goes to DATADIR/node.log, so a dead node can be diagnosed.
+ * Its output goes to DATADIR/node.log, so a dead node can be diagnosed. Its blocks pay
+ * its own wallet, DATADIR/wallet/ (node-wallet.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeAddress } from '../consensus/address.js';
-import { bytesToHex, hexToBytes } from '../consensus/bytes.js';
 import type { NetworkParams } from '../consensus/params.js';
-import { xOnlyPublicKey } from '../consensus/signature.js';
+import type { AddressKey } from '../../wallet/wallet.js';
+import { loadOrCreateNodeWallet, NodeWalletReader, type NodeWallet } from './node-wallet.js';
 
 const CLI = fileURLToPath(new URL('../cli/toychain.js', import.meta.url));
 /** A node opens LevelDB and starts its worker threads first: generous, but bounded. */
@@ -25,16 +24,6 @@ export interface ChildEndpoints {
   pid: number;
   apiUrl: string;
   p2pUrl: string;
-}
-
-/**
- * The node's own wallet, for now only the key its blocks pay. Hook for the wallet
- * feature: `keyFile` is a 32-byte secret (hex) a wallet can import, so coins mined by
- * each node can later be sent between the nodes' wallets.
- */
-export interface NodeWallet {
-  address: string;
-  keyFile: string;
 }
 
 export interface ChildNodeOptions {
@@ -60,6 +49,7 @@ export class ChildNode {
   token = '';
   exitInfo: string | undefined;
   wallet: NodeWallet | undefined;
+  private walletReader: NodeWalletReader | undefined;
   /** called when the process ends without being asked to */
   onDeath: (child: ChildNode, why: string) => void = () => undefined;
 
@@ -100,7 +90,8 @@ export class ChildNode {
     if (this.state === 'starting' || this.state === 'running') throw new Error(`node ${this.index} is already running`);
     const { datadir, params, workers, logLevel } = this.options;
     await mkdir(datadir, { recursive: true, mode: 0o700 });
-    this.wallet = await loadOrCreateMinerKey(datadir, params);
+    this.wallet = await loadOrCreateNodeWallet(datadir, params);
+    this.walletReader = new NodeWalletReader(this.wallet, params);
     // A stale node.json (from a killed run) must not be read as this run's.
     await rm(join(datadir, 'node.json'), { force: true });
     const network = this.options.networkFile === undefined ? ['--network', params.name] : ['--network-file', this.options.networkFile];
@@ -144,6 +135,12 @@ export class ChildNode {
       }
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
+  }
+
+  /** walletKeys lists the addresses (and keys) the node's wallet has issued: its mining address first. */
+  async walletKeys(): Promise<AddressKey[]> {
+    if (this.walletReader === undefined) throw new NodeUnavailableError(this.index, 'not started yet: it has no wallet');
+    return this.walletReader.keys();
   }
 
   /** stop sends SIGTERM (a clean stop: store flushed) and SIGKILL after a bound. */
@@ -215,17 +212,4 @@ async function readEndpoints(datadir: string): Promise<ChildEndpoints | undefine
   } catch {
     return undefined; // written but not yet complete: read again on the next poll
   }
-}
-
-/** loadOrCreateMinerKey keeps one secret per node folder, so a restarted node pays the same address. */
-async function loadOrCreateMinerKey(datadir: string, params: NetworkParams): Promise<NodeWallet> {
-  const keyFile = join(datadir, 'miner.key');
-  let secret: Uint8Array;
-  if (existsSync(keyFile)) {
-    secret = hexToBytes((await readFile(keyFile, 'utf8')).trim());
-  } else {
-    secret = new Uint8Array(randomBytes(32));
-    await writeFile(keyFile, bytesToHex(secret) + '\n', { mode: 0o600 });
-  }
-  return { address: encodeAddress(xOnlyPublicKey(secret), params), keyFile };
 }

@@ -15,15 +15,17 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { NetworkParams } from '../consensus/params.js';
 import { bitsForHashes, expectedHashesOf, measureHashrate, mineGenesis, poolSearch, randomMagic, withNoncePool, type NetworkSpec } from '../node/network-create.js';
+import type { NoncePool } from '../mining/nonce-pool.js';
 import { encodeNetworkFile, NetworkFileError, readNetworkFile } from '../node/network-file.js';
 
 export const DEVNET_NETWORK_FILE = 'network.json';
 export const DEFAULT_BLOCK_TIME_SEC = 10;
 
 export interface DevnetPace {
-  /** hashes a second the kernel did in the measurement, over `measuredThreads` threads */
+  /** hashes a second the kernel did in the measurement, over `measuredThreads` threads together */
   measuredHashrate: number;
   measuredThreads: number;
+  /** the nodes that mine (--miners; all of them by default) */
   nodes: number;
   /** mining threads per node */
   workers: number;
@@ -33,12 +35,45 @@ export interface DevnetPace {
 }
 
 /**
- * devnetHashrate is what the devnet's miners do together: the measured rate per thread
- * times the threads that can run at once (nodes × workers, at most the cores).
+ * devnetHashrate is what the devnet's miners do together: the measured rate per busy core
+ * (the measuring threads share min(threads, cores) cores) times the cores the miners'
+ * threads can keep busy (nodes × workers, at most the cores).
  */
 export function devnetHashrate(p: DevnetPace): number {
-  const perThread = p.measuredHashrate / p.measuredThreads;
-  return perThread * Math.min(p.nodes * p.workers, p.cores);
+  const perCore = p.measuredHashrate / Math.min(p.measuredThreads, p.cores);
+  return perCore * Math.min(p.nodes * p.workers, p.cores);
+}
+
+/** Samples of the kernel's rate at start; their median sets the starting difficulty. */
+export const MEASURE_SAMPLES = 5;
+export const MEASURE_SAMPLE_MS = 600;
+/** More measuring threads than this tell nothing new on a small machine: they only share the cores. */
+const MAX_MEASURE_THREADS = 16;
+
+/** median of a non-empty list. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/**
+ * measureMinersHashrate measures the kernel the way the devnet's miners will run it: as
+ * many threads as they have (nodes × workers, sharing the cores), in MEASURE_SAMPLES short
+ * samples, and takes the median, so a moment when other programs take the cores (or
+ * leave them idle) does not set the devnet's difficulty. Measured: on a 2-core machine
+ * shared with other builds, single 2-s samples of the same kernel ranged 2.6–6.3 MH/s
+ * within a minute (npm run bench -- pace).
+ */
+export async function measureMinersHashrate(pool: NoncePool, samples = MEASURE_SAMPLES, sampleMs = MEASURE_SAMPLE_MS): Promise<number> {
+  const rates: number[] = [];
+  for (let i = 0; i < samples; i++) rates.push(await measureHashrate(pool, sampleMs));
+  return median(rates);
+}
+
+/** measuringThreads is how many threads the measurement runs: the miners' threads, bounded. */
+export function measuringThreads(miners: number, workers: number): number {
+  return Math.max(1, Math.min(miners * workers, MAX_MEASURE_THREADS));
 }
 
 /** deriveDevnetSpec makes the devnet's network: the asked block time, and starting bits for devnetHashrate × block time hashes a block. */
@@ -68,7 +103,7 @@ export interface DevnetNetwork {
  */
 export async function devnetNetwork(
   dir: string,
-  ask: { nodes: number; workers: number; blockTimeSec: number; fresh: boolean },
+  ask: { nodes: number; miners?: number; workers: number; blockTimeSec: number; fresh: boolean },
   say: (line: string) => void,
 ): Promise<DevnetNetwork> {
   const file = join(dir, DEVNET_NETWORK_FILE);
@@ -83,14 +118,15 @@ export async function devnetNetwork(
     }
   }
   const cores = availableParallelism();
+  const miners = Math.max(1, ask.miners ?? ask.nodes);
   const params = await withNoncePool(async (pool) => {
-    const measuredHashrate = await measureHashrate(pool);
-    const pace: DevnetPace = { measuredHashrate, measuredThreads: pool.workers, nodes: ask.nodes, workers: ask.workers, cores, blockTimeSec: ask.blockTimeSec };
+    const measuredHashrate = await measureMinersHashrate(pool);
+    const pace: DevnetPace = { measuredHashrate, measuredThreads: pool.workers, nodes: miners, workers: ask.workers, cores, blockTimeSec: ask.blockTimeSec };
     const spec = deriveDevnetSpec(pace, Math.floor(Date.now() / 1000), randomMagic());
-    say(`measured this machine: ${rate(measuredHashrate)} on ${pool.workers} threads; ${ask.nodes} nodes × ${ask.workers} threads mine about ${rate(devnetHashrate(pace))}`);
+    say(`measured this machine: ${rate(measuredHashrate)} on ${pool.workers} threads (the median of ${MEASURE_SAMPLES} samples); ${miners} mining nodes × ${ask.workers} threads on ${cores} cores mine about ${rate(devnetHashrate(pace))}`);
     say(`making the devnet's network: a block every ${ask.blockTimeSec} s from the first (${Math.round(expectedHashesOf(spec.bits)).toLocaleString('en')} hashes a block); mining its genesis block …`);
     return mineGenesis(spec, poolSearch(pool));
-  });
+  }, measuringThreads(miners, ask.workers));
   // Chains of another genesis cannot be opened on the new network.
   for (const entry of existsSync(dir) ? await readdir(dir) : []) if (/^node-\d+$/.test(entry)) await rm(join(dir, entry), { recursive: true, force: true });
   await writeFile(file, encodeNetworkFile(params));

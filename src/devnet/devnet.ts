@@ -7,7 +7,7 @@
  * current graph (all of it when healed, each group's part when split). A split also
  * gives every node a deny list of the nodes outside its group, so they drop AND refuse
  * each other until heal (the node's PUT /network/deny). A node that dies is reported
- * and can be restarted; its folder, chain and miner key are kept.
+ * and can be restarted; its folder, chain and wallet are kept.
  */
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
@@ -25,6 +25,7 @@ import type { ReorgCard } from './reorg-card.js';
 import type { BanRecord } from './watched-peers.js';
 import { keepReorgCard, readReorgCard } from './reorg-reader.js';
 import { balanceOf, pay, type NodeBalance } from './node-payments.js';
+import { sweepLegacyMinerKey } from './legacy-miner-key.js';
 import { formatCoins } from '../consensus/amount.js';
 import { baseEdges, checkGroups, groupEdges, type Edge } from './topology.js';
 
@@ -170,6 +171,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     await this.pollStatus();
     this.timers = [setInterval(() => void this.pollStatus(), STATUS_MS), setInterval(() => void this.maintain(), TOPOLOGY_MS)];
     this.note('node', `${this.nodes.length} nodes started on ${this.options.params.name}`);
+    this.note('node', `each node mines to its own wallet, in ${join(this.options.datadir, 'node-N', 'wallet')}: spend node N's coins with toychain-wallet --devnet N balance|history|send`);
   }
 
   /** stop ends the feeds and every node process (a clean SIGTERM each). Safe to call twice. */
@@ -254,7 +256,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
   }
 
   /**
-   * send pays `amount` base units from node `from`'s mining key to node `to`'s address (or to an address),
+   * send pays `amount` base units from node `from`'s wallet to node `to`'s address (or to an address),
    * through `from`'s API (it relays the transaction); the next blocks confirm it.
    */
   async send(from: number, to: number | string, amount: bigint): Promise<{ txid: string; fee: string }> {
@@ -398,6 +400,8 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     await this.applyDenyList(node);
     if (this.shares[node.index]! < 1) await node.api('PUT', '/mining/share', { share: this.shares[node.index] });
     if (this.miningWanted[node.index] && !this.paused) await node.api('POST', '/mining/start', {});
+    const migrated = await sweepLegacyMinerKey(node, this.options.params).catch((e: Error) => `node ${node.index}: could not move the coins of its old key (miner.key) into its wallet: ${e.message}; it tries again at its next start`);
+    if (migrated !== undefined) this.note('tx', migrated, node.index);
   }
 
   private async applyDenyList(node: ChildNode): Promise<void> {

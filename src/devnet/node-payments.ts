@@ -1,21 +1,21 @@
 /**
- * Payments between the devnet's nodes. Each node mines to its own key (`miner.key` in
- * its folder), so each node's block rewards are a one-key wallet. Sending coins from
- * node A to node B is what a wallet does: look up A's coins through A's REST API
- * (GET /address), pick coins with the wallet's coin selection, sign with A's key and
- * POST /tx to A, which relays the transaction to the others.
+ * Payments between the devnet's nodes. Each node mines to its own wallet (a
+ * `toychain-wallet` file in its folder, node-wallet.ts), so each node's block rewards are
+ * a wallet a user can also open with `toychain-wallet --devnet N`. Sending coins from
+ * node A to node B is what a wallet does: look up the coins of A's issued addresses
+ * through A's REST API (GET /address), pick coins with the wallet's coin selection, sign
+ * with the keys of A's wallet and POST /tx to A, which relays the transaction to the others.
+ * The change goes back to A's mining address; the wallet file is only read, never written.
  *
  * Coins of mempool transactions paying A (its change) may be spent too, so a class can
  * send twice before the next block: chains of unconfirmed transactions are valid.
  */
-import { readFile } from 'node:fs/promises';
 import { decodeAddress } from '../consensus/address.js';
-import { hexToBytes } from '../consensus/bytes.js';
 import type { NetworkParams } from '../consensus/params.js';
-import { xOnlyPublicKey } from '../consensus/signature.js';
+import { formatCoins, parseCoins } from '../consensus/amount.js';
 import { DEFAULT_FEE_RATE, InsufficientFundsError, selectCoins } from '../../wallet/coin-selection.js';
-import { formatCoins } from '../consensus/amount.js';
 import { buildPayment, type SpendableCoin } from '../../wallet/tx-builder.js';
+import type { AddressKey } from '../../wallet/wallet.js';
 import { ServiceRefusal } from '../api/services.js';
 import type { AddressInfo } from '../api/contract/responses.js';
 import type { ChildNode } from './child-node.js';
@@ -30,20 +30,26 @@ export interface NodeBalance {
   unconfirmed: string;
 }
 
-async function minerSecret(node: ChildNode): Promise<Uint8Array> {
-  if (node.wallet === undefined) throw new ServiceRefusal('no-wallet', `node ${node.index} has not started yet: it has no key`, 409);
-  return hexToBytes((await readFile(node.wallet.keyFile, 'utf8')).trim());
+/** walletViews asks a node about every address its wallet has issued, with each address's key. */
+async function walletViews(node: ChildNode): Promise<{ key: AddressKey; view: AddressView }[]> {
+  if (node.wallet === undefined) throw new ServiceRefusal('no-wallet', `node ${node.index} has not started yet: it has no wallet`, 409);
+  const keys = await node.walletKeys();
+  return Promise.all(keys.map(async (key) => ({ key, view: await node.api<AddressView>('GET', `/address/${key.address}?limit=1`) })));
 }
 
-/** balanceOf asks a node what its own mining address holds. */
+/** balanceOf asks a node what its own wallet holds (every issued address: its mining address, and what the wallet CLI issued). */
 export async function balanceOf(node: ChildNode): Promise<NodeBalance> {
-  if (node.wallet === undefined) throw new ServiceRefusal('no-wallet', `node ${node.index} has not started yet: it has no key`, 409);
-  const view = await node.api<AddressView>('GET', `/address/${node.wallet.address}?limit=1`);
-  return { address: node.wallet.address, spendable: view.balance.spendable, unconfirmed: view.balance.unconfirmed };
+  let spendable = 0n;
+  let unconfirmed = 0n;
+  for (const { view } of await walletViews(node)) {
+    spendable += parseCoins(view.balance.spendable);
+    unconfirmed += parseCoins(view.balance.unconfirmed);
+  }
+  return { address: node.wallet!.address, spendable: formatCoins(spendable), unconfirmed: formatCoins(unconfirmed) };
 }
 
 /**
- * pay sends `amount` base units from `from`'s key to `toAddress` (another node's, or any
+ * pay sends `amount` base units from `from`'s wallet to `toAddress` (another node's, or any
  * address of the devnet's network), with the change back to `from`. Returns the txid.
  * Refuses with `insufficient-funds` (naming what is spendable) or `invalid-address`.
  */
@@ -54,13 +60,12 @@ export async function pay(from: ChildNode, toAddress: string, amount: bigint, pa
   } catch (e) {
     throw new ServiceRefusal('invalid-address', `not a ${params.name} address: ${(e as Error).message}`, 400);
   }
-  const secret = await minerSecret(from);
-  const pubkey = xOnlyPublicKey(secret);
-  const view = await from.api<AddressView>('GET', `/address/${from.wallet!.address}?limit=1`);
-  const coins: SpendableCoin[] = [
-    ...view.coins.filter((c) => c.mature && c.spentBy === null).map((c) => ({ txid: c.txid, index: c.index, value: BigInt(c.units), pubkey, privateKey: secret })),
-    ...view.pending.map((c) => ({ txid: c.txid, index: c.index, value: BigInt(c.units), pubkey, privateKey: secret })),
-  ];
+  const coins: SpendableCoin[] = [];
+  for (const { key, view } of await walletViews(from)) {
+    const own = { pubkey: key.pubkey, privateKey: key.privateKey };
+    coins.push(...view.coins.filter((c) => c.mature && c.spentBy === null).map((c) => ({ txid: c.txid, index: c.index, value: BigInt(c.units), ...own })));
+    coins.push(...view.pending.map((c) => ({ txid: c.txid, index: c.index, value: BigInt(c.units), ...own })));
+  }
   let selection;
   try {
     selection = selectCoins(coins, amount, feeRate);
@@ -71,7 +76,8 @@ export async function pay(from: ChildNode, toAddress: string, amount: bigint, pa
     }
     throw e;
   }
-  const signed = buildPayment({ inputs: selection.inputs, to, amount, changeTo: pubkey, change: selection.change });
+  const changeTo = decodeAddress(from.wallet!.address, params);
+  const signed = buildPayment({ inputs: selection.inputs, to, amount, changeTo, change: selection.change });
   await from.api('POST', '/tx', { hex: signed.hex });
   return { txid: signed.txid, fee: formatCoins(selection.fee) };
 }

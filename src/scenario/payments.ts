@@ -8,12 +8,9 @@
  * Coins are read from the `via` node (GET /address of the payer): what that node's side
  * of the network says the payer owns.
  */
-import { readFile } from 'node:fs/promises';
 import { decodeAddress } from '../consensus/address.js';
 import { formatCoins } from '../consensus/amount.js';
-import { hexToBytes } from '../consensus/bytes.js';
 import type { NetworkParams } from '../consensus/params.js';
-import { xOnlyPublicKey } from '../consensus/signature.js';
 import type { AddressInfo } from '../api/contract/responses.js';
 import { DEFAULT_FEE_RATE, estimateTxSize, InsufficientFundsError, selectCoins } from '../../wallet/coin-selection.js';
 import { buildPayment, type SpendableCoin } from '../../wallet/tx-builder.js';
@@ -42,8 +39,9 @@ export class ScenarioStepError extends Error {
 
 async function keyOf(node: ChildNode): Promise<{ secret: Uint8Array; pubkey: Uint8Array; address: string }> {
   if (node.wallet === undefined) throw new ScenarioStepError('no-wallet', `node ${node.index} has not started: it has no key`);
-  const secret = hexToBytes((await readFile(node.wallet.keyFile, 'utf8')).trim());
-  return { secret, pubkey: xOnlyPublicKey(secret), address: node.wallet.address };
+  // The mining key: receive key 0 of the node's own wallet (src/devnet/node-wallet.ts).
+  const key = (await node.walletKeys())[0]!;
+  return { secret: key.privateKey, pubkey: key.pubkey, address: node.wallet.address };
 }
 
 /** addressOf is a node's mining address, or the address given. */

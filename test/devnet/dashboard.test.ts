@@ -10,12 +10,11 @@
  */
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { decodeAddress } from '../../src/consensus/address.js';
-import { hexToBytes } from '../../src/consensus/bytes.js';
 import { regtest } from '../../src/consensus/params.js';
 import { xOnlyPublicKey } from '../../src/consensus/signature.js';
 import { buildPayment } from '../../wallet/tx-builder.js';
@@ -23,6 +22,7 @@ import { DevnetProcess } from '../helpers/devnet-process.js';
 import { exactProbability } from '../../src/lab/double-spend-math.js';
 import { loadScenarioFile } from '../../src/scenario/scenario-file.js';
 import { SCENARIOS_DIR } from '../../src/scenario/shipped.js';
+import { nodeMiningKey } from '../helpers/devnet-wallet.js';
 import { waitFor } from '../helpers/node-process.js';
 
 // Functions handed to page.* run in the browser; the test project has no DOM types, so its globals are named here.
@@ -106,7 +106,7 @@ describe('devnet: the dashboard in a browser', function () {
     expect(sent.status, JSON.stringify(sent.body)).to.equal(200);
     const pay = sent.body.txid;
     const payTx = (await (await fetch(`${nodes[0].apiUrl}/tx/${pay}`)).json()) as { inputs: { prevout: { txid: string; index: number } }[] };
-    const secret = hexToBytes(readFileSync(join(devnet.datadir, 'node-0', 'miner.key'), 'utf8').trim());
+    const secret = (await nodeMiningKey(devnet.datadir, 0, regtest)).privateKey;
     const inputs = await Promise.all(
       payTx.inputs.map(async ({ prevout }) => {
         const prev = (await (await fetch(`${nodes[2].apiUrl}/tx/${prevout.txid}`)).json()) as { outputs: { units: string }[] };

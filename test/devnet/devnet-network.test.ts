@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { blockWork } from '../../src/consensus/pow.js';
-import { devnetHashrate, deriveDevnetSpec, type DevnetPace } from '../../src/devnet/devnet-network.js';
+import { devnetHashrate, deriveDevnetSpec, measuringThreads, median, type DevnetPace } from '../../src/devnet/devnet-network.js';
 import { networkFromSpec } from '../../src/node/network-create.js';
 
 describe("devnet's own network", () => {
@@ -23,6 +23,19 @@ describe("devnet's own network", () => {
     // 8 cores: all 3 nodes' threads run, 3 M/s.
     expect(devnetHashrate({ ...pace, cores: 8 })).to.equal(3_000_000);
     expect(work({ ...pace, cores: 8 }) / work(pace)).to.be.within(1.49, 1.51);
+  });
+
+  it('takes a measurement made with the miners\' own threads (3 on 2 cores) as what they do together', () => {
+    expect(measuringThreads(3, 1)).to.equal(3);
+    expect(devnetHashrate({ ...pace, measuredHashrate: 1_800_000, measuredThreads: 3 })).to.equal(1_800_000);
+    // --miners 1: one thread keeps one core busy, half of what two cores do.
+    expect(devnetHashrate({ ...pace, measuredHashrate: 1_800_000, measuredThreads: 3, nodes: 1 })).to.equal(900_000);
+    expect(measuringThreads(64, 1)).to.equal(16);
+  });
+
+  it('sets the difficulty from the median sample, so one sample taken while the cores were busy elsewhere does not', () => {
+    expect(median([5.6e6, 2.7e6, 5.5e6, 5.4e6, 1.4e6])).to.equal(5.4e6);
+    expect(median([2, 1, 4, 3])).to.equal(2.5);
   });
 
   it('names the network by its block time and leaves genesis out of the first retarget window', () => {

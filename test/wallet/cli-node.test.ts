@@ -135,7 +135,7 @@ describe('toychain-wallet against a node\'s REST API', function () {
     const text = await wallet(base.filter((a) => a !== '--json').concat('history'));
     expect(text.stdout).to.match(/^not-seen\s+sent\s+1\.00000000/m);
     expect(text.stdout).to.include('not seen by this node');
-    expect(text.stdout).to.include('It fails only if a conflicting spend confirms');
+    expect(text.stdout).to.include('It fails if a conflicting spend confirms, or when its coins are spendable again 6 blocks after it was sent');
   });
 
   it('passes on the node\'s reject reason as the error code and forgets the refused send', async () => {

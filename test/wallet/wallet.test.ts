@@ -8,7 +8,7 @@ import { formatCoins } from '../../src/consensus/amount.js';
 import { InsufficientFundsError } from '../../wallet/coin-selection.js';
 import { CHANGE_CHAIN, RECEIVE_CHAIN } from '../../wallet/keys.js';
 import { NodeError, type AddressInfo, type NodeClient, type TxInfo } from '../../wallet/node-client.js';
-import { discoverAddresses, getBalance, getHistory, Keyring, newReceiveAddress, send } from '../../wallet/wallet.js';
+import { discoverAddresses, getBalance, getHistory, Keyring, newReceiveAddress, send, SETTLED_CONFIRMATIONS } from '../../wallet/wallet.js';
 import type { WalletData } from '../../wallet/wallet-file.js';
 
 const MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
@@ -23,9 +23,11 @@ class FakeNode implements NodeClient {
   readonly txs = new Map<string, TxInfo>();
   readonly broadcast: string[] = [];
   reject: string | undefined;
+  /** the tip height /status reports; undefined: the field is left out */
+  tipHeight: number | undefined;
   constructor(readonly network = 'regtest') {}
   async status() {
-    return { network: this.network };
+    return this.tipHeight === undefined ? { network: this.network } : { network: this.network, height: this.tipHeight };
   }
   async address(address: string, from: number, limit: number): Promise<AddressInfo> {
     const info = this.addresses.get(address) ?? empty(address);
@@ -125,6 +127,13 @@ describe('wallet', () => {
       expect(recordedWhenSaved).to.equal(1);
     });
 
+    it('records the node\'s tip height with the send, so history can count the blocks since', async () => {
+      const { node, data } = funded();
+      node.tipHeight = 212;
+      await send(node, data, keyring, friend, 1n * C, 1n, async () => undefined);
+      expect(data.sent[0]).to.include({ height: 212 });
+    });
+
     it('drops the record and passes on the node\'s reason when the node refuses the tx', async () => {
       const { node, data } = funded();
       node.reject = 'txn-mempool-conflict';
@@ -178,7 +187,8 @@ describe('wallet', () => {
         { txid: hash(20), height: 9, confirmations: 2 },
       ]);
       node.txs.set(hash(10), { txid: hash(10), status: 'confirmed', confirmations: 8, height: 3, fee: null, inputs: [], outputs: [{ address: mine, units: String(50n * C) }, { address: friend, units: '1' }] });
-      // hash(22) is known to neither mempool nor chain: it lost a double-spend race.
+      // The coin hash(22) spent was confirmed here (hash(40)); hash(22) is known to neither mempool nor chain: it lost a double-spend race.
+      node.txs.set(hash(40), { txid: hash(40), status: 'confirmed', confirmations: 30, height: 1, fee: null, inputs: [], outputs: [{ address: mine, units: String(7n * C) }] });
       const history = await getHistory(node, data, keyring);
       expect(history.map((h) => [h.txid, h.direction, h.status, h.amount])).to.deep.equal([
         [hash(21), 'sent', 'pending', '6.00000000'],
@@ -189,6 +199,34 @@ describe('wallet', () => {
       ]);
       expect(history[3]).to.include({ confirmations: 2, height: 9, fee: '0.00000202', address: friend });
       expect(history[4]).to.include({ address: mine, fee: null });
+      expect(history[1]).to.include({ failedBecause: 'conflict-confirmed' });
+    });
+
+    it('keeps a send not-seen while a coin it spends is unknown here (it may exist only on the other side of a split), not failed', async () => {
+      const node = new FakeNode();
+      const data: WalletData = { ...walletData(), nextReceive: 1 };
+      node.put(keyring.key(RECEIVE_CHAIN, 0).address, []);
+      // It spends the change of an earlier send this node never saw: hash(50) is in neither its mempool nor its chain.
+      data.sent = [{ txid: hash(51), hex: '00', spends: [`${hash(50)}:1`], to: friend, amount: String(C), fee: '202', changeIndex: -1, createdAt: 0, height: 3 }];
+      node.tipHeight = 40;
+      const [entry] = await getHistory(node, data, keyring);
+      expect(entry).to.include({ txid: hash(51), status: 'not-seen' });
+      expect(entry).to.not.have.property('failedBecause');
+    });
+
+    it(`fails a send whose coins are spendable again ${SETTLED_CONFIRMATIONS} blocks after it was sent, and not one block before`, async () => {
+      const node = new FakeNode();
+      const data: WalletData = { ...walletData(), nextReceive: 1 };
+      node.put(keyring.key(RECEIVE_CHAIN, 0).address, [coinOf(41, 9n * C)]);
+      data.sent = [{ txid: hash(52), hex: '00', spends: [`${hash(41)}:0`], to: friend, amount: String(C), fee: '202', changeIndex: 1, createdAt: 0, height: 100 }];
+      node.tipHeight = 100 + SETTLED_CONFIRMATIONS - 1;
+      expect((await getHistory(node, data, keyring))[0]).to.include({ status: 'not-seen' });
+      node.tipHeight = 100 + SETTLED_CONFIRMATIONS;
+      expect((await getHistory(node, data, keyring))[0]).to.include({ status: 'failed', failedBecause: 'coins-spendable-again' });
+      // A send recorded before the wallet kept the height stays not-seen: it cannot count the blocks since.
+      const { height: _, ...old } = data.sent[0]!;
+      data.sent = [old];
+      expect((await getHistory(node, data, keyring))[0]).to.include({ status: 'not-seen' });
     });
 
     it('tells a send the wallet did not record (made by another copy of the words) from a receipt', async () => {
