@@ -140,6 +140,8 @@ export class BlockSync {
     const parentId = toDisplayHex(headers[0]!.prevHash);
     const parent = chain.getEntry(parentId);
     if (parent === undefined && !ps.presync.extends(headers[0]!.prevHash)) {
+      // While we hold part of this peer's chain, an announcement of its new tip cannot connect yet: not an offence.
+      if (!solicited && ps.presync.baseEntry !== undefined) return logger.debug({ peer: peer.id }, 'announced headers beyond the chain we hold: ignored');
       return this.opts.punish(peer, 'headers-not-connecting', `first header's parent ${parentId} is unknown`);
     }
     // Stored only once the chain's work passes the threshold; until then held in memory.
