@@ -12,8 +12,8 @@ export interface Finality {
   byDepth: number[];
 }
 
-/** The lab sums only positive terms, so its values keep their digits down to a double's range; below it, a bound. */
-const RESOLVED = Number.MIN_VALUE;
+/** Below one in a trillion the box says ≈ 0: the label must fit its block (the exact value is in data-finality). */
+const RESOLVED = 1e-12;
 
 /** useFinality reads the lab's table for q down to maxDepth; null until it has, or while the devnet refuses. */
 export function useFinality(q: number, maxDepth: number, onError: (message: string) => void): Finality | null {

@@ -46,7 +46,8 @@ function App() {
   const [tips, setTips] = useState<Record<number, string | undefined>>({});
   const [timeline, setTimeline] = useState<TimelineItem[]>([]);
   const [cards, setCards] = useState<ReorgCard[]>([]);
-  const [error, setError] = useState<{ message: string; code?: string | undefined } | null>(null);
+  // fromPoll: the page's own "no answer" (cleared by the next answer); a refusal stays until the next action, so it can be read.
+  const [error, setError] = useState<{ message: string; code?: string | undefined; fromPoll?: boolean } | null>(null);
   const [plan, setPlan] = useState<number[]>([]);
   const [large, setLarge] = useState(false);
   const [zoom, setZoom] = useState(1);
@@ -100,9 +101,9 @@ function App() {
         const groupsChanged = groupsNow !== seenGroups.current;
         seenGroups.current = groupsNow;
         setPlan((p) => (p.length === v.nodes.length && !groupsChanged ? p : v.nodes.map((n, i) => (v.groups ? n.group : i === v.nodes.length - 1 ? 1 : 0))));
-        setError(null);
+        setError((old) => (old?.fromPoll === true ? null : old));
       } catch (e) {
-        setError({ message: t('page.noAnswer', { message: (e as Error).message }) });
+        setError({ message: t('page.noAnswer', { message: (e as Error).message }), fromPoll: true });
       }
     };
     void poll();

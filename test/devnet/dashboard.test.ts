@@ -227,6 +227,10 @@ describe('devnet: the dashboard in a browser', function () {
     expect(text).to.not.match(/^[a-z-]+: /);
     expect(await page.getAttribute('#error', 'title')).to.equal(`code: ${await page.getAttribute('#error', 'data-code')}`);
     expect(await page.getAttribute('#error', 'data-code')).to.match(/^[a-z-]+$/);
+    // It stays to be read: the page's polls that follow (here one that brings a new block) do not clear it.
+    const [mined] = await generate(0, 1);
+    await page.waitForSelector(`[data-node="0"][data-tip="${mined}"]`, { timeout: WAIT_MS });
+    expect(await page.textContent('#error')).to.equal(text);
 
     // A split made through the control API (as the CLI makes it): the pickers follow, A = {0}, B = {1, 2}.
     const pickers = () => page.$$eval('[data-node] select[data-action="group"]', (s: any[]) => s.map((e) => e.value));
