@@ -156,6 +156,20 @@ describe('scenario run (regtest devnet)', function () {
     expect(run.out).to.not.include('Starting');
   });
 
+  it('names a missing or bad log, and a bad --at, with exit code 2 (bad-event-log)', async () => {
+    const missing = await toychain('lab', 'replay', join(dir, 'none.log'));
+    expect(missing.code).to.equal(2);
+    expect(missing.out).to.include(`toychain: ${join(dir, 'none.log')}: cannot read the log: ENOENT`);
+    const file = join(dir, 'bad.log');
+    writeFileSync(file, '{"kind":"heal","t":1}\n');
+    const bad = await toychain('scenario', 'replay', file);
+    expect(bad.code).to.equal(2);
+    expect(bad.out).to.include(`${file}:1: a scenario log starts with its 'scenario' line`);
+    const at = await toychain('scenario', 'replay', file, '--at', 'soon');
+    expect(at.code).to.equal(2);
+    expect(at.out).to.include("--at: 'soon' is not a moment");
+  });
+
   it('checks every shipped scenario from the CLI', async () => {
     const run = await toychain('scenario', 'check', ...['fork-and-heal', 'double-spend-51', 'selfish-miner', 'partition-vs-quorum'].map((n) => join(SCENARIOS_DIR, `${n}.yaml`)));
     expect(run.code, run.out).to.equal(0);
