@@ -18,6 +18,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Chain } from '../src/chain/chain.js';
+import { viewOf } from '../src/chain/chain-view.js';
 import { InProcessSignatureVerifier, WorkerSignatureVerifier, type SignatureVerifier } from '../src/chain/signature-verifier.js';
 import { VerifiedTxCache } from '../src/chain/verified-tx-cache.js';
 import type { Block } from '../src/consensus/block.js';
@@ -90,7 +91,7 @@ async function timeMs(fn: () => Promise<void>): Promise<number> {
 
 /** acceptAll runs the batch through a fresh mempool (and a fresh cache, so every signature is verified). */
 async function acceptAll(chain: Chain, txs: Tx[], verifier: SignatureVerifier, concurrent: boolean): Promise<number> {
-  const mempool = new Mempool({ chain, signatureVerifier: verifier, verifiedTxs: new VerifiedTxCache() });
+  const mempool = new Mempool({ chain: viewOf(chain), params: chain.params, signatureVerifier: verifier, verifiedTxs: new VerifiedTxCache() });
   try {
     return await perSecond(txs.length, async () => {
       const verdicts = concurrent ? await Promise.all(txs.map((tx) => mempool.accept(tx))) : [];
@@ -225,7 +226,7 @@ export const mempoolBench: BenchSection = {
       // A block of BLOCK_TXS of the batch, on three fresh chains at the same tip.
       const block = mineBlock(params, s.blocks[3]!, { txs: s.txs.slice(0, BLOCK_TXS), fees: FEE * BigInt(BLOCK_TXS) }).block;
       const warm = await chainOf(s);
-      const pool = new Mempool({ chain: warm, signatureVerifier: workers });
+      const pool = new Mempool({ chain: viewOf(warm), params: warm.params, signatureVerifier: workers, verifiedTxs: warm.verifiedTxs });
       await Promise.all(s.txs.slice(0, BLOCK_TXS).map((tx) => pool.accept(tx)));
       const cached = await connectMs(warm, block);
       pool.close();

@@ -6,7 +6,7 @@
  * "held" or "not held" with its figure; last, a 50-node devnet on this host must still
  * connect with the inbound eviction in place.
  *
- *   npm run campaign -- hostile [--only NAME[,NAME]] [--skip-devnet]
+ *   npm run campaign -- hostile [--only NAME[,NAME]] [--skip-devnet] [--junk-seconds 20]
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -36,6 +36,9 @@ interface Attack {
   item: string;
   run(cluster: NodeCluster, clients: RawClient[]): Promise<Outcome>;
 }
+
+/** How long the junk-frame stream lasts (--junk-seconds). */
+let junkSeconds = 20;
 
 /** peakRssMB is the node process's peak resident set (VmHWM) so far. */
 function peakRssMB(node: NodeProcess): number {
@@ -69,7 +72,7 @@ const attacks: Attack[] = [
       // A ~4 MB block of empty transactions under an unknown parent: it decodes to ~50 MB of heap.
       const empty = { version: 1, inputs: [], outputs: [], lockTime: 0 };
       const junk = encodeMessage(regtest.magic, { type: 'block', block: { header: { ...genesisOf(regtest).block.header, prevHash: new Uint8Array(32).fill(7) }, txs: Array.from({ length: 390_000 }, () => empty) } });
-      const deadline = Date.now() + 20_000;
+      const deadline = Date.now() + junkSeconds * 1000;
       let sent = 0;
       let bans = 0;
       const attackers = await Promise.all([0, 1, 2, 3].map((i) => hostilePeer(a, `junk-${i}`, {}, (c) => clients.push(c))));
@@ -80,7 +83,15 @@ const attacks: Attack[] = [
           let c = live[i]!;
           if (c.closed !== undefined) {
             bans++;
-            c = (await hostilePeer(a, `junk-again-${bans}`, {}, (x) => clients.push(x))).client;
+            // On loopback a ban is keyed by host and source port: a reused ephemeral port may still be banned, so try again.
+            for (let tries = 0; ; tries++) {
+              try {
+                c = (await hostilePeer(a, `junk-again-${bans}-${tries}`, {}, (x) => clients.push(x))).client;
+                break;
+              } catch (e) {
+                if (tries >= 10 || !/banned/.test((e as Error).message)) throw e;
+              }
+            }
             live[i] = c;
           }
           // Never more than 16 MB waiting in our own socket: the node decides how fast it reads.
@@ -94,7 +105,7 @@ const attacks: Attack[] = [
       const peak = peakRssMB(a);
       live = [];
       const ok = await serves(a);
-      return { held: peak < 512 && ok, figure: `${sent} junk frames of ${(junk.length / MB).toFixed(1)} MB in 20 s from 4 peers (${bans} dropped and back), peak RSS ${peak.toFixed(0)} MB (bound 512; was > 1,200), still serving: ${ok}` };
+      return { held: peak < 512 && ok, figure: `${sent} junk frames of ${(junk.length / MB).toFixed(1)} MB in ${junkSeconds} s from 4 peers (${bans} dropped and back), peak RSS ${peak.toFixed(0)} MB (bound 512; was > 1,200), still serving: ${ok}` };
     },
   },
   {
@@ -217,12 +228,12 @@ const attacks: Attack[] = [
   },
   {
     name: 'send-buffer',
-    item: '10 send buffers on a shaped link (60 getdata x 128 blocks, 1.5 s link delay)',
+    item: '10 send buffers on a shaped link (60 getdata x 128 blocks, 5 s link delay)',
     async run(cluster, clients) {
       const a = await cluster.start('a');
       const hashes = await a.generate(128);
       const h = await hostilePeer(a, 'send-buffer', {}, (c) => clients.push(c));
-      await a.api('PUT', '/network/link', { delayMs: 1500 });
+      await a.api('PUT', '/network/link', { delayMs: 5000 });
       for (let i = 0; i < 60; i++) h.client.send(regtest, { type: 'getdata', items: hashes.map(blockItem) });
       const paused = await waitFor('service paused', () => logLines(a).find((l) => /send buffer full/.test(l.msg)), 60_000).catch(() => undefined);
       await waitFor('every block', () => h.client.received.filter((f) => f[4] === COMMANDS.block).length === 60 * 128, 180_000, 200).catch(() => undefined);
@@ -291,6 +302,7 @@ async function fiftyNodes(): Promise<Outcome> {
 }
 
 export async function run(args: string[]): Promise<boolean> {
+  if (args.includes('--junk-seconds')) junkSeconds = Number(args[args.indexOf('--junk-seconds') + 1]);
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : undefined;
   let heldAll = true;
   let held = 0;

@@ -30,7 +30,7 @@ export function work(hex: string | null | undefined): number {
 }
 
 export function percent(x: number | null | undefined): string {
-  return x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)} %`;
+  return x === null || x === undefined ? '–' : new Intl.NumberFormat(currentLanguage(), { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(x);
 }
 
 export function clock(ms: number): string {

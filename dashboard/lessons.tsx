@@ -93,29 +93,31 @@ function LessonCard(props: LessonsProps & { lesson: Lesson; run: LessonRun | nul
   const pace = props.regtest ? t('lessons.generate') : t('lessons.mining', { blocks: l.blocks, minutes, seconds: props.spacingSec });
   return (
     <div class="lesson" data-lesson={l.name} data-run-state={run?.state ?? 'idle'}>
-      <h3>{lessonText(l.name, 'title', l.title)}</h3>
-      <p class="idea"><strong>{t('lessons.idea')}:</strong> {lessonText(l.name, 'idea', l.idea)}</p>
-      <div class="row">
-        {run?.state === 'running' ? (
-          <button class="warn" data-action="stop-lesson" onClick={props.act(() => post('/devnet/lessons/stop'))}>{t('lessons.stop')}</button>
-        ) : (
-          <button class="primary" data-action="run-lesson" disabled={l.blocked !== null || props.busy} onClick={props.act(() => post(`/devnet/lessons/${l.name}/run`))}>
-            {run ? t('lessons.again') : t('lessons.run')}
-          </button>
-        )}
-        <span class="muted run-state">{run ? runState(run) : l.blocked ? t('lessons.blocked', { reason: l.blocked.message }) : pace}</span>
+      <div class="lesson-main">
+        <h3>{lessonText(l.name, 'title', l.title)}</h3>
+        <p class="idea"><strong>{t('lessons.idea')}:</strong> {lessonText(l.name, 'idea', l.idea)}</p>
+        <div class="row">
+          {run?.state === 'running' ? (
+            <button class="warn" data-action="stop-lesson" onClick={props.act(() => post('/devnet/lessons/stop'))}>{t('lessons.stop')}</button>
+          ) : (
+            <button class="primary" data-action="run-lesson" disabled={l.blocked !== null || props.busy} onClick={props.act(() => post(`/devnet/lessons/${l.name}/run`))}>
+              {run ? t('lessons.again') : t('lessons.run')}
+            </button>
+          )}
+          <span class="muted run-state">{run ? runState(run) : l.blocked ? t('lessons.blocked', { reason: l.blocked.message }) : pace}</span>
+        </div>
+        <ol class="lesson-steps">
+          {l.steps.map((s) => {
+            const status = run?.steps[s.index]?.status ?? 'pending';
+            return (
+              <li key={s.index} data-step-index={s.index} data-status={status} class={`step ${status}${s.kind === 'note' ? ' note' : ''}`} title={run?.steps[s.index]?.text ?? s.text}>
+                {stepText(l.name, s)}
+                {status !== 'pending' && <span class="step-status"> {t(`lessons.status.${status as 'started'}`)}</span>}
+              </li>
+            );
+          })}
+        </ol>
       </div>
-      <ol class="lesson-steps">
-        {l.steps.map((s) => {
-          const status = run?.steps[s.index]?.status ?? 'pending';
-          return (
-            <li key={s.index} data-step-index={s.index} data-status={status} class={`step ${status}${s.kind === 'note' ? ' note' : ''}`} title={run?.steps[s.index]?.text ?? s.text}>
-              {stepText(l.name, s)}
-              {status !== 'pending' && <span class="step-status"> {t(`lessons.status.${status as 'started'}`)}</span>}
-            </li>
-          );
-        })}
-      </ol>
       <p class="question"><strong>{t('lessons.ask')}:</strong> {lessonText(l.name, 'question', l.question)}</p>
     </div>
   );

@@ -1,5 +1,5 @@
 /**
- * ChainView: what the outer layers (the API; the mempool and mining may follow) read of
+ * ChainView: what the outer layers (the mempool, mining, the API) read of
  * the chain, as one narrow interface: the active chain and its tips, blocks, coins, the
  * transaction and address indexes, and the chain's events. They never reach the store
  * behind it, so the store can change without them, and a reader cannot write.

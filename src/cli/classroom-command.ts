@@ -1,6 +1,6 @@
 /**
  * `toychain classroom --block-time 10s`: the teacher's node, the watcher's page (with
- * the lessons) over it and every student node that joins, and the class network file at
+ * the explorer and reorg cards) over it and every student node that joins, and the class network file at
  * GET /class.json; prints the one command a student runs. Ctrl-C stops the teacher's
  * node; the students' nodes go on on their own laptops.
  *
@@ -115,7 +115,7 @@ async function runClassroom(o: ClassroomOptionsText): Promise<void> {
 
   const local = `http://127.0.0.1:${boundPage}/`;
   console.log(`\n  Class network: ${info.network}, a block every ${info.targetSpacingSec} s, genesis ${info.genesis}`);
-  console.log(`  The class's page (blocks, forks, every student's node, the lessons): ${local}`);
+  console.log(`  The class's page (blocks, forks, reorg cards, the explorer, every student's node): ${local}`);
   console.log(`  Teacher's node: takes students' nodes on ${o.p2pHost}:${current.p2pPort}; its API ${current.node.endpoints!.apiUrl} is for this machine only`);
   console.log('\n  Students join with this one command (on their own laptop, in a toychain checkout or where toychain is installed):\n');
   console.log(`    ${info.joinCommand}\n`);

@@ -8,7 +8,6 @@ import { UsageError } from './usage-error.js';
 import { duration, networkOf, resolveDevnetConfig, type DevnetOptionsText } from '../devnet/devnet-config.js';
 import { defaultDevnetDir, readDevnetFile, type DevnetFile } from '../devnet/devnet-file.js';
 import type { DevnetView } from '../devnet/devnet.js';
-import { runDevnet } from './run-devnet.js';
 
 export function registerDevnetCommand(program: Command): void {
   const devnet = program
@@ -32,6 +31,8 @@ export function registerDevnetCommand(program: Command): void {
     .allowExcessArguments(true)
     .action(async (options: DevnetOptionsText, cmd: Command) => {
       if (cmd.args.length > 0) throw unknownSubcommand(cmd.args[0]!, cmd);
+      // Loaded on use: `toychain node` need not parse the supervisor (an idle node's memory).
+      const { runDevnet } = await import('./run-devnet.js');
       await runDevnet(resolveDevnetConfig(options));
     });
 

@@ -4,10 +4,10 @@
  * its dashboard; `lab` runs the classroom experiments (src/lab/). Usage errors print the message and a hint and exit with 2,
  * never a stack trace.
  */
+import './hold-young-generation.js'; // first: before the other modules load (an idle node's memory)
 import { Command, CommanderError } from 'commander';
 import { resolveNodeConfig, type NodeOptions } from '../node/config.js';
 import { UsageError } from './usage-error.js';
-import { runNode } from './run-node.js';
 import { registerDevnetCommand } from './devnet-command.js';
 import { registerWatchCommand } from './watch-command.js';
 import { registerClassroomCommand } from './classroom-command.js';
@@ -47,6 +47,8 @@ program
   .action(async (options: NodeOptions) => {
     if (options.network !== undefined && options.networkFile !== undefined) resolveNodeConfig(options); // refuses the pair before reading the file
     const fileParams = options.networkFile === undefined ? undefined : await loadNetworkFile(options.networkFile);
+    // Loaded here, not at the top: the node's modules load under the young-generation hold (hold-young-generation.ts).
+    const { runNode } = await import('./run-node.js');
     await runNode(resolveNodeConfig(options, fileParams));
   });
 

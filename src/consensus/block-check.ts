@@ -29,8 +29,11 @@ export function checkBlockHeader(header: BlockHeader, params: NetworkParams): Ve
  * first, and every transaction sane. @see Core CheckBlock.
  * Rejects: high-hash, bad-txnmrklroot, bad-txns-duplicate, bad-blk-length,
  * bad-cb-missing, bad-cb-multiple and every reason of checkTransaction. Context-free.
+ * `size` is the block's serialised length; a caller holding the bytes the block was
+ * decoded from passes their length, which saves encoding the block again (it MUST be
+ * encodeBlock(block).length, the default).
  */
-export function checkBlock(block: Block, params: NetworkParams): Verdict {
+export function checkBlock(block: Block, params: NetworkParams, size: number = encodeBlock(block).length): Verdict {
   const pow = checkBlockHeader(block.header, params);
   if (!pow.ok) return pow;
 
@@ -44,7 +47,6 @@ export function checkBlock(block: Block, params: NetworkParams): Verdict {
   if (mutated) return reject('bad-txns-duplicate', 'duplicate transaction in merkle tree');
 
   // Size limits: at least one transaction, and no more bytes than the network allows.
-  const size = encodeBlock(block).length;
   if (block.txs.length === 0 || size > params.maxBlockSize) {
     return reject('bad-blk-length', `${block.txs.length} transactions, ${size} bytes (limit ${params.maxBlockSize})`);
   }

@@ -1,6 +1,6 @@
 /**
  * `toychain classroom`: the teacher's machine runs the class's first node, a watcher
- * over it and every student node that joins (the devnet's page, with the lessons), and
+ * over it and every student node that joins (the devnet's page; its lessons panel needs a devnet and stays hidden), and
  * serves the class network file; students join with one printed command.
  *
  * How the pieces find each other, without a registry:
@@ -111,7 +111,8 @@ export class Classroom {
     const networkFileUrl = pageReachable ? `http://${host}:${pagePort}/${CLASS_FILE}` : CLASS_FILE;
     const peer = `ws://${host}:${this.p2pPort}`;
     const joinCommand = [
-      'npx toychain node',
+      // --no: run the toychain of the checkout it is typed in, never a package of that name fetched from the npm registry.
+      'npx --no toychain node',
       `--network-file ${networkFileUrl}`,
       `--peer ${peer}`,
       `--api-host 0.0.0.0 --api-port ${STUDENT_API_PORT}`,

@@ -169,9 +169,15 @@ export class Lessons {
         Object.assign(run, { met: result.met, missed: result.missed, stoppedBy: result.stoppedBy, endedAt: Date.now(), state: controller.signal.aborted ? 'stopped' : result.ok ? 'passed' : 'failed' });
         this.report(run);
       },
-      () => {
-        // Refused before its first step (too few nodes, a node down): nothing ran.
-        if (this.run === run) this.run = null;
+      (e: unknown) => {
+        // Refused before its first step (too few nodes, a node down): nothing ran, and the caller hears why.
+        if (run.mode === null) {
+          if (this.run === run) this.run = null;
+          return;
+        }
+        // Broke after it started (a node stopped answering): the page must not show it running for ever.
+        Object.assign(run, { state: 'failed', stoppedBy: e instanceof Error ? e.message : String(e), endedAt: Date.now() });
+        this.report(run);
       },
     );
     // The runner checks the devnet before its first event: a refusal rejects `running` instead.

@@ -22,7 +22,7 @@
  * MaybeUpdateMempoolForReorg.
  */
 import { EventEmitter } from 'node:events';
-import type { Chain } from '../chain/chain.js';
+import type { ChainView } from '../chain/chain-view.js';
 import type { ChainEntry } from '../chain/block-index.js';
 import type { SignatureVerifier } from '../chain/signature-verifier.js';
 import type { VerifiedTxCache } from '../chain/verified-tx-cache.js';
@@ -90,16 +90,16 @@ export interface MempoolEvents {
 }
 
 export interface MempoolOptions {
-  chain: Chain;
-  /** default: the chain's */
-  params?: NetworkParams;
+  /** what the pool reads of the chain: its height, its coins and its events, never the store behind it */
+  chain: ChainView;
+  params: NetworkParams;
   policy?: Partial<MempoolPolicy>;
   /** the node's clock in Unix seconds */
   clock?: () => number;
-  /** default: the chain's, so both share threads */
-  signatureVerifier?: SignatureVerifier;
-  /** default: the chain's, so a block of accepted transactions is not verified again */
-  verifiedTxs?: VerifiedTxCache;
+  /** the node's, shared with the chain so both use the same threads */
+  signatureVerifier: SignatureVerifier;
+  /** the node's, shared with the chain, so a block of accepted transactions is not verified again */
+  verifiedTxs: VerifiedTxCache;
 }
 
 export interface MempoolInfo {
@@ -128,7 +128,7 @@ interface Checked {
 
 export class Mempool extends EventEmitter<MempoolEvents> {
   readonly policy: MempoolPolicy;
-  private readonly chain: Chain;
+  private readonly chain: ChainView;
   private readonly params: NetworkParams;
   private readonly clock: () => number;
   private readonly verifier: SignatureVerifier;
@@ -159,11 +159,11 @@ export class Mempool extends EventEmitter<MempoolEvents> {
   constructor(options: MempoolOptions) {
     super();
     this.chain = options.chain;
-    this.params = options.params ?? options.chain.params;
+    this.params = options.params;
     this.policy = { ...DEFAULT_POLICY, ...options.policy };
     this.clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
-    this.verifier = options.signatureVerifier ?? options.chain.signatureVerifier;
-    this.verifiedTxs = options.verifiedTxs ?? options.chain.verifiedTxs;
+    this.verifier = options.signatureVerifier;
+    this.verifiedTxs = options.verifiedTxs;
     this.rollingFee = new RollingMinimumFee(this.policy.incrementalFeeRate);
     this.chainListeners = {
       blockConnected: (_entry, block) => void this.exclusive(async () => this.blockConnected(block)),
@@ -347,7 +347,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
       const output = parent.tx.outputs[input.prevout.index];
       if (output !== undefined) coins.set(outpointKey(input.prevout), { value: output.value, pubkey: output.pubkey, height: spendHeight, coinbase: false });
     }
-    const found = await Promise.all(fromChain.map((o) => this.chain.store.getCoin(o)));
+    const found = await Promise.all(fromChain.map((o) => this.chain.getCoin(o)));
     found.forEach((coin, i) => {
       if (coin !== undefined) coins.set(outpointKey(fromChain[i]!), coin);
     });
@@ -478,7 +478,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
       if (!this.byTxid.has(node.txid)) continue;
       for (const input of node.tx.inputs) {
         if (this.byTxid.has(toDisplayHex(input.prevout.txid))) continue;
-        const coin = await this.chain.store.getCoin(input.prevout);
+        const coin = await this.chain.getCoin(input.prevout);
         if (coin === undefined || (coin.coinbase && spendHeight - coin.height < this.params.coinbaseMaturity)) {
           this.removeWithDescendants(node, 'reorg');
           break;

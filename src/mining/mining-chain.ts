@@ -1,9 +1,10 @@
 /**
  * What mining needs from the chain and the mempool, as two small interfaces, so the
- * miner can be tested against a stand-in and the real Chain plugs in through
- * miningChainOf() below.
+ * miner can be tested against a stand-in and the real chain plugs in through
+ * miningChainOf() below: it reads through ChainView and writes only by submitting blocks.
  */
-import type { Chain } from '../chain/chain.js';
+import type { BlockOutcome } from '../chain/chain.js';
+import type { ChainView } from '../chain/chain-view.js';
 import type { Block } from '../consensus/block.js';
 import type { BlockHeader } from '../consensus/header.js';
 import type { Tx } from '../consensus/tx.js';
@@ -54,16 +55,17 @@ export interface MempoolSource {
 export const EMPTY_MEMPOOL: MempoolSource = { selectTransactions: () => [] };
 
 /**
- * miningChainOf adapts the real Chain: `processBlock` outcomes `connected` count as
- * accepted; a block stored on a side branch, an orphan, a duplicate or a rejection do not.
+ * miningChainOf adapts the real chain: reads through its ChainView, and blocks go to
+ * `processBlock` (Chain.processBlock), whose outcome `connected` counts as accepted; a
+ * block stored on a side branch, an orphan, a duplicate or a rejection do not.
  */
-export function miningChainOf(chain: Chain): MiningChain {
+export function miningChainOf(chain: ChainView, processBlock: (block: Block) => Promise<BlockOutcome>): MiningChain {
   return {
     tip: () => chain.tip,
     nextBits: () => chain.nextBits(),
     medianTimePast: () => chain.medianTimePast(),
     submitBlock: async (block) => {
-      const outcome = await chain.processBlock(block);
+      const outcome = await processBlock(block);
       if (outcome.status === 'connected') return { accepted: true };
       if (outcome.status === 'rejected') return { accepted: false, reason: outcome.reason };
       return { accepted: false, reason: outcome.status };

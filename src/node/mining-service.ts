@@ -8,6 +8,7 @@ import { decodeAddress } from '../consensus/address.js';
 import { DecodeError } from '../consensus/byte-reader.js';
 import type { NetworkParams } from '../consensus/params.js';
 import type { Chain } from '../chain/chain.js';
+import { viewOf } from '../chain/chain-view.js';
 import { Miner } from '../mining/miner.js';
 import { miningChainOf, type MempoolSource } from '../mining/mining-chain.js';
 import { NoncePool } from '../mining/nonce-pool.js';
@@ -117,7 +118,7 @@ export class MiningService implements MiningControl, MiningShareControl {
 
   private newMiner(minerPubkey: Uint8Array, pool: NoncePool): Miner {
     const { chain, params, mempool, paceMs } = this.options;
-    return new Miner({ chain: miningChainOf(chain), pool, params, minerPubkey, ...(mempool ? { mempool } : {}), ...(paceMs === undefined ? {} : { paceMs }) });
+    return new Miner({ chain: miningChainOf(viewOf(chain), (block) => chain.processBlock(block)), pool, params, minerPubkey, ...(mempool ? { mempool } : {}), ...(paceMs === undefined ? {} : { paceMs }) });
   }
 
   /**

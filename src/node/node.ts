@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { Chain } from '../chain/chain.js';
 import { viewOf } from '../chain/chain-view.js';
 import { WorkerSignatureVerifier } from '../chain/signature-verifier.js';
+import { VerifiedTxCache } from '../chain/verified-tx-cache.js';
 import { Mempool } from '../mempool/mempool.js';
 import { openLevelStore } from '../storage/level-store.js';
 import type { ChainStore } from '../storage/store.js';
@@ -69,13 +70,15 @@ export class Node {
     const cleanup: (() => Promise<unknown>)[] = [() => store.close()];
     try {
       // Signature checks (blocks and mempool alike) run on worker threads, so a big block does not stall the API or the peers.
+      // The node owns the verifier and the cache of verified transactions and hands both to the chain and the mempool.
       const signatureVerifier = new WorkerSignatureVerifier();
       cleanup.push(() => signatureVerifier.destroy());
-      const chain = await Chain.open(store, config.params, { signatureVerifier });
+      const verifiedTxs = new VerifiedTxCache();
+      const chain = await Chain.open(store, config.params, { signatureVerifier, verifiedTxs });
       logger.info({ network: config.params.name, height: chain.height, tip: chain.tip.id, datadir: config.datadir }, 'chain loaded');
       logChainEvents(chain, logger);
 
-      const mempool = new Mempool({ chain });
+      const mempool = new Mempool({ chain: viewOf(chain), params: config.params, signatureVerifier, verifiedTxs });
       cleanup.push(async () => mempool.close());
       logMempoolEvents(mempool, logger.child({ layer: 'mempool' }));
 

@@ -63,6 +63,9 @@ export class Dispatch {
         return sync.onHeaders(peer, msg.headers);
       case 'addr':
         return this.opts.addresses.remember(msg.addresses);
+      case 'sendblocks':
+        peer.wantsBlocks = true; // relay.ts pushes our new tips to it
+        return;
       case 'tx':
         return txRelay?.onTx(peer, msg.tx);
       default:

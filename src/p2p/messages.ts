@@ -28,12 +28,16 @@
  *   getheaders  count ≤ MAX_LOCATOR_HASHES × hash 32 | stop hash 32 (zero: no stop)
  *   headers     count ≤ MAX_HEADERS × header 80
  *   addr        count ≤ MAX_ADDRESSES × (time u32 | host varBytes ≤ 255 printable ASCII | port u32)
+ *   sendblocks  empty: "send me your new tip blocks themselves, not an inv of them" (BIP152's
+ *               high-bandwidth mode, with whole blocks in place of compact ones; BIP130's
+ *               sendheaders asks for the same without the body). Sent once after the handshake.
  *
  * Decoding is strict and throws only DecodeError (a MessageError naming the fault for
  * envelope faults and malformed payloads): the size is checked before anything is
  * parsed, counts before anything is allocated, and trailing bytes are refused.
  */
-import { decodeBlock, encodeBlock, MAX_BLOCK_DECODE_SIZE, type Block } from '../consensus/block.js';
+import { decodeBlock, MAX_BLOCK_DECODE_SIZE, type Block } from '../consensus/block.js';
+import { blockBytes, rememberBlockBytes } from '../storage/block-bytes.js';
 import { ByteReader, DecodeError } from '../consensus/byte-reader.js';
 import { ByteWriter } from '../consensus/byte-writer.js';
 import { bigIntToBytesLE, bytesToBigIntLE, equalBytes } from '../consensus/bytes.js';
@@ -72,6 +76,7 @@ export const COMMANDS = {
   getheaders: 0x0a,
   headers: 0x0b,
   addr: 0x0c,
+  sendblocks: 0x0d,
 } as const;
 
 export type Command = keyof typeof COMMANDS;
@@ -121,7 +126,8 @@ export type Message =
   | { type: 'tx'; tx: Tx }
   | { type: 'getheaders'; locator: Uint8Array[]; stop: Uint8Array }
   | { type: 'headers'; headers: BlockHeader[] }
-  | { type: 'addr'; addresses: AddrEntry[] };
+  | { type: 'addr'; addresses: AddrEntry[] }
+  | { type: 'sendblocks' };
 
 /** What is wrong with a frame; misbehaviour.ts gives each a score. */
 export type FrameFault = 'oversize' | 'bad-magic' | 'bad-checksum' | 'unknown-command' | 'malformed';
@@ -176,6 +182,7 @@ function encodePayload(msg: Message): Uint8Array {
       }
       break;
     case 'verack':
+    case 'sendblocks':
       break;
     case 'ping':
     case 'pong':
@@ -190,7 +197,7 @@ function encodePayload(msg: Message): Uint8Array {
       for (const item of msg.items) w.u8(INV_TYPE_CODES[item.type]).bytes(fixed('inv.hash', item.hash, 32));
       break;
     case 'block':
-      return encodeBlock(msg.block);
+      return blockBytes(msg.block);
     case 'tx':
       return encodeTx(msg.tx);
     case 'getheaders':
@@ -279,7 +286,8 @@ export function decodeMessage(frame: Uint8Array, magic: number, maxSize: number 
 function decodePayload(command: Command, payload: Uint8Array): Message {
   switch (command) {
     case 'block':
-      return { type: 'block', block: decodeBlock(payload) };
+      // Kept with the block so it is not encoded again (its own copy: a view would pin the whole frame).
+      return { type: 'block', block: rememberBlockBytes(decodeBlock(payload), payload.slice()) };
     case 'tx':
       return { type: 'tx', tx: decodeTx(payload) };
     default: {
@@ -310,6 +318,8 @@ function readPayload(command: Exclude<Command, 'block' | 'tx'>, r: ByteReader): 
     }
     case 'verack':
       return { type: 'verack' };
+    case 'sendblocks':
+      return { type: 'sendblocks' };
     case 'ping':
     case 'pong':
       return { type: command, nonce: r.bytes(8, 'nonce') };

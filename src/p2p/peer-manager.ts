@@ -329,6 +329,7 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
       joined = true;
       this.logger.info({ peer: peer.id, address: peer.address, direction: peer.direction, userAgent: peer.remote?.userAgent, bestHeight: peer.bestHeight }, 'peer connected');
       this.sync.addPeer(peer);
+      peer.send({ type: 'sendblocks' }); // push new tips to us: one message per hop, not inv, getdata, block
       this.emit('peerJoined', peer.info());
     });
     peer.once('close', (reason) => {

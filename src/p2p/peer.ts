@@ -98,6 +98,8 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
   readonly connectedAt: number;
   readonly knownBlocks = new KnownSet(MAX_KNOWN_BLOCKS);
   readonly knownTxs = new KnownSet(MAX_KNOWN_TXS);
+  /** the peer sent sendblocks: our new tip blocks go to it whole, not as inv */
+  wantsBlocks = false;
   /** Unix ms this peer last gave us a new block / a new transaction (0: never); eviction protects recent ones */
   lastBlockAt = 0;
   lastTxAt = 0;

@@ -5,7 +5,9 @@
  *   it is announced with inv to every ready peer that does not know it, so never back to
  *   the peer it came from. Announcements wait while we are still downloading a chain with
  *   more work (Core: no announcements during initial block download), and several tips in
- *   one turn of the event loop are announced once.
+ *   one turn of the event loop are announced once. A peer that sent `sendblocks` and knows
+ *   the new tip's parent gets the block itself instead (BIP152's high-bandwidth idea):
+ *   one message per hop instead of inv, getdata and block, and no store read to serve it.
  * - getdata is answered with the blocks, each named once (duplicates are dropped), at
  *   most MAX_BLOCKS_PER_GETDATA and MAX_BYTES_PER_GETDATA per message and
  *   SERVE_BYTES_PER_SECOND per peer; the rest goes back to the caller (transactions are
@@ -20,7 +22,8 @@ import type { Chain } from '../chain/chain.js';
 import type { ChainEntry } from '../chain/block-index.js';
 import { equalBytes, toDisplayHex, ZERO_HASH } from '../consensus/bytes.js';
 import { headersAfter, locatorFork } from './locator.js';
-import { encodeBlock } from '../consensus/block.js';
+import { blockSize } from '../storage/block-bytes.js';
+import type { Block } from '../consensus/block.js';
 import type { InvItem } from './messages.js';
 import type { Offence } from './misbehaviour.js';
 import type { Peer } from './peer.js';
@@ -51,20 +54,27 @@ interface Allowance {
 export class Relay {
   private readonly allowances = new WeakMap<Peer, Allowance>();
   private pending: ChainEntry | undefined;
+  /** the block last connected, to push it whole to the peers that asked */
+  private connected: { id: string; block: Block } | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private readonly onTip = (entry: ChainEntry): void => {
     this.pending = entry;
     this.immediate ??= setImmediate(() => this.flush());
+  };
+  private readonly onConnected = (entry: ChainEntry, block: Block): void => {
+    this.connected = { id: entry.id, block };
   };
 
   constructor(private readonly opts: RelayOptions) {}
 
   start(): void {
     this.opts.chain.on('tip', this.onTip);
+    this.opts.chain.on('blockConnected', this.onConnected);
   }
 
   stop(): void {
     this.opts.chain.off('tip', this.onTip);
+    this.opts.chain.off('blockConnected', this.onConnected);
     clearImmediate(this.immediate);
     this.immediate = undefined;
   }
@@ -72,12 +82,18 @@ export class Relay {
   private flush(): void {
     this.immediate = undefined;
     const entry = this.pending;
+    const connected = this.connected;
     this.pending = undefined;
+    this.connected = undefined;
     if (entry === undefined || !this.opts.chain.isActive(entry) || this.opts.isSyncing()) return;
+    const block = connected?.id === entry.id ? connected.block : undefined;
+    const parentId = entry.parent?.id;
     for (const peer of this.opts.peers()) {
       if (!peer.ready || peer.knownBlocks.has(entry.id)) continue;
       peer.knownBlocks.add(entry.id);
-      peer.send({ type: 'inv', items: [{ type: 'block', hash: entry.hash }] });
+      // Pushed whole only where it connects: a peer lacking the parent gets the inv, and fetches headers first.
+      if (block !== undefined && peer.wantsBlocks && parentId !== undefined && peer.knownBlocks.has(parentId)) peer.send({ type: 'block', block });
+      else peer.send({ type: 'inv', items: [{ type: 'block', hash: entry.hash }] });
     }
   }
 
@@ -114,7 +130,7 @@ export class Relay {
         notFound.push(item);
         continue;
       }
-      const size = encodeBlock(block).length;
+      const size = blockSize(block); // the stored bytes: no encoding
       await this.spend(peer, size);
       if (!peer.ready) return [];
       served++;

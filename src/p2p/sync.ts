@@ -27,6 +27,7 @@ import { blockHash, headerHash, type BlockHeader } from '../consensus/header.js'
 import { merkleRoot } from '../consensus/merkle.js';
 import { blockWork } from '../consensus/pow.js';
 import { txHash } from '../consensus/tx.js';
+import { DownloadPath } from './download-path.js';
 import { blockLocator } from './locator.js';
 import { MAX_ANNOUNCED_HEADERS, MAX_PRESYNC_HEADERS, HeaderPresync } from './header-presync.js';
 import { MAX_HEADERS, MAX_LOCATOR_HASHES, type InvItem, type Message } from './messages.js';
@@ -56,6 +57,8 @@ interface PeerSync {
   lacks: Set<string>;
   /** this peer's header chain held in memory until its work is enough to store (header-presync.ts) */
   presync: HeaderPresync;
+  /** what to fetch from this peer next (download-path.ts) */
+  path: DownloadPath;
 }
 
 const MAX_LACKS = 5000;
@@ -72,7 +75,7 @@ export class BlockSync {
   constructor(private readonly opts: SyncOptions) {}
 
   addPeer(peer: Peer): void {
-    const ps: PeerSync = { peer, inFlight: new Map(), bestKnown: undefined, headersRequestedAt: undefined, lacks: new Set(), presync: new HeaderPresync(this.opts.chain.params) };
+    const ps: PeerSync = { peer, inFlight: new Map(), bestKnown: undefined, headersRequestedAt: undefined, lacks: new Set(), presync: new HeaderPresync(this.opts.chain.params), path: new DownloadPath() };
     this.states.set(peer.id, ps);
     if (peer.chainwork > this.opts.chain.tip.chainwork) this.requestHeaders(ps, this.opts.chain.tip);
   }
@@ -156,18 +159,15 @@ export class BlockSync {
       if (solicited && headers.length === MAX_HEADERS && peer.ready) this.sendGetHeaders(ps, [step.last, ...blockLocator(ps.presync.baseEntry!)]);
       return;
     }
-    let last: ChainEntry | undefined;
-    for (const header of step.headers) {
-      const v = await chain.processHeader(header);
-      if (!v.ok) {
-        const offence = headerOffence(v.reason);
-        const detail = `header ${toDisplayHex(headerHash(header))}: ${v.reason}${v.debug === undefined ? '' : ` (${v.debug})`}`;
-        if (offence !== undefined) this.opts.punish(peer, offence, detail);
-        else logger.info({ peer: peer.id, detail }, 'header not accepted yet');
-        break;
-      }
-      peer.knownBlocks.add(v.hash);
-      last = chain.getEntry(v.hash);
+    // One store write for the whole message (Chain.processHeaders), up to the first header that fails.
+    const { hashes: accepted, failure } = await chain.processHeaders(step.headers);
+    for (const id of accepted) peer.knownBlocks.add(id);
+    const last = accepted.length === 0 ? undefined : chain.getEntry(accepted[accepted.length - 1]!);
+    if (failure !== undefined) {
+      const offence = headerOffence(failure.reason);
+      const detail = `header ${toDisplayHex(headerHash(step.headers[failure.index]!))}: ${failure.reason}${failure.debug === undefined ? '' : ` (${failure.debug})`}`;
+      if (offence !== undefined) this.opts.punish(peer, offence, detail);
+      else logger.info({ peer: peer.id, detail }, 'header not accepted yet');
     }
     if (last === undefined || !peer.ready) return;
     this.noteKnown(ps, last);
@@ -358,13 +358,8 @@ export class BlockSync {
     // Ask in batches (when half the slots are free) rather than one getdata per block.
     if (free <= 0 || (ps.inFlight.size > 0 && free < Math.ceil(this.opts.maxBlocksInFlight / 2))) return;
     if (best === undefined || isFailed(best) || best.chainwork <= chain.tip.chainwork) return;
-    const missing: ChainEntry[] = []; // highest first
-    for (let e: ChainEntry | undefined = best; e !== undefined && !chain.isActive(e); e = e.parent) {
-      if (isFailed(e)) return;
-      if (!hasData(e) && !this.requested.has(e.id) && !this.waiting.has(e.id) && !ps.lacks.has(e.id)) missing.push(e);
-    }
-    if (missing.length === 0) return;
-    const batch = missing.slice(-free).reverse();
+    const batch = ps.path.next(best, (e) => chain.isActive(e), (e) => this.requested.has(e.id) || this.waiting.has(e.id) || ps.lacks.has(e.id), free);
+    if (batch.length === 0) return;
     const now = clock();
     for (const e of batch) {
       this.requested.set(e.id, ps.peer.id);

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import type { AbstractLevel } from 'abstract-level';
 import { ClassicLevel } from 'classic-level';
 import { MemoryLevel } from 'memory-level';
-import { decodeBlock, encodeBlock, type Block } from '../consensus/block.js';
+import { decodeBlock, type Block } from '../consensus/block.js';
+import { blockBytes, rememberBlockBytes } from './block-bytes.js';
 import { bytesToHex, toDisplayHex } from '../consensus/bytes.js';
 import { decodeCoin, encodeCoin, type Coin, type SpentCoin } from '../consensus/coin.js';
 import { outpointKey, type Outpoint } from '../consensus/tx.js';
@@ -109,7 +110,7 @@ export class LevelStore implements ChainStore {
 
   async getBlock(hash: Uint8Array): Promise<Block | undefined> {
     const value = await this.db.get(blockKey(hash));
-    return value === undefined ? undefined : decodeStored(`block ${toDisplayHex(hash)}`, value, decodeBlock);
+    return value === undefined ? undefined : decodeStored(`block ${toDisplayHex(hash)}`, value, (bytes) => rememberBlockBytes(decodeBlock(bytes), bytes));
   }
 
   async getUndo(hash: Uint8Array): Promise<SpentCoin[] | undefined> {
@@ -196,7 +197,7 @@ class LevelBatch implements StoreBatch {
   constructor(private readonly db: ByteDb) {}
 
   putBlock(hash: Uint8Array, block: Block): this {
-    return this.put(blockKey(hash), encodeBlock(block));
+    return this.put(blockKey(hash), blockBytes(block));
   }
 
   putRecord(record: BlockRecord): this {

@@ -156,7 +156,7 @@ export async function startApi(options: { heartbeatMs?: number; params?: Network
   const chain = await memoryChain(params);
   const peers = new FakePeers();
   const mining = new FakeMining();
-  const mempool = new Mempool({ chain, clock: () => 1_700_000_000 });
+  const mempool = new Mempool({ chain: viewOf(chain), params, signatureVerifier: chain.signatureVerifier, verifiedTxs: chain.verifiedTxs, clock: () => 1_700_000_000 });
   const app = createApi({
     chain: viewOf(chain),
     params,

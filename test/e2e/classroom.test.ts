@@ -80,13 +80,13 @@ function option(words: string[], name: string): string {
 
 /**
  * onThisMachine turns the printed command into the one a student on this machine runs:
- * `npx toychain` is this checkout's CLI; the API listens on 127.0.0.1 on a free port
+ * `npx --no toychain` is this checkout's CLI; the API listens on 127.0.0.1 on a free port
  * (announced, like the printed command, on the unspecified host); the rest is kept.
  */
 function onThisMachine(printed: string, apiPort: number, datadir: string, networkFile?: string): string[] {
   const words = printed.trim().split(/\s+/);
-  expect(words.slice(0, 3)).to.deep.equal(['npx', 'toychain', 'node']);
-  const args = words.slice(2);
+  expect(words.slice(0, 4)).to.deep.equal(['npx', '--no', 'toychain', 'node']);
+  const args = words.slice(3);
   const set = (name: string, value: string): void => {
     args[args.indexOf(name) + 1] = value;
   };
@@ -144,7 +144,7 @@ describe('toychain classroom: a teacher and students joining by the printed comm
     teacher.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     const printed = await waitFor('the teacher to print the command students run', () => {
       if (teacher.exitCode !== null) throw new Error(`classroom exited with ${teacher.exitCode}: ${out}`);
-      return /^\s*(npx toychain node .*)$/m.exec(out)?.[1];
+      return /^\s*(npx --no toychain node .*)$/m.exec(out)?.[1];
     }, SHOW_MS);
     const page = /The class's page[^\n]*(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1];
     expect(page, out).to.be.a('string');

@@ -331,8 +331,9 @@ describe('hostile peer against a node process', function () {
     const a = await cluster.start('a');
     const hashes = await a.generate(128);
     const { client, userAgent } = await hostile(a, 'send-buffer');
-    // Every message a waits 1.5 s on the shaped link: what it sends piles up outside the socket.
-    expect((await a.api('PUT', '/network/link', { delayMs: 1500 })).status).to.equal(200);
+    // Every message a waits 5 s on the shaped link: what it sends piles up outside the socket
+    // (long enough that 1 MB piles up even on a loaded machine, where serving is slower).
+    expect((await a.api('PUT', '/network/link', { delayMs: 5000 })).status).to.equal(200);
     const items = hashes.map((h) => ({ type: 'block' as const, hash: fromDisplayHex(h) }));
     const requests = 60;
     for (let i = 0; i < requests; i++) client.send(regtest, { type: 'getdata', items });

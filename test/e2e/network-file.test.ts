@@ -7,7 +7,8 @@ import { encodeAddress } from '../../src/consensus/address.js';
 import { sha256 } from '../../src/consensus/hash.js';
 import { xOnlyPublicKey } from '../../src/consensus/signature.js';
 import { parseNetworkFile } from '../../src/node/network-file.js';
-import { NodeCluster } from '../helpers/node-process.js';
+import { NodeCluster, waitFor } from '../helpers/node-process.js';
+import { runWallet } from '../helpers/wallet-process.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/toychain.js', import.meta.url));
 
@@ -47,6 +48,19 @@ describe('a created network (toychain network create, --network-file)', function
     const again = await cluster.start('a', { networkFile: file, datadir: node.datadir });
     const after = (await again.api('GET', '/status')).body;
     expect([after.network, after.height, after.tip]).to.deep.equal(['class', 3, hashes[2]]);
+  });
+
+  it('gives a wallet made against its node the network\'s prefix, and POST /mining/start {address} pays that wallet (the README\'s steps)', async () => {
+    const node = await cluster.start('a', { networkFile: create('class', cluster.tempDir('files')) });
+    const walletDir = cluster.tempDir('wallet');
+    const wallet = (...args: string[]) => runWallet(['--node', node.apiUrl, '--wallet-dir', walletDir, '--json', ...args], { env: { TOYCHAIN_WALLET_PASSWORD: 'class pw' } });
+    expect((await wallet('create')).json.network).to.equal('class');
+    const address = (await wallet('address')).json.address as string;
+    expect(address.startsWith('tcclass1p')).to.equal(true);
+    const started = await node.api('POST', '/mining/start', { address });
+    expect([started.status, started.body.active]).to.deep.equal([200, true]);
+    await waitFor('a block paying the wallet', async () => (await wallet('balance')).json?.immature !== '0.00000000', 60_000);
+    expect((await node.api('POST', '/mining/stop', {})).status).to.equal(200);
   });
 
   it('refuses a peer of another network with the named reason (wrong-network)', async () => {

@@ -1,6 +1,7 @@
 /** Test fixture: a Chain over a memory store with matured coinbase coins, and a Mempool following it. */
 import { expect } from 'chai';
 import type { Chain, ChainOptions } from '../../src/chain/chain.js';
+import { viewOf } from '../../src/chain/chain-view.js';
 import { regtest, type NetworkParams } from '../../src/consensus/params.js';
 import { txHash, type Outpoint, type Tx } from '../../src/consensus/tx.js';
 import { Mempool, type MempoolOptions } from '../../src/mempool/mempool.js';
@@ -28,13 +29,14 @@ export interface PoolFixture {
 /** poolWith mines `blocks` blocks onto a fresh chain and opens a mempool on it. */
 export async function poolWith(
   blocks: number,
-  options: Omit<MempoolOptions, 'chain'> = {},
+  options: Partial<Omit<MempoolOptions, 'chain'>> = {},
   chainOptions: ChainOptions = {},
 ): Promise<PoolFixture> {
   const chain = await memoryChain(params, chainOptions);
   const mined = mineChain(params, genesisOf(params), blocks);
   for (const b of mined) expect((await chain.processBlock(b.block)).status).to.equal('connected');
-  const mempool = new Mempool({ chain, clock: () => 1_000_000, ...options });
+  // The chain's own verifier and cache, as a node shares its own between the two.
+  const mempool = new Mempool({ chain: viewOf(chain), params: chain.params, signatureVerifier: chain.signatureVerifier, verifiedTxs: chain.verifiedTxs, clock: () => 1_000_000, ...options });
   const coinbases = mined.map((b) => ({ outpoint: coinbaseOutpoint(b), value: b.block.txs[0]!.outputs[0]!.value, key: KEYS[0]! }));
   return { chain, mempool, blocks: mined, coinbases };
 }

@@ -10,6 +10,7 @@ import { EMPTY_MEMPOOL, miningChainOf, type MiningChain } from '../../src/mining
 import { NoncePool } from '../../src/mining/nonce-pool.js';
 import { blockFromTemplate, buildTemplate, type BlockTemplate } from '../../src/mining/template.js';
 import { memoryChain } from '../helpers/chain-fixture.js';
+import { viewOf } from '../../src/chain/chain-view.js';
 
 const MINER = new Uint8Array(32).fill(0x11);
 const PEER = new Uint8Array(32).fill(0x22);
@@ -30,7 +31,8 @@ function withHardBits(chain: MiningChain, hard: () => boolean): MiningChain {
 
 /** A real regtest chain (src/chain over a memory store) seen through the mining interface. */
 async function regtestChain(): Promise<MiningChain> {
-  return miningChainOf(await memoryChain(regtest));
+  const chain = await memoryChain(regtest);
+  return miningChainOf(viewOf(chain), (block) => chain.processBlock(block));
 }
 
 /** A peer's block on the chain's tip, mined in this thread with the reference hash. */

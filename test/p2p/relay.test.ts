@@ -41,4 +41,42 @@ describe('p2p relay', () => {
     await waitFor('c to reach the tip', () => c.chain.tip.id === blocks.at(-1)!.id);
     expect(c.chain.height).to.equal(20);
   });
+
+  it('sends a new tip block itself to a peer that sent sendblocks, and an inv to one that did not', async () => {
+    const a = await fx.node(regtest);
+    const pushed = await fx.raw(a.url);
+    const announced = await fx.raw(a.url);
+    for (const raw of [pushed, announced]) await raw.handshake(regtest);
+    pushed.send(regtest, { type: 'sendblocks' });
+    await waitFor('both peers ready', () => a.manager.peers().length === 2);
+    const [first, second] = mineChain(regtest, genesisOf(regtest), 2);
+    // The first block is announced to both (they are not known to have genesis); then each knows it.
+    await a.chain.processBlock(first!.block);
+    const blockMessages = (raw: typeof pushed) => raw.messages(regtest).filter((m) => m.type === 'block' || m.type === 'inv');
+    await waitFor('both to hear of the first block', () => blockMessages(pushed).length === 1 && blockMessages(announced).length === 1);
+    await a.chain.processBlock(second!.block);
+    await waitFor('both to hear of the second block', () => blockMessages(pushed).length === 2 && blockMessages(announced).length === 2);
+    const last = (raw: typeof pushed) => blockMessages(raw).at(-1)!;
+    expect(last(pushed).type).to.equal('block');
+    expect(last(pushed)).to.deep.include({ type: 'block', block: second!.block });
+    expect(last(announced).type).to.equal('inv');
+    // The node itself asks its peers for pushed blocks once the handshake is done.
+    expect(announced.messages(regtest).some((m) => m.type === 'sendblocks')).to.equal(true);
+  });
+
+  it('connects a block pushed by a peer it asked, without a getdata', async () => {
+    const a = await fx.node(regtest);
+    const b = await fx.node(regtest);
+    await b.manager.connect(a.url);
+    await waitFor('a to list b', () => a.manager.peers().length === 1);
+    const [first, second] = mineChain(regtest, genesisOf(regtest), 2);
+    await a.chain.processBlock(first!.block);
+    await waitFor('b to connect the first block', () => b.chain.tip.id === first!.id);
+    const served = a.logs.lines.length;
+    await a.chain.processBlock(second!.block);
+    await waitFor('b to connect the second block', () => b.chain.tip.id === second!.id);
+    // The first block went inv, getdata, block; the second came whole: nothing was served from the store.
+    expect(a.logs.lines.slice(0, served).some((l) => l.msg === 'serving blocks')).to.equal(true);
+    expect(a.logs.lines.slice(served).some((l) => l.msg === 'serving blocks')).to.equal(false);
+  });
 });
