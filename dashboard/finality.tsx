@@ -12,8 +12,8 @@ export interface Finality {
   byDepth: number[];
 }
 
-/** Below this the lab's sums (1 − Σ …, in doubles) no longer resolve the value: show a bound, not noise. */
-const RESOLVED = 1e-12;
+/** The lab sums only positive terms, so its values keep their digits down to a double's range; below it, a bound. */
+const RESOLVED = Number.MIN_VALUE;
 
 /** useFinality reads the lab's table for q down to maxDepth; null until it has, or while the devnet refuses. */
 export function useFinality(q: number, maxDepth: number, onError: (message: string) => void): Finality | null {

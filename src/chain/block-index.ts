@@ -3,13 +3,13 @@
  * height, cumulative chainwork and validation status. The active chain is an array by
  * height over the same entries.
  */
-import { toDisplayHex } from '../consensus/bytes.js';
+import { toDisplayHex, type DisplayHex } from '../consensus/bytes.js';
 import { BlockStatus, type BlockRecord } from '../storage/store.js';
 
 /** A block index entry: the stored record plus the link to its parent. */
 export interface ChainEntry extends BlockRecord {
   /** display hex of `hash`, the key of the index */
-  id: string;
+  id: DisplayHex;
   parent: ChainEntry | undefined;
 }
 

@@ -5,6 +5,7 @@
  * behind it, so the store can change without them, and a reader cannot write.
  */
 import type { Block } from '../consensus/block.js';
+import type { Hash32 } from '../consensus/bytes.js';
 import type { Coin, SpentCoin } from '../consensus/coin.js';
 import type { Outpoint } from '../consensus/tx.js';
 import type { ChainEntry } from './block-index.js';
@@ -27,8 +28,8 @@ export interface ChainView {
   getCoin(outpoint: Outpoint): Promise<Coin | undefined>;
   /** the spent coins of a block's inputs, in block order (its undo data) */
   getUndo(hash: Uint8Array): Promise<SpentCoin[] | undefined>;
-  /** the active-chain block holding `txid` (internal byte order) */
-  getTxBlock(txid: Uint8Array): Promise<Uint8Array | undefined>;
+  /** the hash of the active-chain block holding the transaction `txHash` (both internal byte order) */
+  getTxBlock(txHash: Hash32): Promise<Hash32 | undefined>;
   /** the unspent coins paying `pubkey`, one at a time */
   eachAddressCoin(pubkey: Uint8Array): AsyncIterable<SpentCoin>;
   /** the active-chain transactions touching `pubkey`, by height */
@@ -59,7 +60,8 @@ export function viewOf(chain: Chain): ChainView {
     medianTimePast: () => chain.medianTimePast(),
     getCoin: (outpoint) => store.getCoin(outpoint),
     getUndo: (hash) => store.getUndo(hash),
-    getTxBlock: (txid) => store.getTxBlock(txid),
+    // The store keeps ids as the bytes it was given: block hashes, so Hash32.
+    getTxBlock: async (txHash) => (await store.getTxBlock(txHash)) as Hash32 | undefined,
     eachAddressCoin: (pubkey) => store.eachAddressCoin(pubkey),
     addressHistory: (pubkey) => store.addressHistory(pubkey),
     // The same events, re-typed: EventEmitter's own listener type is conditional on the key.

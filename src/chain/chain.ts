@@ -9,13 +9,13 @@
 import { EventEmitter } from 'node:events';
 import type { Block } from '../consensus/block.js';
 import { blockSize } from '../storage/block-bytes.js';
-import { checkBlock, checkBlockContext, checkBlockHeader, checkBlockHeaderContext } from '../consensus/block-check.js';
-import { toDisplayHex } from '../consensus/bytes.js';
+import { checkBlock, checkBlockContext, checkBlockHeaderContext } from '../consensus/block-check.js';
+import { toDisplayHex, type DisplayHex } from '../consensus/bytes.js';
 import type { BlockHeader } from '../consensus/header.js';
 import { headerHash } from '../consensus/header.js';
 import { MEDIAN_TIME_SPAN, medianTimePast } from '../consensus/median-time.js';
 import type { NetworkParams } from '../consensus/params.js';
-import { blockWork } from '../consensus/pow.js';
+import { blockWork, checkProofOfWork } from '../consensus/pow.js';
 import { isFinalForBlock, type RejectReason, type Verdict } from '../consensus/reasons.js';
 import { getNextWorkRequired } from '../consensus/retarget.js';
 import { checkTimewarp } from '../consensus/timewarp.js';
@@ -60,15 +60,15 @@ export interface Reorg {
 
 export type BlockOutcome =
   /** the block is on the active chain now */
-  | { status: 'connected'; hash: string; reorg?: Reorg }
+  | { status: 'connected'; hash: DisplayHex; reorg?: Reorg }
   /** the block is stored on a side branch with less work */
-  | { status: 'accepted'; hash: string }
+  | { status: 'accepted'; hash: DisplayHex }
   /** the parent is unknown: it waits in the orphan pool */
-  | { status: 'orphan'; hash: string }
+  | { status: 'orphan'; hash: DisplayHex }
   /** already have it */
-  | { status: 'duplicate'; hash: string }
+  | { status: 'duplicate'; hash: DisplayHex }
   /** it broke a rule; `permanent` is false for reasons that say nothing final about the hash */
-  | { status: 'rejected'; hash: string; reason: RejectReason; debug?: string; permanent: boolean };
+  | { status: 'rejected'; hash: DisplayHex; reason: RejectReason; debug?: string; permanent: boolean };
 
 export interface ChainEvents {
   blockConnected: [entry: ChainEntry, block: Block];
@@ -300,7 +300,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     id: string,
     beforeRecordInvalid: () => Promise<void> = async () => undefined,
   ): Promise<{ ok: true; parent: ChainEntry } | { ok: false; reason: RejectReason; debug?: string; permanent?: boolean }> {
-    const pow = checkBlockHeader(header, this.params);
+    const pow = checkProofOfWork(hash, header.bits, this.params); // checkBlockHeader, with the hash the caller has
     if (!pow.ok) return pow;
     const parent = this.index.get(toDisplayHex(header.prevHash));
     if (parent === undefined) return { ok: false, reason: 'prev-blk-not-found' };
@@ -345,7 +345,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       parent = known.parent!;
     }
 
-    const body = checkBlock(block, this.params, blockSize(block));
+    const body = checkBlock(block, this.params, blockSize(block), hash);
     const context = body.ok ? checkBlockContext(block, parent.height + 1) : body;
     if (!context.ok) {
       const permanent = isFinalForBlock(context.reason);

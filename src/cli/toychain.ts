@@ -8,12 +8,6 @@ import './hold-young-generation.js'; // first: before the other modules load (an
 import { Command, CommanderError } from 'commander';
 import { resolveNodeConfig, type NodeOptions } from '../node/config.js';
 import { UsageError } from './usage-error.js';
-import { registerDevnetCommand } from './devnet-command.js';
-import { registerWatchCommand } from './watch-command.js';
-import { registerClassroomCommand } from './classroom-command.js';
-import { registerLabCommand } from './lab-command.js';
-import { registerConformanceCommand } from './conformance-command.js';
-import { registerScenarioCommand } from './scenario-command.js';
 import { loadNetworkFile, registerNetworkCommand } from './network-command.js';
 import { VERSION } from '../node/version.js';
 
@@ -52,14 +46,26 @@ program
     await runNode(resolveNodeConfig(options, fileParams));
   });
 
-registerDevnetCommand(program);
-registerWatchCommand(program);
-registerClassroomCommand(program);
+// `toychain node` loads none of the other commands' modules: each costs an idle node
+// memory (`npm run bench -- memory`). Every other command line registers them all.
+const others = process.argv[2] === 'node' ? undefined : await Promise.all([
+  import('./devnet-command.js'), import('./watch-command.js'), import('./classroom-command.js'),
+  import('./lab-command.js'), import('./conformance-command.js'), import('./scenario-command.js'),
+]);
+if (others !== undefined) {
+  const [devnet, watch, classroom] = others;
+  devnet.registerDevnetCommand(program);
+  watch.registerWatchCommand(program);
+  classroom.registerClassroomCommand(program);
+}
 registerNetworkCommand(program);
 
-registerLabCommand(program);
-registerConformanceCommand(program);
-registerScenarioCommand(program);
+if (others !== undefined) {
+  const [, , , lab, conformance, scenario] = others;
+  lab.registerLabCommand(program);
+  conformance.registerConformanceCommand(program);
+  scenario.registerScenarioCommand(program);
+}
 
 try {
   await program.parseAsync(process.argv);

@@ -31,10 +31,11 @@ export function checkBlockHeader(header: BlockHeader, params: NetworkParams): Ve
  * bad-cb-missing, bad-cb-multiple and every reason of checkTransaction. Context-free.
  * `size` is the block's serialised length; a caller holding the bytes the block was
  * decoded from passes their length, which saves encoding the block again (it MUST be
- * encodeBlock(block).length, the default).
+ * encodeBlock(block).length, the default). Likewise `hash`, the header's hash when the
+ * caller has it (it MUST be headerHash(block.header), the default).
  */
-export function checkBlock(block: Block, params: NetworkParams, size: number = encodeBlock(block).length): Verdict {
-  const pow = checkBlockHeader(block.header, params);
+export function checkBlock(block: Block, params: NetworkParams, size: number = encodeBlock(block).length, hash: Uint8Array = headerHash(block.header)): Verdict {
+  const pow = checkProofOfWork(hash, block.header.bits, params);
   if (!pow.ok) return pow;
 
   // The merkle root must commit to the transactions, so the body cannot be swapped.

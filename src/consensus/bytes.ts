@@ -11,20 +11,38 @@ export function reverseBytes(bytes: Uint8Array): Uint8Array {
   return Uint8Array.from(bytes).reverse();
 }
 
+declare const hash32Brand: unique symbol;
+declare const displayHexBrand: unique symbol;
+
+/**
+ * Hash32: a block hash or txid as the 32 bytes sha256d gives, in internal (serialised)
+ * byte order: what the encodings, the store and the wire carry. Its name in code is
+ * `hash` or `txHash`. Made by headerHash, txHash and fromDisplayHex only.
+ */
+export type Hash32 = Uint8Array & { readonly [hash32Brand]: true };
+
+/**
+ * DisplayHex: the same id as Bitcoin shows it, 64 hex digits byte-reversed: what the
+ * API, logs, the CLI and the dashboard show. Its name in code is `txid` or a block's
+ * `id`/`hash` at the edges. Made by toDisplayHex (txid, blockHash) only.
+ * These two and the pair of functions below are the one conversion between them.
+ */
+export type DisplayHex = string & { readonly [displayHexBrand]: true };
+
 /** toDisplayHex turns a hash in internal (serialised) byte order into Bitcoin's display hex. */
-export function toDisplayHex(hash: Uint8Array): string {
-  return bytesToHex(reverseBytes(hash));
+export function toDisplayHex(hash: Uint8Array): DisplayHex {
+  return bytesToHex(reverseBytes(hash)) as DisplayHex;
 }
 
 /**
  * fromDisplayHex parses a 64-character display hex hash into internal byte order.
  * Throws a labelled TypeError for anything that is not exactly 32 bytes of hex.
  */
-export function fromDisplayHex(hex: string, label = 'hash'): Uint8Array {
+export function fromDisplayHex(hex: string, label = 'hash'): Hash32 {
   if (typeof hex !== 'string' || !/^[0-9a-fA-F]{64}$/.test(hex)) {
     throw new TypeError(`${label}: expected 64 hex characters`);
   }
-  return reverseBytes(hexToBytes(hex));
+  return reverseBytes(hexToBytes(hex)) as Hash32;
 }
 
 /** equalBytes compares two byte arrays for equality of length and content. */

@@ -11,7 +11,7 @@
  */
 import { ByteReader, DecodeError } from './byte-reader.js';
 import { ByteWriter } from './byte-writer.js';
-import { toDisplayHex } from './bytes.js';
+import { toDisplayHex, type DisplayHex, type Hash32 } from './bytes.js';
 import { sha256d } from './hash.js';
 
 export const HEADER_SIZE = 80;
@@ -71,11 +71,11 @@ export function decodeBlockHeader(bytes: Uint8Array): BlockHeader {
 }
 
 /** headerHash is sha256d of the 80 header bytes, in internal byte order (the block's id). */
-export function headerHash(header: BlockHeader): Uint8Array {
-  return sha256d(encodeBlockHeader(header));
+export function headerHash(header: BlockHeader): Hash32 {
+  return sha256d(encodeBlockHeader(header)) as Hash32;
 }
 
 /** blockHash is the block's id as Bitcoin displays it: sha256d of the header, byte-reversed hex. */
-export function blockHash(header: BlockHeader): string {
+export function blockHash(header: BlockHeader): DisplayHex {
   return toDisplayHex(headerHash(header));
 }

@@ -4,7 +4,7 @@
  * re-export module in src/ (STYLE.md): everything else imports from the defining module.
  */
 export { sha256d, taggedHash } from './hash.js';
-export { toDisplayHex, fromDisplayHex, reverseBytes, bytesToHex, hexToBytes } from './bytes.js';
+export { toDisplayHex, fromDisplayHex, reverseBytes, bytesToHex, hexToBytes, type Hash32, type DisplayHex } from './bytes.js';
 export { DecodeError } from './byte-reader.js';
 export { encodeBlockHeader, decodeBlockHeader, blockHash, headerHash, HEADER_SIZE, type BlockHeader } from './header.js';
 export { encodeBlock, decodeBlock, type Block } from './block.js';

@@ -13,7 +13,7 @@
  */
 import { ByteReader } from './byte-reader.js';
 import { ByteWriter } from './byte-writer.js';
-import { equalBytes, toDisplayHex } from './bytes.js';
+import { equalBytes, toDisplayHex, type DisplayHex, type Hash32 } from './bytes.js';
 import { sha256d } from './hash.js';
 
 /** An output being spent: the txid (internal byte order) and the output's index in it. */
@@ -115,12 +115,12 @@ export function decodeTx(bytes: Uint8Array): Tx {
 }
 
 /** txHash is sha256d of the canonical encoding, internal byte order. */
-export function txHash(tx: Tx): Uint8Array {
-  return sha256d(encodeTx(tx));
+export function txHash(tx: Tx): Hash32 {
+  return sha256d(encodeTx(tx)) as Hash32;
 }
 
 /** txid is the transaction's id as Bitcoin displays it (byte-reversed hex). */
-export function txid(tx: Tx): string {
+export function txid(tx: Tx): DisplayHex {
   return toDisplayHex(txHash(tx));
 }
 

@@ -12,7 +12,7 @@ import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { ApiError } from '../api/errors.js';
 import { parseInput } from '../api/request-validation.js';
-import { LessonError, type Lessons } from './lesson-runs.js';
+import { lessonOf, LessonError, readLessonFiles, type Lessons } from './lesson-runs.js';
 
 const nameParams = z.object({ name: z.string().max(200, 'a lesson name is at most 200 characters') });
 /** Nothing to say yet: the body is {} (a later option, such as a seed, goes here). */
@@ -52,4 +52,21 @@ async function answerAsync<T>(call: () => Promise<T>): Promise<T> {
 
 function toApiError(e: unknown): unknown {
   return e instanceof LessonError ? new ApiError(e.status, e.code, e.message, { cause: e }) : e;
+}
+
+/**
+ * registerLessonTexts serves the lessons to read, not to run, where nothing may split or
+ * pay the nodes (toychain watch, a classroom: the students' nodes are their own). The
+ * panel then shows each lesson's idea, steps and question for the class, its Run button
+ * refused with `blocked`; a POST to run one meets the watcher's watch-read-only.
+ */
+export function registerLessonTexts(api: express.Router, coinbaseMaturity: () => number, blocked: { code: string; message: string }): void {
+  api.get('/devnet/lessons', async (_req, res) => {
+    const files = await readLessonFiles();
+    res.json({
+      lessons: files.flatMap((f) => ('scenario' in f ? [lessonOf(f.name, f.scenario, coinbaseMaturity(), blocked)] : [])),
+      broken: files.flatMap((f) => ('problems' in f ? [f] : [])),
+      run: null,
+    });
+  });
 }

@@ -98,19 +98,8 @@ export class Lessons {
     };
   }
 
-  private async read(): Promise<Array<{ name: string; scenario: Scenario } | { name: string; problems: string[] }>> {
-    const files = (await readdir(this.dir)).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
-    return Promise.all(
-      files.map(async (file) => {
-        const name = file.replace(/\.(ya?ml|json)$/, '');
-        try {
-          return { name, scenario: await loadScenarioFile(join(this.dir, file)) };
-        } catch (e) {
-          if (!(e instanceof ScenarioFileError)) throw e;
-          return { name, problems: e.problems };
-        }
-      }),
-    );
+  private read(): Promise<LessonFile[]> {
+    return readLessonFiles(this.dir);
   }
 
   current(): LessonRun | null {
@@ -193,10 +182,7 @@ export class Lessons {
   }
 
   private lesson(name: string, scenario: Scenario): Lesson {
-    const steps = scenario.steps.map((step, index) => ({ index, kind: step.kind, value: step.value, text: describe(step) }));
-    const maturity = this.devnet.options.params.coinbaseMaturity;
-    const blocks = scenario.steps.reduce((n, s) => n + (s.kind === 'mine' ? s.value.blocks : s.kind === 'fund' ? maturity + 1 : 0), 0);
-    return { name, title: scenario.title, idea: scenario.idea, question: scenario.question, nodes: scenario.nodes, steps, blocks, blocked: this.blocked(scenario) };
+    return lessonOf(name, scenario, this.devnet.options.params.coinbaseMaturity, this.blocked(scenario));
   }
 
   /** blocked says why `scenario` cannot run on the devnet as it is now, in the words of what to do. */
@@ -215,4 +201,30 @@ export class Lessons {
     }
     return null;
   }
+}
+
+/** A file of scenarios/: its scenario, or the problems that kept it from parsing. */
+export type LessonFile = { name: string; scenario: Scenario } | { name: string; problems: string[] };
+
+/** readLessonFiles reads scenarios/ now (a file added while the page is open shows up on the next read). */
+export async function readLessonFiles(dir = SCENARIOS_DIR): Promise<LessonFile[]> {
+  const files = (await readdir(dir)).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+  return Promise.all(
+    files.map(async (file) => {
+      const name = file.replace(/\.(ya?ml|json)$/, '');
+      try {
+        return { name, scenario: await loadScenarioFile(join(dir, file)) };
+      } catch (e) {
+        if (!(e instanceof ScenarioFileError)) throw e;
+        return { name, problems: e.problems };
+      }
+    }),
+  );
+}
+
+/** lessonOf is a scenario as the panel shows it; `coinbaseMaturity` counts the blocks a fund step needs. */
+export function lessonOf(name: string, scenario: Scenario, coinbaseMaturity: number, blocked: Lesson['blocked']): Lesson {
+  const steps = scenario.steps.map((step, index) => ({ index, kind: step.kind, value: step.value, text: describe(step) }));
+  const blocks = scenario.steps.reduce((n, s) => n + (s.kind === 'mine' ? s.value.blocks : s.kind === 'fund' ? coinbaseMaturity + 1 : 0), 0);
+  return { name, title: scenario.title, idea: scenario.idea, question: scenario.question, nodes: scenario.nodes, steps, blocks, blocked };
 }

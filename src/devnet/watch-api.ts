@@ -18,6 +18,7 @@ import { parseInput } from '../api/request-validation.js';
 import { CONTROL_PREFIX, activeBody, generateBody, loopbackHostOnly, registerDashboardReads, registerExplorerReads, requireJson, serveDashboard } from './control-api.js';
 import type { Watcher } from './watcher.js';
 import { WatchedNodeError } from './watched-node-api.js';
+import { registerLessonTexts } from './lesson-api.js';
 import { isLoopback } from '../p2p/address.js';
 
 export const watchNodesBody = z
@@ -27,6 +28,12 @@ export const watchNodesBody = z
   })
   .refine((b) => b.add.length + b.remove.length > 0, { message: 'say which nodes to add or remove: {"add": ["http://HOST:PORT"]} or {"remove": [1]}' });
 const indexParams = z.object({ index: integerString('index', 0, 1_000_000) });
+
+/** Why a lesson does not run from a watcher's page: it splits, heals and pays nodes, and these are not the page's to change. */
+const WATCHED_LESSON = {
+  code: 'watch-read-only',
+  message: "a lesson splits, heals and pays the nodes it runs on, and the nodes watched here are their owners': read it out beside the class's tree (Present), or run it on a devnet (toychain devnet --network regtest)",
+};
 
 export interface WatchAccess {
   /** listening beyond loopback */
@@ -43,6 +50,8 @@ export function createWatchApi(watcher: Watcher, access: WatchAccess, logger: Lo
   const api = express.Router();
   registerDashboardReads(api, watcher);
   registerExplorerReads(api, () => watcher.explorer());
+  // The lessons to read out beside the class's tree; running one needs nodes a devnet started.
+  registerLessonTexts(api, () => watcher.networkParams()?.coinbaseMaturity ?? 0, WATCHED_LESSON);
 
   api.get('/watch/nodes', (_req, res) => {
     res.json({ nodes: watcher.view().nodes.map((n) => ({ index: n.index, apiUrl: n.apiUrl, unreachable: n.unreachable })) });

@@ -202,10 +202,16 @@ export class Watcher extends EventEmitter<DevnetEvents> {
 
   // ---- the view ------------------------------------------------------------------------
 
+  /** The watched network's rules: as given, else the built-in network the first node that answered names. */
+  networkParams(): NetworkParams | undefined {
+    const first = [...this.watched.values()].find((w) => w.status !== undefined)?.status?.status.network;
+    return this.options.params ?? (first === undefined ? undefined : networks[first]);
+  }
+
   view(now = Date.now()): DevnetView {
     const list = [...this.watched.values()];
     const first = list.find((w) => w.status !== undefined)?.status?.status.network;
-    const params = this.options.params ?? (first === undefined ? undefined : networks[first]);
+    const params = this.networkParams();
     const spacingSec = params?.targetSpacing ?? 10;
     const edges = this.edges(list);
     const groups = components(list.map((w) => w.index), edges);

@@ -37,15 +37,39 @@ export function nakamotoProbability(q: number, z: number): number {
   checkConfirmations(z);
   const p = 1 - q;
   const lambda = (z * q) / p;
-  let sum = 1;
   // Poisson terms in logs, so z in the hundreds (λ beyond 745) does not underflow e^−λ.
-  let logPoisson = -lambda;
-  for (let k = 0; k <= z; k++) {
-    if (k > 0) logPoisson += Math.log(lambda) - Math.log(k);
-    sum -= Math.exp(logPoisson) * (1 - (q / p) ** (z - k));
-  }
-  return clampProbability(sum);
+  return sumWithTail((k, previous) => (k === 0 ? -lambda : previous + Math.log(lambda) - Math.log(k)), z, q / p, 0);
 }
+
+/**
+ * sumWithTail evaluates 1 − Σ_{k=0..z} P(k)·(1 − r^(z−k+extra)) for a distribution P given
+ * by its log terms, rewritten as Σ_{k=0..z} P(k)·r^(z−k+extra) + Σ_{k>z} P(k): every term
+ * is positive, so a probability of 1e-40 keeps its digits instead of being 1 minus a sum
+ * that rounds to 1 (which made deep blocks read exactly 0). The tail is summed until its
+ * terms no longer change the total, within a fixed bound.
+ */
+function sumWithTail(logTerm: (k: number, previous: number) => number, z: number, r: number, extra: number): number {
+  let head = 0;
+  let log = 0;
+  for (let k = 0; k <= z; k++) {
+    log = logTerm(k, log);
+    head += Math.exp(log + (z - k + extra) * Math.log(r));
+  }
+  let tail = 0;
+  let previousTerm = Infinity;
+  for (let k = z + 1; k <= z + 1 + MAX_TAIL_TERMS; k++) {
+    log = logTerm(k, log);
+    const term = Math.exp(log);
+    tail += term;
+    // Past the mode the terms only fall; stop once they are below the last digit kept.
+    if (term <= previousTerm && term <= (head + tail) * Number.EPSILON * 1e-3) break;
+    previousTerm = term;
+  }
+  return clampProbability(head + tail);
+}
+
+/** Terms of a tail summed at most: the terms fall geometrically past the mode (ratio ≤ q·(k+z)/(k+1) → q), far sooner. */
+const MAX_TAIL_TERMS = 1_000_000;
 
 /** raceProbability: 1 − Σ_{k=0..z} NB(k; z, p) · (1 − (q/p)^(z − k + extra)). */
 function raceProbability(q: number, z: number, extra: number): number {
@@ -53,14 +77,8 @@ function raceProbability(q: number, z: number, extra: number): number {
   checkConfirmations(z);
   const p = 1 - q;
   if (z === 0) return Math.min(1, (q / p) ** extra);
-  let sum = 1;
   // NB(k) = C(k + z − 1, k) p^z q^k, built up term by term in logs.
-  let logTerm = z * Math.log(p);
-  for (let k = 0; k <= z; k++) {
-    if (k > 0) logTerm += Math.log(k + z - 1) - Math.log(k) + Math.log(q);
-    sum -= Math.exp(logTerm) * (1 - (q / p) ** (z - k + extra));
-  }
-  return clampProbability(sum);
+  return sumWithTail((k, previous) => (k === 0 ? z * Math.log(p) : previous + Math.log(k + z - 1) - Math.log(k) + Math.log(q)), z, q / p, extra);
 }
 
 /** rosenfeldProbability is Rosenfeld 2012's r(q, z): negative-binomial attacker, a tie counts as caught up. */

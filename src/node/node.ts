@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { Chain } from '../chain/chain.js';
 import { viewOf } from '../chain/chain-view.js';
+import type { ChainEntry } from '../chain/block-index.js';
 import { WorkerSignatureVerifier } from '../chain/signature-verifier.js';
 import { VerifiedTxCache } from '../chain/verified-tx-cache.js';
 import { Mempool } from '../mempool/mempool.js';
@@ -94,7 +95,7 @@ export class Node {
         ...(config.announceApi === undefined ? {} : { announceApi: config.announceApi }),
       });
       // Every transaction the mempool takes in (from the API or a peer) is announced to the peers that lack it.
-      mempool.on('added', (entry) => peers.announceTx(entry.txid, fromDisplayHex(entry.txid)));
+      mempool.on('added', (entry) => peers.announceTx(fromDisplayHex(entry.txid)));
       const { port: p2pPort } = await peers.start();
       cleanup.push(() => peers.stop());
 
@@ -161,9 +162,36 @@ export class Node {
 
 function logChainEvents(chain: Chain, logger: Logger): void {
   chain.on('blockConnected', (entry) => logger.debug({ height: entry.height, hash: entry.id }, 'block connected'));
-  chain.on('tip', (entry) => logger.info({ height: entry.height, hash: entry.id, chainwork: entry.chainwork.toString(16) }, 'new tip'));
+  logTips(chain, logger);
   chain.on('reorg', (r) => logger.warn({ depth: r.depth, oldTip: r.oldTip, newTip: r.newTip, fork: r.fork }, `reorganised: ${r.depth} blocks replaced by a branch with more work`));
   chain.on('invalid', (entry, reason) => logger.warn({ hash: entry.id, reason }, 'invalid block'));
+}
+
+/** While syncing, at most one 'new tip' line per this interval; the last tip of a burst is always logged. */
+const TIP_LOG_INTERVAL_MS = 1_000;
+
+/**
+ * logTips logs each new tip, but during a sync (thousands of tips a second) one line a
+ * second with how many tips it stands for: a line per block was a tenth of the sync's
+ * CPU (`npm run bench -- network`, initial sync). The tips in between go to debug.
+ */
+function logTips(chain: Chain, logger: Logger): void {
+  let lastAt = 0;
+  let skipped = 0;
+  let trailing: NodeJS.Timeout | undefined;
+  const line = (entry: ChainEntry): void => {
+    logger.info({ height: entry.height, hash: entry.id, chainwork: entry.chainwork.toString(16), ...(skipped > 0 ? { tipsSinceLastLine: skipped + 1 } : {}) }, 'new tip');
+    lastAt = Date.now();
+    skipped = 0;
+  };
+  chain.on('tip', (entry) => {
+    clearTimeout(trailing);
+    trailing = undefined;
+    if (Date.now() - lastAt >= TIP_LOG_INTERVAL_MS) return line(entry);
+    skipped++;
+    logger.debug({ height: entry.height, hash: entry.id }, 'new tip');
+    trailing = setTimeout(() => line(entry), TIP_LOG_INTERVAL_MS).unref();
+  });
 }
 
 function logMempoolEvents(mempool: Mempool, logger: Logger): void {

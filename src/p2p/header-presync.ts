@@ -67,11 +67,6 @@ export class HeaderPresync {
 
   constructor(private readonly params: NetworkParams) {}
 
-  /** size is the number of headers held in memory. */
-  get size(): number {
-    return this.held.length;
-  }
-
   /** extends says whether a header's parent is the newest header held (the next batch of a held chain). */
   extends(prevHash: Uint8Array): boolean {
     const last = this.heldHashes.at(-1);

@@ -94,7 +94,7 @@ export class BlockSync {
   expects(peer: Peer, msg: Message): boolean {
     const ps = this.states.get(peer.id);
     if (ps === undefined) return false;
-    if (msg.type === 'block') return ps.inFlight.has(blockHash(msg.block.header));
+    if (msg.type === 'block') return ps.inFlight.has(blockIdOf(msg.block.header));
     if (msg.type === 'headers') return ps.headersRequestedAt !== undefined;
     if (msg.type === 'notfound') return ps.inFlight.size > 0;
     return false;
@@ -140,6 +140,8 @@ export class BlockSync {
     const parentId = toDisplayHex(headers[0]!.prevHash);
     const parent = chain.getEntry(parentId);
     if (parent === undefined && !ps.presync.extends(headers[0]!.prevHash)) {
+      // While we hold part of this peer's chain, an announcement of its new tip cannot connect yet: not an offence.
+      if (!solicited && ps.presync.baseEntry !== undefined) return logger.debug({ peer: peer.id }, 'announced headers beyond the chain we hold: ignored');
       return this.opts.punish(peer, 'headers-not-connecting', `first header's parent ${parentId} is unknown`);
     }
     // Stored only once the chain's work passes the threshold; until then held in memory.
@@ -240,7 +242,7 @@ export class BlockSync {
   async onBlock(peer: Peer, block: Block): Promise<void> {
     const { chain, logger } = this.opts;
     const ps = this.states.get(peer.id);
-    const id = blockHash(block.header);
+    const id = blockIdOf(block.header);
     peer.knownBlocks.add(id);
     const requested = this.requested.has(id);
     this.release(id);
@@ -394,4 +396,18 @@ export class BlockSync {
 function bodyMatchesHeader(block: Block): boolean {
   const { root, mutated } = merkleRoot(block.txs.map(txHash));
   return !mutated && equalBytes(root, block.header.merkleRoot);
+}
+
+/**
+ * blockIdOf is blockHash, hashed once per header object: a block's id is needed when
+ * the peer admits the frame (expects) and again when the block is handled (onBlock).
+ */
+const blockIds = new WeakMap<BlockHeader, string>();
+function blockIdOf(header: BlockHeader): string {
+  let id = blockIds.get(header);
+  if (id === undefined) {
+    id = blockHash(header);
+    blockIds.set(header, id);
+  }
+  return id;
 }

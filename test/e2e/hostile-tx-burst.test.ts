@@ -66,7 +66,7 @@ describe('a burst of transactions between node processes', function () {
     for (let i = 0; i < txs.length; i += 32) await Promise.all(txs.slice(i, i + 32).map((tx) => send(a, tx)));
     expect(await mempoolCount(a)).to.equal(COUNT);
     await waitFor('every transaction to reach b', async () => (await mempoolCount(b)) === COUNT, 180_000, 250);
-    const ids = new Set(txs.map(txid));
+    const ids = new Set<string>(txs.map(txid));
     const inB: string[] = [];
     for (let offset = 0; offset < COUNT; offset += 500) inB.push(...(await b.api<{ entries: { txid: string }[] }>('GET', `/mempool?limit=500&from=${offset}`)).body.entries.map((e) => e.txid));
     expect(inB.filter((id) => ids.has(id))).to.have.length(COUNT);

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { readdir } from 'node:fs/promises';
+import { SCENARIOS_DIR } from '../../src/scenario/shipped.js';
 import { NodeCluster, waitFor } from '../helpers/node-process.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/toychain.js', import.meta.url));
@@ -163,6 +165,22 @@ describe('toychain watch: the dashboard over nodes it did not start', function (
     expect([split.status, split.body.error.code]).to.deep.equal([409, 'watch-read-only']);
     const mining = await w.post('/devnet/nodes/0/mining', { active: true });
     expect([mining.status, mining.body.error.code]).to.deep.equal([409, 'read-only']);
+  });
+
+  it('lists the shipped lessons to read out beside the tree, each refused to run with watch-read-only', async () => {
+    const a = await cluster.start('a');
+    watcher = await WatchProcess.start(['--node', a.apiUrl]);
+    const w = watcher;
+    const shipped = (await readdir(SCENARIOS_DIR)).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
+    const { lessons, run } = await w.get('/devnet/lessons');
+    expect(lessons.map((l: any) => l.name)).to.deep.equal(shipped);
+    expect(run).to.equal(null);
+    for (const l of lessons) {
+      expect(l.question, l.name).to.be.a('string').and.not.equal('');
+      expect(l.blocked.code, l.name).to.equal('watch-read-only');
+    }
+    const started = await w.post('/devnet/lessons/fork-and-heal/run', {});
+    expect([started.status, started.body.error.code]).to.deep.equal([409, 'watch-read-only']);
   });
 
   it('follows the API URLs peers announce with --discover', async () => {

@@ -68,6 +68,18 @@ describe('double-spend race in closed form', () => {
     expect(successFromState(0.3, 6, 6, 7)).to.equal(1);
   });
 
+  it('keeps its digits deep in the chain: the ratio of successive depths tends to 4pq, not to 0/0', () => {
+    // Grunspan & Pérez-Marco 2017: r(q, z) = I_{4pq}(z, 1/2), whose ratio r(z+1)/r(z) → 4pq.
+    // Written as 1 − Σ, the value rounded to exactly 0 from depth ~30 at q = 0.1.
+    for (const q of [0.1, 0.3]) {
+      const ratio = rosenfeldProbability(q, 201) / rosenfeldProbability(q, 200);
+      expect(ratio).to.be.closeTo(4 * q * (1 - q), 4 * q * (1 - q) * 0.01);
+      const deep = exactProbability(q, 200);
+      expect(deep).to.be.above(0);
+      expect(exactProbability(q, 201)).to.be.below(deep);
+    }
+  });
+
   it('refuses an attacker share outside (0, 0.5) and a negative z', () => {
     expect(() => exactProbability(0.5, 1)).to.throw(RangeError, /between 0 and 0.5/);
     expect(() => nakamotoProbability(0, 1)).to.throw(RangeError, /between 0 and 0.5/);

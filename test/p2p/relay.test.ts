@@ -1,6 +1,10 @@
 import { expect } from 'chai';
+import { viewOf } from '../../src/chain/chain-view.js';
+import { Mempool } from '../../src/mempool/mempool.js';
+import { txHash } from '../../src/consensus/tx.js';
 import { regtest } from '../../src/consensus/params.js';
-import { genesisOf, mineBlock, mineChain } from '../helpers/blocks.js';
+import { genesisOf, KEYS, mineBlock, mineChain, spendTx } from '../helpers/blocks.js';
+import { memoryChain } from '../helpers/chain-fixture.js';
 import { Fixture, waitFor } from './fixture.js';
 
 describe('p2p relay', () => {
@@ -40,6 +44,29 @@ describe('p2p relay', () => {
     for (const m of blocks) await a.chain.processBlock(m.block);
     await waitFor('c to reach the tip', () => c.chain.tip.id === blocks.at(-1)!.id);
     expect(c.chain.height).to.equal(20);
+  });
+
+  it('does not count transactions we asked a peer for against its message rate, but does count unasked ones', async () => {
+    const chain = await memoryChain(regtest);
+    const pool = new Mempool({ chain: viewOf(chain), params: chain.params, signatureVerifier: chain.signatureVerifier, verifiedTxs: chain.verifiedTxs });
+    fx.onClose(async () => pool.close());
+    const node = await fx.node(regtest, { chain, txPool: pool, messageRate: { capacity: 20, perSecond: 5 } });
+    const txs = Array.from({ length: 100 }, (_, n) => spendTx([{ outpoint: { txid: new Uint8Array(32).fill(n + 1), index: 0 }, coin: { value: 5000n, pubkey: KEYS[0]!.pubkey }, privateKey: KEYS[0]!.privateKey }], [{ value: 1000n, pubkey: KEYS[1]!.pubkey }]));
+    const asked = await fx.raw(node.url);
+    await asked.handshake(regtest, { userAgent: '/asked/' });
+    asked.send(regtest, { type: 'inv', items: txs.map((tx) => ({ type: 'tx' as const, hash: txHash(tx) })) });
+    await waitFor('the node to ask for all 100', () => asked.messages(regtest).some((m) => m.type === 'getdata' && m.items.length === 100));
+    for (const tx of txs) asked.send(regtest, { type: 'tx', tx });
+    const ping = { type: 'ping' as const, nonce: new Uint8Array(8).fill(1) };
+    asked.send(regtest, ping);
+    await waitFor('the pong after the answers', () => asked.messages(regtest).some((m) => m.type === 'pong'));
+    expect(node.manager.peers().find((p) => p.userAgent === '/asked/')?.banScore).to.equal(0);
+    // The same 100 sent again, unasked this time: over the rate (a burst of 20).
+    const unasked = await fx.raw(node.url);
+    await unasked.handshake(regtest, { userAgent: '/unasked/' });
+    await waitFor('the node to list the second peer', () => node.manager.peers().length === 2);
+    for (const tx of txs) unasked.send(regtest, { type: 'tx', tx });
+    await waitFor('the unasked flood to be scored', () => node.manager.peers().find((p) => p.userAgent === '/unasked/')?.banScore === 50);
   });
 
   it('sends a new tip block itself to a peer that sent sendblocks, and an inv to one that did not', async () => {

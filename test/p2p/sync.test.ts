@@ -128,6 +128,20 @@ describe('p2p headers-first sync', () => {
       expect(node.manager.peers()[0]!.banScore).to.equal(0);
     });
 
+    it('does not punish an announced header beyond the part of its chain we hold (it cannot connect yet)', async () => {
+      const node = await fx.node(regtest, { chain: await chainWith(mineChain(regtest, genesisOf(regtest), 20)) });
+      const raw = await fx.raw(node.url);
+      await raw.handshake(regtest, { chainwork: 1n << 200n, bestHeight: 5000 });
+      await waitFor('getheaders to the raw peer', () => raw.messages(regtest).some((m) => m.type === 'getheaders'));
+      const fork = mineChain(regtest, genesisOf(regtest), 8, () => ({ extraNonce: 79 }));
+      raw.send(regtest, { type: 'headers', headers: fork.slice(0, 5).map((m) => m.block.header) });
+      await waitFor('the node to hold them', () => node.logs.has(/held in memory, not stored/));
+      raw.send(regtest, { type: 'headers', headers: [fork[7]!.block.header] });
+      await waitFor('the node to ignore the announcement', () => node.logs.has(/announced headers beyond the chain we hold: ignored/));
+      expect(node.manager.peers()[0]!.banScore).to.equal(0);
+      expect(raw.closed).to.equal(undefined);
+    });
+
     it('takes an unasked announcement of a new block by its header when it connects, and fetches the block', async () => {
       const blocks = mineChain(regtest, genesisOf(regtest), 4);
       const node = await fx.node(regtest, { chain: await chainWith(blocks.slice(0, 3)) });

@@ -1,0 +1,39 @@
+import { expect } from 'chai';
+import { fromDisplayHex, toDisplayHex, type DisplayHex, type Hash32 } from '../../src/consensus/bytes.js';
+import { blockHash, headerHash } from '../../src/consensus/header.js';
+import { regtest } from '../../src/consensus/params.js';
+import { txHash, txid } from '../../src/consensus/tx.js';
+import { coinbaseTx, genesisOf, KEYS } from '../helpers/blocks.js';
+
+describe('ids: Hash32 (bytes, internal order) and DisplayHex (byte-reversed hex)', () => {
+  const tx = coinbaseTx(1, KEYS[0]!.pubkey, 50n);
+  const header = genesisOf(regtest).block.header;
+
+  it('converts a txid and a block hash both ways through the one conversion pair', () => {
+    expect(fromDisplayHex(txid(tx))).to.deep.equal(txHash(tx));
+    expect(toDisplayHex(txHash(tx))).to.equal(txid(tx));
+    expect(fromDisplayHex(blockHash(header))).to.deep.equal(headerHash(header));
+    expect(blockHash(header)).to.equal(regtest.genesis.hash);
+  });
+
+  it('shows the bytes reversed, as Bitcoin does', () => {
+    const hash = txHash(tx);
+    expect(txid(tx).slice(0, 2)).to.equal(hash[31]!.toString(16).padStart(2, '0'));
+  });
+
+  it('keeps the two apart at compile time (a mix-up fails the build)', () => {
+    // Each line below must fail to type-check; if a brand were lost, `@ts-expect-error` itself would fail the build.
+    // @ts-expect-error a display string is not a Hash32
+    const bytes: Hash32 = txid(tx);
+    // @ts-expect-error bytes are not display hex
+    const shown: DisplayHex = txHash(tx);
+    // @ts-expect-error a plain string (read from a request) is not DisplayHex until it is checked and converted
+    const unchecked: DisplayHex = 'ab'.repeat(32);
+    // @ts-expect-error plain bytes are not a Hash32: only headerHash, txHash and fromDisplayHex make one
+    const unhashed: Hash32 = new Uint8Array(32);
+    // Both still read as what they are made of.
+    const asString: string = txid(tx);
+    const asBytes: Uint8Array = txHash(tx);
+    expect([typeof bytes, typeof shown, typeof unchecked, unhashed.length, asString.length, asBytes.length]).to.deep.equal(['string', 'object', 'string', 32, 64, 32]);
+  });
+});
