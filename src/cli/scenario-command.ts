@@ -65,8 +65,8 @@ export function registerScenarioCommand(program: Command): void {
     .option('--at <time>', 'show the tree as it was at this moment since the start: 12s, 1500ms, 2m')
     .option('--json', 'print the state (at --at, or at the end) as JSON')
     .action(async (log: string, flags: { at?: string; json?: boolean }) => {
-      const events = await loadLog(log);
       const at = flags.at === undefined ? undefined : moment(flags.at);
+      const events = await loadLog(log);
       if (flags.json === true) return console.log(JSON.stringify(replayAt(events, at)));
       if (at !== undefined) return printState(events, at);
       printReplay(events);

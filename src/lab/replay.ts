@@ -72,24 +72,35 @@ export async function labReplay(events: readonly LoggedEvent[]): Promise<LabRepl
     const deliver = async (block: LabBlock, to: number[]): Promise<void> => {
       for (const i of to) if (!nodes[i]!.has(block.id)) await nodes[i]!.submit(block);
     };
-    // The history before the log: one common chain up to the snapshot's height.
+    // The history before the log: one common chain up to the highest tip of the snapshot.
+    // A block before the log (a snapshot tip, or the parent of the log's first blocks) is
+    // stood for by the prehistory block at its height: its real branch is not in the log.
+    const prehistory = [builder.genesis()];
     const snapshot = events.find((e) => e.kind === 'snapshot');
-    if (snapshot?.kind === 'snapshot') {
-      const start = Object.values(snapshot.tips)[0];
-      let tip = builder.genesis();
-      for (let h = 0; start !== undefined && h < start.height && h < MAX_BLOCKS; h++) {
-        clock.advanceTo(clock.exact + 1);
-        tip = builder.buildOn(tip, { now: clock.now(), miner: 0 });
-        await deliver(tip, nodes.map((_, i) => i));
-      }
-      for (const t of Object.values(snapshot.tips)) if (t.height === tip.height) mirror.set(t.hash, tip);
-      if (start !== undefined) standsFor.set(tip.id, start.hash);
+    const snapshotTips = snapshot?.kind === 'snapshot' ? Object.values(snapshot.tips) : [];
+    const top = Math.min(MAX_BLOCKS, Math.max(0, ...snapshotTips.map((t) => t.height)));
+    while (prehistory.length <= top) {
+      clock.advanceTo(clock.exact + 1);
+      const block = builder.buildOn(prehistory.at(-1)!, { now: clock.now(), miner: 0 });
+      prehistory.push(block);
+      await deliver(block, nodes.map((_, i) => i));
     }
+    for (const t of snapshotTips) {
+      mirror.set(t.hash, prehistory[t.height]!);
+      standsFor.set(prehistory[t.height]!.id, t.hash);
+    }
+    const inLog = new Set(events.flatMap((e) => (e.kind === 'block' ? [e.hash] : [])));
+    const parentOf = (b: { prevHash: string | null; height: number }): LabBlock | undefined => {
+      if (b.prevHash === null) return undefined;
+      const known = mirror.get(b.prevHash);
+      if (known !== undefined || inLog.has(b.prevHash) || b.height - 1 > top) return known;
+      return prehistory[b.height - 1];
+    };
     const waiting = events.filter((e): e is Extract<LoggedEvent, { kind: 'block' }> => e.kind === 'block');
     const pending: typeof waiting = [];
     const base = clock.exact;
     const findOne = async (b: (typeof waiting)[number]): Promise<boolean> => {
-      const logParent = b.prevHash === null ? undefined : mirror.get(b.prevHash);
+      const logParent = parentOf(b);
       if (logParent === undefined) return false;
       const finder = b.miner ?? b.node;
       if (finder >= count) return false;

@@ -48,7 +48,7 @@ export class EventLogError extends Error {
     readonly line: number,
     problem: string,
   ) {
-    super(`${source}:${line}: ${problem}`);
+    super(`${source}${line > 0 ? `:${line}` : ''}: ${problem}`);
     this.name = 'EventLogError';
   }
 }

@@ -37,6 +37,12 @@ export interface RunOptions {
   onEvent?: (event: LoggedEvent) => void;
   /** stops the run between polls (the page's stop button); the result says so */
   signal?: AbortSignal;
+  /**
+   * put the devnet back as it was when the run ends, however it ends: heal a split the
+   * scenario left, restore each node's hash-power share and the link delay (default true:
+   * a lesson on the class's devnet must not leave it split)
+   */
+  restore?: boolean;
 }
 
 export interface StepOutcome {
@@ -87,6 +93,8 @@ class ScenarioRun {
   private readonly reorgs: { node: number; depth: number }[] = [];
   /** blocks first connected since the start, in order: what a `mine` step counts in mining mode */
   private readonly found: { hash: string; miner: number | null }[] = [];
+  /** a delay step ran (the devnet keeps no per-node delay to compare with) */
+  private linkTouched = false;
   /** each node's tip as the log last says */
   private readonly lastTips = new Map<number, string>();
   private startHeights: number[] = [];
@@ -109,6 +117,8 @@ class ScenarioRun {
     if (devnet.nodes.length < scenario.nodes) throw new ScenarioRunError('too-few-nodes', `the scenario needs ${scenario.nodes} nodes; the devnet has ${devnet.nodes.length}: start it with --nodes ${scenario.nodes}`);
     const down = devnet.nodes.slice(0, scenario.nodes).filter((n) => !n.alive);
     if (down.length > 0) throw new ScenarioRunError('node-down', `node ${down.map((n) => n.index).join(', ')} is not running: restart it first`);
+    const view = devnet.view();
+    const before = { groups: view.groups, link: view.link, shares: view.nodes.map((n) => n.share) };
     const listener = (name: string, data: unknown): void => this.onDevnetEvent(name, data);
     devnet.on('event', listener);
     const outcomes: StepOutcome[] = [];
@@ -149,11 +159,23 @@ class ScenarioRun {
       }
       await this.settle();
     } finally {
+      if (this.options.restore !== false) await this.restore(before).catch((e: Error) => (stoppedBy ??= `could not put the devnet back: ${e.message}`));
       devnet.off('event', listener);
     }
     const ok = stoppedBy === null && missed === 0;
     this.emit({ kind: 'end', met, missed, ok, stoppedBy });
     return { ok, met, missed, stoppedBy, steps: outcomes, events: this.events };
+  }
+
+  /** restore heals a split the scenario made and puts back the shares and link delay it changed. */
+  private async restore(before: { groups: number[][] | null; link: { delayMs: number; jitterMs: number; dropRate: number }; shares: number[] }): Promise<void> {
+    const now = this.devnet.view();
+    if (now.groups !== null && before.groups === null) {
+      await this.devnet.heal();
+      this.emit({ kind: 'heal' });
+    }
+    for (const [i, share] of before.shares.entries()) if (now.nodes[i]?.share !== share && this.devnet.nodes[i]?.alive === true) await this.devnet.setShare(i, share);
+    if (this.linkTouched) await this.devnet.setLink(before.link);
   }
 
   /**
@@ -214,6 +236,7 @@ class ScenarioRun {
         this.emit({ kind: 'heal' });
         return { status: 'done', text: 'healed: every node reconnects' };
       case 'delay':
+        this.linkTouched = true;
         await devnet.setLink({ delayMs: step.value.delayMs, jitterMs: step.value.jitterMs, dropRate: 0 }, step.value.node);
         return { status: 'done', text: `${step.value.node === undefined ? 'every node' : `node ${step.value.node}`}: link delay ${step.value.delayMs} ms` };
       case 'share':

@@ -24,4 +24,17 @@ describe('lab replay', () => {
     const r = await labReplay(forkAndHealLog({ nodeTwoBuildsOnA1: true }));
     expect(r.otherParent).to.deep.equal([{ hash: h('b1'), node: 2, logParent: h('a1'), labParent: GENESIS }]);
   });
+
+  it('replays a log of a devnet that already had history: the snapshot tip stands for the blocks before the log', async () => {
+    // The same fork and heal, started at height 5 on a chain the log does not hold.
+    const shifted = JSON.parse(JSON.stringify(forkAndHealLog()).replaceAll(GENESIS, h('pre'))) as ReturnType<typeof forkAndHealLog>;
+    for (const e of shifted) if ('height' in e) (e as { height: number }).height += 5;
+    // Node 0 was a block behind when the scenario started (a live devnet's nodes seldom agree to the block).
+    for (const e of shifted) if (e.kind === 'snapshot') Object.assign(e.tips, { '0': { hash: h('pre4'), height: 4 }, '1': { hash: h('pre'), height: 5 }, '2': { hash: h('pre'), height: 5 } });
+    const r = await labReplay(shifted);
+    expect(r.unplaced).to.deep.equal([]);
+    expect(r.blocks).to.equal(3);
+    expect(r.sameTips).to.equal(true);
+    expect(r.reorgs.lab).to.deep.equal([{ node: 2, depth: 1, newTip: h('a2') }]);
+  });
 });

@@ -81,6 +81,23 @@ describe('scenario run (regtest devnet)', function () {
     }
   });
 
+  it('leaves the devnet as it found it when a scenario stops half-way: healed and its link delay put back', async () => {
+    const devnet = await Devnet.start({ nodes: 2, datadir: dir, params: regtest, workers: 1, mine: false, link: { delayMs: 0, jitterMs: 0, dropRate: 0 }, nodeLogLevel: 'warn', logger: pino({ level: 'silent' }) });
+    try {
+      const scenario = parseScenario('title: T\nidea: A. B.\nquestion: Q?\nnodes: 2\nsteps:\n  - split: [[0], [1]]\n  - delay: { delayMs: 50 }\n  - wait: { tipsDiffer: [0, 1], timeout: 1s }\n  - note: never\n', 'stops.yaml');
+      const result = await runScenario(scenario, devnet, {});
+      expect(result.ok).to.equal(false);
+      expect(result.stoppedBy).to.match(/^steps\[2\] wait timed out/);
+      expect(result.steps.map((s) => s.status)).to.deep.equal(['done', 'done', 'missed', 'skipped']);
+      const view = devnet.view();
+      expect(view.groups).to.equal(null);
+      expect(view.link).to.deep.equal({ delayMs: 0, jitterMs: 0, dropRate: 0 });
+      expect(result.events.filter((e) => e.kind === 'heal')).to.have.length(1);
+    } finally {
+      await devnet.stop();
+    }
+  });
+
   it('runs the 51 % double spend from the CLI: the confirmed payment is reversed, the double spend survives, and the log replays to the same tips', async () => {
     const log = join(dir, 'ds.log');
     const run = await toychain('scenario', 'run', join(SCENARIOS_DIR, 'double-spend-51.yaml'), '--log', log, '--datadir', join(dir, 'devnet'));
@@ -97,6 +114,13 @@ describe('scenario run (regtest devnet)', function () {
     const replay = await toychain('scenario', 'replay', log, '--json');
     expect(replay.code, replay.out).to.equal(0);
     expect(JSON.parse(replay.out).tips).to.deep.equal(end.tips);
+    // Just before the heal the tree had two branches: the honest one of nodes 0 and 1 and the attacker's.
+    const healAt = events.find((e) => e.kind === 'heal')!.t;
+    const before = await toychain('scenario', 'replay', log, '--at', `${healAt - 1}ms`);
+    expect(before.code, before.out).to.equal(0);
+    expect(before.out).to.include('split {0,1} | {2}');
+    expect(before.out).to.match(/branch tip \d+ …[0-9a-f]{8}  nodes 0,1/);
+    expect(before.out).to.match(/branch tip \d+ …[0-9a-f]{8}  nodes 2  forked at …[0-9a-f]{8}/);
     const lab = await toychain('lab', 'replay', log, '--json');
     expect(lab.code, lab.out).to.equal(0);
     const result = JSON.parse(lab.out) as { sameTips: boolean; sameReorgs: boolean; tips: { log: string; lab: string }[]; otherParent: unknown[] };
@@ -130,6 +154,20 @@ describe('scenario run (regtest devnet)', function () {
     expect(run.out).to.include('steps[1].mine: node 3 does not exist: the scenario has nodes 0 to 1');
     expect(run.out).to.include('hint: docs/scenarios.md describes the format');
     expect(run.out).to.not.include('Starting');
+  });
+
+  it('names a missing or bad log, and a bad --at, with exit code 2 (bad-event-log)', async () => {
+    const missing = await toychain('lab', 'replay', join(dir, 'none.log'));
+    expect(missing.code).to.equal(2);
+    expect(missing.out).to.include(`toychain: ${join(dir, 'none.log')}: cannot read the log: ENOENT`);
+    const file = join(dir, 'bad.log');
+    writeFileSync(file, '{"kind":"heal","t":1}\n');
+    const bad = await toychain('scenario', 'replay', file);
+    expect(bad.code).to.equal(2);
+    expect(bad.out).to.include(`${file}:1: a scenario log starts with its 'scenario' line`);
+    const at = await toychain('scenario', 'replay', file, '--at', 'soon');
+    expect(at.code).to.equal(2);
+    expect(at.out).to.include("--at: 'soon' is not a moment");
   });
 
   it('checks every shipped scenario from the CLI', async () => {
