@@ -3,12 +3,7 @@
 // A kind this page does not know is shown as the runner's English description.
 import { lessonText, number, t } from './i18n.js';
 
-export interface LessonStep {
-  index: number;
-  kind: string;
-  value: unknown;
-  text: string;
-}
+import type { LessonStep } from '../src/devnet/lesson-view.js';
 
 type Nodes = 'all' | number[];
 type Settings = Record<string, unknown>;

@@ -4,36 +4,11 @@
 // question for the class closes it. In presentation mode only the chosen lesson shows.
 import { useEffect, useState } from 'preact/hooks';
 import { lessonText, t } from './i18n.js';
-import { stepText, type LessonStep } from './lesson-steps.js';
+import { stepText } from './lesson-steps.js';
+import type { Lesson, LessonList, LessonRun } from '../src/devnet/lesson-view.js';
+
+export type { LessonRun };
 import { post } from './nodes.js';
-
-export interface Lesson {
-  name: string;
-  title: string;
-  idea: string;
-  question: string;
-  nodes: number;
-  steps: LessonStep[];
-  blocks: number;
-  blocked: { code: string; message: string } | null;
-}
-
-export interface LessonRun {
-  id: number;
-  name: string;
-  state: 'running' | 'passed' | 'failed' | 'stopped';
-  mode: 'generate' | 'mining' | null;
-  steps: { index: number; status: string; text: string }[];
-  met: number;
-  missed: number;
-  stoppedBy: string | null;
-}
-
-interface LessonList {
-  lessons: Lesson[];
-  broken: { name: string; problems: string[] }[];
-  run: LessonRun | null;
-}
 
 /** useLessons reads the lessons again whenever `refresh` changes; null while unread, or where there are none to run (toychain watch). */
 export function useLessons(refresh: unknown): LessonList | null {

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from './usage-error.js';
-import { apiBase } from '../devnet/watched-node-api.js';
+import { parseApiUrl } from '../api/contract/primitives.js';
 import { checkConformance, type ConformanceReport } from './conformance.js';
 
 interface ConformanceOptionsText {
@@ -32,7 +32,7 @@ export function registerConformanceCommand(program: Command): void {
 
 function nodeBase(value: string): string {
   try {
-    return apiBase(value);
+    return parseApiUrl(value).base;
   } catch (e) {
     throw new UsageError(`--node: ${e instanceof Error ? e.message : String(e)}`, 'for example: toychain conformance --node http://127.0.0.1:18443');
   }

@@ -14,9 +14,16 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Devnet } from './devnet.js';
-import { loadScenarioFile, ScenarioFileError, type Scenario, type Step } from '../scenario/scenario-file.js';
+import { loadScenarioFile, ScenarioFileError, type Scenario } from '../scenario/scenario-file.js';
 import { describe, runScenario, ScenarioRunError, type ScenarioDevnet } from '../scenario/runner.js';
 import type { LoggedEvent, StepStatus } from '../scenario/event-log.js';
+import type { Lesson, LessonRun, LessonStepStatus } from './lesson-view.js';
+
+export type { Lesson, LessonRun, LessonStep, LessonStepState } from './lesson-view.js';
+
+// The page's view lists the runner's step statuses by hand (it may not import the runner): a status added there fails here.
+const runnerStatusesFit: StepStatus extends LessonStepStatus ? true : never = true;
+void runnerStatusesFit;
 import { SCENARIOS_DIR } from '../scenario/shipped.js';
 
 /** What a lesson needs of the devnet: the runner's part, its event stream to report on, and its state. */
@@ -32,48 +39,6 @@ export class LessonError extends Error {
     super(message);
     this.name = 'LessonError';
   }
-}
-
-export interface LessonStep {
-  index: number;
-  kind: Step['kind'];
-  /** the step's settings as the file gives them (the page words them in its language) */
-  value: unknown;
-  /** the runner's English description */
-  text: string;
-}
-
-export interface Lesson {
-  /** the file's name without .yaml: fork-and-heal … */
-  name: string;
-  title: string;
-  idea: string;
-  question: string;
-  nodes: number;
-  steps: LessonStep[];
-  /** at least this many blocks get made (the mine steps, and each fund's rewards plus maturity) */
-  blocks: number;
-  /** why it cannot run on this devnet now, or null */
-  blocked: { code: string; message: string } | null;
-}
-
-export interface LessonStepState {
-  index: number;
-  status: StepStatus | 'pending' | 'skipped';
-  text: string;
-}
-
-export interface LessonRun {
-  id: number;
-  name: string;
-  state: 'running' | 'passed' | 'failed' | 'stopped';
-  mode: 'generate' | 'mining' | null;
-  steps: LessonStepState[];
-  met: number;
-  missed: number;
-  stoppedBy: string | null;
-  startedAt: number;
-  endedAt: number | null;
 }
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;

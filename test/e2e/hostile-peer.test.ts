@@ -17,29 +17,10 @@ import { fromDisplayHex, toDisplayHex } from '../../src/consensus/bytes.js';
 import { genesisOf, KEYS, mineBlock, mineChain, spendTx } from '../helpers/blocks.js';
 import { NodeCluster, waitFor, type NodeProcess } from '../helpers/node-process.js';
 import { RawClient } from '../p2p/fixture.js';
+import { logLines, type LogLine } from '../helpers/hostile-peer.js';
 
 /** How long any one condition may take to show on a node process. */
 const SHOW_MS = 15_000;
-
-interface LogLine {
-  level: number;
-  msg: string;
-  [k: string]: unknown;
-}
-
-/** logLines parses the node's JSON log lines (stdout) so far. */
-function logLines(node: NodeProcess): LogLine[] {
-  const out: LogLine[] = [];
-  for (const line of node.output.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    try {
-      out.push(JSON.parse(line) as LogLine);
-    } catch {
-      // a line still being written
-    }
-  }
-  return out;
-}
 
 /** banLine waits for the node's "banned 127.0.0.1:PORT" log line (the connecting socket's address) and returns it. */
 function banLine(node: NodeProcess, address: string): Promise<LogLine> {

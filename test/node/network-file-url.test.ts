@@ -1,19 +1,10 @@
 import { expect } from 'chai';
+import { jsSearch } from '../helpers/header-search.js';
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import { bytesToBigIntLE } from '../../src/consensus/bytes.js';
-import { sha256d } from '../../src/consensus/hash.js';
-import { bitsForHashes, mineGenesis, type HeaderSearch } from '../../src/node/network-create.js';
+import { bitsForHashes, mineGenesis } from '../../src/node/network-create.js';
 import { encodeNetworkFile, NetworkFileError } from '../../src/node/network-file.js';
 import { fetchNetworkFile, MAX_NETWORK_FILE_BYTES, readNetworkFileFrom } from '../../src/node/network-file-url.js';
 
-const jsSearch: HeaderSearch = async (header, target) => {
-  const h = Uint8Array.from(header);
-  for (let nonce = 0; nonce < 1_000_000; nonce++) {
-    new DataView(h.buffer).setUint32(76, nonce, true);
-    if (bytesToBigIntLE(sha256d(h)) <= target) return nonce;
-  }
-  return null;
-};
 
 async function refusal(run: () => Promise<unknown>): Promise<NetworkFileError> {
   try {

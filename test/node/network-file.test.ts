@@ -1,20 +1,10 @@
 import { expect } from 'chai';
-import { bytesToBigIntLE } from '../../src/consensus/bytes.js';
-import { sha256d } from '../../src/consensus/hash.js';
+import { jsSearch } from '../helpers/header-search.js';
 import { getNextWorkRequired } from '../../src/consensus/retarget.js';
 import { blockWork, compactToTarget } from '../../src/consensus/pow.js';
-import { bitsForHashes, CREATED_POW_LIMIT, mineGenesis, networkFromSpec, type HeaderSearch, type NetworkSpec } from '../../src/node/network-create.js';
+import { bitsForHashes, CREATED_POW_LIMIT, mineGenesis, networkFromSpec, type NetworkSpec } from '../../src/node/network-create.js';
 import { encodeNetworkFile, NetworkFileError, parseNetworkFile } from '../../src/node/network-file.js';
 
-/** A plain JavaScript nonce search (the kernel has its own tests): enough for easy bits. */
-const jsSearch: HeaderSearch = async (header, target) => {
-  const h = Uint8Array.from(header);
-  for (let nonce = 0; nonce < 1_000_000; nonce++) {
-    new DataView(h.buffer).setUint32(76, nonce, true);
-    if (bytesToBigIntLE(sha256d(h)) <= target) return nonce;
-  }
-  return null;
-};
 
 const spec: NetworkSpec = {
   name: 'class-5s',
