@@ -1,7 +1,8 @@
 /**
  * A lesson run from the panel (src/devnet/lesson-runs.ts on a real devnet of node
  * processes, miners on) sets the hash-power shares it names on the nodes themselves, and
- * puts each node's share back when it ends, whether it ran to the end or was stopped.
+ * puts each node's share back when it ends, whether it ran to the end or was stopped;
+ * a miner the lesson switched off is switched on again.
  * regtest with miners on: blocks come at the devnet's pace, each a few hashes.
  */
 import { expect } from 'chai';
@@ -20,6 +21,7 @@ nodes: 3
 shares: [0.2, 0.3, 0.5]
 steps:
   - share: { node: 0, share: 0.7 }
+  - mining: { nodes: [1], active: false }
   - mine: { node: 2, blocks: 1, timeout: 2m }
   - wait: { height: { gained: 1 }, timeout: 2m }
 `;
@@ -67,17 +69,22 @@ describe('devnet: a lesson puts the hash-power shares back', function () {
     return { nodes, view: devnet!.view().nodes.map((n) => n.share) };
   }
 
-  it('sets the lesson\'s shares while it runs and restores every node\'s share when it ends', async () => {
+  it('sets the lesson\'s shares while it runs and restores every node\'s share and miner when it ends', async () => {
     const lessons = new Lessons(devnet!, join(dir, 'scenarios'));
     const seen: number[][] = [];
     const run = await lessons.start('shares');
     expect(run.mode).to.equal('mining');
     await until('the share step', () => (lessons.current()?.steps[0]?.status === 'done' ? true : undefined));
     seen.push((await shares()).nodes);
+    await until('the mining step', () => (lessons.current()?.steps[1]?.status === 'done' ? true : undefined));
+    const resting = (await devnet!.nodes[1]!.api<{ mining: { active: boolean } }>('GET', '/status')).mining.active;
     await lessons.idle();
     expect(lessons.current()?.state, JSON.stringify(lessons.current())).to.equal('passed');
     expect(seen[0], 'during the run: the lesson\'s shares, node 0 raised by its step').to.deep.equal([0.7, 0.3, 0.5]);
     expect(await shares()).to.deep.equal({ nodes: [1, 1, 1], view: [1, 1, 1] });
+    expect(resting, "node 1's miner off during the run").to.equal(false);
+    expect(devnet!.view().nodes.map((n) => n.miningWanted)).to.deep.equal([true, true, true]);
+    expect((await devnet!.nodes[1]!.api<{ mining: { active: boolean } }>('GET', '/status')).mining.active, "node 1's miner on again").to.equal(true);
   });
 
   it('restores them when the lesson is stopped half-way', async () => {
