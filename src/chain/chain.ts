@@ -10,7 +10,7 @@ import { EventEmitter } from 'node:events';
 import type { Block } from '../consensus/block.js';
 import { blockSize } from '../storage/block-bytes.js';
 import { checkBlock, checkBlockContext, checkBlockHeaderContext } from '../consensus/block-check.js';
-import { toDisplayHex, type DisplayHex } from '../consensus/bytes.js';
+import { toDisplayHex, type DisplayHex, type Hash32 } from '../consensus/bytes.js';
 import type { BlockHeader } from '../consensus/header.js';
 import { headerHash } from '../consensus/header.js';
 import { MEDIAN_TIME_SPAN, medianTimePast } from '../consensus/median-time.js';
@@ -332,8 +332,8 @@ export class Chain extends EventEmitter<ChainEvents> {
   /** checkHeader runs the header rules that need no block body, Core's AcceptBlockHeader. */
   private async checkHeader(
     header: BlockHeader,
-    hash: Uint8Array,
-    id: string,
+    hash: Hash32,
+    id: DisplayHex,
     beforeRecordInvalid: () => Promise<void> = async () => undefined,
   ): Promise<{ ok: true; parent: ChainEntry } | { ok: false; reason: RejectReason; debug?: string; permanent?: boolean }> {
     const pow = checkProofOfWork(hash, header.bits, this.params); // checkBlockHeader, with the hash the caller has
@@ -483,7 +483,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     const status = entry.status | BlockStatus.VALID;
     const batch = this.store.batch();
     if (this.unstored?.entry === entry) batch.putBlock(entry.hash, block);
-    const indexed = { block, txids: v.txids };
+    const indexed = { block, txHashes: v.txHashes };
     applyCoinChanges(batch, indexed, v.undo, v.changes);
     indexBlock(batch, indexed, entry.hash, entry.height, v.undo);
     await batch.putUndo(entry.hash, v.undo).putRecord({ ...toRecord(entry), status }).setTip(entry.hash).write();
@@ -501,7 +501,7 @@ export class Chain extends EventEmitter<ChainEvents> {
    * since disconnected), and passes the connect result on only if all pass.
    */
   private async withSignatures<T extends object>(result: T, checks: readonly SignatureCheck[]): Promise<(T & { ok: true }) | (SignatureVerdict & { ok: false })> {
-    const ids = checks.map((c) => toDisplayHex(c.txid));
+    const ids = checks.map((c) => toDisplayHex(c.txHash));
     const todo = checks.filter((_, i) => !this.verifiedTxs.has(ids[i]!));
     const sig = await this.signatureVerifier.verify(todo);
     if (!sig.ok) return { ...sig, debug: `tx ${todo[sig.check]!.index}: ${sig.debug ?? sig.reason}` };
@@ -524,7 +524,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     const [block, undo] = await Promise.all([this.store.getBlock(entry.hash), this.store.getUndo(entry.hash)]);
     if (block === undefined || undo === undefined) throw new CorruptStoreError(`block or undo data of active block ${entry.id} is missing`);
     const batch = this.store.batch();
-    const indexed = { block, txids: block.txs.map((tx) => txHash(tx)) };
+    const indexed = { block, txHashes: block.txs.map((tx) => txHash(tx)) };
     applyCoinChanges(batch, indexed, undo, disconnectBlock(block, undo));
     unindexBlock(batch, indexed, entry.height, undo);
     await batch.deleteUndo(entry.hash).setTip(entry.parent.hash).write();
