@@ -244,7 +244,8 @@ export class BlockSync {
     this.schedule();
   }
 
-  async onBlock(peer: Peer, block: Block): Promise<void> {
+  /** onBlock takes a block from a peer; `ahead` says it came as `blockahead`, sent on before its sender connected it. */
+  async onBlock(peer: Peer, block: Block, via: { ahead?: boolean } = {}): Promise<void> {
     const { chain, logger } = this.opts;
     const ps = this.states.get(peer.id);
     const id = blockIdOf(block.header);
@@ -292,10 +293,11 @@ export class BlockSync {
       case 'rejected': {
         const offence = blockOffence(outcome.reason);
         const detail = `block ${id}: ${outcome.reason}${outcome.debug === undefined ? '' : ` (${outcome.debug})`}`;
-        // BIP152: a block pushed to us unasked (sendblocks) may be relayed before its sender
-        // connected it; failing only at the connect (its header and own checks passed) is
-        // not its sender's fault. A bad header, proof of work or body still is.
-        if (!requested && outcome.stage === 'connect') logger.info({ peer: peer.id, detail }, 'block pushed ahead of its connect failed to connect: not punished (BIP152)');
+        // BIP152: a block relayed to us before its sender connected it (blockahead) that
+        // fails only at the connect (its header and own checks passed) is not its sender's
+        // fault. A bad header, proof of work or body still is, and so is a `block` that
+        // fails: its sender connected it, so it runs other rules (or lies).
+        if (via.ahead === true && !requested && outcome.stage === 'connect') logger.info({ peer: peer.id, detail }, 'block pushed ahead of its connect failed to connect: not punished (BIP152)');
         else if (offence !== undefined) this.opts.punish(peer, offence, detail);
         else logger.info({ peer: peer.id, detail }, 'block not accepted (not an offence)');
         break;
