@@ -1,7 +1,8 @@
 /**
  * The devnet's own contract with its page: what GET /api/v1/devnet answers (DevnetView,
  * a NodeView per node) and what the merged event stream GET /api/v1/devnet/events sends
- * (DevnetEventMap, one data type per event name). The supervisor (devnet.ts) and
+ * (DevnetEventMap, one data type per event name), and the explorer's answers (a node's
+ * block, transaction or address with what only the devnet knows). The supervisor (devnet.ts) and
  * `toychain watch` (watcher.ts) build these, control-api.ts answers and streams them
  * typed, and the dashboard reads them as these types, so renaming a field or an event
  * fails to compile on both sides.
@@ -12,7 +13,7 @@
  * (.dependency-cruiser.cjs keeps it that way).
  */
 import type { NodeEventData } from '../api/contract/events.js';
-import type { LinkShape, Status } from '../api/contract/responses.js';
+import type { AddressInfo, Block, LinkShape, Status, Tx, TxLookup } from '../api/contract/responses.js';
 import type { PropagationFigures, StaleFigures, TreeBlock } from './block-tree.js';
 import type { LessonRun } from './lesson-view.js';
 import type { ReorgCard } from './reorg-card.js';
@@ -90,6 +91,60 @@ export interface DevnetView {
 export interface DevnetTree {
   blocks: TreeBlock[];
   tips: Record<number, string>;
+}
+
+/** What an input spent, when the coin could be read: its amount, address and whose mining key that is. */
+export type InputDetail = { coinbase: true } | { prevout: { txid: string; index: number }; value: string | null; address: string | null; miner: number | null };
+
+/**
+ * A transaction as the explorer shows it: a node's (in a block the contract's Tx, from
+ * GET /tx with its status), each input's coin and the fee (null where a coin could not
+ * be read; inputDetails null beyond the first transactions of a big block).
+ */
+export type ExplorerTx = Tx & Partial<Pick<TxLookup, 'status' | 'confirmations' | 'blockHash' | 'height'>> & { fee: string | null; inputDetails: InputDetail[] | null };
+
+/** GET /devnet/tx/:txid: the transaction, and where each node has it (null: not at all). */
+export type ExplorerTxDetails = ExplorerTx & { nodes: Record<number, { status: string; blockHash: string | null; confirmations: number } | null> };
+
+/** GET /devnet/blocks/:id: a node's block with its target, work, miner, who has it since when. */
+export type ExplorerBlock = Omit<Block, 'txs'> & {
+  /** the target its bits name, 64 hex digits */
+  target: string;
+  /** its own work in hashes (decimal), null when its parent could not be read */
+  work: string | null;
+  /** the devnet node whose key its coinbase pays, null for another key */
+  miner: number | null;
+  /** Unix milliseconds each node first had it, by node index */
+  seenBy: Record<number, number>;
+  /** the nodes that could hear its first node then; the others got it across a split, at the heal */
+  reachable: number[] | null;
+  /** the node that answered */
+  answeredBy: number;
+  txs: ExplorerTx[];
+};
+
+/** GET /devnet/address/:address: the most-work node's answer and whose mining key it is. */
+export type ExplorerAddress = AddressInfo & { miner: number | null; answeredBy: number };
+
+/** GET /devnet/search?q=: what a height, hash, txid or address names. */
+export interface SearchAnswer {
+  kind: 'block' | 'tx' | 'address';
+  id: string;
+}
+
+export interface MempoolTx {
+  txid: string;
+  fee: string;
+  inputs: Array<{ txid: string; index: number }>;
+  outputs: Array<{ value: string; address: string }>;
+  /** another node's mempool holds a different transaction spending one of these inputs */
+  conflict: boolean;
+}
+
+/** GET /devnet/mempools: every node's mempool, and the coins two different transactions spend (double spends in flight). */
+export interface Mempools {
+  nodes: { node: number; count: number; txs: MempoolTx[] }[];
+  conflicts: { coin: string; spenders: { txid: string; nodes: number[] }[] }[];
 }
 
 /**
