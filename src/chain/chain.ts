@@ -67,8 +67,17 @@ export type BlockOutcome =
   | { status: 'orphan'; blockId: DisplayHex }
   /** already have it */
   | { status: 'duplicate'; blockId: DisplayHex }
-  /** it broke a rule; `permanent` is false for reasons that say nothing final about the hash */
-  | { status: 'rejected'; blockId: DisplayHex; reason: RejectReason; debug?: string; permanent: boolean };
+  /**
+   * it broke a rule; `permanent` is false for reasons that say nothing final about the hash.
+   * `stage` says which checks it failed: its header (proof of work, bits, time, parent),
+   * the block's own checks (context-free, and its height commitment), or connecting it to
+   * the UTXO set (inputs, amounts, signatures). A block relayed before its connect
+   * (BIP152's high-bandwidth mode) can fail only at 'connect' through no fault of its sender.
+   */
+  | { status: 'rejected'; blockId: DisplayHex; reason: RejectReason; debug?: string; permanent: boolean; stage: RejectStage };
+
+/** Which checks a rejected block failed (BlockOutcome). */
+export type RejectStage = 'header' | 'block' | 'connect';
 
 export interface ChainEvents {
   blockConnected: [entry: ChainEntry, block: Block];
@@ -96,6 +105,8 @@ export class Chain extends EventEmitter<ChainEvents> {
   private nextSequence = 0;
   /** a block on the tip whose data waits to be written with its connect batch (acceptAndActivate) */
   private unstored: { entry: ChainEntry; block: Block } | undefined;
+  /** blocks checkBlockForRelay passed, with the parent they were checked on: processBlock does not check them again */
+  private readonly prechecked = new WeakMap<Block, ChainEntry>();
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -197,6 +208,31 @@ export class Chain extends EventEmitter<ChainEvents> {
   /** medianTimePast of the current tip: a new block's time must exceed it. */
   medianTimePast(): number {
     return this.medianTimeOf(this.tip);
+  }
+
+  /**
+   * checkBlockForRelay runs, without storing or recording anything, the checks a new
+   * block must pass before it may be relayed ahead of its connect (BIP152's
+   * high-bandwidth relay: "after the header and proof of work and the block's own
+   * checks pass"): its header (proof of work, `bits`, time, a known valid parent) and
+   * the block's context-free checks and height commitment. What is left for the
+   * connect is the UTXO set: inputs, amounts and signatures. A block that passes is not
+   * checked again when the same object goes through processBlock on the same parent.
+   */
+  checkBlockForRelay(block: Block): Verdict<{ parent: ChainEntry }> {
+    const hash = headerHash(block.header);
+    const pow = checkProofOfWork(hash, block.header.bits, this.params);
+    if (!pow.ok) return pow;
+    const parent = this.index.get(toDisplayHex(block.header.prevHash));
+    if (parent === undefined) return { ok: false, reason: 'prev-blk-not-found' };
+    if (isFailed(parent)) return { ok: false, reason: 'bad-prevblk', debug: `parent ${parent.id} is invalid` };
+    const header = this.headerContext(block.header, parent);
+    if (!header.ok) return header;
+    const body = checkBlock(block, this.params, blockSize(block), hash);
+    const context = body.ok ? checkBlockContext(block, parent.height + 1) : body;
+    if (!context.ok) return context;
+    this.prechecked.set(block, parent);
+    return { ok: true, parent };
   }
 
   // ---- taking blocks in ----------------------------------------------------
@@ -310,8 +346,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       await this.recordInvalid(record(BlockStatus.FAILED_PARENT), 'bad-prevblk', `parent ${parent.id} is invalid`);
       return { ok: false, reason: 'bad-prevblk', debug: `parent ${parent.id} is invalid` };
     }
-    let ctx = checkBlockHeaderContext(header, { expectedBits: this.expectedBits(parent), medianTimePast: this.medianTimeOf(parent), now: this.clock() }, this.params);
-    if (ctx.ok) ctx = checkTimewarp(header.time, parent.height + 1, parent.header.time, this.params);
+    const ctx = this.headerContext(header, parent);
     if (!ctx.ok) {
       if (isFinalForBlock(ctx.reason)) {
         await beforeRecordInvalid();
@@ -323,42 +358,55 @@ export class Chain extends EventEmitter<ChainEvents> {
     return { ok: true, parent };
   }
 
+  /** headerContext: the header rules that need its parent (bits, time, timewarp), Core's ContextualCheckBlockHeader. */
+  private headerContext(header: BlockHeader, parent: ChainEntry): Verdict {
+    const ctx = checkBlockHeaderContext(header, { expectedBits: this.expectedBits(parent), medianTimePast: this.medianTimeOf(parent), now: this.clock() }, this.params);
+    return ctx.ok ? checkTimewarp(header.time, parent.height + 1, parent.header.time, this.params) : ctx;
+  }
+
   private async acceptAndActivate(block: Block): Promise<BlockOutcome> {
     const hash = headerHash(block.header);
     const id = toDisplayHex(hash);
     const known = this.index.get(id);
-    if (known !== undefined && isFailed(known)) return { status: 'rejected', blockId: id, reason: 'duplicate', debug: 'block is known invalid', permanent: true };
+    if (known !== undefined && isFailed(known)) return { status: 'rejected', blockId: id, reason: 'duplicate', debug: 'block is known invalid', permanent: true, stage: 'header' };
     if ((known !== undefined && hasData(known)) || this.orphans.has(id)) return { status: 'duplicate', blockId: id };
 
+    // Checked already for relay (checkBlockForRelay) on this very parent: not again.
+    const checkedOn = this.prechecked.get(block);
+    this.prechecked.delete(block);
     let parent: ChainEntry;
-    if (known === undefined) {
+    if (known !== undefined) {
+      parent = known.parent!;
+    } else if (checkedOn !== undefined && checkedOn === this.index.get(toDisplayHex(block.header.prevHash)) && !isFailed(checkedOn)) {
+      parent = checkedOn;
+    } else {
       const header = await this.checkHeader(block.header, hash, id);
       if (!header.ok) {
         if (header.reason === 'prev-blk-not-found') {
           this.orphans.add(id, block, blockSize(block));
           return { status: 'orphan', blockId: id };
         }
-        return { status: 'rejected', blockId: id, reason: header.reason, debug: header.debug, permanent: isFinalForBlock(header.reason) };
+        return { status: 'rejected', blockId: id, reason: header.reason, debug: header.debug, permanent: isFinalForBlock(header.reason), stage: 'header' };
       }
       parent = header.parent;
-    } else {
-      parent = known.parent!;
     }
 
-    const body = checkBlock(block, this.params, blockSize(block), hash);
-    const context = body.ok ? checkBlockContext(block, parent.height + 1) : body;
+    // The block's work, computed once for every record below.
+    const chainwork = known?.chainwork ?? parent.chainwork + blockWork(block.header.bits);
+    const body = checkedOn === parent ? ({ ok: true } as const) : checkBlock(block, this.params, blockSize(block), hash);
+    const context = !body.ok || checkedOn === parent ? body : checkBlockContext(block, parent.height + 1);
     if (!context.ok) {
       const permanent = isFinalForBlock(context.reason);
       if (permanent) {
-        const record: BlockRecord = known ?? { hash, header: block.header, height: parent.height + 1, chainwork: parent.chainwork + blockWork(block.header.bits), status: 0, sequence: this.nextSequence++ };
+        const record: BlockRecord = known ?? { hash, header: block.header, height: parent.height + 1, chainwork, status: 0, sequence: this.nextSequence++ };
         await this.recordInvalid({ ...record, status: record.status | BlockStatus.FAILED }, context.reason, context.debug);
       }
-      return { status: 'rejected', blockId: id, reason: context.reason, debug: context.debug, permanent };
+      return { status: 'rejected', blockId: id, reason: context.reason, debug: context.debug, permanent, stage: 'block' };
     }
 
     const record: BlockRecord = known
       ? { ...toRecord(known), status: known.status | BlockStatus.HAVE_DATA }
-      : { hash, header: block.header, height: parent.height + 1, chainwork: parent.chainwork + blockWork(block.header.bits), status: BlockStatus.HAVE_DATA, sequence: this.nextSequence++ };
+      : { hash, header: block.header, height: parent.height + 1, chainwork, status: BlockStatus.HAVE_DATA, sequence: this.nextSequence++ };
     // A block on our tip is written with its connect, in one batch (one store write per
     // block on the common path, `npm run bench -- network`); any other is written now.
     const extendsTip = parent === this.tip;
@@ -374,7 +422,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     } finally {
       await this.storeUnstored(entry); // not connected (or it failed): store it on its own
     }
-    if (isFailed(entry)) return { status: 'rejected', blockId: id, ...this.failureOf(entry), permanent: true };
+    if (isFailed(entry)) return { status: 'rejected', blockId: id, ...this.failureOf(entry), permanent: true, stage: 'connect' };
     if (!this.isActive(entry)) return { status: 'accepted', blockId: id };
     return reorg === undefined ? { status: 'connected', blockId: id } : { status: 'connected', blockId: id, reorg };
   }

@@ -39,6 +39,7 @@ const messageArb: fc.Arbitrary<Message> = fc.oneof(
   }),
   fc.constant({ type: 'verack' as const }),
   fc.constant({ type: 'sendblocks' as const }),
+  fc.constant({ type: 'sendheaders' as const }),
   fc.record({ type: fc.constantFrom('ping' as const, 'pong' as const), nonce: nonce8 }),
   fc.record({ type: fc.constantFrom('inv' as const, 'getdata' as const, 'notfound' as const), items: invItems }),
   fc.record({ type: fc.constant('block' as const), block: blockArb }),
