@@ -22,8 +22,8 @@ import type { Logger } from 'pino';
 import type { Chain } from '../chain/chain.js';
 import { hasData, isFailed, type ChainEntry } from '../chain/block-index.js';
 import type { Block } from '../consensus/block.js';
-import { equalBytes, fromDisplayHex, toDisplayHex, ZERO_HASH } from '../consensus/bytes.js';
-import { blockHash, headerHash, type BlockHeader } from '../consensus/header.js';
+import { equalBytes, fromDisplayHex, toDisplayHex, ZERO_HASH, type DisplayHex } from '../consensus/bytes.js';
+import { blockId, headerHash, type BlockHeader } from '../consensus/header.js';
 import { merkleRoot } from '../consensus/merkle.js';
 import { blockWork } from '../consensus/pow.js';
 import { txHash } from '../consensus/tx.js';
@@ -151,7 +151,7 @@ export class BlockSync {
     // Stored only once the chain's work passes the threshold; until then held in memory.
     const step = ps.presync.add(headers, hashes, parent, chain.tip);
     if (step.kind === 'bad-pow') {
-      const detail = `header ${blockHash(step.header)}: ${step.reason}${step.debug === undefined ? '' : ` (${step.debug})`}`;
+      const detail = `header ${blockId(step.header)}: ${step.reason}${step.debug === undefined ? '' : ` (${step.debug})`}`;
       const offence = headerOffence(step.reason);
       if (offence !== undefined) this.opts.punish(peer, offence, detail);
       return;
@@ -166,7 +166,7 @@ export class BlockSync {
       return;
     }
     // One store write for the whole message (Chain.processHeaders), up to the first header that fails.
-    const { hashes: accepted, failure } = await chain.processHeaders(step.headers);
+    const { blockIds: accepted, failure } = await chain.processHeaders(step.headers);
     for (const id of accepted) peer.knownBlocks.add(id);
     const last = accepted.length === 0 ? undefined : chain.getEntry(accepted[accepted.length - 1]!);
     if (failure !== undefined) {
@@ -422,14 +422,14 @@ function bodyMatchesHeader(block: Block): boolean {
 }
 
 /**
- * blockIdOf is blockHash, hashed once per header object: a block's id is needed when
+ * blockIdOf is blockId, hashed once per header object: a block's id is needed when
  * the peer admits the frame (expects) and again when the block is handled (onBlock).
  */
-const blockIds = new WeakMap<BlockHeader, string>();
-function blockIdOf(header: BlockHeader): string {
+const blockIds = new WeakMap<BlockHeader, DisplayHex>();
+function blockIdOf(header: BlockHeader): DisplayHex {
   let id = blockIds.get(header);
   if (id === undefined) {
-    id = blockHash(header);
+    id = blockId(header);
     blockIds.set(header, id);
   }
   return id;
