@@ -103,8 +103,9 @@ const WORKER_FILE = fileURLToPath(new URL('../../workers/signature-worker.js', i
  */
 export class WorkerSignatureVerifier implements SignatureVerifier {
   readonly threads: number;
-  readonly backend: SchnorrBackend;
   verifiedTxCount = 0;
+  /** the backend asked for; undefined: each thread takes the default where it runs */
+  private readonly chosen: SchnorrBackend | undefined;
   private readonly claim: number;
   private readonly piscina: Piscina<SignatureBatch, number>;
 
@@ -117,11 +118,18 @@ export class WorkerSignatureVerifier implements SignatureVerifier {
     if (!(Number.isInteger(claim) && claim > 0)) throw new RangeError('WorkerSignatureVerifier: maxChecksPerTask must be a positive integer');
     this.threads = threads;
     this.claim = claim;
-    this.backend = options.backend ?? defaultSchnorrBackend();
-    const workerData: SignatureWorkerData = { backend: this.backend };
+    // The default is not resolved here: that loads libsecp256k1's WebAssembly (a few MB) on
+    // this thread, which an idle node does not need. Each worker thread resolves it.
+    this.chosen = options.backend;
+    const workerData: SignatureWorkerData = this.chosen === undefined ? {} : { backend: this.chosen };
     // minThreads 0: no thread until the first check, and each exits after idleTimeout
     // without work (an idle node holds none; a thread boots in tens of milliseconds).
     this.piscina = new Piscina({ filename: WORKER_FILE, workerData, minThreads: 0, maxThreads: threads, idleTimeout });
+  }
+
+  /** the BIP340 implementation the threads run (reading the default loads it on this thread) */
+  get backend(): SchnorrBackend {
+    return this.chosen ?? defaultSchnorrBackend();
   }
 
   /** liveThreads is how many worker threads exist right now (0 before the first check and after idling). */
