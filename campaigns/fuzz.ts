@@ -155,6 +155,7 @@ function messageTargets(seed: number): Target[] {
     version: [{ type: 'version', protocolVersion: 1, magic: MAGIC, genesis: hash(7), bestHeight: 12, chainwork: 123456789n, userAgent: '/toychain:0.1.0/', nonce: new Uint8Array(8).fill(3), listenPort: 18444 }],
     verack: [{ type: 'verack' }],
     sendblocks: [{ type: 'sendblocks' }],
+    sendheaders: [{ type: 'sendheaders' }],
     ping: [{ type: 'ping', nonce: new Uint8Array(8).fill(1) }],
     pong: [{ type: 'pong', nonce: new Uint8Array(8).fill(2) }],
     inv: [{ type: 'inv', items: items(3) }, { type: 'inv', items: [] }],

@@ -10,7 +10,7 @@ import { EventEmitter } from 'node:events';
 import type { Block } from '../consensus/block.js';
 import { blockSize } from '../storage/block-bytes.js';
 import { checkBlock, checkBlockContext, checkBlockHeaderContext } from '../consensus/block-check.js';
-import { toDisplayHex, type DisplayHex } from '../consensus/bytes.js';
+import { toDisplayHex, type DisplayHex, type Hash32 } from '../consensus/bytes.js';
 import type { BlockHeader } from '../consensus/header.js';
 import { headerHash } from '../consensus/header.js';
 import { MEDIAN_TIME_SPAN, medianTimePast } from '../consensus/median-time.js';
@@ -67,8 +67,17 @@ export type BlockOutcome =
   | { status: 'orphan'; hash: DisplayHex }
   /** already have it */
   | { status: 'duplicate'; hash: DisplayHex }
-  /** it broke a rule; `permanent` is false for reasons that say nothing final about the hash */
-  | { status: 'rejected'; hash: DisplayHex; reason: RejectReason; debug?: string; permanent: boolean };
+  /**
+   * it broke a rule; `permanent` is false for reasons that say nothing final about the hash.
+   * `stage` says which checks it failed: its header (proof of work, bits, time, parent),
+   * the block's own checks (context-free, and its height commitment), or connecting it to
+   * the UTXO set (inputs, amounts, signatures). A block relayed before its connect
+   * (BIP152's high-bandwidth mode) can fail only at 'connect' through no fault of its sender.
+   */
+  | { status: 'rejected'; hash: DisplayHex; reason: RejectReason; debug?: string; permanent: boolean; stage: RejectStage };
+
+/** Which checks a rejected block failed (BlockOutcome). */
+export type RejectStage = 'header' | 'block' | 'connect';
 
 export interface ChainEvents {
   blockConnected: [entry: ChainEntry, block: Block];
@@ -96,6 +105,8 @@ export class Chain extends EventEmitter<ChainEvents> {
   private nextSequence = 0;
   /** a block on the tip whose data waits to be written with its connect batch (acceptAndActivate) */
   private unstored: { entry: ChainEntry; block: Block } | undefined;
+  /** blocks checkBlockForRelay passed, with the parent they were checked on: processBlock does not check them again */
+  private readonly prechecked = new WeakMap<Block, ChainEntry>();
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -199,6 +210,31 @@ export class Chain extends EventEmitter<ChainEvents> {
     return this.medianTimeOf(this.tip);
   }
 
+  /**
+   * checkBlockForRelay runs, without storing or recording anything, the checks a new
+   * block must pass before it may be relayed ahead of its connect (BIP152's
+   * high-bandwidth relay: "after the header and proof of work and the block's own
+   * checks pass"): its header (proof of work, `bits`, time, a known valid parent) and
+   * the block's context-free checks and height commitment. What is left for the
+   * connect is the UTXO set: inputs, amounts and signatures. A block that passes is not
+   * checked again when the same object goes through processBlock on the same parent.
+   */
+  checkBlockForRelay(block: Block): Verdict<{ parent: ChainEntry }> {
+    const hash = headerHash(block.header);
+    const pow = checkProofOfWork(hash, block.header.bits, this.params);
+    if (!pow.ok) return pow;
+    const parent = this.index.get(toDisplayHex(block.header.prevHash));
+    if (parent === undefined) return { ok: false, reason: 'prev-blk-not-found' };
+    if (isFailed(parent)) return { ok: false, reason: 'bad-prevblk', debug: `parent ${parent.id} is invalid` };
+    const header = this.headerContext(block.header, parent);
+    if (!header.ok) return header;
+    const body = checkBlock(block, this.params, blockSize(block), hash);
+    const context = body.ok ? checkBlockContext(block, parent.height + 1) : body;
+    if (!context.ok) return context;
+    this.prechecked.set(block, parent);
+    return { ok: true, parent };
+  }
+
   // ---- taking blocks in ----------------------------------------------------
 
   /**
@@ -296,8 +332,8 @@ export class Chain extends EventEmitter<ChainEvents> {
   /** checkHeader runs the header rules that need no block body, Core's AcceptBlockHeader. */
   private async checkHeader(
     header: BlockHeader,
-    hash: Uint8Array,
-    id: string,
+    hash: Hash32,
+    id: DisplayHex,
     beforeRecordInvalid: () => Promise<void> = async () => undefined,
   ): Promise<{ ok: true; parent: ChainEntry } | { ok: false; reason: RejectReason; debug?: string; permanent?: boolean }> {
     const pow = checkProofOfWork(hash, header.bits, this.params); // checkBlockHeader, with the hash the caller has
@@ -310,8 +346,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       await this.recordInvalid(record(BlockStatus.FAILED_PARENT), 'bad-prevblk', `parent ${parent.id} is invalid`);
       return { ok: false, reason: 'bad-prevblk', debug: `parent ${parent.id} is invalid` };
     }
-    let ctx = checkBlockHeaderContext(header, { expectedBits: this.expectedBits(parent), medianTimePast: this.medianTimeOf(parent), now: this.clock() }, this.params);
-    if (ctx.ok) ctx = checkTimewarp(header.time, parent.height + 1, parent.header.time, this.params);
+    const ctx = this.headerContext(header, parent);
     if (!ctx.ok) {
       if (isFinalForBlock(ctx.reason)) {
         await beforeRecordInvalid();
@@ -323,42 +358,55 @@ export class Chain extends EventEmitter<ChainEvents> {
     return { ok: true, parent };
   }
 
+  /** headerContext: the header rules that need its parent (bits, time, timewarp), Core's ContextualCheckBlockHeader. */
+  private headerContext(header: BlockHeader, parent: ChainEntry): Verdict {
+    const ctx = checkBlockHeaderContext(header, { expectedBits: this.expectedBits(parent), medianTimePast: this.medianTimeOf(parent), now: this.clock() }, this.params);
+    return ctx.ok ? checkTimewarp(header.time, parent.height + 1, parent.header.time, this.params) : ctx;
+  }
+
   private async acceptAndActivate(block: Block): Promise<BlockOutcome> {
     const hash = headerHash(block.header);
     const id = toDisplayHex(hash);
     const known = this.index.get(id);
-    if (known !== undefined && isFailed(known)) return { status: 'rejected', hash: id, reason: 'duplicate', debug: 'block is known invalid', permanent: true };
+    if (known !== undefined && isFailed(known)) return { status: 'rejected', hash: id, reason: 'duplicate', debug: 'block is known invalid', permanent: true, stage: 'header' };
     if ((known !== undefined && hasData(known)) || this.orphans.has(id)) return { status: 'duplicate', hash: id };
 
+    // Checked already for relay (checkBlockForRelay) on this very parent: not again.
+    const checkedOn = this.prechecked.get(block);
+    this.prechecked.delete(block);
     let parent: ChainEntry;
-    if (known === undefined) {
+    if (known !== undefined) {
+      parent = known.parent!;
+    } else if (checkedOn !== undefined && checkedOn === this.index.get(toDisplayHex(block.header.prevHash)) && !isFailed(checkedOn)) {
+      parent = checkedOn;
+    } else {
       const header = await this.checkHeader(block.header, hash, id);
       if (!header.ok) {
         if (header.reason === 'prev-blk-not-found') {
           this.orphans.add(id, block, blockSize(block));
           return { status: 'orphan', hash: id };
         }
-        return { status: 'rejected', hash: id, reason: header.reason, debug: header.debug, permanent: isFinalForBlock(header.reason) };
+        return { status: 'rejected', hash: id, reason: header.reason, debug: header.debug, permanent: isFinalForBlock(header.reason), stage: 'header' };
       }
       parent = header.parent;
-    } else {
-      parent = known.parent!;
     }
 
-    const body = checkBlock(block, this.params, blockSize(block), hash);
-    const context = body.ok ? checkBlockContext(block, parent.height + 1) : body;
+    // The block's work, computed once for every record below.
+    const chainwork = known?.chainwork ?? parent.chainwork + blockWork(block.header.bits);
+    const body = checkedOn === parent ? ({ ok: true } as const) : checkBlock(block, this.params, blockSize(block), hash);
+    const context = !body.ok || checkedOn === parent ? body : checkBlockContext(block, parent.height + 1);
     if (!context.ok) {
       const permanent = isFinalForBlock(context.reason);
       if (permanent) {
-        const record: BlockRecord = known ?? { hash, header: block.header, height: parent.height + 1, chainwork: parent.chainwork + blockWork(block.header.bits), status: 0, sequence: this.nextSequence++ };
+        const record: BlockRecord = known ?? { hash, header: block.header, height: parent.height + 1, chainwork, status: 0, sequence: this.nextSequence++ };
         await this.recordInvalid({ ...record, status: record.status | BlockStatus.FAILED }, context.reason, context.debug);
       }
-      return { status: 'rejected', hash: id, reason: context.reason, debug: context.debug, permanent };
+      return { status: 'rejected', hash: id, reason: context.reason, debug: context.debug, permanent, stage: 'block' };
     }
 
     const record: BlockRecord = known
       ? { ...toRecord(known), status: known.status | BlockStatus.HAVE_DATA }
-      : { hash, header: block.header, height: parent.height + 1, chainwork: parent.chainwork + blockWork(block.header.bits), status: BlockStatus.HAVE_DATA, sequence: this.nextSequence++ };
+      : { hash, header: block.header, height: parent.height + 1, chainwork, status: BlockStatus.HAVE_DATA, sequence: this.nextSequence++ };
     // A block on our tip is written with its connect, in one batch (one store write per
     // block on the common path, `npm run bench -- network`); any other is written now.
     const extendsTip = parent === this.tip;
@@ -374,7 +422,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     } finally {
       await this.storeUnstored(entry); // not connected (or it failed): store it on its own
     }
-    if (isFailed(entry)) return { status: 'rejected', hash: id, ...this.failureOf(entry), permanent: true };
+    if (isFailed(entry)) return { status: 'rejected', hash: id, ...this.failureOf(entry), permanent: true, stage: 'connect' };
     if (!this.isActive(entry)) return { status: 'accepted', hash: id };
     return reorg === undefined ? { status: 'connected', hash: id } : { status: 'connected', hash: id, reorg };
   }
@@ -435,7 +483,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     const status = entry.status | BlockStatus.VALID;
     const batch = this.store.batch();
     if (this.unstored?.entry === entry) batch.putBlock(entry.hash, block);
-    const indexed = { block, txids: v.txids };
+    const indexed = { block, txHashes: v.txHashes };
     applyCoinChanges(batch, indexed, v.undo, v.changes);
     indexBlock(batch, indexed, entry.hash, entry.height, v.undo);
     await batch.putUndo(entry.hash, v.undo).putRecord({ ...toRecord(entry), status }).setTip(entry.hash).write();
@@ -453,7 +501,7 @@ export class Chain extends EventEmitter<ChainEvents> {
    * since disconnected), and passes the connect result on only if all pass.
    */
   private async withSignatures<T extends object>(result: T, checks: readonly SignatureCheck[]): Promise<(T & { ok: true }) | (SignatureVerdict & { ok: false })> {
-    const ids = checks.map((c) => toDisplayHex(c.txid));
+    const ids = checks.map((c) => toDisplayHex(c.txHash));
     const todo = checks.filter((_, i) => !this.verifiedTxs.has(ids[i]!));
     const sig = await this.signatureVerifier.verify(todo);
     if (!sig.ok) return { ...sig, debug: `tx ${todo[sig.check]!.index}: ${sig.debug ?? sig.reason}` };
@@ -476,7 +524,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     const [block, undo] = await Promise.all([this.store.getBlock(entry.hash), this.store.getUndo(entry.hash)]);
     if (block === undefined || undo === undefined) throw new CorruptStoreError(`block or undo data of active block ${entry.id} is missing`);
     const batch = this.store.batch();
-    const indexed = { block, txids: block.txs.map((tx) => txHash(tx)) };
+    const indexed = { block, txHashes: block.txs.map((tx) => txHash(tx)) };
     applyCoinChanges(batch, indexed, undo, disconnectBlock(block, undo));
     unindexBlock(batch, indexed, entry.height, undo);
     await batch.deleteUndo(entry.hash).setTip(entry.parent.hash).write();

@@ -12,7 +12,7 @@ export async function loadBlockView(store: ChainStore, block: Block): Promise<Ut
   const outpoints: Outpoint[] = [];
   for (const tx of block.txs) {
     const txid = txHash(tx);
-    tx.outputs.forEach((_, index) => outpoints.push({ txid, index }));
+    tx.outputs.forEach((_, index) => outpoints.push({ txHash: txid, index }));
     if (!isCoinbase(tx)) for (const input of tx.inputs) outpoints.push(input.prevout);
   }
   const coins = new Map<string, Coin>();

@@ -124,7 +124,7 @@ async function runFile(s: Scenario, flags: RunFlags): Promise<number> {
       own = { params: made.params, file: made.file };
     }
     console.log(`${s.title}\n\n${s.idea}\n\nStarting ${s.nodes} ${own.params.name} nodes in ${datadir} …`);
-    devnet = await Devnet.start({ nodes: s.nodes, datadir, params: own.params, ...(own.file === undefined ? {} : { networkFile: own.file }), blockTimeSec: DEFAULT_BLOCK_TIME_SEC, workers: 1, mine: !own.params.noRetargeting, link: { delayMs: 0, jitterMs: 0, dropRate: 0 }, nodeLogLevel: 'warn', logger });
+    devnet = await Devnet.start({ nodes: s.nodes, datadir, params: own.params, ...(own.file === undefined ? {} : { networkFile: own.file }), blockTimeSec: DEFAULT_BLOCK_TIME_SEC, workers: 1, mine: own.params.mockableChain !== true, link: { delayMs: 0, jitterMs: 0, dropRate: 0 }, nodeLogLevel: 'warn', logger });
     if (flags.dashboardPort !== undefined) {
       server = createServer(createControlApi(devnet, logger));
       const port = await new Promise<number>((ok) => server!.listen(Number(flags.dashboardPort), '127.0.0.1', () => ok((server!.address() as { port: number }).port)));

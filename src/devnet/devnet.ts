@@ -12,7 +12,7 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { NetworkParams } from '../consensus/params.js';
+import { retargetInterval, type NetworkParams } from '../consensus/params.js';
 import { ServiceRefusal } from '../api/services.js';
 import type { Status } from '../api/contract/responses.js';
 import type { LinkShape } from '../p2p/link-shaping.js';
@@ -275,9 +275,32 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     return result;
   }
 
-  /** generate mines blocks on one node now (regtest), through its API. */
-  async generate(index: number, blocks: number): Promise<string[]> {
-    const { hashes } = await this.node(index).api<{ hashes: string[] }>('POST', '/mining/generate', { blocks }, 120_000);
+  /**
+   * generate mines blocks on one node now (regtest), through its API. On a network made
+   * for tests whose clock can be set, `spacingSec` stamps each block that long after its
+   * parent: the node's clock is set (PUT /clock) just before each block and let go after,
+   * as Core's functional tests use setmocktime. A network that also retargets
+   * (regtest-retarget) is always stamped so, by default at stampedSpacing(): a burst
+   * made on the real clock would look four times too fast at every retarget, and the
+   * difficulty would climb fourfold every few blocks.
+   */
+  async generate(index: number, blocks: number, options: { spacingSec?: number } = {}): Promise<string[]> {
+    const node = this.node(index);
+    const { params } = this.options;
+    const spacing = options.spacingSec ?? (params.mockableChain === true && !params.noRetargeting ? stampedSpacing(params) : undefined);
+    if (spacing === undefined) return (await node.api<{ hashes: string[] }>('POST', '/mining/generate', { blocks }, 120_000)).hashes;
+    if (params.mockableChain !== true) throw new ServiceRefusal('mocktime-not-allowed', `blocks can be spaced only on a network whose clock can be set (regtest, regtest-retarget); this devnet runs ${params.name}`, 409);
+    const hashes: string[] = [];
+    try {
+      for (let i = 0; i < blocks; i++) {
+        const status = await node.api<Status>('GET', '/status');
+        const parent = await node.api<{ time: number }>('GET', `/blocks/${status.tip}`);
+        await node.api('PUT', '/clock', { mocktime: parent.time + spacing });
+        hashes.push(...(await node.api<{ hashes: string[] }>('POST', '/mining/generate', { blocks: 1 }, 120_000)).hashes);
+      }
+    } finally {
+      if (node.alive) await node.api('PUT', '/clock', { mocktime: 0 }).catch(() => undefined);
+    }
     return hashes;
   }
 
@@ -553,3 +576,15 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     this.emit('event', 'timeline', item);
   }
 }
+
+/**
+ * stampedSpacing is the gap between blocks made on demand that holds a retargeting
+ * network's difficulty: Bitcoin's retarget measures the interval's gaps (one fewer than
+ * its blocks) against the whole timespan, so the gap is timespan / (interval − 1),
+ * rounded up (regtest-retarget: 40 s / 3 → 14 s; the difficulty eases 5 % a window
+ * rather than climbing).
+ */
+export function stampedSpacing(params: NetworkParams): number {
+  return Math.ceil(params.targetTimespan / Math.max(1, retargetInterval(params) - 1));
+}
+

@@ -30,6 +30,8 @@ export interface MiningServiceOptions {
   poolIdleMs?: number;
   /** continuous mining waits this long on average before each block (a network without retarget) */
   paceMs?: number;
+  /** the node's clock in Unix seconds, stamped into templates (default: the system clock) */
+  clock?: () => number;
 }
 
 /** Default idle time before the nonce pool's threads end: an idle node holds no mining threads. */
@@ -117,8 +119,8 @@ export class MiningService implements MiningControl, MiningShareControl {
   }
 
   private newMiner(minerPubkey: Uint8Array, pool: NoncePool): Miner {
-    const { chain, params, mempool, paceMs } = this.options;
-    return new Miner({ chain: miningChainOf(viewOf(chain), (block) => chain.processBlock(block)), pool, params, minerPubkey, ...(mempool ? { mempool } : {}), ...(paceMs === undefined ? {} : { paceMs }) });
+    const { chain, params, mempool, paceMs, clock } = this.options;
+    return new Miner({ chain: miningChainOf(viewOf(chain), (block) => chain.processBlock(block)), pool, params, minerPubkey, ...(mempool ? { mempool } : {}), ...(paceMs === undefined ? {} : { paceMs }), ...(clock === undefined ? {} : { clock }) });
   }
 
   /**

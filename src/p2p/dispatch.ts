@@ -66,6 +66,9 @@ export class Dispatch {
       case 'sendblocks':
         peer.wantsBlocks = true; // relay.ts pushes our new tips to it
         return;
+      case 'sendheaders':
+        peer.wantsHeaders = true; // relay.ts announces our new tips to it by headers
+        return;
       case 'tx':
         return txRelay?.onTx(peer, msg.tx);
       default:

@@ -31,6 +31,8 @@
  *   sendblocks  empty: "send me your new tip blocks themselves, not an inv of them" (BIP152's
  *               high-bandwidth mode, with whole blocks in place of compact ones; BIP130's
  *               sendheaders asks for the same without the body). Sent once after the handshake.
+ *   sendheaders empty: "announce new blocks to me by their headers, not by inv" (BIP130).
+ *               Sent once after the handshake.
  *
  * Decoding is strict and throws only DecodeError (a MessageError naming the fault for
  * envelope faults and malformed payloads): the size is checked before anything is
@@ -77,6 +79,7 @@ export const COMMANDS = {
   headers: 0x0b,
   addr: 0x0c,
   sendblocks: 0x0d,
+  sendheaders: 0x0e,
 } as const;
 
 export type Command = keyof typeof COMMANDS;
@@ -127,7 +130,8 @@ export type Message =
   | { type: 'getheaders'; locator: Uint8Array[]; stop: Uint8Array }
   | { type: 'headers'; headers: BlockHeader[] }
   | { type: 'addr'; addresses: AddrEntry[] }
-  | { type: 'sendblocks' };
+  | { type: 'sendblocks' }
+  | { type: 'sendheaders' };
 
 /** What is wrong with a frame; misbehaviour.ts gives each a score. */
 export type FrameFault = 'oversize' | 'bad-magic' | 'bad-checksum' | 'unknown-command' | 'malformed';
@@ -183,6 +187,7 @@ function encodePayload(msg: Message): Uint8Array {
       break;
     case 'verack':
     case 'sendblocks':
+    case 'sendheaders':
       break;
     case 'ping':
     case 'pong':
@@ -320,6 +325,8 @@ function readPayload(command: Exclude<Command, 'block' | 'tx'>, r: ByteReader): 
       return { type: 'verack' };
     case 'sendblocks':
       return { type: 'sendblocks' };
+    case 'sendheaders':
+      return { type: 'sendheaders' };
     case 'ping':
     case 'pong':
       return { type: command, nonce: r.bytes(8, 'nonce') };

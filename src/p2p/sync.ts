@@ -43,6 +43,8 @@ export interface SyncOptions {
   maxBlocksInFlight: number;
   blockTimeoutMs: number;
   punish(peer: Peer, offence: Offence, detail: string): void;
+  /** sends a new block on to high-bandwidth peers before we connect it (relay.ts relayAhead) */
+  relayAhead?(block: Block, id: string): void;
 }
 
 interface PeerSync {
@@ -53,6 +55,8 @@ interface PeerSync {
   bestKnown: ChainEntry | undefined;
   /** when we sent getheaders still unanswered */
   headersRequestedAt: number | undefined;
+  /** the hashes (ids) of the locator of that getheaders: an answer starts on one of them */
+  headersLocator: Set<string>;
   /** blocks this peer answered notfound for */
   lacks: Set<string>;
   /** this peer's header chain held in memory until its work is enough to store (header-presync.ts) */
@@ -75,7 +79,7 @@ export class BlockSync {
   constructor(private readonly opts: SyncOptions) {}
 
   addPeer(peer: Peer): void {
-    const ps: PeerSync = { peer, inFlight: new Map(), bestKnown: undefined, headersRequestedAt: undefined, lacks: new Set(), presync: new HeaderPresync(this.opts.chain.params), path: new DownloadPath() };
+    const ps: PeerSync = { peer, inFlight: new Map(), bestKnown: undefined, headersRequestedAt: undefined, headersLocator: new Set(), lacks: new Set(), presync: new HeaderPresync(this.opts.chain.params), path: new DownloadPath() };
     this.states.set(peer.id, ps);
     if (peer.chainwork > this.opts.chain.tip.chainwork) this.requestHeaders(ps, this.opts.chain.tip);
   }
@@ -120,8 +124,8 @@ export class BlockSync {
   async onHeaders(peer: Peer, headers: BlockHeader[]): Promise<void> {
     const ps = this.states.get(peer.id);
     if (ps === undefined) return;
-    const solicited = ps.headersRequestedAt !== undefined;
-    ps.headersRequestedAt = undefined;
+    const solicited = answersRequest(ps, headers);
+    if (solicited) ps.headersRequestedAt = undefined;
     if (headers.length === 0) return; // the peer has nothing after our locator
     // Unasked, headers may only announce a few new blocks (header-presync.ts).
     if (!solicited && headers.length > MAX_ANNOUNCED_HEADERS) {
@@ -186,6 +190,7 @@ export class BlockSync {
     // Genesis stays last: drop from just before it when a held hash made the list too long.
     if (locator.length > MAX_LOCATOR_HASHES) locator.splice(MAX_LOCATOR_HASHES - 1, locator.length - MAX_LOCATOR_HASHES);
     ps.headersRequestedAt = this.opts.clock();
+    ps.headersLocator = new Set(locator.map(toDisplayHex));
     ps.peer.send({ type: 'getheaders', locator, stop: ZERO_HASH });
   }
 
@@ -255,6 +260,8 @@ export class BlockSync {
       logger.info({ peer: peer.id, block: id, height: parent.height + 1 }, 'unrequested block with no more work than our tip: not stored');
       return;
     }
+    // A new block on our tip goes on to high-bandwidth peers before the slow part (relay.ts).
+    if (parent !== undefined && parent === chain.tip && (known === undefined || !hasData(known))) this.opts.relayAhead?.(block, id);
     const outcome = await chain.processBlock(block);
     switch (outcome.status) {
       case 'connected':
@@ -285,7 +292,11 @@ export class BlockSync {
       case 'rejected': {
         const offence = blockOffence(outcome.reason);
         const detail = `block ${id}: ${outcome.reason}${outcome.debug === undefined ? '' : ` (${outcome.debug})`}`;
-        if (offence !== undefined) this.opts.punish(peer, offence, detail);
+        // BIP152: a block pushed to us unasked (sendblocks) may be relayed before its sender
+        // connected it; failing only at the connect (its header and own checks passed) is
+        // not its sender's fault. A bad header, proof of work or body still is.
+        if (!requested && outcome.stage === 'connect') logger.info({ peer: peer.id, detail }, 'block pushed ahead of its connect failed to connect: not punished (BIP152)');
+        else if (offence !== undefined) this.opts.punish(peer, offence, detail);
         else logger.info({ peer: peer.id, detail }, 'block not accepted (not an offence)');
         break;
       }
@@ -390,6 +401,16 @@ export class BlockSync {
     for (const [id, at] of this.waiting) if (now - at > blockTimeoutMs) this.waiting.delete(id);
     this.schedule();
   }
+}
+
+/**
+ * answersRequest says whether a headers message answers our getheaders to that peer, or
+ * is an announcement of new blocks (BIP130) that crossed it on the wire: an answer is
+ * empty, longer than an announcement, or starts on a hash of the locator we sent.
+ */
+function answersRequest(ps: PeerSync, headers: readonly BlockHeader[]): boolean {
+  if (ps.headersRequestedAt === undefined) return false;
+  return headers.length === 0 || headers.length > MAX_ANNOUNCED_HEADERS || ps.headersLocator.has(toDisplayHex(headers[0]!.prevHash));
 }
 
 /** bodyMatchesHeader: the transactions hash to the header's merkle root, without CVE-2012-2459 duplicates. */

@@ -101,7 +101,7 @@ describe('fork choice', () => {
       { value: 19n * 100_000_000n, pubkey: KEYS[0]!.pubkey },
     ]);
     const a1 = mineBlock(params, base[2]!, { txs: [pay], fees: 1n * 100_000_000n });
-    const payOn = spendTx([{ outpoint: { txid: txid(pay), index: 0 }, coin: { value: 30n * 100_000_000n, pubkey: KEYS[1]!.pubkey }, privateKey: KEYS[1]!.privateKey }], [{ value: 29n * 100_000_000n, pubkey: KEYS[2]!.pubkey }]);
+    const payOn = spendTx([{ outpoint: { txHash: txHash(pay), index: 0 }, coin: { value: 30n * 100_000_000n, pubkey: KEYS[1]!.pubkey }, privateKey: KEYS[1]!.privateKey }], [{ value: 29n * 100_000_000n, pubkey: KEYS[2]!.pubkey }]);
     const a2 = mineBlock(params, a1, { txs: [payOn], fees: 1n * 100_000_000n });
     const branchA = [...base, a1, a2];
     await submitAll(chain, branchA);
@@ -150,9 +150,6 @@ describe('fork choice', () => {
   });
 });
 
-function txid(tx: Parameters<typeof txHash>[0]): Uint8Array {
-  return txHash(tx);
-}
 /** retargetBits is the bits the retarget rule requires on top of `parent`. */
 function retargetBits(chain: Chain, parent: MinedBlock): number {
   const entry = chain.getEntry(parent.id)!;
