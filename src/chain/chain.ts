@@ -264,10 +264,10 @@ export class Chain extends EventEmitter<ChainEvents> {
   processBlocks(blocks: readonly Block[]): Promise<BlockOutcome[]> {
     return this.exclusive(async () => {
       const connected = await this.connectRun(blocks);
-      const outcomes: BlockOutcome[] = connected.map((e) => ({ status: 'connected', hash: e.id }));
+      const outcomes: BlockOutcome[] = connected.map((e) => ({ status: 'connected', blockId: e.id }));
       for (const block of blocks.slice(connected.length)) {
         const outcome = await this.acceptAndActivate(block);
-        if (outcome.status === 'connected' || outcome.status === 'accepted') await this.processOrphans(outcome.hash);
+        if (outcome.status === 'connected' || outcome.status === 'accepted') await this.processOrphans(outcome.blockId);
         outcomes.push(outcome);
       }
       return outcomes;

@@ -274,7 +274,7 @@ export class BlockSync {
       this.schedule();
       return;
     }
-    this.settle({ id, block, peer }, requested, await chain.processBlock(block));
+    this.settle({ id, block, peer }, requested, await chain.processBlock(block), via.ahead === true);
     this.schedule();
   }
 
@@ -302,8 +302,11 @@ export class BlockSync {
     await this.connecting;
   }
 
-  /** settle acts on what the chain made of a block: note who has it, punish an offence, fetch missing headers. */
-  private settle({ id, block, peer }: Pick<QueuedBlock, 'id' | 'block' | 'peer'>, requested: boolean, outcome: BlockOutcome): void {
+  /**
+   * settle acts on what the chain made of a block: note who has it, punish an offence,
+   * fetch missing headers. `ahead`: it came as `blockahead` (relayed before its sender's connect).
+   */
+  private settle({ id, block, peer }: Pick<QueuedBlock, 'id' | 'block' | 'peer'>, requested: boolean, outcome: BlockOutcome, ahead = false): void {
     const { chain, logger } = this.opts;
     const ps = this.states.get(peer.id);
     switch (outcome.status) {
@@ -339,7 +342,7 @@ export class BlockSync {
         // fails only at the connect (its header and own checks passed) is not its sender's
         // fault. A bad header, proof of work or body still is, and so is a `block` that
         // fails: its sender connected it, so it runs other rules (or lies).
-        if (via.ahead === true && !requested && outcome.stage === 'connect') logger.info({ peer: peer.id, detail }, 'block pushed ahead of its connect failed to connect: not punished (BIP152)');
+        if (ahead && !requested && outcome.stage === 'connect') logger.info({ peer: peer.id, detail }, 'block pushed ahead of its connect failed to connect: not punished (BIP152)');
         else if (offence !== undefined) this.opts.punish(peer, offence, detail);
         else logger.info({ peer: peer.id, detail }, 'block not accepted (not an offence)');
         break;
