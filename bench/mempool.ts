@@ -60,7 +60,7 @@ export function setup(): Setup {
   const blocks = [...first, mineBlock(params, first[2]!, { txs: [fanOut] })];
   const fanOutId = txHash(fanOut);
   const txs = Array.from({ length: BATCH }, (_, index) => {
-    const tx: Tx = { version: 1, inputs: [{ prevout: { txid: fanOutId, index }, witness: new Uint8Array(64) }], outputs: [{ value: spentValue - FEE, pubkey: KEYS[1]!.pubkey }], lockTime: 0 };
+    const tx: Tx = { version: 1, inputs: [{ prevout: { txHash: fanOutId, index }, witness: new Uint8Array(64) }], outputs: [{ value: spentValue - FEE, pubkey: KEYS[1]!.pubkey }], lockTime: 0 };
     tx.inputs[0]!.witness = signInput(tx, 0, [{ value: spentValue, pubkey: key.pubkey }], key.privateKey, new Uint8Array(32).fill(index & 0xff));
     return tx;
   });

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'node:http';
 import { encodeAddress } from '../src/consensus/address.js';
-import { bytesToHex, fromDisplayHex } from '../src/consensus/bytes.js';
+import { bytesToHex, fromDisplayHex, hash32 } from '../src/consensus/bytes.js';
 import { regtest } from '../src/consensus/params.js';
 import { encodeTx } from '../src/consensus/tx.js';
 import { KEYS, spendTx } from '../test/helpers/blocks.js';
@@ -233,12 +233,12 @@ export async function run(): Promise<boolean> {
     const made = await runCli({ command: 'setup', bin: 'toychain-wallet', args: ['--node', node.apiUrl.replace(/\/api\/v1$/, ''), '--wallet-dir', dirs.wallet, '--password-file', password, 'create'] }, env);
     if (made.code !== 0) throw new Error(`wallet create failed: ${made.out}`);
     const coinbase = (await node.api('GET', '/blocks/1')).body.txs[0];
-    const spend = spendTx([{ outpoint: { txid: fromDisplayHex(coinbase.txid), index: 0 }, coin: { value: 50n * 100_000_000n, pubkey: KEYS[0]!.pubkey }, privateKey: KEYS[0]!.privateKey }], [{ value: 49n * 100_000_000n, pubkey: KEYS[1]!.pubkey }]);
+    const spend = spendTx([{ outpoint: { txHash: fromDisplayHex(coinbase.txid), index: 0 }, coin: { value: 50n * 100_000_000n, pubkey: KEYS[0]!.pubkey }, privateKey: KEYS[0]!.privateKey }], [{ value: 49n * 100_000_000n, pubkey: KEYS[1]!.pubkey }]);
     // One real transaction in the mempool, so "nothing changed" covers a non-empty one.
     const ok = await node.api('POST', '/tx', { hex: bytesToHex(encodeTx(spend)) }, false);
     if (ok.status !== 200) throw new Error(`setup tx refused: ${JSON.stringify(ok.body)}`);
     const badTx = bytesToHex(encodeTx(spend)).slice(0, 60);
-    const missing = bytesToHex(encodeTx(spendTx([{ outpoint: { txid: new Uint8Array(32).fill(9), index: 0 }, coin: { value: 1000n, pubkey: KEYS[0]!.pubkey }, privateKey: KEYS[0]!.privateKey }], [{ value: 500n, pubkey: KEYS[1]!.pubkey }])));
+    const missing = bytesToHex(encodeTx(spendTx([{ outpoint: { txHash: hash32(new Uint8Array(32).fill(9)), index: 0 }, coin: { value: 1000n, pubkey: KEYS[0]!.pubkey }, privateKey: KEYS[0]!.privateKey }], [{ value: 500n, pubkey: KEYS[1]!.pubkey }])));
 
     for (const c of restCases(payer, badTx, missing)) {
       total++;

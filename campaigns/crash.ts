@@ -64,7 +64,7 @@ async function spendOneCoinbase(victim: NodeProcess, secret: Uint8Array, random:
   const coinbase = block.body?.txs?.[0];
   if (block.status !== 200 || coinbase === undefined) return false;
   const value = BigInt(coinbase.outputs[0].units);
-  const tx = spendTx([{ outpoint: { txid: fromDisplayHex(coinbase.txid), index: 0 }, coin: { value, pubkey: xOnlyPublicKey(secret) }, privateKey: secret }], [
+  const tx = spendTx([{ outpoint: { txHash: fromDisplayHex(coinbase.txid), index: 0 }, coin: { value, pubkey: xOnlyPublicKey(secret) }, privateKey: secret }], [
     { value: value / 2n, pubkey: KEYS[1]!.pubkey },
     { value: value / 2n - 10_000n, pubkey: xOnlyPublicKey(secret) },
   ]);

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { encodeAddress } from '../src/consensus/address.js';
-import { bytesToHex, fromDisplayHex, toDisplayHex } from '../src/consensus/bytes.js';
+import { bytesToHex, fromDisplayHex, toDisplayHex, hash32 } from '../src/consensus/bytes.js';
 import { regtest } from '../src/consensus/params.js';
 import { encodeTx } from '../src/consensus/tx.js';
 import { COMMANDS, encodeMessage, MAX_HEADERS } from '../src/p2p/messages.js';
@@ -71,7 +71,7 @@ const attacks: Attack[] = [
       const hashes = await a.generate(128);
       // A ~4 MB block of empty transactions under an unknown parent: it decodes to ~50 MB of heap.
       const empty = { version: 1, inputs: [], outputs: [], lockTime: 0 };
-      const junk = encodeMessage(regtest.magic, { type: 'block', block: { header: { ...genesisOf(regtest).block.header, prevHash: new Uint8Array(32).fill(7) }, txs: Array.from({ length: 390_000 }, () => empty) } });
+      const junk = encodeMessage(regtest.magic, { type: 'block', block: { header: { ...genesisOf(regtest).block.header, prevHash: hash32(new Uint8Array(32).fill(7)) }, txs: Array.from({ length: 390_000 }, () => empty) } });
       const deadline = Date.now() + junkSeconds * 1000;
       let sent = 0;
       let bans = 0;
@@ -118,7 +118,7 @@ const attacks: Attack[] = [
       await a.generate(100);
       // A block of ~80 kB: one fan-out transaction of 2,000 outputs.
       const coinbase = (await a.api('GET', '/blocks/1')).body.txs[0];
-      const fan = spendTx([{ outpoint: { txid: fromDisplayHex(coinbase.txid), index: 0 }, coin: { value: 50n * COIN, pubkey: payer.pubkey }, privateKey: payer.privateKey }], Array.from({ length: 2000 }, () => ({ value: COIN / 50n, pubkey: payer.pubkey })));
+      const fan = spendTx([{ outpoint: { txHash: fromDisplayHex(coinbase.txid), index: 0 }, coin: { value: 50n * COIN, pubkey: payer.pubkey }, privateKey: payer.privateKey }], Array.from({ length: 2000 }, () => ({ value: COIN / 50n, pubkey: payer.pubkey })));
       const posted = await a.api('POST', '/tx', { hex: bytesToHex(encodeTx(fan)) }, false);
       if (posted.status !== 200) throw new Error(`fan-out tx refused: ${JSON.stringify(posted.body)}`);
       const [big] = await a.generate(1);
@@ -165,7 +165,7 @@ const attacks: Attack[] = [
     async run(cluster, clients) {
       const a = await cluster.start('a');
       const genesis = genesisOf(regtest);
-      const junk = Array.from({ length: 1000 }, (_, n) => ({ version: 1, inputs: [{ prevout: { txid: new Uint8Array(32).fill(n % 256), index: n }, witness: new Uint8Array(64) }], outputs: [{ value: 1n, pubkey: KEYS[1]!.pubkey }], lockTime: 0 }));
+      const junk = Array.from({ length: 1000 }, (_, n) => ({ version: 1, inputs: [{ prevout: { txHash: hash32(new Uint8Array(32).fill(n % 256)), index: n }, witness: new Uint8Array(64) }], outputs: [{ value: 1n, pubkey: KEYS[1]!.pubkey }], lockTime: 0 }));
       const frame = encodeMessage(regtest.magic, { type: 'block', block: { header: genesis.block.header, txs: junk } });
       const cpu0 = cpuSeconds(a);
       let banned = 0;

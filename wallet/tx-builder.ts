@@ -59,7 +59,7 @@ export function buildPayment(plan: PaymentPlan, auxRand: (inputIndex: number) =>
   if (plan.change > 0n) outputs.push({ value: plan.change, pubkey: plan.changeTo });
   const tx: Tx = {
     version: TX_VERSION,
-    inputs: plan.inputs.map((c) => ({ prevout: { txid: fromDisplayHex(c.txid, 'coin txid'), index: c.index }, witness: new Uint8Array(0) })),
+    inputs: plan.inputs.map((c) => ({ prevout: { txHash: fromDisplayHex(c.txid, 'coin txid'), index: c.index }, witness: new Uint8Array(0) })),
     outputs,
     lockTime: 0,
   };

@@ -86,7 +86,7 @@ export function txView(tx: Tx, params: NetworkParams): TxView {
     inputs: tx.inputs.map((input) =>
       coinbase
         ? { coinbase: bytesToHex(input.witness) }
-        : { prevout: { txid: toDisplayHex(input.prevout.txid), index: input.prevout.index }, signature: bytesToHex(input.witness) },
+        : { prevout: { txid: toDisplayHex(input.prevout.txHash), index: input.prevout.index }, signature: bytesToHex(input.witness) },
     ),
     outputs: tx.outputs.map((output, index) => ({
       index,

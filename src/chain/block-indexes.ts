@@ -5,29 +5,29 @@
  * killed at any instant never leaves an index that disagrees with the UTXO set.
  */
 import type { Block } from '../consensus/block.js';
-import { bytesToHex } from '../consensus/bytes.js';
+import { bytesToHex, type Hash32 } from '../consensus/bytes.js';
 import type { SpentCoin } from '../consensus/coin.js';
 import { isCoinbase, outpointKey } from '../consensus/tx.js';
 import type { CoinChange } from '../consensus/utxo.js';
 import type { StoreBatch } from '../storage/store.js';
 
 /**
- * The block's transactions with their txids (internal byte order, block order): the
+ * The block's transactions with their hashes (internal byte order, block order): the
  * caller passes the ids it already has, since hashing every transaction again on each
  * connect would be work done twice on the hot path of sync.
  */
 export interface IndexedBlock {
   block: Block;
-  txids: readonly Uint8Array[];
+  txHashes: readonly Hash32[];
 }
 
 /** The key each coin the block creates or spends is locked to, by outpoint. */
-function coinOwners({ block, txids }: IndexedBlock, undo: readonly SpentCoin[]): Map<string, Uint8Array> {
+function coinOwners({ block, txHashes }: IndexedBlock, undo: readonly SpentCoin[]): Map<string, Uint8Array> {
   const owners = new Map<string, Uint8Array>();
   for (const spent of undo) owners.set(outpointKey(spent.outpoint), spent.coin.pubkey);
   for (const [t, tx] of block.txs.entries()) {
-    const txid = txids[t]!;
-    tx.outputs.forEach((output, index) => owners.set(outpointKey({ txid, index }), output.pubkey));
+    const txHash = txHashes[t]!;
+    tx.outputs.forEach((output, index) => owners.set(outpointKey({ txHash, index }), output.pubkey));
   }
   return owners;
 }
@@ -51,7 +51,7 @@ export function applyCoinChanges(batch: StoreBatch, block: IndexedBlock, undo: r
 }
 
 /** touchedKeys lists, per transaction, the distinct keys it pays or spends from, in block order. */
-function touchedKeys({ block, txids }: IndexedBlock, undo: readonly SpentCoin[]): { txid: Uint8Array; keys: Uint8Array[] }[] {
+function touchedKeys({ block, txHashes }: IndexedBlock, undo: readonly SpentCoin[]): { txHash: Hash32; keys: Uint8Array[] }[] {
   let next = 0;
   return block.txs.map((tx, t) => {
     const keys = new Map<string, Uint8Array>();
@@ -63,22 +63,22 @@ function touchedKeys({ block, txids }: IndexedBlock, undo: readonly SpentCoin[])
       }
     }
     for (const output of tx.outputs) keys.set(bytesToHex(output.pubkey), output.pubkey);
-    return { txid: txids[t]!, keys: [...keys.values()] };
+    return { txHash: txHashes[t]!, keys: [...keys.values()] };
   });
 }
 
 /** indexBlock stages the address history and transaction index entries of a block being connected. */
-export function indexBlock(batch: StoreBatch, block: IndexedBlock, hash: Uint8Array, height: number, undo: readonly SpentCoin[]): void {
-  for (const { txid, keys } of touchedKeys(block, undo)) {
-    batch.putTxBlock(txid, hash);
-    for (const key of keys) batch.putAddressTx(key, height, txid);
+export function indexBlock(batch: StoreBatch, block: IndexedBlock, blockHash: Hash32, height: number, undo: readonly SpentCoin[]): void {
+  for (const { txHash, keys } of touchedKeys(block, undo)) {
+    batch.putTxBlock(txHash, blockHash);
+    for (const key of keys) batch.putAddressTx(key, height, txHash);
   }
 }
 
 /** unindexBlock stages the removal of what indexBlock wrote, for a block being disconnected. */
 export function unindexBlock(batch: StoreBatch, block: IndexedBlock, height: number, undo: readonly SpentCoin[]): void {
-  for (const { txid, keys } of touchedKeys(block, undo)) {
-    batch.deleteTxBlock(txid);
-    for (const key of keys) batch.deleteAddressTx(key, height, txid);
+  for (const { txHash, keys } of touchedKeys(block, undo)) {
+    batch.deleteTxBlock(txHash);
+    for (const key of keys) batch.deleteAddressTx(key, height, txHash);
   }
 }

@@ -10,7 +10,7 @@ import { EventEmitter } from 'node:events';
 import type { Block } from '../consensus/block.js';
 import { blockSize } from '../storage/block-bytes.js';
 import { checkBlock, checkBlockContext, checkBlockHeaderContext } from '../consensus/block-check.js';
-import { toDisplayHex, type DisplayHex } from '../consensus/bytes.js';
+import { toDisplayHex, type DisplayHex, type Hash32 } from '../consensus/bytes.js';
 import type { BlockHeader } from '../consensus/header.js';
 import { headerHash } from '../consensus/header.js';
 import { MEDIAN_TIME_SPAN, medianTimePast } from '../consensus/median-time.js';
@@ -22,7 +22,7 @@ import { checkTimewarp } from '../consensus/timewarp.js';
 import { BlockStatus, type BlockRecord, type ChainStore } from '../storage/store.js';
 import { ancestor, BlockIndex, findFork, hasData, isFailed, type ChainEntry } from './block-index.js';
 import { chainTips, type ChainTip } from './chain-tips.js';
-import { loadBlockView } from './coin-loader.js';
+import { loadBlockView, loadRunView } from './coin-loader.js';
 import { ChainMismatchError, CorruptStoreError } from './errors.js';
 import { bestCandidate, hasMoreWork, type ForkChoiceRule } from './fork-choice.js';
 import { genesisRecord } from './genesis-record.js';
@@ -60,15 +60,24 @@ export interface Reorg {
 
 export type BlockOutcome =
   /** the block is on the active chain now */
-  | { status: 'connected'; hash: DisplayHex; reorg?: Reorg }
+  | { status: 'connected'; blockId: DisplayHex; reorg?: Reorg }
   /** the block is stored on a side branch with less work */
-  | { status: 'accepted'; hash: DisplayHex }
+  | { status: 'accepted'; blockId: DisplayHex }
   /** the parent is unknown: it waits in the orphan pool */
-  | { status: 'orphan'; hash: DisplayHex }
+  | { status: 'orphan'; blockId: DisplayHex }
   /** already have it */
-  | { status: 'duplicate'; hash: DisplayHex }
-  /** it broke a rule; `permanent` is false for reasons that say nothing final about the hash */
-  | { status: 'rejected'; hash: DisplayHex; reason: RejectReason; debug?: string; permanent: boolean };
+  | { status: 'duplicate'; blockId: DisplayHex }
+  /**
+   * it broke a rule; `permanent` is false for reasons that say nothing final about the hash.
+   * `stage` says which checks it failed: its header (proof of work, bits, time, parent),
+   * the block's own checks (context-free, and its height commitment), or connecting it to
+   * the UTXO set (inputs, amounts, signatures). A block relayed before its connect
+   * (BIP152's high-bandwidth mode) can fail only at 'connect' through no fault of its sender.
+   */
+  | { status: 'rejected'; blockId: DisplayHex; reason: RejectReason; debug?: string; permanent: boolean; stage: RejectStage };
+
+/** Which checks a rejected block failed (BlockOutcome). */
+export type RejectStage = 'header' | 'block' | 'connect';
 
 export interface ChainEvents {
   blockConnected: [entry: ChainEntry, block: Block];
@@ -96,6 +105,8 @@ export class Chain extends EventEmitter<ChainEvents> {
   private nextSequence = 0;
   /** a block on the tip whose data waits to be written with its connect batch (acceptAndActivate) */
   private unstored: { entry: ChainEntry; block: Block } | undefined;
+  /** blocks checkBlockForRelay passed, with the parent they were checked on: processBlock does not check them again */
+  private readonly prechecked = new WeakMap<Block, ChainEntry>();
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -166,7 +177,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     return this.active[entry.height] === entry;
   }
 
-  getEntry(id: string): ChainEntry | undefined {
+  getEntry(id: DisplayHex): ChainEntry | undefined {
     return this.index.get(id);
   }
 
@@ -174,7 +185,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     return this.active[height];
   }
 
-  async getBlock(id: string): Promise<Block | undefined> {
+  async getBlock(id: DisplayHex): Promise<Block | undefined> {
     const entry = this.index.get(id);
     if (entry === undefined || !hasData(entry)) return undefined;
     return this.store.getBlock(entry.hash);
@@ -199,6 +210,31 @@ export class Chain extends EventEmitter<ChainEvents> {
     return this.medianTimeOf(this.tip);
   }
 
+  /**
+   * checkBlockForRelay runs, without storing or recording anything, the checks a new
+   * block must pass before it may be relayed ahead of its connect (BIP152's
+   * high-bandwidth relay: "after the header and proof of work and the block's own
+   * checks pass"): its header (proof of work, `bits`, time, a known valid parent) and
+   * the block's context-free checks and height commitment. What is left for the
+   * connect is the UTXO set: inputs, amounts and signatures. A block that passes is not
+   * checked again when the same object goes through processBlock on the same parent.
+   */
+  checkBlockForRelay(block: Block): Verdict<{ parent: ChainEntry }> {
+    const hash = headerHash(block.header);
+    const pow = checkProofOfWork(hash, block.header.bits, this.params);
+    if (!pow.ok) return pow;
+    const parent = this.index.get(toDisplayHex(block.header.prevHash));
+    if (parent === undefined) return { ok: false, reason: 'prev-blk-not-found' };
+    if (isFailed(parent)) return { ok: false, reason: 'bad-prevblk', debug: `parent ${parent.id} is invalid` };
+    const header = this.headerContext(block.header, parent);
+    if (!header.ok) return header;
+    const body = checkBlock(block, this.params, blockSize(block), hash);
+    const context = body.ok ? checkBlockContext(block, parent.height + 1) : body;
+    if (!context.ok) return context;
+    this.prechecked.set(block, parent);
+    return { ok: true, parent };
+  }
+
   // ---- taking blocks in ----------------------------------------------------
 
   /**
@@ -209,28 +245,95 @@ export class Chain extends EventEmitter<ChainEvents> {
   processBlock(block: Block): Promise<BlockOutcome> {
     return this.exclusive(async () => {
       const outcome = await this.acceptAndActivate(block);
-      if (outcome.status === 'connected' || outcome.status === 'accepted') await this.processOrphans(outcome.hash);
+      if (outcome.status === 'connected' || outcome.status === 'accepted') await this.processOrphans(outcome.blockId);
       return outcome;
     });
+  }
+
+  /**
+   * processBlocks takes blocks as processBlock takes each, in the order given, and
+   * returns each one's outcome. A run of them that extends the active tip block by
+   * block, with headers already in the index (headers-first sync), is checked block
+   * after block against the UTXO set as the blocks before it leave it, and written in
+   * ONE store batch (blocks, undo data, coins, indexes, records and the tip): one write
+   * for the run instead of one per block (`npm run bench -- network`, initial sync).
+   * The batch is atomic, so a node killed mid-run restarts on the tip before the run.
+   * The first block the run cannot take (a rule fails, or it does not build on the one
+   * before) ends it; it and those after it take processBlock's path, which records what fails.
+   */
+  processBlocks(blocks: readonly Block[]): Promise<BlockOutcome[]> {
+    return this.exclusive(async () => {
+      const connected = await this.connectRun(blocks);
+      const outcomes: BlockOutcome[] = connected.map((e) => ({ status: 'connected', blockId: e.id }));
+      for (const block of blocks.slice(connected.length)) {
+        const outcome = await this.acceptAndActivate(block);
+        if (outcome.status === 'connected' || outcome.status === 'accepted') await this.processOrphans(outcome.blockId);
+        outcomes.push(outcome);
+      }
+      return outcomes;
+    });
+  }
+
+  /** connectRun connects the longest prefix of `blocks` it can in one batch (processBlocks) and returns its entries. */
+  private async connectRun(blocks: readonly Block[]): Promise<ChainEntry[]> {
+    const run: { entry: ChainEntry; block: Block }[] = [];
+    for (const block of blocks) {
+      const entry = this.index.get(toDisplayHex(headerHash(block.header)));
+      const parent = run.at(-1)?.entry ?? this.tip;
+      if (entry === undefined || entry.parent !== parent || hasData(entry) || isFailed(entry)) break;
+      run.push({ entry, block });
+    }
+    if (run.length < 2) return []; // one block: processBlock's path writes once too
+    const view = await loadRunView(this.store, run.map((r) => r.block));
+    const batch = this.store.batch();
+    const done: { entry: ChainEntry; block: Block }[] = [];
+    for (const { entry, block } of run) {
+      const body = checkBlock(block, this.params, blockSize(block), entry.hash);
+      const context = body.ok ? checkBlockContext(block, entry.height) : body;
+      if (!context.ok) break;
+      const connected = connectBlock(block, entry.height, view, this.params, { deferSignatures: true });
+      const v = connected.ok ? await this.withSignatures(connected, connected.signatureChecks ?? []) : connected;
+      if (!v.ok) break; // left for processBlock's path, which records why
+      view.apply(v.changes);
+      const indexed = { block, txHashes: v.txHashes };
+      batch.putBlock(entry.hash, block);
+      applyCoinChanges(batch, indexed, v.undo, v.changes);
+      indexBlock(batch, indexed, entry.hash, entry.height, v.undo);
+      batch.putUndo(entry.hash, v.undo).putRecord({ ...toRecord(entry), status: entry.status | BlockStatus.HAVE_DATA | BlockStatus.VALID });
+      done.push({ entry, block });
+    }
+    if (done.length === 0) return [];
+    await batch.setTip(done.at(-1)!.entry.hash).write();
+    // The cached state changes only once the batch is written.
+    for (const { entry, block } of done) {
+      entry.status |= BlockStatus.HAVE_DATA | BlockStatus.VALID;
+      this.active[entry.height] = entry;
+      this.emit('blockConnected', entry, block);
+    }
+    this.emit('tip', this.tip);
+    // Blocks stored ahead of the run (they came early) may connect now, and orphans waiting for a run block follow it.
+    if (this.candidates.size > 0) await this.activateBestChain(new Map());
+    for (const { entry } of done) await this.processOrphans(entry.id);
+    return done.map((d) => d.entry);
   }
 
   /**
    * processHeader records a header whose block has not arrived yet (headers-first
    * sync), after the header checks. Its branch shows as headers-only until the blocks come.
    */
-  processHeader(header: BlockHeader): Promise<Verdict<{ hash: string }>> {
+  processHeader(header: BlockHeader): Promise<Verdict<{ blockId: DisplayHex }>> {
     return this.exclusive(async () => {
       const hash = headerHash(header);
       const id = toDisplayHex(hash);
       const known = this.index.get(id);
-      if (known !== undefined) return isFailed(known) ? { ok: false, reason: 'duplicate', debug: 'known invalid' } : { ok: true, hash: id };
+      if (known !== undefined) return isFailed(known) ? { ok: false, reason: 'duplicate', debug: 'known invalid' } : { ok: true, blockId: id };
       const v = await this.checkHeader(header, hash, id);
       if (!v.ok) return v;
       const parent = v.parent;
       const record: BlockRecord = { hash, header, height: parent.height + 1, chainwork: parent.chainwork + blockWork(header.bits), status: 0, sequence: this.nextSequence++ };
       await this.store.batch().putRecord(record).write();
       this.index.add(record);
-      return { ok: true, hash: id };
+      return { ok: true, blockId: id };
     });
   }
 
@@ -241,9 +344,9 @@ export class Chain extends EventEmitter<ChainEvents> {
    * (`npm run bench -- network`, initial sync). It stops at the first header that fails
    * and names it; the headers before it are kept.
    */
-  processHeaders(headers: readonly BlockHeader[]): Promise<{ hashes: string[]; failure?: { index: number; reason: RejectReason; debug?: string } }> {
+  processHeaders(headers: readonly BlockHeader[]): Promise<{ blockIds: DisplayHex[]; failure?: { index: number; reason: RejectReason; debug?: string } }> {
     return this.exclusive(async () => {
-      const hashes: string[] = [];
+      const blockIds: DisplayHex[] = [];
       const batch = this.store.batch();
       let pending = 0;
       // A failing header is recorded in its own write: the records it builds on go first.
@@ -257,23 +360,23 @@ export class Chain extends EventEmitter<ChainEvents> {
         const known = this.index.get(id);
         if (known !== undefined && isFailed(known)) {
           await flush();
-          return { hashes, failure: { index, reason: 'duplicate', debug: 'known invalid' } };
+          return { blockIds, failure: { index, reason: 'duplicate', debug: 'known invalid' } };
         }
         if (known === undefined) {
           const v = await this.checkHeader(header, hash, id, flush);
           if (!v.ok) {
             await flush();
-            return { hashes, failure: { index, reason: v.reason, ...(v.debug === undefined ? {} : { debug: v.debug }) } };
+            return { blockIds, failure: { index, reason: v.reason, ...(v.debug === undefined ? {} : { debug: v.debug }) } };
           }
           const record: BlockRecord = { hash, header, height: v.parent.height + 1, chainwork: v.parent.chainwork + blockWork(header.bits), status: 0, sequence: this.nextSequence++ };
           batch.putRecord(record);
           pending++;
           this.index.add(record);
         }
-        hashes.push(id);
+        blockIds.push(id);
       }
       await flush();
-      return { hashes };
+      return { blockIds };
     });
   }
 
@@ -283,12 +386,12 @@ export class Chain extends EventEmitter<ChainEvents> {
     return run;
   }
 
-  private async processOrphans(parentId: string): Promise<void> {
+  private async processOrphans(parentId: DisplayHex): Promise<void> {
     const queue = [parentId];
     while (queue.length > 0) {
       for (const child of this.orphans.takeChildren(queue.shift()!)) {
         const outcome = await this.acceptAndActivate(child);
-        if (outcome.status === 'connected' || outcome.status === 'accepted') queue.push(outcome.hash);
+        if (outcome.status === 'connected' || outcome.status === 'accepted') queue.push(outcome.blockId);
       }
     }
   }
@@ -296,8 +399,8 @@ export class Chain extends EventEmitter<ChainEvents> {
   /** checkHeader runs the header rules that need no block body, Core's AcceptBlockHeader. */
   private async checkHeader(
     header: BlockHeader,
-    hash: Uint8Array,
-    id: string,
+    hash: Hash32,
+    id: DisplayHex,
     beforeRecordInvalid: () => Promise<void> = async () => undefined,
   ): Promise<{ ok: true; parent: ChainEntry } | { ok: false; reason: RejectReason; debug?: string; permanent?: boolean }> {
     const pow = checkProofOfWork(hash, header.bits, this.params); // checkBlockHeader, with the hash the caller has
@@ -310,8 +413,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       await this.recordInvalid(record(BlockStatus.FAILED_PARENT), 'bad-prevblk', `parent ${parent.id} is invalid`);
       return { ok: false, reason: 'bad-prevblk', debug: `parent ${parent.id} is invalid` };
     }
-    let ctx = checkBlockHeaderContext(header, { expectedBits: this.expectedBits(parent), medianTimePast: this.medianTimeOf(parent), now: this.clock() }, this.params);
-    if (ctx.ok) ctx = checkTimewarp(header.time, parent.height + 1, parent.header.time, this.params);
+    const ctx = this.headerContext(header, parent);
     if (!ctx.ok) {
       if (isFinalForBlock(ctx.reason)) {
         await beforeRecordInvalid();
@@ -323,42 +425,55 @@ export class Chain extends EventEmitter<ChainEvents> {
     return { ok: true, parent };
   }
 
+  /** headerContext: the header rules that need its parent (bits, time, timewarp), Core's ContextualCheckBlockHeader. */
+  private headerContext(header: BlockHeader, parent: ChainEntry): Verdict {
+    const ctx = checkBlockHeaderContext(header, { expectedBits: this.expectedBits(parent), medianTimePast: this.medianTimeOf(parent), now: this.clock() }, this.params);
+    return ctx.ok ? checkTimewarp(header.time, parent.height + 1, parent.header.time, this.params) : ctx;
+  }
+
   private async acceptAndActivate(block: Block): Promise<BlockOutcome> {
     const hash = headerHash(block.header);
     const id = toDisplayHex(hash);
     const known = this.index.get(id);
-    if (known !== undefined && isFailed(known)) return { status: 'rejected', hash: id, reason: 'duplicate', debug: 'block is known invalid', permanent: true };
-    if ((known !== undefined && hasData(known)) || this.orphans.has(id)) return { status: 'duplicate', hash: id };
+    if (known !== undefined && isFailed(known)) return { status: 'rejected', blockId: id, reason: 'duplicate', debug: 'block is known invalid', permanent: true, stage: 'header' };
+    if ((known !== undefined && hasData(known)) || this.orphans.has(id)) return { status: 'duplicate', blockId: id };
 
+    // Checked already for relay (checkBlockForRelay) on this very parent: not again.
+    const checkedOn = this.prechecked.get(block);
+    this.prechecked.delete(block);
     let parent: ChainEntry;
-    if (known === undefined) {
+    if (known !== undefined) {
+      parent = known.parent!;
+    } else if (checkedOn !== undefined && checkedOn === this.index.get(toDisplayHex(block.header.prevHash)) && !isFailed(checkedOn)) {
+      parent = checkedOn;
+    } else {
       const header = await this.checkHeader(block.header, hash, id);
       if (!header.ok) {
         if (header.reason === 'prev-blk-not-found') {
           this.orphans.add(id, block, blockSize(block));
-          return { status: 'orphan', hash: id };
+          return { status: 'orphan', blockId: id };
         }
-        return { status: 'rejected', hash: id, reason: header.reason, debug: header.debug, permanent: isFinalForBlock(header.reason) };
+        return { status: 'rejected', blockId: id, reason: header.reason, debug: header.debug, permanent: isFinalForBlock(header.reason), stage: 'header' };
       }
       parent = header.parent;
-    } else {
-      parent = known.parent!;
     }
 
-    const body = checkBlock(block, this.params, blockSize(block), hash);
-    const context = body.ok ? checkBlockContext(block, parent.height + 1) : body;
+    // The block's work, computed once for every record below.
+    const chainwork = known?.chainwork ?? parent.chainwork + blockWork(block.header.bits);
+    const body = checkedOn === parent ? ({ ok: true } as const) : checkBlock(block, this.params, blockSize(block), hash);
+    const context = !body.ok || checkedOn === parent ? body : checkBlockContext(block, parent.height + 1);
     if (!context.ok) {
       const permanent = isFinalForBlock(context.reason);
       if (permanent) {
-        const record: BlockRecord = known ?? { hash, header: block.header, height: parent.height + 1, chainwork: parent.chainwork + blockWork(block.header.bits), status: 0, sequence: this.nextSequence++ };
+        const record: BlockRecord = known ?? { hash, header: block.header, height: parent.height + 1, chainwork, status: 0, sequence: this.nextSequence++ };
         await this.recordInvalid({ ...record, status: record.status | BlockStatus.FAILED }, context.reason, context.debug);
       }
-      return { status: 'rejected', hash: id, reason: context.reason, debug: context.debug, permanent };
+      return { status: 'rejected', blockId: id, reason: context.reason, debug: context.debug, permanent, stage: 'block' };
     }
 
     const record: BlockRecord = known
       ? { ...toRecord(known), status: known.status | BlockStatus.HAVE_DATA }
-      : { hash, header: block.header, height: parent.height + 1, chainwork: parent.chainwork + blockWork(block.header.bits), status: BlockStatus.HAVE_DATA, sequence: this.nextSequence++ };
+      : { hash, header: block.header, height: parent.height + 1, chainwork, status: BlockStatus.HAVE_DATA, sequence: this.nextSequence++ };
     // A block on our tip is written with its connect, in one batch (one store write per
     // block on the common path, `npm run bench -- network`); any other is written now.
     const extendsTip = parent === this.tip;
@@ -374,9 +489,9 @@ export class Chain extends EventEmitter<ChainEvents> {
     } finally {
       await this.storeUnstored(entry); // not connected (or it failed): store it on its own
     }
-    if (isFailed(entry)) return { status: 'rejected', hash: id, ...this.failureOf(entry), permanent: true };
-    if (!this.isActive(entry)) return { status: 'accepted', hash: id };
-    return reorg === undefined ? { status: 'connected', hash: id } : { status: 'connected', hash: id, reorg };
+    if (isFailed(entry)) return { status: 'rejected', blockId: id, ...this.failureOf(entry), permanent: true, stage: 'connect' };
+    if (!this.isActive(entry)) return { status: 'accepted', blockId: id };
+    return reorg === undefined ? { status: 'connected', blockId: id } : { status: 'connected', blockId: id, reorg };
   }
 
   // ---- fork choice and reorganisation ---------------------------------------
@@ -435,7 +550,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     const status = entry.status | BlockStatus.VALID;
     const batch = this.store.batch();
     if (this.unstored?.entry === entry) batch.putBlock(entry.hash, block);
-    const indexed = { block, txids: v.txids };
+    const indexed = { block, txHashes: v.txHashes };
     applyCoinChanges(batch, indexed, v.undo, v.changes);
     indexBlock(batch, indexed, entry.hash, entry.height, v.undo);
     await batch.putUndo(entry.hash, v.undo).putRecord({ ...toRecord(entry), status }).setTip(entry.hash).write();
@@ -453,7 +568,7 @@ export class Chain extends EventEmitter<ChainEvents> {
    * since disconnected), and passes the connect result on only if all pass.
    */
   private async withSignatures<T extends object>(result: T, checks: readonly SignatureCheck[]): Promise<(T & { ok: true }) | (SignatureVerdict & { ok: false })> {
-    const ids = checks.map((c) => toDisplayHex(c.txid));
+    const ids = checks.map((c) => toDisplayHex(c.txHash));
     const todo = checks.filter((_, i) => !this.verifiedTxs.has(ids[i]!));
     const sig = await this.signatureVerifier.verify(todo);
     if (!sig.ok) return { ...sig, debug: `tx ${todo[sig.check]!.index}: ${sig.debug ?? sig.reason}` };
@@ -476,7 +591,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     const [block, undo] = await Promise.all([this.store.getBlock(entry.hash), this.store.getUndo(entry.hash)]);
     if (block === undefined || undo === undefined) throw new CorruptStoreError(`block or undo data of active block ${entry.id} is missing`);
     const batch = this.store.batch();
-    const indexed = { block, txids: block.txs.map((tx) => txHash(tx)) };
+    const indexed = { block, txHashes: block.txs.map((tx) => txHash(tx)) };
     applyCoinChanges(batch, indexed, undo, disconnectBlock(block, undo));
     unindexBlock(batch, indexed, entry.height, undo);
     await batch.deleteUndo(entry.hash).setTip(entry.parent.hash).write();

@@ -45,6 +45,26 @@ export function fromDisplayHex(hex: string, label = 'hash'): Hash32 {
   return reverseBytes(hexToBytes(hex)) as Hash32;
 }
 
+/**
+ * displayHex takes a string that already is an id in display hex (64 hex digits, as a
+ * user or the API writes it) as a DisplayHex, lower-cased as toDisplayHex writes it; it
+ * converts no byte order. Throws a labelled TypeError for anything else.
+ */
+export function displayHex(hex: string, label = 'hash'): DisplayHex {
+  if (typeof hex !== 'string' || !/^[0-9a-fA-F]{64}$/.test(hex)) throw new TypeError(`${label}: expected 64 hex characters`);
+  return hex.toLowerCase() as DisplayHex;
+}
+
+/**
+ * hash32 takes 32 bytes that already are a hash in internal byte order (read from an
+ * encoding, the store or a test vector) as a Hash32; it converts nothing. Throws a
+ * labelled TypeError for any other length.
+ */
+export function hash32(bytes: Uint8Array, label = 'hash'): Hash32 {
+  if (!(bytes instanceof Uint8Array) || bytes.length !== 32) throw new TypeError(`${label}: expected 32 bytes`);
+  return bytes as Hash32;
+}
+
 /** equalBytes compares two byte arrays for equality of length and content. */
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
@@ -70,4 +90,5 @@ export function bigIntToBytesLE(n: bigint, length: number): Uint8Array {
   return out;
 }
 
-export const ZERO_HASH: Uint8Array = new Uint8Array(32);
+/** The all-zero hash: genesis's prevHash and the null outpoint's txHash (Bitcoin's uint256()). */
+export const ZERO_HASH: Hash32 = new Uint8Array(32) as Hash32;

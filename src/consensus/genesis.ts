@@ -3,7 +3,7 @@
  * parameters (mined once) and checked by a test, so a change to any encoding rule that
  * would silently fork the network fails loudly.
  */
-import { concatBytes, hexToBytes, ZERO_HASH } from './bytes.js';
+import { concatBytes, hash32, hexToBytes, ZERO_HASH } from './bytes.js';
 import type { Block } from './block.js';
 import { merkleRoot } from './merkle.js';
 import type { NetworkParams } from './params.js';
@@ -23,14 +23,14 @@ export function genesisBlock(params: NetworkParams): Block {
   const heightZero = new Uint8Array(4);
   const coinbase: Tx = {
     version: 1,
-    inputs: [{ prevout: { txid: ZERO_HASH.slice(), index: NULL_INDEX }, witness: concatBytes(heightZero, utf8ToBytes(g.message)) }],
+    inputs: [{ prevout: { txHash: hash32(ZERO_HASH.slice()), index: NULL_INDEX }, witness: concatBytes(heightZero, utf8ToBytes(g.message)) }],
     outputs: [{ value: params.initialSubsidy, pubkey: UNSPENDABLE_PUBKEY.slice() }],
     lockTime: 0,
   };
   return {
     header: {
       version: g.version,
-      prevHash: ZERO_HASH.slice(),
+      prevHash: hash32(ZERO_HASH.slice()),
       merkleRoot: merkleRoot([txHash(coinbase)]).root,
       time: g.time,
       bits: g.bits,

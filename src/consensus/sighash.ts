@@ -5,7 +5,7 @@
  *
  *   signatureHash = taggedHash('toychain/sighash',
  *     version      u32 LE   4 bytes
- *     shaPrevouts           32 bytes  sha256(for each input:  prevout.txid 32 | prevout.index u32 LE)
+ *     shaPrevouts           32 bytes  sha256(for each input:  prevout.txHash 32 | prevout.index u32 LE)
  *     shaAmounts            32 bytes  sha256(for each input:  spent value i64 LE)
  *     shaPubkeys            32 bytes  sha256(for each input:  spent pubkey 32)
  *     shaOutputs            32 bytes  sha256(for each output: value i64 LE | pubkey 32)
@@ -62,8 +62,8 @@ export function sighashCache(tx: Tx, spent: readonly SpentOutput[]): SighashCach
   }
   const prevouts = new ByteWriter(tx.inputs.length * 36);
   for (const input of tx.inputs) {
-    if (input.prevout.txid.length !== 32) throw new TypeError('sighashCache: prevout.txid must be 32 bytes');
-    prevouts.bytes(input.prevout.txid).u32(input.prevout.index);
+    if (input.prevout.txHash.length !== 32) throw new TypeError('sighashCache: prevout.txHash must be 32 bytes');
+    prevouts.bytes(input.prevout.txHash).u32(input.prevout.index);
   }
   const amounts = new ByteWriter(spent.length * 8);
   const pubkeys = new ByteWriter(spent.length * 32);

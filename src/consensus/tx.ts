@@ -2,7 +2,7 @@
  * Transactions: the UTXO model with BIP340 Schnorr keys and no script.
  *
  *   Tx       = version u32 | inputCount CompactSize | inputs | outputCount CompactSize | outputs | lockTime u32
- *   TxInput  = prevout.txid 32 | prevout.index u32 | witness (CompactSize length + bytes)
+ *   TxInput  = prevout.txHash 32 | prevout.index u32 | witness (CompactSize length + bytes)
  *   TxOutput = value i64 (base units) | pubkey 32 (x-only, BIP340)
  *
  * Differs from Bitcoin: an output is locked to one x-only key (as a Taproot key-path
@@ -16,9 +16,12 @@ import { ByteWriter } from './byte-writer.js';
 import { equalBytes, toDisplayHex, type DisplayHex, type Hash32 } from './bytes.js';
 import { sha256d } from './hash.js';
 
-/** An output being spent: the txid (internal byte order) and the output's index in it. */
+/**
+ * An output being spent: the spent transaction's hash (internal byte order, as the
+ * encoding carries it; Bitcoin's COutPoint::hash) and the output's index in it.
+ */
 export interface Outpoint {
-  txid: Uint8Array;
+  txHash: Hash32;
   index: number;
 }
 
@@ -54,7 +57,7 @@ const OUTPUT_SIZE = 8 + 32;
 
 /** isNullOutpoint says whether an outpoint is the null one a coinbase spends. */
 export function isNullOutpoint(o: Outpoint): boolean {
-  return o.index === NULL_INDEX && o.txid.every((b) => b === 0);
+  return o.index === NULL_INDEX && o.txHash.every((b) => b === 0);
 }
 
 /** isCoinbase says whether a transaction is a coinbase: exactly one input, spending the null outpoint. @see Core CTransaction::IsCoinBase. */
@@ -66,8 +69,8 @@ export function isCoinbase(tx: Tx): boolean {
 export function writeTx(w: ByteWriter, tx: Tx): void {
   w.u32(tx.version).varint(tx.inputs.length);
   for (const input of tx.inputs) {
-    if (input.prevout.txid.length !== 32) throw new TypeError('writeTx: prevout.txid must be 32 bytes');
-    w.bytes(input.prevout.txid).u32(input.prevout.index).varBytes(input.witness);
+    if (input.prevout.txHash.length !== 32) throw new TypeError('writeTx: prevout.txHash must be 32 bytes');
+    w.bytes(input.prevout.txHash).u32(input.prevout.index).varBytes(input.witness);
   }
   w.varint(tx.outputs.length);
   for (const output of tx.outputs) {
@@ -90,10 +93,10 @@ export function readTx(r: ByteReader): Tx {
   const inputCount = r.count('tx.inputs', MAX_TX_INPUTS, MIN_INPUT_SIZE);
   const inputs: TxInput[] = [];
   for (let i = 0; i < inputCount; i++) {
-    const txid = r.bytes(32, `tx.inputs[${i}].prevout.txid`);
+    const txHash = r.bytes(32, `tx.inputs[${i}].prevout.txHash`) as Hash32;
     const index = r.u32(`tx.inputs[${i}].prevout.index`);
     const witness = r.varBytes(`tx.inputs[${i}].witness`, MAX_WITNESS_SIZE);
-    inputs.push({ prevout: { txid, index }, witness });
+    inputs.push({ prevout: { txHash, index }, witness });
   }
   const outputCount = r.count('tx.outputs', MAX_TX_OUTPUTS, OUTPUT_SIZE);
   const outputs: TxOutput[] = [];
@@ -126,10 +129,10 @@ export function txid(tx: Tx): DisplayHex {
 
 /** outpointKey is a compact string key for maps keyed by outpoint. */
 export function outpointKey(o: Outpoint): string {
-  return `${toDisplayHex(o.txid)}:${o.index}`;
+  return `${toDisplayHex(o.txHash)}:${o.index}`;
 }
 
 /** sameOutpoint compares two outpoints. */
 export function sameOutpoint(a: Outpoint, b: Outpoint): boolean {
-  return a.index === b.index && equalBytes(a.txid, b.txid);
+  return a.index === b.index && equalBytes(a.txHash, b.txHash);
 }

@@ -4,6 +4,7 @@
  * disconnectBlock uses the undo data to restore exactly the set before the block.
  */
 import type { Block } from './block.js';
+import type { Hash32 } from './bytes.js';
 import type { Coin, SpentCoin, UtxoView } from './coin.js';
 import type { NetworkParams } from './params.js';
 import { reject, type Verdict } from './reasons.js';
@@ -23,8 +24,8 @@ export interface ConnectResult {
   changes: CoinChange[];
   /** every coin the block spent, in spending order */
   undo: SpentCoin[];
-  /** the txid of each transaction, in block order (internal byte order), so callers need not hash again */
-  txids: Uint8Array[];
+  /** the hash of each transaction, in block order (internal byte order), so callers need not hash again */
+  txHashes: Hash32[];
   /**
    * With `deferSignatures`: the signature checks still to run, one per non-coinbase
    * transaction in block order. The block is valid only if every one passes.
@@ -41,8 +42,7 @@ export interface ConnectResult {
  */
 export interface SignatureCheck {
   tx: Tx;
-  /** txid, internal byte order */
-  txid: Uint8Array;
+  txHash: Hash32;
   /** the coins the inputs spend, in input order */
   spent: Coin[];
   /** position of the transaction in its block (for the debug message) */
@@ -100,18 +100,18 @@ export function connectBlock(
   const view = new BlockView(base);
   const undo: SpentCoin[] = [];
   const signatureChecks: SignatureCheck[] = [];
-  const txids: Uint8Array[] = [];
+  const txHashes: Hash32[] = [];
   let fees = 0n;
 
   for (let t = 0; t < block.txs.length; t++) {
     const tx = block.txs[t]!;
-    const txid = txHash(tx);
-    txids.push(txid);
+    const hash = txHash(tx);
+    txHashes.push(hash);
     // BIP30: a transaction must not overwrite an unspent output with the same txid.
     // BIP34's height commitment makes this impossible for honest blocks; the check
     // stays because it is the rule, and it costs one lookup per output.
     for (let i = 0; i < tx.outputs.length; i++) {
-      if (view.getCoin({ txid, index: i }) !== undefined) {
+      if (view.getCoin({ txHash: hash, index: i }) !== undefined) {
         return reject('bad-txns-BIP30', `tx ${t} would overwrite unspent output ${i}`);
       }
     }
@@ -125,11 +125,11 @@ export function connectBlock(
         undo.push({ outpoint: input.prevout, coin: inputs.spent[i]! });
         view.put(input.prevout, null);
       });
-      signatureChecks.push({ tx, txid, spent: inputs.spent, index: t });
+      signatureChecks.push({ tx, txHash: hash, spent: inputs.spent, index: t });
     }
 
     tx.outputs.forEach((output, i) => {
-      view.put({ txid, index: i }, { value: output.value, pubkey: output.pubkey, height, coinbase: t === 0 });
+      view.put({ txHash: hash, index: i }, { value: output.value, pubkey: output.pubkey, height, coinbase: t === 0 });
     });
   }
 
@@ -138,13 +138,13 @@ export function connectBlock(
   const allowed = blockSubsidy(height, params) + fees;
   if (claimed > allowed) return reject('bad-cb-amount', `coinbase pays ${claimed}, limit ${allowed}`);
 
-  if (options.deferSignatures === true) return { ok: true, fees, changes: [...view.changes.values()], undo, txids, signatureChecks };
+  if (options.deferSignatures === true) return { ok: true, fees, changes: [...view.changes.values()], undo, txHashes, signatureChecks };
   for (const { tx, spent, index } of signatureChecks) {
     const sig = checkTxSignatures(tx, spent);
     if (!sig.ok) return { ok: false, reason: sig.reason, debug: `tx ${index}: ${sig.debug ?? sig.reason}` };
   }
 
-  return { ok: true, fees, changes: [...view.changes.values()], undo, txids };
+  return { ok: true, fees, changes: [...view.changes.values()], undo, txHashes };
 }
 
 /**
@@ -164,7 +164,7 @@ export function disconnectBlock(block: Block, undo: readonly SpentCoin[]): CoinC
   for (let t = block.txs.length - 1; t >= 0; t--) {
     const tx = block.txs[t]!;
     const txid = txHash(tx);
-    tx.outputs.forEach((_, i) => changes.set(outpointKey({ txid, index: i }), { outpoint: { txid, index: i }, coin: null }));
+    tx.outputs.forEach((_, i) => changes.set(outpointKey({ txHash: txid, index: i }), { outpoint: { txHash: txid, index: i }, coin: null }));
     if (isCoinbase(tx)) continue;
     for (let i = tx.inputs.length - 1; i >= 0; i--) {
       const spent = undo[--next]!;

@@ -19,7 +19,7 @@ export class InFlightTxs {
     const same = this.byTxid.get(txid);
     if (same !== undefined) return same;
     for (const input of tx.inputs) {
-      const blocker = this.bySpend.get(outpointKey(input.prevout)) ?? this.byTxid.get(toDisplayHex(input.prevout.txid));
+      const blocker = this.bySpend.get(outpointKey(input.prevout)) ?? this.byTxid.get(toDisplayHex(input.prevout.txHash));
       if (blocker !== undefined) return blocker;
     }
     return undefined;

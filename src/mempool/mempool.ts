@@ -337,7 +337,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     const parents = new Set<PoolTx>();
     const fromChain: Outpoint[] = [];
     for (const input of tx.inputs) {
-      const parent = this.byTxid.get(toDisplayHex(input.prevout.txid));
+      const parent = this.byTxid.get(toDisplayHex(input.prevout.txHash));
       if (parent === undefined) {
         fromChain.push(input.prevout);
         continue;
@@ -363,7 +363,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     // A transaction of a disconnected block may come back after pool transactions that spend it.
     const hash = txHash(node.tx);
     node.tx.outputs.forEach((_, index) => {
-      const child = this.spenders.get(outpointKey({ txid: hash, index }));
+      const child = this.spenders.get(outpointKey({ txHash: hash, index }));
       if (child !== undefined) {
         node.children.add(child);
         child.parents.add(node);
@@ -459,7 +459,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
       this.emit('dropped', dropped);
       const hash = txHash(tx);
       tx.outputs.forEach((_, index) => {
-        const child = this.spenders.get(outpointKey({ txid: hash, index }));
+        const child = this.spenders.get(outpointKey({ txHash: hash, index }));
         if (child !== undefined) this.removeWithDescendants(child, 'conflict');
       });
     }
@@ -477,7 +477,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     for (const node of nodes) {
       if (!this.byTxid.has(node.txid)) continue;
       for (const input of node.tx.inputs) {
-        if (this.byTxid.has(toDisplayHex(input.prevout.txid))) continue;
+        if (this.byTxid.has(toDisplayHex(input.prevout.txHash))) continue;
         const coin = await this.chain.getCoin(input.prevout);
         if (coin === undefined || (coin.coinbase && spendHeight - coin.height < this.params.coinbaseMaturity)) {
           this.removeWithDescendants(node, 'reorg');

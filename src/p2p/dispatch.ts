@@ -57,6 +57,8 @@ export class Dispatch {
         return sync.onNotFound(peer, msg.items);
       case 'block':
         return sync.onBlock(peer, msg.block);
+      case 'blockahead':
+        return sync.onBlock(peer, msg.block, { ahead: true });
       case 'getheaders':
         return relay.serveGetHeaders(peer, msg.locator, msg.stop);
       case 'headers':
@@ -65,6 +67,9 @@ export class Dispatch {
         return this.opts.addresses.remember(msg.addresses);
       case 'sendblocks':
         peer.wantsBlocks = true; // relay.ts pushes our new tips to it
+        return;
+      case 'sendheaders':
+        peer.wantsHeaders = true; // relay.ts announces our new tips to it by headers
         return;
       case 'tx':
         return txRelay?.onTx(peer, msg.tx);

@@ -101,6 +101,7 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
       maxBlocksInFlight: this.settings.maxBlocksInFlight,
       blockTimeoutMs: this.settings.blockTimeoutMs,
       punish,
+      relayAhead: (block, id) => this.relay.relayAhead(block, id),
     });
     this.relay = new Relay({ chain: this.chain, logger: this.logger, peers: () => this.peersById.values(), isSyncing: () => this.sync.isSyncing(), punish, clock: this.clock });
     if (options.txPool !== undefined) {
@@ -175,6 +176,7 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
     await Promise.all(peers.map((p) => p.idle()));
+    await this.sync.close(); // blocks still being connected finish before the store closes
     await this.policy.flush();
     this.logger.info('p2p stopped');
   }
@@ -328,7 +330,9 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
     peer.once('ready', () => {
       joined = true;
       this.logger.info({ peer: peer.id, address: peer.address, direction: peer.direction, userAgent: peer.remote?.userAgent, bestHeight: peer.bestHeight }, 'peer connected');
+      peer.knownBlocks.add(this.params.genesis.hash); // the handshake checked it has our genesis
       this.sync.addPeer(peer);
+      peer.send({ type: 'sendheaders' }); // announce new tips to us by headers (BIP130), not inv
       peer.send({ type: 'sendblocks' }); // push new tips to us: one message per hop, not inv, getdata, block
       this.emit('peerJoined', peer.info());
     });

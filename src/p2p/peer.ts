@@ -100,6 +100,8 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
   readonly knownTxs = new KnownSet(MAX_KNOWN_TXS);
   /** the peer sent sendblocks: our new tip blocks go to it whole, not as inv */
   wantsBlocks = false;
+  /** the peer sent sendheaders (BIP130): new tips it cannot take whole are announced to it by headers, not inv */
+  wantsHeaders = false;
   /** Unix ms this peer last gave us a new block / a new transaction (0: never); eviction protects recent ones */
   lastBlockAt = 0;
   lastTxAt = 0;

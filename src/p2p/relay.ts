@@ -2,12 +2,21 @@
  * Relay: announcing our new tip to peers, and answering what peers ask of us.
  *
  * - When the active tip moves (chain 'tip': a block connected, mined here or received),
- *   it is announced with inv to every ready peer that does not know it, so never back to
- *   the peer it came from. Announcements wait while we are still downloading a chain with
- *   more work (Core: no announcements during initial block download), and several tips in
- *   one turn of the event loop are announced once. A peer that sent `sendblocks` and knows
- *   the new tip's parent gets the block itself instead (BIP152's high-bandwidth idea):
- *   one message per hop instead of inv, getdata and block, and no store read to serve it.
+ *   it is announced to every ready peer that does not know it, so never back to the peer
+ *   it came from. Announcements wait while we are still downloading a chain with more
+ *   work (Core: no announcements during initial block download), and several tips in one
+ *   turn of the event loop are announced once. How, per peer: one that sent `sendblocks`
+ *   and knows the new tip's parent gets the block itself (BIP152's high-bandwidth idea:
+ *   one message per hop instead of inv, getdata and block, and no store read to serve
+ *   it); one that sent `sendheaders` (BIP130) gets the headers from the first block whose
+ *   parent it knows, up to MAX_ANNOUNCED_HEADERS; any other gets an inv of the tip.
+ * - Relay before the slow part (relayAhead): a new block that would extend our tip and
+ *   passes its header, proof of work and own checks (Chain.checkBlockForRelay) goes to
+ *   the `sendblocks` peers that know its parent before we connect it, so the next hop
+ *   overlaps our connect. A block whose header or proof of work fails is never relayed.
+ *   It goes as `blockahead`, not `block`: one that later fails its connect (inputs,
+ *   amounts, signatures) was relayed in BIP152's way, and the receiver does not punish
+ *   us for it (sync.ts); a `block` we send is one we connected, and stays our fault.
  * - getdata is answered with the blocks, each named once (duplicates are dropped), at
  *   most MAX_BLOCKS_PER_GETDATA and MAX_BYTES_PER_GETDATA per message and
  *   SERVE_BYTES_PER_SECOND per peer; the rest goes back to the caller (transactions are
@@ -24,6 +33,8 @@ import { equalBytes, toDisplayHex, ZERO_HASH } from '../consensus/bytes.js';
 import { headersAfter, locatorFork } from './locator.js';
 import { blockSize } from '../storage/block-bytes.js';
 import type { Block } from '../consensus/block.js';
+import type { BlockHeader } from '../consensus/header.js';
+import { MAX_ANNOUNCED_HEADERS } from './header-presync.js';
 import type { InvItem } from './messages.js';
 import type { Offence } from './misbehaviour.js';
 import type { Peer } from './peer.js';
@@ -90,11 +101,39 @@ export class Relay {
     const parentId = entry.parent?.id;
     for (const peer of this.opts.peers()) {
       if (!peer.ready || peer.knownBlocks.has(entry.id)) continue;
-      peer.knownBlocks.add(entry.id);
-      // Pushed whole only where it connects: a peer lacking the parent gets the inv, and fetches headers first.
-      if (block !== undefined && peer.wantsBlocks && parentId !== undefined && peer.knownBlocks.has(parentId)) peer.send({ type: 'block', block });
+      // Pushed whole only where it connects: a peer lacking the parent is told by headers or inv, and fetches what it lacks.
+      if (block !== undefined && peer.wantsBlocks && parentId !== undefined && peer.knownBlocks.has(parentId)) {
+        peer.knownBlocks.add(entry.id);
+        peer.send({ type: 'block', block });
+        continue;
+      }
+      const headers = peer.wantsHeaders ? headersToAnnounce(peer, entry) : undefined;
+      for (const h of headers?.entries ?? [entry]) peer.knownBlocks.add(h.id);
+      if (headers !== undefined) peer.send({ type: 'headers', headers: headers.headers });
       else peer.send({ type: 'inv', items: [{ type: 'block', hash: entry.hash }] });
     }
+  }
+
+  /**
+   * relayAhead sends a block we just received, before we connect it, to the peers that
+   * asked for new blocks whole (`sendblocks`) and know its parent, if it would extend
+   * our active tip and passes its header, proof of work and own checks. @see BIP152
+   * ("high-bandwidth mode": relay after the header and the block's context-free checks,
+   * before full validation). Nothing goes out while we are still syncing.
+   */
+  relayAhead(block: Block, id: string): void {
+    if (this.opts.isSyncing()) return;
+    const { chain } = this.opts;
+    const parentId = toDisplayHex(block.header.prevHash);
+    const targets = [...this.opts.peers()].filter((p) => p.ready && p.wantsBlocks && !p.knownBlocks.has(id) && p.knownBlocks.has(parentId));
+    if (targets.length === 0) return;
+    const v = chain.checkBlockForRelay(block);
+    if (!v.ok || v.parent !== chain.tip) return; // never relay a block whose header or proof of work fails
+    for (const peer of targets) {
+      peer.knownBlocks.add(id);
+      peer.send({ type: 'blockahead', block });
+    }
+    this.opts.logger.debug({ block: id, peers: targets.length }, 'block relayed ahead of its connect');
   }
 
   /** serveGetData sends the blocks asked for, paced, and returns the items it did not serve (transactions, unknown or over the caps). */
@@ -163,4 +202,18 @@ export class Relay {
     this.opts.logger.debug({ peer: peer.id, fork: fork.height, count: headers.length }, 'serving headers');
     peer.send({ type: 'headers', headers });
   }
+}
+
+/**
+ * headersToAnnounce: the headers from the first block whose parent the peer knows up to
+ * `tip`, if that is at most MAX_ANNOUNCED_HEADERS back; otherwise undefined (announce by
+ * inv). @see BIP130, Core's SendMessages (it falls back to inv likewise).
+ */
+function headersToAnnounce(peer: Peer, tip: ChainEntry): { entries: ChainEntry[]; headers: BlockHeader[] } | undefined {
+  const entries: ChainEntry[] = [];
+  for (let e: ChainEntry | undefined = tip; e?.parent !== undefined && entries.length < MAX_ANNOUNCED_HEADERS; e = e.parent) {
+    entries.unshift(e);
+    if (peer.knownBlocks.has(e.parent.id)) return { entries, headers: entries.map((x) => x.header) };
+  }
+  return undefined;
 }

@@ -19,14 +19,15 @@
  * misbehaviour.ts's.
  */
 import type { Logger } from 'pino';
-import type { Chain } from '../chain/chain.js';
+import type { BlockOutcome, Chain } from '../chain/chain.js';
 import { hasData, isFailed, type ChainEntry } from '../chain/block-index.js';
 import type { Block } from '../consensus/block.js';
-import { equalBytes, fromDisplayHex, toDisplayHex, ZERO_HASH } from '../consensus/bytes.js';
-import { blockHash, headerHash, type BlockHeader } from '../consensus/header.js';
+import { equalBytes, fromDisplayHex, toDisplayHex, ZERO_HASH, type DisplayHex } from '../consensus/bytes.js';
+import { blockId, headerHash, type BlockHeader } from '../consensus/header.js';
 import { merkleRoot } from '../consensus/merkle.js';
 import { blockWork } from '../consensus/pow.js';
 import { txHash } from '../consensus/tx.js';
+import { BlockQueue, type QueuedBlock } from './block-queue.js';
 import { DownloadPath } from './download-path.js';
 import { blockLocator } from './locator.js';
 import { MAX_ANNOUNCED_HEADERS, MAX_PRESYNC_HEADERS, HeaderPresync } from './header-presync.js';
@@ -43,6 +44,8 @@ export interface SyncOptions {
   maxBlocksInFlight: number;
   blockTimeoutMs: number;
   punish(peer: Peer, offence: Offence, detail: string): void;
+  /** sends a new block on to high-bandwidth peers before we connect it (relay.ts relayAhead) */
+  relayAhead?(block: Block, id: string): void;
 }
 
 interface PeerSync {
@@ -53,6 +56,8 @@ interface PeerSync {
   bestKnown: ChainEntry | undefined;
   /** when we sent getheaders still unanswered */
   headersRequestedAt: number | undefined;
+  /** the hashes (ids) of the locator of that getheaders: an answer starts on one of them */
+  headersLocator: Set<string>;
   /** blocks this peer answered notfound for */
   lacks: Set<string>;
   /** this peer's header chain held in memory until its work is enough to store (header-presync.ts) */
@@ -71,11 +76,14 @@ export class BlockSync {
   private readonly announcedBy = new Map<string, Set<number>>();
   /** block id → when it arrived as an orphan: it waits in the chain's orphan pool for its parent */
   private readonly waiting = new Map<string, number>();
+  /** blocks we asked for that arrived and wait to be connected in a run (block-queue.ts) */
+  private readonly queue = new BlockQueue();
+  private connecting: Promise<void> | undefined;
 
   constructor(private readonly opts: SyncOptions) {}
 
   addPeer(peer: Peer): void {
-    const ps: PeerSync = { peer, inFlight: new Map(), bestKnown: undefined, headersRequestedAt: undefined, lacks: new Set(), presync: new HeaderPresync(this.opts.chain.params), path: new DownloadPath() };
+    const ps: PeerSync = { peer, inFlight: new Map(), bestKnown: undefined, headersRequestedAt: undefined, headersLocator: new Set(), lacks: new Set(), presync: new HeaderPresync(this.opts.chain.params), path: new DownloadPath() };
     this.states.set(peer.id, ps);
     if (peer.chainwork > this.opts.chain.tip.chainwork) this.requestHeaders(ps, this.opts.chain.tip);
   }
@@ -120,8 +128,8 @@ export class BlockSync {
   async onHeaders(peer: Peer, headers: BlockHeader[]): Promise<void> {
     const ps = this.states.get(peer.id);
     if (ps === undefined) return;
-    const solicited = ps.headersRequestedAt !== undefined;
-    ps.headersRequestedAt = undefined;
+    const solicited = answersRequest(ps, headers);
+    if (solicited) ps.headersRequestedAt = undefined;
     if (headers.length === 0) return; // the peer has nothing after our locator
     // Unasked, headers may only announce a few new blocks (header-presync.ts).
     if (!solicited && headers.length > MAX_ANNOUNCED_HEADERS) {
@@ -147,7 +155,7 @@ export class BlockSync {
     // Stored only once the chain's work passes the threshold; until then held in memory.
     const step = ps.presync.add(headers, hashes, parent, chain.tip);
     if (step.kind === 'bad-pow') {
-      const detail = `header ${blockHash(step.header)}: ${step.reason}${step.debug === undefined ? '' : ` (${step.debug})`}`;
+      const detail = `header ${blockId(step.header)}: ${step.reason}${step.debug === undefined ? '' : ` (${step.debug})`}`;
       const offence = headerOffence(step.reason);
       if (offence !== undefined) this.opts.punish(peer, offence, detail);
       return;
@@ -162,7 +170,7 @@ export class BlockSync {
       return;
     }
     // One store write for the whole message (Chain.processHeaders), up to the first header that fails.
-    const { hashes: accepted, failure } = await chain.processHeaders(step.headers);
+    const { blockIds: accepted, failure } = await chain.processHeaders(step.headers);
     for (const id of accepted) peer.knownBlocks.add(id);
     const last = accepted.length === 0 ? undefined : chain.getEntry(accepted[accepted.length - 1]!);
     if (failure !== undefined) {
@@ -186,6 +194,7 @@ export class BlockSync {
     // Genesis stays last: drop from just before it when a held hash made the list too long.
     if (locator.length > MAX_LOCATOR_HASHES) locator.splice(MAX_LOCATOR_HASHES - 1, locator.length - MAX_LOCATOR_HASHES);
     ps.headersRequestedAt = this.opts.clock();
+    ps.headersLocator = new Set(locator.map(toDisplayHex));
     ps.peer.send({ type: 'getheaders', locator, stop: ZERO_HASH });
   }
 
@@ -239,9 +248,9 @@ export class BlockSync {
     this.schedule();
   }
 
-  async onBlock(peer: Peer, block: Block): Promise<void> {
+  /** onBlock takes a block from a peer; `ahead` says it came as `blockahead`, sent on before its sender connected it. */
+  async onBlock(peer: Peer, block: Block, via: { ahead?: boolean } = {}): Promise<void> {
     const { chain, logger } = this.opts;
-    const ps = this.states.get(peer.id);
     const id = blockIdOf(block.header);
     peer.knownBlocks.add(id);
     const requested = this.requested.has(id);
@@ -255,7 +264,51 @@ export class BlockSync {
       logger.info({ peer: peer.id, block: id, height: parent.height + 1 }, 'unrequested block with no more work than our tip: not stored');
       return;
     }
-    const outcome = await chain.processBlock(block);
+    // A new block on our tip goes on to high-bandwidth peers before the slow part (relay.ts).
+    if (parent !== undefined && parent === chain.tip && (known === undefined || !hasData(known))) this.opts.relayAhead?.(block, id);
+    // A block we asked for under a header we hold waits for the chain in a run (block-queue.ts),
+    // so the next frames are read while it connects.
+    if (requested && known !== undefined && !hasData(known) && !isFailed(known) && !this.queue.full) {
+      this.queue.add({ id, block, entry: known, peer });
+      this.connecting ??= this.connectQueued();
+      this.schedule();
+      return;
+    }
+    this.settle({ id, block, peer }, requested, await chain.processBlock(block), via.ahead === true);
+    this.schedule();
+  }
+
+  /** connectQueued hands the queued blocks to the chain in runs until none can connect yet. */
+  private async connectQueued(): Promise<void> {
+    await Promise.resolve(); // so `connecting` is set before the loop can end
+    try {
+      for (;;) {
+        const ready = this.queue.takeReady(this.opts.chain.tip);
+        if (ready.length === 0) break;
+        const outcomes = await this.opts.chain.processBlocks(ready.map((q) => q.block));
+        ready.forEach((q, i) => this.settle(q, true, outcomes[i]!));
+        this.schedule();
+      }
+    } catch (e) {
+      this.opts.logger.error({ err: e }, 'connecting downloaded blocks failed');
+    } finally {
+      this.connecting = undefined;
+    }
+  }
+
+  /** idle resolves once no queued block is being connected; close drops the queue first (the node is stopping). */
+  async close(): Promise<void> {
+    this.queue.clear();
+    await this.connecting;
+  }
+
+  /**
+   * settle acts on what the chain made of a block: note who has it, punish an offence,
+   * fetch missing headers. `ahead`: it came as `blockahead` (relayed before its sender's connect).
+   */
+  private settle({ id, block, peer }: Pick<QueuedBlock, 'id' | 'block' | 'peer'>, requested: boolean, outcome: BlockOutcome, ahead = false): void {
+    const { chain, logger } = this.opts;
+    const ps = this.states.get(peer.id);
     switch (outcome.status) {
       case 'connected':
       case 'accepted': {
@@ -285,12 +338,16 @@ export class BlockSync {
       case 'rejected': {
         const offence = blockOffence(outcome.reason);
         const detail = `block ${id}: ${outcome.reason}${outcome.debug === undefined ? '' : ` (${outcome.debug})`}`;
-        if (offence !== undefined) this.opts.punish(peer, offence, detail);
+        // BIP152: a block relayed to us before its sender connected it (blockahead) that
+        // fails only at the connect (its header and own checks passed) is not its sender's
+        // fault. A bad header, proof of work or body still is, and so is a `block` that
+        // fails: its sender connected it, so it runs other rules (or lies).
+        if (ahead && !requested && outcome.stage === 'connect') logger.info({ peer: peer.id, detail }, 'block pushed ahead of its connect failed to connect: not punished (BIP152)');
+        else if (offence !== undefined) this.opts.punish(peer, offence, detail);
         else logger.info({ peer: peer.id, detail }, 'block not accepted (not an offence)');
         break;
       }
     }
-    this.schedule();
   }
 
   private noteAnnouncer(id: string, peerId: number): void {
@@ -357,10 +414,11 @@ export class BlockSync {
     const { chain, clock } = this.opts;
     const free = this.opts.maxBlocksInFlight - ps.inFlight.size;
     const best = ps.bestKnown;
+    if (this.queue.full) return; // the blocks waiting for the chain go first
     // Ask in batches (when half the slots are free) rather than one getdata per block.
     if (free <= 0 || (ps.inFlight.size > 0 && free < Math.ceil(this.opts.maxBlocksInFlight / 2))) return;
     if (best === undefined || isFailed(best) || best.chainwork <= chain.tip.chainwork) return;
-    const batch = ps.path.next(best, (e) => chain.isActive(e), (e) => this.requested.has(e.id) || this.waiting.has(e.id) || ps.lacks.has(e.id), free);
+    const batch = ps.path.next(best, (e) => chain.isActive(e), (e) => this.requested.has(e.id) || this.waiting.has(e.id) || this.queue.has(e.id) || ps.lacks.has(e.id), free);
     if (batch.length === 0) return;
     const now = clock();
     for (const e of batch) {
@@ -392,6 +450,16 @@ export class BlockSync {
   }
 }
 
+/**
+ * answersRequest says whether a headers message answers our getheaders to that peer, or
+ * is an announcement of new blocks (BIP130) that crossed it on the wire: an answer is
+ * empty, longer than an announcement, or starts on a hash of the locator we sent.
+ */
+function answersRequest(ps: PeerSync, headers: readonly BlockHeader[]): boolean {
+  if (ps.headersRequestedAt === undefined) return false;
+  return headers.length === 0 || headers.length > MAX_ANNOUNCED_HEADERS || ps.headersLocator.has(toDisplayHex(headers[0]!.prevHash));
+}
+
 /** bodyMatchesHeader: the transactions hash to the header's merkle root, without CVE-2012-2459 duplicates. */
 function bodyMatchesHeader(block: Block): boolean {
   const { root, mutated } = merkleRoot(block.txs.map(txHash));
@@ -399,14 +467,14 @@ function bodyMatchesHeader(block: Block): boolean {
 }
 
 /**
- * blockIdOf is blockHash, hashed once per header object: a block's id is needed when
+ * blockIdOf is blockId, hashed once per header object: a block's id is needed when
  * the peer admits the frame (expects) and again when the block is handled (onBlock).
  */
-const blockIds = new WeakMap<BlockHeader, string>();
-function blockIdOf(header: BlockHeader): string {
+const blockIds = new WeakMap<BlockHeader, DisplayHex>();
+function blockIdOf(header: BlockHeader): DisplayHex {
   let id = blockIds.get(header);
   if (id === undefined) {
-    id = blockHash(header);
+    id = blockId(header);
     blockIds.set(header, id);
   }
   return id;

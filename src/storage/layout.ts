@@ -23,6 +23,7 @@
  * Hashes are in internal byte order, as they are hashed, not as they are displayed.
  */
 import type { Outpoint } from '../consensus/tx.js';
+import { hash32 } from '../consensus/bytes.js';
 
 /** Format of the keys and values below. Bump it when either changes; open refuses other versions. */
 export const STORE_VERSION = 2;
@@ -66,14 +67,14 @@ export const recordKey = (hash: Uint8Array): Uint8Array => hashKey(Prefix.record
 export const undoKey = (hash: Uint8Array): Uint8Array => hashKey(Prefix.undo, hash, 'undoKey');
 export const txBlockKey = (txid: Uint8Array): Uint8Array => hashKey(Prefix.txBlock, txid, 'txBlockKey');
 
-/** coinKey builds `c` + txid + index (u32 big-endian, so one transaction's coins sort together in order). */
+/** coinKey builds `c` + txHash + index (u32 big-endian, so one transaction's coins sort together in order). */
 export function coinKey(outpoint: Outpoint): Uint8Array {
-  checkHash(outpoint.txid, 'coinKey txid');
+  checkHash(outpoint.txHash, 'coinKey txHash');
   const { index } = outpoint;
   if (!Number.isInteger(index) || index < 0 || index > 0xffffffff) throw new RangeError(`coinKey: index out of range: ${index}`);
   const key = new Uint8Array(COIN_KEY_SIZE);
   key[0] = Prefix.coin;
-  key.set(outpoint.txid, 1);
+  key.set(outpoint.txHash, 1);
   new DataView(key.buffer).setUint32(1 + HASH_SIZE, index, false);
   return key;
 }
@@ -85,7 +86,7 @@ export function coinKey(outpoint: Outpoint): Uint8Array {
 export function parseCoinKey(key: Uint8Array): Outpoint {
   if (key.length !== COIN_KEY_SIZE || key[0] !== Prefix.coin) throw new Error(`corrupt coin key of ${key.length} bytes`);
   const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
-  return { txid: Uint8Array.from(key.subarray(1, 1 + HASH_SIZE)), index: view.getUint32(1 + HASH_SIZE, false) };
+  return { txHash: hash32(Uint8Array.from(key.subarray(1, 1 + HASH_SIZE))), index: view.getUint32(1 + HASH_SIZE, false) };
 }
 
 /** parseHashKey reads the hash out of a `b`, `e` or `u` key; a wrong shape means corruption. */

@@ -13,7 +13,7 @@
 import { MAX_BLOCK_DECODE_SIZE } from '../consensus/block.js';
 import { ByteReader, DecodeError } from '../consensus/byte-reader.js';
 import { ByteWriter } from '../consensus/byte-writer.js';
-import { bigIntToBytesLE, bytesToBigIntLE } from '../consensus/bytes.js';
+import { bigIntToBytesLE, bytesToBigIntLE, hash32, type Hash32 } from '../consensus/bytes.js';
 import { COIN_SIZE, readCoin, writeCoin, type SpentCoin } from '../consensus/coin.js';
 import { encodeBlockHeader, HEADER_SIZE, readBlockHeader } from '../consensus/header.js';
 import { BlockStatus, type BlockRecord } from './store.js';
@@ -57,7 +57,7 @@ export function decodeBlockRecord(hash: Uint8Array, bytes: Uint8Array): BlockRec
   if ((status & ~KNOWN_STATUS_BITS) !== 0) throw new DecodeError('record.status', statusAt, `unknown status bits in ${status}`);
   const sequence = r.u32('record.sequence');
   r.end('record');
-  return { hash: Uint8Array.from(hash), header, height, chainwork, status, sequence };
+  return { hash: hash32(Uint8Array.from(hash), 'record key hash'), header, height, chainwork, status, sequence };
 }
 
 /** encodeUndo serialises a block's undo data: the coins it spent, in spending order. */
@@ -65,9 +65,9 @@ export function encodeUndo(undo: readonly SpentCoin[]): Uint8Array {
   const w = new ByteWriter(9 + undo.length * SPENT_COIN_SIZE);
   w.varint(undo.length);
   for (const { outpoint, coin } of undo) {
-    if (outpoint.txid.length !== 32) throw new TypeError('encodeUndo: txid must be 32 bytes');
+    if (outpoint.txHash.length !== 32) throw new TypeError('encodeUndo: txHash must be 32 bytes');
     if (coin.pubkey.length !== 32) throw new TypeError('encodeUndo: coin pubkey must be 32 bytes');
-    w.bytes(outpoint.txid).u32(outpoint.index);
+    w.bytes(outpoint.txHash).u32(outpoint.index);
     writeCoin(w, coin);
   }
   return w.finish();
@@ -79,10 +79,10 @@ export function decodeUndo(bytes: Uint8Array): SpentCoin[] {
   const count = r.count('undo.count', MAX_UNDO_COINS, SPENT_COIN_SIZE);
   const undo: SpentCoin[] = [];
   for (let i = 0; i < count; i++) {
-    const txid = r.bytes(32, `undo[${i}].txid`);
+    const txHash = r.bytes(32, `undo[${i}].txHash`) as Hash32;
     const index = r.u32(`undo[${i}].index`);
     const coin = readCoin(r, `undo[${i}].coin`);
-    undo.push({ outpoint: { txid, index }, coin });
+    undo.push({ outpoint: { txHash, index }, coin });
   }
   r.end('undo');
   return undo;

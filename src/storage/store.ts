@@ -11,6 +11,7 @@ import type { Block } from '../consensus/block.js';
 import type { Coin, SpentCoin } from '../consensus/coin.js';
 import type { BlockHeader } from '../consensus/header.js';
 import type { Outpoint } from '../consensus/tx.js';
+import { type Hash32 } from '../consensus/bytes.js';
 
 /** Status bits of a block record. */
 export const BlockStatus = {
@@ -26,8 +27,8 @@ export const BlockStatus = {
 
 /** What the store keeps about each block header it knows: the block index entry on disk. */
 export interface BlockRecord {
-  /** block hash, internal byte order */
-  hash: Uint8Array;
+  /** the block's own id: its header hash, internal byte order */
+  hash: Hash32;
   header: BlockHeader;
   height: number;
   /** cumulative work of the chain ending at this block */
@@ -63,6 +64,8 @@ export interface ChainStore {
   getBlock(hash: Uint8Array): Promise<Block | undefined>;
   getUndo(hash: Uint8Array): Promise<SpentCoin[] | undefined>;
   getCoin(outpoint: Outpoint): Promise<Coin | undefined>;
+  /** the coins of many outpoints in one read (one trip to LevelDB's thread, not one per coin), in order */
+  getCoins(outpoints: readonly Outpoint[]): Promise<(Coin | undefined)[]>;
   getTip(): Promise<Uint8Array | undefined>;
   /** every block record, in no particular order (the chain sorts them) */
   loadRecords(): Promise<BlockRecord[]>;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { encodeAddress } from '../../src/consensus/address.js';
-import { bytesToHex } from '../../src/consensus/bytes.js';
+import { bytesToHex, hash32 } from '../../src/consensus/bytes.js';
 import { regtest, type NetworkParams } from '../../src/consensus/params.js';
 import { MAX_MONEY } from '../../src/consensus/subsidy.js';
 import { encodeTx, txid, type Tx } from '../../src/consensus/tx.js';
@@ -141,7 +141,7 @@ describe('API: transactions and addresses', () => {
     });
 
     it('a coin that does not exist, and a conflict with a transaction already in the pool (first seen wins)', async () => {
-      const missing = spendTx([{ outpoint: { txid: new Uint8Array(32).fill(7), index: 0 }, coin: { value: SUBSIDY, pubkey: KEYS[0]!.pubkey }, privateKey: KEYS[0]!.privateKey }], [{ value: COIN, pubkey: KEYS[1]!.pubkey }]);
+      const missing = spendTx([{ outpoint: { txHash: hash32(new Uint8Array(32).fill(7)), index: 0 }, coin: { value: SUBSIDY, pubkey: KEYS[0]!.pubkey }, privateKey: KEYS[0]!.privateKey }], [{ value: COIN, pubkey: KEYS[1]!.pubkey }]);
       await expectRejected({ hex: hex(missing) }, 'bad-txns-inputs-missingorspent');
       const first = pay(blocks[0]!, COIN);
       expect((await postTx({ hex: hex(first) })).status).to.equal(200);

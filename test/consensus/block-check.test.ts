@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { encodeBlock, type Block } from '../../src/consensus/block.js';
 import { checkBlock, checkBlockContext, checkBlockHeader, checkBlockHeaderContext, coinbaseHeight } from '../../src/consensus/block-check.js';
-import { ZERO_HASH } from '../../src/consensus/bytes.js';
+import { ZERO_HASH, hash32, type Hash32 } from '../../src/consensus/bytes.js';
 import { headerHash, type BlockHeader } from '../../src/consensus/header.js';
 import { merkleRoot } from '../../src/consensus/merkle.js';
 import { regtest } from '../../src/consensus/params.js';
@@ -14,7 +14,7 @@ const SIG = new Uint8Array(64).fill(0x5a); // placeholder witness: checkBlock ch
 
 /** Output `index` of a made-up transaction whose txid is 32 bytes of `b`. */
 function outpoint(b: number, index = 0): Outpoint {
-  return { txid: new Uint8Array(32).fill(b), index };
+  return { txHash: hash32(new Uint8Array(32).fill(b)), index };
 }
 
 /** A spend of a made-up outpoint paying `value` to KEYS[1] (placeholder signature). */
@@ -28,7 +28,7 @@ function coinbase(extraNonce = 0): Tx {
 }
 
 /** A header on regtest genesis committing to `txs`, mined so it passes high-hash. */
-function minedBlock(txs: Tx[], root: Uint8Array = merkleRoot(txs.map(txHash)).root): Block {
+function minedBlock(txs: Tx[], root: Hash32 = merkleRoot(txs.map(txHash)).root): Block {
   const genesis = genesisOf(regtest);
   const header: BlockHeader = {
     version: 1,
@@ -71,7 +71,7 @@ describe('checkBlock', () => {
   });
 
   it('rejects a block without transactions (bad-blk-length)', () => {
-    const block = minedBlock([], ZERO_HASH.slice());
+    const block = minedBlock([], hash32(ZERO_HASH.slice()));
     expect(checkBlock(block, regtest)).to.include({ ok: false, reason: 'bad-blk-length' });
   });
 
@@ -106,7 +106,7 @@ describe('checkBlock', () => {
   });
 
   it('checks the coinbase itself too (bad-cb-length)', () => {
-    const shortData: Tx = { ...coinbase(), inputs: [{ prevout: { txid: ZERO_HASH.slice(), index: NULL_INDEX }, witness: new Uint8Array(1) }] };
+    const shortData: Tx = { ...coinbase(), inputs: [{ prevout: { txHash: hash32(ZERO_HASH.slice()), index: NULL_INDEX }, witness: new Uint8Array(1) }] };
     const verdict = checkBlock(minedBlock([shortData]), regtest);
     expect(verdict).to.include({ ok: false, reason: 'bad-cb-length' });
     expect(verdict.ok === false && verdict.debug).to.match(/^tx 0: /);

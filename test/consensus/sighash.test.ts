@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ByteWriter } from '../../src/consensus/byte-writer.js';
-import { bytesToHex, concatBytes, equalBytes } from '../../src/consensus/bytes.js';
+import { bytesToHex, concatBytes, equalBytes, hash32 } from '../../src/consensus/bytes.js';
 import { sha256, taggedHash } from '../../src/consensus/hash.js';
 import { SIGHASH_TAG, sighashCache, signatureHash, type SpentOutput } from '../../src/consensus/sighash.js';
 import type { Tx } from '../../src/consensus/tx.js';
@@ -15,8 +15,8 @@ function fixture(): { tx: Tx; spent: SpentOutput[] } {
   const tx: Tx = {
     version: 1,
     inputs: [
-      { prevout: { txid: fill(0x11), index: 0 }, witness: new Uint8Array(64).fill(0xaa) },
-      { prevout: { txid: fill(0x22), index: 3 }, witness: new Uint8Array(64).fill(0xbb) },
+      { prevout: { txHash: hash32(fill(0x11)), index: 0 }, witness: new Uint8Array(64).fill(0xaa) },
+      { prevout: { txHash: hash32(fill(0x22)), index: 3 }, witness: new Uint8Array(64).fill(0xbb) },
     ],
     outputs: [
       { value: 70_000n, pubkey: fill(0x33) },
@@ -72,7 +72,7 @@ describe('signature hash', () => {
   const committed: Array<[string, (f: { tx: Tx; spent: SpentOutput[] }) => void]> = [
     ['the version changes', (f) => (f.tx.version = 2)],
     ['the lock time changes', (f) => (f.tx.lockTime = 1)],
-    ['the first prevout txid changes', (f) => (f.tx.inputs[0]!.prevout.txid = fill(0x12))],
+    ['the first prevout txHash changes', (f) => (f.tx.inputs[0]!.prevout.txHash = hash32(fill(0x12)))],
     ['the second prevout index changes', (f) => (f.tx.inputs[1]!.prevout.index = 4)],
     ['the inputs are reordered', (f) => f.tx.inputs.reverse()],
     ['an output value changes', (f) => (f.tx.outputs[1]!.value -= 1n)],

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { bytesToHex, hexToBytes } from '../../src/consensus/bytes.js';
+import { bytesToHex, hexToBytes, hash32 } from '../../src/consensus/bytes.js';
 import type { SpentOutput } from '../../src/consensus/sighash.js';
 import {
   checkInputSignature,
@@ -62,8 +62,8 @@ function signedSpend(): { tx: Tx; spent: SpentOutput[] } {
   const tx: Tx = {
     version: 1,
     inputs: [
-      { prevout: { txid: fill(0x11), index: 0 }, witness: new Uint8Array(0) },
-      { prevout: { txid: fill(0x22), index: 1 }, witness: new Uint8Array(0) },
+      { prevout: { txHash: hash32(fill(0x11)), index: 0 }, witness: new Uint8Array(0) },
+      { prevout: { txHash: hash32(fill(0x22)), index: 1 }, witness: new Uint8Array(0) },
     ],
     outputs: [{ value: 99_000n, pubkey: xOnlyPublicKey(BOB) }],
     lockTime: 0,

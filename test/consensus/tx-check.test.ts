@@ -4,6 +4,7 @@ import { MAX_MONEY } from '../../src/consensus/subsidy.js';
 import { signInput, xOnlyPublicKey } from '../../src/consensus/signature.js';
 import { checkTransaction, checkTxInputs, checkTxSignatures } from '../../src/consensus/tx-check.js';
 import { encodeTx, NULL_INDEX, outpointKey, type Outpoint, type Tx } from '../../src/consensus/tx.js';
+import { hash32 } from '../../src/consensus/bytes.js';
 
 /** 32 bytes of `b`: deterministic txids, keys and auxRand. */
 function fill(b: number): Uint8Array {
@@ -29,14 +30,14 @@ function spend(prevouts: Outpoint[], values: bigint[]): Tx {
 
 /** Outpoint `index` of the made-up transaction whose txid is 32 bytes of `b`. */
 function outpoint(b: number, index = 0): Outpoint {
-  return { txid: fill(b), index };
+  return { txHash: hash32(fill(b)), index };
 }
 
 /** A coinbase with `dataSize` bytes of coinbase data. */
 function coinbase(dataSize = 4): Tx {
   return {
     version: 1,
-    inputs: [{ prevout: { txid: new Uint8Array(32), index: NULL_INDEX }, witness: new Uint8Array(dataSize) }],
+    inputs: [{ prevout: { txHash: hash32(new Uint8Array(32)), index: NULL_INDEX }, witness: new Uint8Array(dataSize) }],
     outputs: [{ value: 50n * 100_000_000n, pubkey: ALICE_PUB }],
     lockTime: 0,
   };
@@ -137,7 +138,7 @@ describe('checkTransaction', () => {
   }
 
   it('rejects a non-coinbase input that spends the null outpoint (bad-txns-prevout-null)', () => {
-    const tx = spend([outpoint(1), { txid: new Uint8Array(32), index: NULL_INDEX }], [10n]);
+    const tx = spend([outpoint(1), { txHash: hash32(new Uint8Array(32)), index: NULL_INDEX }], [10n]);
     expect(checkTransaction(tx, PARAMS)).to.include({ ok: false, reason: 'bad-txns-prevout-null' });
   });
 });

@@ -6,6 +6,7 @@ import { blockSubsidy, COIN, MAX_MONEY } from '../../src/consensus/subsidy.js';
 import { outpointKey, txHash, type Outpoint, type Tx } from '../../src/consensus/tx.js';
 import { connectBlock, disconnectBlock, type CoinChange } from '../../src/consensus/utxo.js';
 import { coinbaseOutpoint, describeCoins, genesisOf, KEYS, mineBlock, replayUtxo, spendTx, type MinedBlock } from '../helpers/blocks.js';
+import { hash32 } from '../../src/consensus/bytes.js';
 
 const [K0, K1, K2, K3] = [KEYS[0]!, KEYS[1]!, KEYS[2]!, KEYS[3]!];
 const SUBSIDY = blockSubsidy(1, regtest);
@@ -25,7 +26,7 @@ function utxoSet(entries: Array<[Outpoint, Coin]> = []) {
 
 /** Output `index` of a made-up earlier transaction whose txid is 32 bytes of `b`. */
 function outpoint(b: number, index = 0): Outpoint {
-  return { txid: new Uint8Array(32).fill(b), index };
+  return { txHash: hash32(new Uint8Array(32).fill(b)), index };
 }
 
 /** A mature, non-coinbase coin of `value` locked to `key`. */
@@ -60,7 +61,7 @@ describe('connectBlock', () => {
       fees: 0n,
       changes: [{ outpoint: coinbaseOutpoint(mined), coin: { value: SUBSIDY, pubkey: K0.pubkey, height: 1, coinbase: true } }],
       undo: [],
-      txids: [txHash(mined.block.txs[0]!)],
+      txHashes: [txHash(mined.block.txs[0]!)],
     });
   });
 
@@ -68,7 +69,7 @@ describe('connectBlock', () => {
     const x = outpoint(0xa1);
     const set = utxoSet([[x, coinOf(10n * COIN)]]);
     const a = spendOne(x, coinOf(10n * COIN), K0, [[9n * COIN, K1]]);
-    const aOut = { txid: txHash(a), index: 0 };
+    const aOut = { txHash: txHash(a), index: 0 };
     const aCoin = { value: 9n * COIN, pubkey: K1.pubkey, height: 1, coinbase: false };
     const b = spendOne(aOut, aCoin, K1, [[8n * COIN, K2]]);
     const mined = mineBlock(regtest, genesisOf(regtest), { txs: [a, b], fees: 2n * COIN });
@@ -79,7 +80,7 @@ describe('connectBlock', () => {
     expect(verdict.undo).to.deep.equal([{ outpoint: x, coin: coinOf(10n * COIN) }, { outpoint: aOut, coin: aCoin }]);
     set.apply(verdict.changes);
     expect([...set.coins.keys()].sort()).to.deep.equal(
-      [outpointKey(coinbaseOutpoint(mined)), outpointKey({ txid: txHash(b), index: 0 })].sort(),
+      [outpointKey(coinbaseOutpoint(mined)), outpointKey({ txHash: txHash(b), index: 0 })].sort(),
     );
   });
 
@@ -88,7 +89,7 @@ describe('connectBlock', () => {
     const set = utxoSet([[x, coinOf(10n * COIN)]]);
     const before = set.describe();
     const a = spendOne(x, coinOf(10n * COIN), K0, [[9n * COIN, K1]]);
-    const aOut = { txid: txHash(a), index: 0 };
+    const aOut = { txHash: txHash(a), index: 0 };
     const b = spendOne(aOut, { value: 9n * COIN, pubkey: K1.pubkey, height: 1, coinbase: false }, K1, [[8n * COIN, K2]]);
     const { block } = mineBlock(regtest, genesisOf(regtest), { txs: [a, b], fees: 2n * COIN });
 
@@ -227,17 +228,17 @@ describe('disconnectBlock', () => {
     const t3a = spendTx(
       [
         { outpoint: coinbaseOutpoint(b2), coin: { value: cb2Value, pubkey: K3.pubkey }, privateKey: K3.privateKey },
-        { outpoint: { txid: txHash(t2), index: 0 }, coin: { value: 20n * COIN, pubkey: K1.pubkey }, privateKey: K1.privateKey },
+        { outpoint: { txHash: txHash(t2), index: 0 }, coin: { value: 20n * COIN, pubkey: K1.pubkey }, privateKey: K1.privateKey },
       ],
       [{ value: cb2Value + 19n * COIN, pubkey: K0.pubkey }],
     );
     const t3aCoin = { value: cb2Value + 19n * COIN, pubkey: K0.pubkey, height: 3, coinbase: false };
-    const t3b = spendOne({ txid: txHash(t3a), index: 0 }, t3aCoin, K0, [[COIN, K1], [t3aCoin.value - 2n * COIN, K2]]);
+    const t3b = spendOne({ txHash: txHash(t3a), index: 0 }, t3aCoin, K0, [[COIN, K1], [t3aCoin.value - 2n * COIN, K2]]);
     const b3 = mineBlock(params, b2, { txs: [t3a, t3b], fees: 2n * COIN });
     const cb3Value = blockSubsidy(3, params) + 2n * COIN;
     const t4 = spendTx(
       [
-        { outpoint: { txid: txHash(t2), index: 1 }, coin: { value: cb1.value - 21n * COIN, pubkey: K2.pubkey }, privateKey: K2.privateKey },
+        { outpoint: { txHash: txHash(t2), index: 1 }, coin: { value: cb1.value - 21n * COIN, pubkey: K2.pubkey }, privateKey: K2.privateKey },
         { outpoint: coinbaseOutpoint(b3), coin: { value: cb3Value, pubkey: K0.pubkey }, privateKey: K0.privateKey },
       ],
       [{ value: cb1.value - 21n * COIN + cb3Value, pubkey: K1.pubkey }],

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import i18next from 'i18next';
 import { blockWork } from '../../src/consensus/pow.js';
 import { buildReorgCard, REORG_RULE, type BecauseKey, type BranchSource } from '../../src/devnet/reorg-card.js';
+import type { NodeEvent } from '../../src/api/contract/events.js';
 import { message, nodeEventNote, TIMELINE_MESSAGES, type TimelineMessage } from '../../src/devnet/timeline.js';
 
 const LOCALES = fileURLToPath(new URL('../../../dashboard/locales/', import.meta.url));
@@ -49,13 +50,15 @@ describe('devnet text on the page (i18next)', () => {
   }
 
   it('says in English what the devnet itself writes, word for word', () => {
-    for (const [event, d] of [
-      ['reorg', { depth: 1 }],
-      ['reorg', { depth: 5 }],
-      ['ban', { address: 'ws://127.0.0.1:9', reason: 'bad-txnmrklroot' }],
-      ['peer-left', { address: 'ws://127.0.0.1:9', reason: 'closed' }],
-    ] as const) {
-      const note = nodeEventNote(2, event, d)!;
+    const reorg = (depth: number): NodeEvent => ({ event: 'reorg', data: { oldTip: 'a'.repeat(64), newTip: 'b'.repeat(64), fork: 'c'.repeat(64), depth, connected: depth + 1, oldChainwork: '0'.repeat(64), newChainwork: '1'.repeat(64) } });
+    const events: NodeEvent[] = [
+      reorg(1),
+      reorg(5),
+      { event: 'ban', data: { address: 'ws://127.0.0.1:9', reason: 'bad-txnmrklroot' } },
+      { event: 'peer-left', data: { id: 1, address: 'ws://127.0.0.1:9', direction: 'outbound', userAgent: '/toychain:test/', bestHeight: 0, chainwork: '0'.repeat(64), banScore: 0, connectedAt: 0, reason: 'closed' } },
+    ];
+    for (const e of events) {
+      const note = nodeEventNote(2, e)!;
       expect(line('en', note.message)).to.equal(note.text);
     }
   });

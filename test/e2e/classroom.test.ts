@@ -193,7 +193,7 @@ describe('toychain classroom: a teacher and students joining by the printed comm
     const secret = hexToBytes(readFileSync(join(carol.datadir, 'miner.key'), 'utf8').trim());
     const pubkey = xOnlyPublicKey(secret);
     const reward = BigInt(block.txs[0]!.outputs[0]!.units);
-    const tx = spendTx([{ outpoint: { txid: fromDisplayHex(block.txs[0]!.txid), index: 0 }, coin: { value: reward, pubkey }, privateKey: secret }], [{ value: reward - 1_000n, pubkey }]);
+    const tx = spendTx([{ outpoint: { txHash: fromDisplayHex(block.txs[0]!.txid), index: 0 }, coin: { value: reward, pubkey }, privateKey: secret }], [{ value: reward - 1_000n, pubkey }]);
     const sent = await carol.api('POST', '/tx', { hex: bytesToHex(encodeTx(tx)) }, false);
     expect(sent.status, JSON.stringify(sent.body)).to.equal(200);
     const [cheat] = await carol.generate(1, encodeAddress(pubkey, params));

@@ -13,7 +13,7 @@ import { P2P_DEFAULTS } from '../../src/p2p/p2p-options.js';
 import { BAN_SCORE, OFFENCE_SCORES } from '../../src/p2p/misbehaviour.js';
 import { CLOSE_LIMIT, CLOSE_MISBEHAVING } from '../../src/p2p/peer.js';
 import { txid } from '../../src/consensus/tx.js';
-import { fromDisplayHex, toDisplayHex } from '../../src/consensus/bytes.js';
+import { fromDisplayHex, toDisplayHex, hash32 } from '../../src/consensus/bytes.js';
 import { genesisOf, KEYS, mineBlock, mineChain, spendTx } from '../helpers/blocks.js';
 import { NodeCluster, waitFor, type NodeProcess } from '../helpers/node-process.js';
 import { RawClient } from '../p2p/fixture.js';
@@ -232,7 +232,7 @@ describe('hostile peer against a node process', function () {
    */
   async function badTx(a: NodeProcess): Promise<Attacked> {
     const { client, listenPort, address } = await hostile(a, 'bad-tx');
-    const input = { outpoint: { txid: new Uint8Array(32).fill(listenPort & 0xff), index: 0 }, coin: { value: 5000n, pubkey: KEYS[0]!.pubkey }, privateKey: KEYS[0]!.privateKey };
+    const input = { outpoint: { txHash: hash32(new Uint8Array(32).fill(listenPort & 0xff)), index: 0 }, coin: { value: 5000n, pubkey: KEYS[0]!.pubkey }, privateKey: KEYS[0]!.privateKey };
     const missing = spendTx([input], [{ value: 1000n, pubkey: KEYS[1]!.pubkey }]);
     const twice = spendTx([input, input], [{ value: 1000n, pubkey: KEYS[1]!.pubkey }]);
     client.send(regtest, { type: 'tx', tx: missing });
@@ -276,7 +276,7 @@ describe('hostile peer against a node process', function () {
     // 400 store reads to refuse, for free (an honest peer on another tip sends such).
     const frames: Uint8Array[] = [];
     for (let n = 0; n < 300; n++) {
-      const inputs = Array.from({ length: 400 }, (_, index) => ({ prevout: { txid: new Uint8Array(32).fill(n % 251).map((v, i) => (i === 0 ? n >> 8 : v)), index }, witness: new Uint8Array(64) }));
+      const inputs = Array.from({ length: 400 }, (_, index) => ({ prevout: { txHash: hash32(new Uint8Array(32).fill(n % 251).map((v, i) => (i === 0 ? n >> 8 : v))), index }, witness: new Uint8Array(64) }));
       frames.push(encodeMessage(regtest.magic, { type: 'tx', tx: { version: 1, inputs, outputs: [{ value: 1n, pubkey: KEYS[1]!.pubkey }], lockTime: 0 } }));
     }
     for (const f of frames) client.sendBytes(f);
@@ -330,7 +330,7 @@ describe('hostile peer against a node process', function () {
     const { a, b } = await pair();
     const { client, address } = await hostile(a, 'junk-body');
     const genesis = genesisOf(regtest);
-    const junk = Array.from({ length: 1000 }, (_, n) => ({ version: 1, inputs: [{ prevout: { txid: new Uint8Array(32).fill(n % 256), index: n }, witness: new Uint8Array(64) }], outputs: [{ value: 1n, pubkey: KEYS[1]!.pubkey }], lockTime: 0 }));
+    const junk = Array.from({ length: 1000 }, (_, n) => ({ version: 1, inputs: [{ prevout: { txHash: hash32(new Uint8Array(32).fill(n % 256)), index: n }, witness: new Uint8Array(64) }], outputs: [{ value: 1n, pubkey: KEYS[1]!.pubkey }], lockTime: 0 }));
     client.send(regtest, { type: 'block', block: { header: genesis.block.header, txs: junk } });
     expect(await closedWith(client, 'junk-body')).to.deep.equal({ code: CLOSE_MISBEHAVING, reason: 'banned: mutated-block' });
     const ban = await banLine(a, address);

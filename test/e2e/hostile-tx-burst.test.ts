@@ -26,7 +26,7 @@ async function fanOut(node: NodeProcess): Promise<Tx> {
   const fee = 200_000n;
   const each = (SUBSIDY - fee) / BigInt(COUNT);
   return spendTx(
-    [{ outpoint: { txid: fromDisplayHex(coinbase.txid), index: 0 }, coin: { value: SUBSIDY, pubkey: PAYER.pubkey }, privateKey: PAYER.privateKey }],
+    [{ outpoint: { txHash: fromDisplayHex(coinbase.txid), index: 0 }, coin: { value: SUBSIDY, pubkey: PAYER.pubkey }, privateKey: PAYER.privateKey }],
     Array.from({ length: COUNT }, () => ({ value: each, pubkey: PAYER.pubkey })),
   );
 }
@@ -58,7 +58,7 @@ describe('a burst of transactions between node processes', function () {
     const each = funding.outputs[0]!.value;
     const txs: Tx[] = [];
     for (let index = 0; index < COUNT; index++) {
-      txs.push(spendTx([{ outpoint: { txid: fromDisplayHex(txid(funding)), index }, coin: { value: each, pubkey: PAYER.pubkey }, privateKey: PAYER.privateKey }], [{ value: each - 10_000n, pubkey: KEYS[1]!.pubkey }]));
+      txs.push(spendTx([{ outpoint: { txHash: fromDisplayHex(txid(funding)), index }, coin: { value: each, pubkey: PAYER.pubkey }, privateKey: PAYER.privateKey }], [{ value: each - 10_000n, pubkey: KEYS[1]!.pubkey }]));
       // Signing blocks the event loop: let the HTTP client see the keep-alive sockets the node closed meanwhile.
       if (index % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
     }

@@ -18,7 +18,7 @@ async function pay(node: NodeProcess, height: number, value: bigint, recipient =
   const block = await node.api('GET', `/blocks/${height}`);
   expect(block.status).to.equal(200);
   const coinbase = block.body.txs[0];
-  return spendTx([{ outpoint: { txid: fromDisplayHex(coinbase.txid), index: 0 }, coin: { value: SUBSIDY, pubkey: PAYER.pubkey }, privateKey: PAYER.privateKey }], [
+  return spendTx([{ outpoint: { txHash: fromDisplayHex(coinbase.txid), index: 0 }, coin: { value: SUBSIDY, pubkey: PAYER.pubkey }, privateKey: PAYER.privateKey }], [
     { value, pubkey: KEYS[recipient]!.pubkey },
     { value: SUBSIDY - value - 10_000n, pubkey: PAYER.pubkey },
   ]);

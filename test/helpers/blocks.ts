@@ -4,7 +4,7 @@
  * storage and crash-safety tests; never by src/.
  */
 import type { Block } from '../../src/consensus/block.js';
-import { concatBytes, toDisplayHex, ZERO_HASH } from '../../src/consensus/bytes.js';
+import { concatBytes, toDisplayHex, ZERO_HASH, hash32, type DisplayHex, type Hash32 } from '../../src/consensus/bytes.js';
 import type { Coin, UtxoView } from '../../src/consensus/coin.js';
 import { genesisBlock } from '../../src/consensus/genesis.js';
 import { headerHash } from '../../src/consensus/header.js';
@@ -41,8 +41,8 @@ export function testNetwork(base: NetworkParams, overrides: Partial<NetworkParam
 /** A block with what tests need to build on it. */
 export interface MinedBlock {
   block: Block;
-  hash: Uint8Array;
-  id: string;
+  hash: Hash32;
+  id: DisplayHex;
   height: number;
 }
 
@@ -58,7 +58,7 @@ export function coinbaseTx(height: number, pubkey: Uint8Array, value: bigint, ex
   const view = new DataView(data.buffer);
   view.setUint32(0, height, true);
   view.setUint32(4, extraNonce, true);
-  return { version: 1, inputs: [{ prevout: { txid: ZERO_HASH.slice(), index: NULL_INDEX }, witness: data }], outputs: [{ value, pubkey }], lockTime: 0 };
+  return { version: 1, inputs: [{ prevout: { txHash: hash32(ZERO_HASH.slice()), index: NULL_INDEX }, witness: data }], outputs: [{ value, pubkey }], lockTime: 0 };
 }
 
 export interface BlockOptions {
@@ -133,7 +133,7 @@ export function spendTx(inputs: SpendInput[], outputs: TxOutput[]): Tx {
 
 /** coinbaseOutpoint is output 0 of a block's coinbase. */
 export function coinbaseOutpoint(mined: MinedBlock): Outpoint {
-  return { txid: txHash(mined.block.txs[0]!), index: 0 };
+  return { txHash: txHash(mined.block.txs[0]!), index: 0 };
 }
 
 /**

@@ -60,7 +60,7 @@ export async function indexDifferences(store: ChainStore, active: readonly Activ
       }
       tx.outputs.forEach((o, index) => {
         touch(o.pubkey, entry);
-        coins.set(outpointKey({ txid, index }), { value: o.value, pubkey: o.pubkey, height, coinbase: t === 0 });
+        coins.set(outpointKey({ txHash: txid, index }), { value: o.value, pubkey: o.pubkey, height, coinbase: t === 0 });
       });
       const stored = await store.getTxBlock(txid);
       if (stored === undefined || bytesToHex(stored) !== bytesToHex(hash)) differences.push(`tx ${bytesToHex(txid)}: index says ${stored === undefined ? 'none' : bytesToHex(stored)}`);

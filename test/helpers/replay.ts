@@ -32,7 +32,7 @@ export async function replayActiveChain(store: ChainStore): Promise<{ coins: Map
     for (const [t, tx] of block!.txs.entries()) {
       if (!isCoinbase(tx)) for (const input of tx.inputs) expect(coins.delete(outpointKey(input.prevout))).to.equal(true);
       const txid = txHash(tx);
-      tx.outputs.forEach((o, index) => coins.set(outpointKey({ txid, index }), { value: o.value, pubkey: o.pubkey, height: record.height, coinbase: t === 0 }));
+      tx.outputs.forEach((o, index) => coins.set(outpointKey({ txHash: txid, index }), { value: o.value, pubkey: o.pubkey, height: record.height, coinbase: t === 0 }));
     }
   }
   return { coins, tip: toDisplayHex(tipHash!), tipStatus: tip!.status, height: tip!.height, active };

@@ -59,7 +59,7 @@ export function spend(coins: TestCoin[], fee: bigint, opts: { outputs?: number; 
 
 /** outputOf is output `index` of `tx` as a coin, locked to `key` (KEYS[1] by default, as spend() pays). */
 export function outputOf(tx: Tx, index = 0, key: (typeof KEYS)[number] = KEYS[1]!): TestCoin {
-  return { outpoint: { txid: txHash(tx), index }, value: tx.outputs[index]!.value, key };
+  return { outpoint: { txHash: txHash(tx), index }, value: tx.outputs[index]!.value, key };
 }
 
 /** snapshot is what a rejection must leave unchanged. */

@@ -4,13 +4,14 @@ import type { MempoolEntry, RemovalReason } from '../../src/mempool/mempool.js';
 import { ROLLING_FEE_HALFLIFE_SECONDS } from '../../src/mempool/rolling-fee.js';
 import { KEYS, mineBlock } from '../helpers/blocks.js';
 import { outputOf, poolWith, snapshot, spend, type TestCoin } from './fixture.js';
+import { hash32 } from '../../src/consensus/bytes.js';
 
 /** Size of a one-input, one-output transaction. */
 const SIZE_1_1 = 151;
 
 /** A coin no chain has: a transaction that reaches the input lookup fails bad-txns-inputs-missingorspent. */
 function unknownCoin(seed: number): TestCoin {
-  return { outpoint: { txid: new Uint8Array(32).fill(seed), index: 0 }, value: 50_000n, key: KEYS[0]! };
+  return { outpoint: { txHash: hash32(new Uint8Array(32).fill(seed)), index: 0 }, value: 50_000n, key: KEYS[0]! };
 }
 
 function removals(mempool: { on(e: 'removed', l: (entry: MempoolEntry, reason: RemovalReason) => void): unknown }): [string, RemovalReason][] {

@@ -5,6 +5,7 @@ import type { MempoolEntry, RemovalReason } from '../../src/mempool/mempool.js';
 import type { MempoolSource } from '../../src/mining/mining-chain.js';
 import { coinbaseTx, KEYS, mineBlock } from '../helpers/blocks.js';
 import { outputOf, params, poolWith, snapshot, spend, type TestCoin } from './fixture.js';
+import { hash32 } from '../../src/consensus/bytes.js';
 
 /** Size of a one-input, one-output transaction: fees below are chosen per byte from it. */
 const SIZE_1_1 = 151;
@@ -139,7 +140,7 @@ describe('mempool', () => {
     });
 
     it('rejects a spend of an outpoint that does not exist (bad-txns-inputs-missingorspent)', async () => {
-      const missing: TestCoin = { outpoint: { txid: new Uint8Array(32).fill(7), index: 0 }, value: COIN, key: KEYS[0]! };
+      const missing: TestCoin = { outpoint: { txHash: hash32(new Uint8Array(32).fill(7)), index: 0 }, value: COIN, key: KEYS[0]! };
       await expectRejected(spend([missing], 1000n), 'bad-txns-inputs-missingorspent');
     });
 

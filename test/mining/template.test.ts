@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { coinbaseHeight } from '../../src/consensus/block-check.js';
-import { equalBytes } from '../../src/consensus/bytes.js';
+import { equalBytes, hash32 } from '../../src/consensus/bytes.js';
 import { genesisBlock } from '../../src/consensus/genesis.js';
 import { headerHash } from '../../src/consensus/header.js';
 import { merkleRoot } from '../../src/consensus/merkle.js';
@@ -29,7 +29,7 @@ function stubChain(height: number, medianTime = regtest.genesis.time): MiningCha
 function spend(seed: number): Tx {
   return {
     version: 1,
-    inputs: [{ prevout: { txid: new Uint8Array(32).fill(seed), index: 0 }, witness: new Uint8Array(64).fill(seed) }],
+    inputs: [{ prevout: { txHash: hash32(new Uint8Array(32).fill(seed)), index: 0 }, witness: new Uint8Array(64).fill(seed) }],
     outputs: [{ value: 1000n, pubkey: new Uint8Array(32).fill(seed) }],
     lockTime: 0,
   };

@@ -17,20 +17,20 @@ import {
   type FrameFault,
   type Message,
 } from '../../src/p2p/messages.js';
-import { blockArb, hash32, headerArb, txArb, u32 } from '../helpers/arbitraries.js';
+import { blockArb, hash32Arb, headerArb, txArb, u32 } from '../helpers/arbitraries.js';
 import { ByteWriter } from '../../src/consensus/byte-writer.js';
 
 const MAGIC = regtest.magic;
 const nonce8 = fc.uint8Array({ minLength: 8, maxLength: 8 });
 const ascii = (min: number, max: number) => fc.string({ unit: fc.integer({ min, max }).map((c) => String.fromCharCode(c)), maxLength: 40 });
-const invItems = fc.array(fc.record({ type: fc.constantFrom('tx' as const, 'block' as const), hash: hash32 }), { maxLength: 20 });
+const invItems = fc.array(fc.record({ type: fc.constantFrom('tx' as const, 'block' as const), hash: hash32Arb }), { maxLength: 20 });
 
 const messageArb: fc.Arbitrary<Message> = fc.oneof(
   fc.record({
     type: fc.constant('version' as const),
     protocolVersion: u32,
     magic: u32,
-    genesis: hash32,
+    genesis: hash32Arb,
     bestHeight: u32,
     chainwork: fc.bigInt({ min: 0n, max: (1n << 256n) - 1n }),
     userAgent: ascii(0x20, 0x7e),
@@ -39,11 +39,12 @@ const messageArb: fc.Arbitrary<Message> = fc.oneof(
   }),
   fc.constant({ type: 'verack' as const }),
   fc.constant({ type: 'sendblocks' as const }),
+  fc.constant({ type: 'sendheaders' as const }),
   fc.record({ type: fc.constantFrom('ping' as const, 'pong' as const), nonce: nonce8 }),
   fc.record({ type: fc.constantFrom('inv' as const, 'getdata' as const, 'notfound' as const), items: invItems }),
-  fc.record({ type: fc.constant('block' as const), block: blockArb }),
+  fc.record({ type: fc.constantFrom('block' as const, 'blockahead' as const), block: blockArb }),
   fc.record({ type: fc.constant('tx' as const), tx: txArb }),
-  fc.record({ type: fc.constant('getheaders' as const), locator: fc.array(hash32, { maxLength: MAX_LOCATOR_HASHES }), stop: hash32 }),
+  fc.record({ type: fc.constant('getheaders' as const), locator: fc.array(hash32Arb, { maxLength: MAX_LOCATOR_HASHES }), stop: hash32Arb }),
   fc.record({ type: fc.constant('headers' as const), headers: fc.array(headerArb, { maxLength: 30 }) }),
   fc.record({
     type: fc.constant('addr' as const),

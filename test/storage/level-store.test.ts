@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import type { Block } from '../../src/consensus/block.js';
-import { equalBytes } from '../../src/consensus/bytes.js';
+import { equalBytes, type Hash32 } from '../../src/consensus/bytes.js';
 import type { Coin, SpentCoin } from '../../src/consensus/coin.js';
 import { genesisBlock } from '../../src/consensus/genesis.js';
 import { headerHash } from '../../src/consensus/header.js';
@@ -30,12 +30,12 @@ interface Backend {
 const genesis = genesisBlock(regtest);
 const genesisHash = headerHash(genesis.header);
 
-function hashOf(fill: number): Uint8Array {
-  return new Uint8Array(32).fill(fill);
+function hashOf(fill: number): Hash32 {
+  return new Uint8Array(32).fill(fill) as Hash32;
 }
 
 function outpoint(fill: number, index: number): Outpoint {
-  return { txid: hashOf(fill), index };
+  return { txHash: hashOf(fill), index };
 }
 
 /** the key every test coin pays, unless a test says otherwise */
@@ -45,7 +45,7 @@ function coin(height: number, value = 1000n, pubkey = OWNER): Coin {
   return { value, pubkey, height, coinbase: height % 2 === 0 };
 }
 
-function record(hash: Uint8Array, block: Block, height: number, sequence: number): BlockRecord {
+function record(hash: Hash32, block: Block, height: number, sequence: number): BlockRecord {
   return { hash, header: block.header, height, chainwork: BigInt(height + 1) * 2n, status: BlockStatus.HAVE_DATA | BlockStatus.VALID, sequence };
 }
 
@@ -212,7 +212,7 @@ function describeStore(makeBackend: () => { backend: Backend; cleanup(): Promise
       const store = await open();
       expect(() => store.batch().setTip(new Uint8Array(31))).to.throw(TypeError);
       expect(() => store.batch().putUndo(new Uint8Array(33), [])).to.throw(TypeError);
-      expect(() => store.batch().putCoin({ txid: new Uint8Array(3), index: 0 }, coin(1))).to.throw(TypeError);
+      expect(() => store.batch().putCoin({ txHash: new Uint8Array(3) as Hash32, index: 0 }, coin(1))).to.throw(TypeError);
     });
   });
 
@@ -247,7 +247,7 @@ function describeStore(makeBackend: () => { backend: Backend; cleanup(): Promise
       batch.putCoin(outpoint(4, 7), coin(0)).putCoin(outpoint(6, 0), coin(0));
       await batch.write();
       const indexes: Array<[number, number]> = [];
-      for await (const { outpoint: o } of store.allCoins()) indexes.push([o.txid[0]!, o.index]);
+      for await (const { outpoint: o } of store.allCoins()) indexes.push([o.txHash[0]!, o.index]);
       expect(indexes).to.deep.equal([[4, 7], [5, 1], [5, 2], [5, 256], [5, 0x01000000], [6, 0]]);
     });
 
@@ -443,7 +443,7 @@ describe('level store', () => {
         await store.close();
         const raw = new ClassicLevel<Uint8Array, Uint8Array>(join(dir, CHAIN_DB_FOLDER), { keyEncoding: 'view', valueEncoding: 'view' });
         try {
-          const key = Uint8Array.of(0x63, ...outpoint(1, 0).txid, 0, 0, 0, 0);
+          const key = Uint8Array.of(0x63, ...outpoint(1, 0).txHash, 0, 0, 0, 0);
           const value = (await raw.get(key))!;
           await raw.put(key, value.subarray(0, value.length - 1));
         } finally {

@@ -1,19 +1,19 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { DecodeError } from '../../src/consensus/byte-reader.js';
-import { concatBytes } from '../../src/consensus/bytes.js';
+import { concatBytes, hash32 } from '../../src/consensus/bytes.js';
 import type { SpentCoin } from '../../src/consensus/coin.js';
 import { genesisBlock } from '../../src/consensus/genesis.js';
 import { headerHash } from '../../src/consensus/header.js';
 import { regtest } from '../../src/consensus/params.js';
 import { BLOCK_RECORD_SIZE, decodeBlockRecord, decodeUndo, encodeBlockRecord, encodeUndo } from '../../src/storage/records.js';
 import { BlockStatus, type BlockRecord } from '../../src/storage/store.js';
-import { coinArb, hash32, headerArb, u32 } from '../helpers/arbitraries.js';
+import { coinArb, hash32Arb, headerArb, u32 } from '../helpers/arbitraries.js';
 
 const KNOWN_STATUS = BlockStatus.HAVE_DATA | BlockStatus.VALID | BlockStatus.FAILED | BlockStatus.FAILED_PARENT;
 
 const recordArb: fc.Arbitrary<BlockRecord> = fc.record({
-  hash: hash32,
+  hash: hash32Arb,
   header: headerArb,
   height: u32,
   chainwork: fc.bigInt({ min: 0n, max: (1n << 256n) - 1n }),
@@ -22,7 +22,7 @@ const recordArb: fc.Arbitrary<BlockRecord> = fc.record({
 });
 
 const undoArb: fc.Arbitrary<SpentCoin[]> = fc.array(
-  fc.record({ outpoint: fc.record({ txid: hash32, index: u32 }), coin: coinArb }),
+  fc.record({ outpoint: fc.record({ txHash: hash32Arb, index: u32 }), coin: coinArb }),
   { maxLength: 300 }, // past 252, so the count takes the 3-byte CompactSize form
 );
 
@@ -33,7 +33,7 @@ function genesisRecord(): BlockRecord {
 
 function spentCoin(fill: number, index: number): SpentCoin {
   return {
-    outpoint: { txid: new Uint8Array(32).fill(fill), index },
+    outpoint: { txHash: hash32(new Uint8Array(32).fill(fill)), index },
     coin: { value: 50_0000_0000n, pubkey: new Uint8Array(32).fill(fill + 1), height: 7, coinbase: true },
   };
 }

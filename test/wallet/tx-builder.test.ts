@@ -32,7 +32,7 @@ describe('transaction building', () => {
   it('spends the chosen outpoints and pays the recipient first, the change second', () => {
     const inputs = [coin(7, 1000n)];
     const signed = buildPayment({ inputs, to: friend, amount: 600n, changeTo: change.pubkey, change: 300n });
-    expect(signed.tx.inputs[0]!.prevout.txid).to.deep.equal(fromDisplayHex(inputs[0]!.txid));
+    expect(signed.tx.inputs[0]!.prevout.txHash).to.deep.equal(fromDisplayHex(inputs[0]!.txid));
     expect(signed.tx.inputs[0]!.prevout.index).to.equal(7);
     expect(signed.tx.outputs.map((o) => o.value)).to.deep.equal([600n, 300n]);
     expect(signed.tx.outputs[1]!.pubkey).to.deep.equal(change.pubkey);

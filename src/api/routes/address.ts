@@ -63,7 +63,7 @@ function coinView({ outpoint, coin }: SpentCoin, tipHeight: number, params: Netw
   // A coinbase output may be spent in a block at least coinbaseMaturity above it (checkTxInputs).
   const mature = !coin.coinbase || tipHeight + 1 - coin.height >= params.coinbaseMaturity;
   return {
-    txid: toDisplayHex(outpoint.txid),
+    txid: toDisplayHex(outpoint.txHash),
     index: outpoint.index,
     value: formatCoins(coin.value),
     units: coin.value.toString(),
@@ -82,7 +82,7 @@ function pendingOutputs(entries: readonly MempoolEntryView[], mempool: MempoolVi
     const txid = entry.txid;
     for (const [index, output] of entry.tx.outputs.entries()) {
       if (!equalBytes(output.pubkey, pubkey)) continue;
-      if (mempool.spender({ txid: txHash(entry.tx), index }) !== undefined) continue;
+      if (mempool.spender({ txHash: txHash(entry.tx), index }) !== undefined) continue;
       out.push({ txid, index, value: formatCoins(output.value), units: output.value.toString() });
     }
   }
@@ -100,7 +100,7 @@ function mempoolHistory(entries: readonly MempoolEntryView[], pubkey: Uint8Array
   const items: HistoryItem[] = [];
   for (const entry of entries) {
     const pays = entry.tx.outputs.some((o) => equalBytes(o.pubkey, pubkey));
-    const spends = entry.tx.inputs.some((i) => owned.has(`${toDisplayHex(i.prevout.txid)}:${i.prevout.index}`));
+    const spends = entry.tx.inputs.some((i) => owned.has(`${toDisplayHex(i.prevout.txHash)}:${i.prevout.index}`));
     if (pays || spends) items.push({ txid: entry.txid, height: null, blockHash: null, confirmations: 0 });
   }
   return items;
