@@ -65,7 +65,7 @@ export class MiningService implements MiningControl, MiningShareControl {
     if (this.generating) throw new ServiceRefusal('mining-busy', 'a generate call is running; start mining after it returns', 409);
     await this.stop();
     const miner = this.newMiner(pubkey, await this.readyPool());
-    miner.on('block', (m) => this.options.logger.info({ height: m.height, hash: m.hash, accepted: m.accepted, reason: m.reason }, 'mined a block'));
+    miner.on('block', (m) => this.options.logger.info({ height: m.height, hash: m.blockId, accepted: m.accepted, reason: m.reason }, 'mined a block'));
     miner.on('error', (err) => this.options.logger.error({ err }, 'mining failed; retrying'));
     this.miner = miner;
     miner.start();
@@ -94,7 +94,7 @@ export class MiningService implements MiningControl, MiningShareControl {
     this.generating = true;
     try {
       const mined = await this.newMiner(pubkey, await this.readyPool()).generate(blocks);
-      return mined.filter((m) => m.accepted).map((m) => m.hash);
+      return mined.filter((m) => m.accepted).map((m) => m.blockId);
     } finally {
       this.generating = false;
       this.releasePoolWhenIdle();

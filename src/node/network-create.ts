@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { encodeBlockHeader } from '../consensus/header.js';
 import { genesisBlock } from '../consensus/genesis.js';
-import { blockHash } from '../consensus/header.js';
+import { blockId } from '../consensus/header.js';
 import { networks, type NetworkParams } from '../consensus/params.js';
 import { COIN } from '../consensus/subsidy.js';
 import { compactToTarget, targetToCompact } from '../consensus/pow.js';
@@ -98,7 +98,7 @@ export function networkFromSpec(spec: NetworkSpec, nonce = 0): NetworkParams {
       hash: '',
     },
   };
-  params.genesis.hash = blockHash(genesisBlock(params).header);
+  params.genesis.hash = blockId(genesisBlock(params).header);
   return params;
 }
 

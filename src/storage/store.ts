@@ -64,6 +64,8 @@ export interface ChainStore {
   getBlock(hash: Uint8Array): Promise<Block | undefined>;
   getUndo(hash: Uint8Array): Promise<SpentCoin[] | undefined>;
   getCoin(outpoint: Outpoint): Promise<Coin | undefined>;
+  /** the coins of many outpoints in one read (one trip to LevelDB's thread, not one per coin), in order */
+  getCoins(outpoints: readonly Outpoint[]): Promise<(Coin | undefined)[]>;
   getTip(): Promise<Uint8Array | undefined>;
   /** every block record, in no particular order (the chain sorts them) */
   loadRecords(): Promise<BlockRecord[]>;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { genesisBlock } from '../../src/consensus/genesis.js';
-import { blockHash } from '../../src/consensus/header.js';
+import { blockId } from '../../src/consensus/header.js';
 import { demo, networks, regtest, regtestRetarget } from '../../src/consensus/params.js';
 import { checkProofOfWork } from '../../src/consensus/pow.js';
 
@@ -8,7 +8,7 @@ describe('genesis blocks', () => {
   for (const params of [regtest, demo, regtestRetarget]) {
     it(`${params.name}: the hard-coded genesis hash is what its parameters build`, () => {
       const block = genesisBlock(params);
-      expect(blockHash(block.header)).to.equal(params.genesis.hash);
+      expect(blockId(block.header)).to.equal(params.genesis.hash);
     });
 
     it(`${params.name}: the genesis block meets its own proof of work`, () => {
