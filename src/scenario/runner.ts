@@ -173,8 +173,8 @@ class ScenarioRun {
   private async restore(before: { groups: number[][] | null; link: { delayMs: number; jitterMs: number; dropRate: number }; shares: number[]; mining: boolean[] }): Promise<void> {
     const now = this.devnet.view();
     if (now.groups !== null && before.groups === null) {
-      await this.devnet.heal();
       this.emit({ kind: 'heal' });
+      await this.devnet.heal();
     }
     for (const [i, share] of before.shares.entries()) if (now.nodes[i]?.share !== share && this.devnet.nodes[i]?.alive === true) await this.devnet.setShare(i, share);
     for (const [i, wanted] of before.mining.entries()) if (now.nodes[i]?.miningWanted !== wanted && this.devnet.nodes[i]?.alive === true) await this.devnet.setMining(i, wanted);
@@ -235,8 +235,11 @@ class ScenarioRun {
         this.emit({ kind: 'split', groups: step.value });
         return { status: 'done', text: `split into ${step.value.map((g) => `{${g.join(', ')}}`).join(' | ')}` };
       case 'heal':
-        await devnet.heal();
+        // The log must hold each side's tips before the heal, and the heal before the blocks
+        // it lets through: a replay just before it then shows the branches the class saw.
+        await this.settle();
         this.emit({ kind: 'heal' });
+        await devnet.heal();
         return { status: 'done', text: 'healed: every node reconnects' };
       case 'delay':
         this.linkTouched = true;
