@@ -6,13 +6,13 @@
  */
 import type { Chain } from '../chain/chain.js';
 import { ancestor, type ChainEntry } from '../chain/block-index.js';
-import { toDisplayHex } from '../consensus/bytes.js';
+import { toDisplayHex, type Hash32 } from '../consensus/bytes.js';
 import type { BlockHeader } from '../consensus/header.js';
 import { MAX_HEADERS, MAX_LOCATOR_HASHES } from './messages.js';
 
 /** blockLocator lists hashes from `from` back to genesis: 10 one apart, then doubling steps. @see Core CChain::GetLocator. */
-export function blockLocator(from: ChainEntry): Uint8Array[] {
-  const hashes: Uint8Array[] = [];
+export function blockLocator(from: ChainEntry): Hash32[] {
+  const hashes: Hash32[] = [];
   let step = 1;
   let entry: ChainEntry | undefined = from;
   while (entry !== undefined && hashes.length < MAX_LOCATOR_HASHES) {

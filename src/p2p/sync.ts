@@ -22,7 +22,7 @@ import type { Logger } from 'pino';
 import type { Chain } from '../chain/chain.js';
 import { hasData, isFailed, type ChainEntry } from '../chain/block-index.js';
 import type { Block } from '../consensus/block.js';
-import { equalBytes, fromDisplayHex, toDisplayHex, ZERO_HASH, type DisplayHex } from '../consensus/bytes.js';
+import { equalBytes, fromDisplayHex, toDisplayHex, ZERO_HASH, type DisplayHex, type Hash32 } from '../consensus/bytes.js';
 import { blockId, headerHash, type BlockHeader } from '../consensus/header.js';
 import { merkleRoot } from '../consensus/merkle.js';
 import { blockWork } from '../consensus/pow.js';
@@ -186,7 +186,7 @@ export class BlockSync {
     this.sendGetHeaders(ps, blockLocator(from));
   }
 
-  private sendGetHeaders(ps: PeerSync, locator: Uint8Array[]): void {
+  private sendGetHeaders(ps: PeerSync, locator: Hash32[]): void {
     // Genesis stays last: drop from just before it when a held hash made the list too long.
     if (locator.length > MAX_LOCATOR_HASHES) locator.splice(MAX_LOCATOR_HASHES - 1, locator.length - MAX_LOCATOR_HASHES);
     ps.headersRequestedAt = this.opts.clock();
