@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { UsageError } from './usage-error.js';
 import { duration, networkOf, resolveDevnetConfig, type DevnetOptionsText } from '../devnet/devnet-config.js';
 import { defaultDevnetDir, readDevnetFile, type DevnetFile } from '../devnet/devnet-file.js';
-import type { DevnetView } from '../devnet/devnet.js';
+import type { DevnetView } from '../devnet/devnet-view.js';
 
 export function registerDevnetCommand(program: Command): void {
   const devnet = program

@@ -15,7 +15,8 @@ import type { DisplayHex } from '../consensus/bytes.js';
 import { blockId } from '../consensus/header.js';
 import type { NetworkParams } from '../consensus/params.js';
 import { EMPTY_MEMPOOL, type MempoolSource, type MiningChain } from './mining-chain.js';
-import { NONCE_SPACE, type NoncePool } from './nonce-pool.js';
+import type { NoncePool } from './nonce-pool.js';
+import { NONCE_SPACE } from './nonce-space.js';
 import type { Hashrate } from './hashrate.js';
 import { blockFromTemplate, buildTemplate, headerBytes, withExtraNonce, withTime, type BlockTemplate } from './template.js';
 

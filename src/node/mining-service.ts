@@ -1,7 +1,9 @@
 /**
  * Mining as the API sees it (MiningControl): continuous mining to an address, stop,
- * and regtest-style generate. The worker pool is created on first use and kept warm:
- * stopping and starting never restarts threads.
+ * and regtest-style generate. The worker pool is created on first use (its module too:
+ * Piscina and the kernels are memory an idle node does not need) and kept warm while
+ * mining: stopping and starting never restarts threads; after poolIdleMs without use
+ * its threads end.
  */
 import type { Logger } from 'pino';
 import { decodeAddress } from '../consensus/address.js';
@@ -11,8 +13,8 @@ import type { Chain } from '../chain/chain.js';
 import { viewOf } from '../chain/chain-view.js';
 import { Miner } from '../mining/miner.js';
 import { miningChainOf, type MempoolSource } from '../mining/mining-chain.js';
-import { NoncePool } from '../mining/nonce-pool.js';
-import { fastestKernel } from '../../workers/nonce-kernel.js';
+import type { NoncePool } from '../mining/nonce-pool.js';
+import { fastestKernel } from '../../workers/kernel-choice.js';
 import { ServiceRefusal, type MiningControl, type MiningShareControl } from '../api/services.js';
 import type { MiningStatus } from '../api/contract/responses.js';
 
@@ -141,7 +143,9 @@ export class MiningService implements MiningControl, MiningShareControl {
   private async readyPool(): Promise<NoncePool> {
     clearTimeout(this.idleTimer);
     if (this.pool === undefined) {
-      this.pool = new NoncePool({ workers: this.options.workers });
+      const { NoncePool } = await import('../mining/nonce-pool.js');
+      // Another call may have made the pool while the module loaded.
+      this.pool ??= new NoncePool({ workers: this.options.workers });
       this.pool.setDuty(this.duty);
     }
     await this.pool.ready();

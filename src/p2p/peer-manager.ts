@@ -176,6 +176,7 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
     await Promise.all(peers.map((p) => p.idle()));
+    await this.sync.close(); // blocks still being connected finish before the store closes
     await this.policy.flush();
     this.logger.info('p2p stopped');
   }

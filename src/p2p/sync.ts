@@ -19,7 +19,7 @@
  * misbehaviour.ts's.
  */
 import type { Logger } from 'pino';
-import type { Chain } from '../chain/chain.js';
+import type { BlockOutcome, Chain } from '../chain/chain.js';
 import { hasData, isFailed, type ChainEntry } from '../chain/block-index.js';
 import type { Block } from '../consensus/block.js';
 import { equalBytes, fromDisplayHex, toDisplayHex, ZERO_HASH, type DisplayHex, type Hash32 } from '../consensus/bytes.js';
@@ -27,6 +27,7 @@ import { blockId, headerHash, type BlockHeader } from '../consensus/header.js';
 import { merkleRoot } from '../consensus/merkle.js';
 import { blockWork } from '../consensus/pow.js';
 import { txHash } from '../consensus/tx.js';
+import { BlockQueue, type QueuedBlock } from './block-queue.js';
 import { DownloadPath } from './download-path.js';
 import { blockLocator } from './locator.js';
 import { MAX_ANNOUNCED_HEADERS, MAX_PRESYNC_HEADERS, HeaderPresync } from './header-presync.js';
@@ -75,6 +76,9 @@ export class BlockSync {
   private readonly announcedBy = new Map<string, Set<number>>();
   /** block id → when it arrived as an orphan: it waits in the chain's orphan pool for its parent */
   private readonly waiting = new Map<string, number>();
+  /** blocks we asked for that arrived and wait to be connected in a run (block-queue.ts) */
+  private readonly queue = new BlockQueue();
+  private connecting: Promise<void> | undefined;
 
   constructor(private readonly opts: SyncOptions) {}
 
@@ -244,9 +248,9 @@ export class BlockSync {
     this.schedule();
   }
 
-  async onBlock(peer: Peer, block: Block): Promise<void> {
+  /** onBlock takes a block from a peer; `ahead` says it came as `blockahead`, sent on before its sender connected it. */
+  async onBlock(peer: Peer, block: Block, via: { ahead?: boolean } = {}): Promise<void> {
     const { chain, logger } = this.opts;
-    const ps = this.states.get(peer.id);
     const id = blockIdOf(block.header);
     peer.knownBlocks.add(id);
     const requested = this.requested.has(id);
@@ -262,7 +266,49 @@ export class BlockSync {
     }
     // A new block on our tip goes on to high-bandwidth peers before the slow part (relay.ts).
     if (parent !== undefined && parent === chain.tip && (known === undefined || !hasData(known))) this.opts.relayAhead?.(block, id);
-    const outcome = await chain.processBlock(block);
+    // A block we asked for under a header we hold waits for the chain in a run (block-queue.ts),
+    // so the next frames are read while it connects.
+    if (requested && known !== undefined && !hasData(known) && !isFailed(known) && !this.queue.full) {
+      this.queue.add({ id, block, entry: known, peer });
+      this.connecting ??= this.connectQueued();
+      this.schedule();
+      return;
+    }
+    this.settle({ id, block, peer }, requested, await chain.processBlock(block), via.ahead === true);
+    this.schedule();
+  }
+
+  /** connectQueued hands the queued blocks to the chain in runs until none can connect yet. */
+  private async connectQueued(): Promise<void> {
+    await Promise.resolve(); // so `connecting` is set before the loop can end
+    try {
+      for (;;) {
+        const ready = this.queue.takeReady(this.opts.chain.tip);
+        if (ready.length === 0) break;
+        const outcomes = await this.opts.chain.processBlocks(ready.map((q) => q.block));
+        ready.forEach((q, i) => this.settle(q, true, outcomes[i]!));
+        this.schedule();
+      }
+    } catch (e) {
+      this.opts.logger.error({ err: e }, 'connecting downloaded blocks failed');
+    } finally {
+      this.connecting = undefined;
+    }
+  }
+
+  /** idle resolves once no queued block is being connected; close drops the queue first (the node is stopping). */
+  async close(): Promise<void> {
+    this.queue.clear();
+    await this.connecting;
+  }
+
+  /**
+   * settle acts on what the chain made of a block: note who has it, punish an offence,
+   * fetch missing headers. `ahead`: it came as `blockahead` (relayed before its sender's connect).
+   */
+  private settle({ id, block, peer }: Pick<QueuedBlock, 'id' | 'block' | 'peer'>, requested: boolean, outcome: BlockOutcome, ahead = false): void {
+    const { chain, logger } = this.opts;
+    const ps = this.states.get(peer.id);
     switch (outcome.status) {
       case 'connected':
       case 'accepted': {
@@ -292,16 +338,16 @@ export class BlockSync {
       case 'rejected': {
         const offence = blockOffence(outcome.reason);
         const detail = `block ${id}: ${outcome.reason}${outcome.debug === undefined ? '' : ` (${outcome.debug})`}`;
-        // BIP152: a block pushed to us unasked (sendblocks) may be relayed before its sender
-        // connected it; failing only at the connect (its header and own checks passed) is
-        // not its sender's fault. A bad header, proof of work or body still is.
-        if (!requested && outcome.stage === 'connect') logger.info({ peer: peer.id, detail }, 'block pushed ahead of its connect failed to connect: not punished (BIP152)');
+        // BIP152: a block relayed to us before its sender connected it (blockahead) that
+        // fails only at the connect (its header and own checks passed) is not its sender's
+        // fault. A bad header, proof of work or body still is, and so is a `block` that
+        // fails: its sender connected it, so it runs other rules (or lies).
+        if (ahead && !requested && outcome.stage === 'connect') logger.info({ peer: peer.id, detail }, 'block pushed ahead of its connect failed to connect: not punished (BIP152)');
         else if (offence !== undefined) this.opts.punish(peer, offence, detail);
         else logger.info({ peer: peer.id, detail }, 'block not accepted (not an offence)');
         break;
       }
     }
-    this.schedule();
   }
 
   private noteAnnouncer(id: string, peerId: number): void {
@@ -368,10 +414,11 @@ export class BlockSync {
     const { chain, clock } = this.opts;
     const free = this.opts.maxBlocksInFlight - ps.inFlight.size;
     const best = ps.bestKnown;
+    if (this.queue.full) return; // the blocks waiting for the chain go first
     // Ask in batches (when half the slots are free) rather than one getdata per block.
     if (free <= 0 || (ps.inFlight.size > 0 && free < Math.ceil(this.opts.maxBlocksInFlight / 2))) return;
     if (best === undefined || isFailed(best) || best.chainwork <= chain.tip.chainwork) return;
-    const batch = ps.path.next(best, (e) => chain.isActive(e), (e) => this.requested.has(e.id) || this.waiting.has(e.id) || ps.lacks.has(e.id), free);
+    const batch = ps.path.next(best, (e) => chain.isActive(e), (e) => this.requested.has(e.id) || this.waiting.has(e.id) || this.queue.has(e.id) || ps.lacks.has(e.id), free);
     if (batch.length === 0) return;
     const now = clock();
     for (const e of batch) {

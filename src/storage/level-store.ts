@@ -123,6 +123,12 @@ export class LevelStore implements ChainStore {
     return value === undefined ? undefined : decodeStored(`coin ${outpointKey(outpoint)}`, value, decodeCoin);
   }
 
+  async getCoins(outpoints: readonly Outpoint[]): Promise<(Coin | undefined)[]> {
+    if (outpoints.length === 0) return [];
+    const values = await this.db.getMany(outpoints.map(coinKey));
+    return values.map((value, i) => (value === undefined ? undefined : decodeStored(`coin ${outpointKey(outpoints[i]!)}`, value, decodeCoin)));
+  }
+
   async getTip(): Promise<Hash32 | undefined> {
     const value = await this.db.get(tipKey());
     if (value === undefined) return undefined;

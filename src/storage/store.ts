@@ -64,6 +64,8 @@ export interface ChainStore {
   getBlock(blockHash: Hash32): Promise<Block | undefined>;
   getUndo(blockHash: Hash32): Promise<SpentCoin[] | undefined>;
   getCoin(outpoint: Outpoint): Promise<Coin | undefined>;
+  /** the coins of many outpoints in one read (one trip to LevelDB's thread, not one per coin), in order */
+  getCoins(outpoints: readonly Outpoint[]): Promise<(Coin | undefined)[]>;
   getTip(): Promise<Hash32 | undefined>;
   /** every block record, in no particular order (the chain sorts them) */
   loadRecords(): Promise<BlockRecord[]>;
