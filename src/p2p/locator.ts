@@ -6,7 +6,7 @@
  */
 import type { Chain } from '../chain/chain.js';
 import { ancestor, type ChainEntry } from '../chain/block-index.js';
-import { toDisplayHex, type Hash32 } from '../consensus/bytes.js';
+import type { Hash32 } from '../consensus/bytes.js';
 import type { BlockHeader } from '../consensus/header.js';
 import { MAX_HEADERS, MAX_LOCATOR_HASHES } from './messages.js';
 
@@ -26,9 +26,9 @@ export function blockLocator(from: ChainEntry): Hash32[] {
 }
 
 /** locatorFork is the first locator hash on our active chain, else genesis. @see Core FindForkInGlobalIndex. */
-export function locatorFork(chain: Chain, locator: readonly Uint8Array[]): ChainEntry {
+export function locatorFork(chain: Chain, locator: readonly Hash32[]): ChainEntry {
   for (const hash of locator) {
-    const entry = chain.getEntry(toDisplayHex(hash));
+    const entry = chain.getEntryByHash(hash);
     if (entry !== undefined && chain.isActive(entry)) return entry;
   }
   return chain.getEntryAtHeight(0)!;

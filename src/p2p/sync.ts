@@ -182,7 +182,7 @@ export class BlockSync {
     if (last === undefined || !peer.ready) return;
     this.noteKnown(ps, last);
     // A full batch means the peer may have more: ask again from where it ended.
-    if (solicited && headers.length === MAX_HEADERS && chain.getEntry(toDisplayHex(hashes[hashes.length - 1]!)) === last) this.requestHeaders(ps, last);
+    if (solicited && headers.length === MAX_HEADERS && chain.getEntryByHash(hashes[hashes.length - 1]!) === last) this.requestHeaders(ps, last);
     this.schedule();
   }
 
@@ -258,7 +258,7 @@ export class BlockSync {
     // Core's AcceptBlock rule: a block we did not ask for is not stored unless it would
     // give a chain with more work than our tip (the body of a low-work side chain costs
     // disk for nothing). Its header, and a block we asked for, go through as usual.
-    const parent = chain.getEntry(toDisplayHex(block.header.prevHash));
+    const parent = chain.getEntryByHash(block.header.prevHash);
     const known = chain.getEntry(id);
     if (!requested && parent !== undefined && (known === undefined || !hasData(known)) && parent.chainwork + blockWork(block.header.bits) <= chain.tip.chainwork) {
       logger.info({ peer: peer.id, block: id, height: parent.height + 1 }, 'unrequested block with no more work than our tip: not stored');
