@@ -144,8 +144,13 @@ function schemaProblems(where: string, validate: ValidateFunction, value: unknow
   return (validate.errors ?? []).slice(0, 3).map((e) => `${where}: ${e.instancePath === '' ? 'body' : e.instancePath} ${e.message ?? 'does not match'}`);
 }
 
-/** Prometheus text exposition: `# HELP`/`# TYPE` comments and `name{labels} value [timestamp]` samples. */
-const SAMPLE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? (-?[0-9.eE+-]+|NaN|[+-]Inf)( -?\d+)?$/;
+/**
+ * Prometheus text exposition: `# HELP`/`# TYPE` comments and `name{labels} value [timestamp]` samples.
+ * A value not measured yet is NaN; prom-client 15 writes it `Nan` (lib/util.js), which
+ * Prometheus reads too (its parser takes the value with Go's ParseFloat, which ignores
+ * the case of NaN). A node's first scrape has one: the event-loop lag starts with it.
+ */
+const SAMPLE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? (-?[0-9.eE+-]+|NaN|Nan|[+-]Inf)( -?\d+)?$/;
 
 function prometheusProblems(text: string): string[] {
   const lines = text.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
