@@ -12,7 +12,7 @@ import { blockSize } from '../storage/block-bytes.js';
 import { checkBlock, checkBlockContext, checkBlockHeaderContext } from '../consensus/block-check.js';
 import { toDisplayHex, type DisplayHex, type Hash32 } from '../consensus/bytes.js';
 import type { BlockHeader } from '../consensus/header.js';
-import { headerHash } from '../consensus/header.js';
+import { hashOfHeader } from './header-hashes.js';
 import { MEDIAN_TIME_SPAN, medianTimePast } from '../consensus/median-time.js';
 import type { NetworkParams } from '../consensus/params.js';
 import { blockWork, checkProofOfWork } from '../consensus/pow.js';
@@ -220,7 +220,7 @@ export class Chain extends EventEmitter<ChainEvents> {
    * checked again when the same object goes through processBlock on the same parent.
    */
   checkBlockForRelay(block: Block): Verdict<{ parent: ChainEntry }> {
-    const hash = headerHash(block.header);
+    const hash = hashOfHeader(block.header);
     const pow = checkProofOfWork(hash, block.header.bits, this.params);
     if (!pow.ok) return pow;
     const parent = this.index.get(toDisplayHex(block.header.prevHash));
@@ -278,7 +278,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   private async connectRun(blocks: readonly Block[]): Promise<ChainEntry[]> {
     const run: { entry: ChainEntry; block: Block }[] = [];
     for (const block of blocks) {
-      const entry = this.index.get(toDisplayHex(headerHash(block.header)));
+      const entry = this.index.get(toDisplayHex(hashOfHeader(block.header)));
       const parent = run.at(-1)?.entry ?? this.tip;
       if (entry === undefined || entry.parent !== parent || hasData(entry) || isFailed(entry)) break;
       run.push({ entry, block });
@@ -323,7 +323,7 @@ export class Chain extends EventEmitter<ChainEvents> {
    */
   processHeader(header: BlockHeader): Promise<Verdict<{ hash: string }>> {
     return this.exclusive(async () => {
-      const hash = headerHash(header);
+      const hash = hashOfHeader(header);
       const id = toDisplayHex(hash);
       const known = this.index.get(id);
       if (known !== undefined) return isFailed(known) ? { ok: false, reason: 'duplicate', debug: 'known invalid' } : { ok: true, hash: id };
@@ -355,7 +355,7 @@ export class Chain extends EventEmitter<ChainEvents> {
         pending = 0;
       };
       for (const [index, header] of headers.entries()) {
-        const hash = headerHash(header);
+        const hash = hashOfHeader(header);
         const id = toDisplayHex(hash);
         const known = this.index.get(id);
         if (known !== undefined && isFailed(known)) {
@@ -432,7 +432,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   }
 
   private async acceptAndActivate(block: Block): Promise<BlockOutcome> {
-    const hash = headerHash(block.header);
+    const hash = hashOfHeader(block.header);
     const id = toDisplayHex(hash);
     const known = this.index.get(id);
     if (known !== undefined && isFailed(known)) return { status: 'rejected', hash: id, reason: 'duplicate', debug: 'block is known invalid', permanent: true, stage: 'header' };
