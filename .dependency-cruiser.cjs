@@ -50,6 +50,20 @@ module.exports = {
       to: { path: '^src/api/', pathNot: '^src/api/contract/' },
     },
     {
+      name: 'dashboard-uses-views-only',
+      comment: 'dashboard/ runs in a browser: of src/ it may import the API contract, the pure consensus code, the devnet\'s contract with its page (devnet-view.ts) and the pure view modules it names (lessons, timeline, tree layout, reorg card, block tree), nothing that runs the devnet',
+      severity: 'error',
+      from: { path: '^dashboard/' },
+      to: { path: '^src/', pathNot: '^src/((api/contract|consensus)/|devnet/(devnet-view|lesson-view|timeline|tree-layout|reorg-card|block-tree)\\.ts$)' },
+    },
+    {
+      name: 'devnet-view-is-a-leaf',
+      comment: 'the devnet\'s contract with its page holds types only, from the API contract and the pure view modules: the dashboard imports it',
+      severity: 'error',
+      from: { path: '^src/devnet/devnet-view\\.ts$' },
+      to: { path: '^src/', pathNot: '^src/(api/contract/|devnet/(lesson-view|timeline|topology|reorg-card|block-tree)\\.ts$)' },
+    },
+    {
       name: 'contract-is-a-leaf',
       comment: 'the API contract is imported by the wallet and the dashboard: it may use zod, consensus and the p2p layer\'s pure parsers, nothing of the node',
       severity: 'error',

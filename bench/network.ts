@@ -68,7 +68,7 @@ async function connectAll(store: ChainStore, blocks: readonly Block[]): Promise<
     const t0 = performance.now();
     const outcome = await chain.processBlock(block);
     times.push(performance.now() - t0);
-    if (outcome.status !== 'connected') throw new Error(`local connect: block ${outcome.hash} ${outcome.status}`);
+    if (outcome.status !== 'connected') throw new Error(`local connect: block ${outcome.blockId} ${outcome.status}`);
   }
   return times;
 }

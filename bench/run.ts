@@ -39,11 +39,15 @@ export interface BenchSummary {
   hopMedianMs: number | null;
   /** resident memory of an idle `toychain node --network regtest` */
   idleNodeRssMB: number | null;
+  /** the same run's floor: a bare `node -e` process; and the idle node after it answered /status and /metrics */
+  idleNodeFloorMB: number | null;
+  servedNodeRssMB: number | null;
 }
 
 export const SUMMARY_KEYS: readonly (keyof BenchSummary)[] = [
   'tsKernel', 'wasmKernel', 'opensslLimit', 'pool1', 'poolAll', 'poolScaling', 'machineScaling', 'verifyPerSec',
   'nobleVerifyPerSec', 'syncBlocksPerSec', 'localConnectBlocksPerSec', 'hopMedianMs', 'idleNodeRssMB',
+  'idleNodeFloorMB', 'servedNodeRssMB',
 ];
 
 export interface BenchSection {

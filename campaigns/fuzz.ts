@@ -162,6 +162,7 @@ function messageTargets(seed: number): Target[] {
     getdata: [{ type: 'getdata', items: items(4) }],
     notfound: [{ type: 'notfound', items: items(2) }],
     block: blocks.map((block) => ({ type: 'block', block })),
+    blockahead: blocks.map((block) => ({ type: 'blockahead', block })),
     tx: txs.map((tx) => ({ type: 'tx', tx })),
     getheaders: [{ type: 'getheaders', locator: [hash(1), hash(2), hash(3)], stop: hash(0) }],
     headers: [{ type: 'headers', headers: [header!, header!] }],

@@ -71,7 +71,7 @@ const attacks: Attack[] = [
       const hashes = await a.generate(128);
       // A ~4 MB block of empty transactions under an unknown parent: it decodes to ~50 MB of heap.
       const empty = { version: 1, inputs: [], outputs: [], lockTime: 0 };
-      const junk = encodeMessage(regtest.magic, { type: 'block', block: { header: { ...genesisOf(regtest).block.header, prevHash: new Uint8Array(32).fill(7) }, txs: Array.from({ length: 390_000 }, () => empty) } });
+      const junk = encodeMessage(regtest.magic, { type: 'block', block: { header: { ...genesisOf(regtest).block.header, prevHash: hash32(new Uint8Array(32).fill(7)) }, txs: Array.from({ length: 390_000 }, () => empty) } });
       const deadline = Date.now() + junkSeconds * 1000;
       let sent = 0;
       let bans = 0;

@@ -4,26 +4,15 @@
 // and each node's mempool with double spends in flight marked.
 import { useEffect, useState } from 'preact/hooks';
 import { after, clock, exact, nodeColour, short } from './format.js';
-import type { AddressInfo, Block, Tx as NodeTx, TxLookup } from '../src/api/contract/responses.js';
+import type { ExplorerAddress, ExplorerBlock, ExplorerTx, ExplorerTxDetails, Mempools, SearchAnswer } from '../src/devnet/devnet-view.js';
 import { currentLanguage, t } from './i18n.js';
 
-export type Target = { kind: 'block' | 'tx' | 'address'; id: string };
+/** What the explorer shows: the devnet's search answer (GET /devnet/search). */
+export type Target = SearchAnswer;
 type Go = (t: Target) => void;
 
-interface Input {
-  coinbase?: true;
-  prevout?: { txid: string; index: number };
-  value?: string | null;
-  address?: string | null;
-  miner?: number | null;
-}
-/** A node's transaction (the contract's Tx; from GET /tx also its status), with what the devnet adds. */
-type Tx = NodeTx &
-  Partial<Pick<TxLookup, 'status' | 'blockHash' | 'confirmations'>> & {
-    inputDetails: Input[] | null;
-    fee: string | null;
-    nodes?: Record<string, { status: string; confirmations: number } | null>;
-  };
+/** A transaction as the explorer answers it; from GET /devnet/tx also where each node has it. */
+type Tx = ExplorerTx & Partial<Pick<ExplorerTxDetails, 'nodes'>>;
 
 /** Explorer shows one target; the page gives each target its own instance (a key), so one target's data never meets another's view. */
 export function Explorer(props: { target: Target; go: Go; close: () => void }) {
@@ -47,24 +36,14 @@ export function Explorer(props: { target: Target; go: Go; close: () => void }) {
       </h2>
       {error && <p class="flag">{error}</p>}
       {data === null && !error && <p class="muted">{t('explorer.reading')}</p>}
-      {data !== null && kind === 'block' && <BlockPanel b={data as BlockData} go={props.go} />}
+      {data !== null && kind === 'block' && <BlockPanel b={data as ExplorerBlock} go={props.go} />}
       {data !== null && kind === 'tx' && <TxPanel tx={data as Tx} go={props.go} full />}
-      {data !== null && kind === 'address' && <AddressPanel a={data as AddressData} go={props.go} />}
+      {data !== null && kind === 'address' && <AddressPanel a={data as ExplorerAddress} go={props.go} />}
     </section>
   );
 }
 
-/** A node's block (the contract's Block) with what the devnet adds: target, work, miner, who saw it when. */
-type BlockData = Omit<Block, 'txs'> & {
-  target: string;
-  work: string | null;
-  miner: number | null;
-  seenBy: Record<string, number>;
-  reachable: number[] | null;
-  txs: Tx[];
-};
-
-function BlockPanel({ b, go }: { b: BlockData; go: Go }) {
+function BlockPanel({ b, go }: { b: ExplorerBlock; go: Go }) {
   const seen = Object.entries(b.seenBy).sort((x, y) => x[1] - y[1]);
   const first = seen[0]?.[1] ?? 0;
   return (
@@ -109,7 +88,7 @@ function TxPanel({ tx, go, full }: { tx: Tx; go: Go; full: boolean }) {
       <div class="io">
         <ul>
           {(tx.inputDetails ?? []).map((i, k) => (
-            <li key={k}>{i.coinbase ? t('explorer.newCoins') : <>{t('explorer.from', { value: i.value ?? '?' })} {addr(i.address)} <a href="#" onClick={(e) => (e.preventDefault(), go({ kind: 'tx', id: i.prevout!.txid }))}>{i.prevout!.txid.slice(0, 8)}…:{i.prevout!.index}</a></>}</li>
+            <li key={k}>{'coinbase' in i ? t('explorer.newCoins') : <>{t('explorer.from', { value: i.value ?? '?' })} {addr(i.address)} <a href="#" onClick={(e) => (e.preventDefault(), go({ kind: 'tx', id: i.prevout.txid }))}>{i.prevout.txid.slice(0, 8)}…:{i.prevout.index}</a></>}</li>
           ))}
         </ul>
         <span class="arrow">→</span>
@@ -129,10 +108,7 @@ function TxPanel({ tx, go, full }: { tx: Tx; go: Go; full: boolean }) {
   );
 }
 
-/** A node's GET /address answer (the contract's AddressInfo) and whose mining key it is. */
-type AddressData = AddressInfo & { miner: number | null };
-
-function AddressPanel({ a, go }: { a: AddressData; go: Go }) {
+function AddressPanel({ a, go }: { a: ExplorerAddress; go: Go }) {
   return (
     <div>
       <p><code>{a.address}</code> {a.miner !== null && t('explorer.miningKey', { node: a.miner })}</p>
@@ -151,11 +127,6 @@ function AddressPanel({ a, go }: { a: AddressData; go: Go }) {
       </ul>
     </div>
   );
-}
-
-interface Mempools {
-  nodes: { node: number; count: number; txs: { txid: string; fee: string; conflict: boolean; outputs: { value: string }[] }[] }[];
-  conflicts: { coin: string; spenders: { txid: string; nodes: number[] }[] }[];
 }
 
 /** Mempools reads every node's mempool each few seconds while open. */

@@ -10,9 +10,9 @@ import { clock, percent, si } from './format.js';
 import { BlockTree, type Block } from './tree.js';
 import { ReorgCards, type ReorgCard } from './reorg-cards.js';
 import { Explorer, MempoolPanel, type Target } from './explorer.js';
-import { GROUP_NAMES, NodeCard, PageError, post, type NodeView } from './nodes.js';
+import { GROUP_NAMES, NodeCard, PageError, post } from './nodes.js';
 import type { TimelineItem } from '../src/devnet/timeline.js';
-import type { LinkShape } from '../src/api/contract/responses.js';
+import type { DevnetEventMap, DevnetEventName, DevnetTree, DevnetView } from '../src/devnet/devnet-view.js';
 import { chooseLanguage, currentLanguage, LANGUAGES, number, t, type Language } from './i18n.js';
 import { DEFAULT_Q, FinalitySlider, useFinality } from './finality.js';
 import { Lessons, useLessons, type LessonRun } from './lessons.js';
@@ -22,17 +22,12 @@ const DEFAULT_WINDOW = 500;
 /** the devnet keeps about this many heights (GET /devnet/tree?heights= at most 1000) */
 const MAX_WINDOW = 1000;
 
-interface View {
-  network: string;
-  targetSpacingSec: number;
-  nodes: NodeView[];
-  groups: number[][] | null;
-  paused: boolean;
-  link: LinkShape;
-  bestTip: string | null;
-  tips: Record<number, string>;
-  stale: { blocks: number; stale: number; rate: number | null; splitStale: number; window: number; model: number; modelByPropagation: number | null };
-  propagation: { blocks: number; medianMs: number | null; p90Ms: number | null; heldBySplit: number };
+/** GET /devnet: the devnet's own contract (src/devnet/devnet-view.ts), which the supervisor and `toychain watch` answer through. */
+type View = DevnetView;
+
+/** listen reads one event of the devnet's stream as the type the devnet sends it with. */
+function listen<K extends DevnetEventName>(events: EventSource, name: K, handle: (data: DevnetEventMap[K]) => void): void {
+  events.addEventListener(name, (e) => handle(JSON.parse((e as MessageEvent<string>).data) as DevnetEventMap[K]));
 }
 
 /** The timeline's filters: which kinds of item each shows. */
@@ -110,27 +105,22 @@ function App() {
     const timer = setInterval(poll, 1000);
     // Subscribe first, then load: an event that lands in between is merged, not lost.
     const events = new EventSource(`${API}/devnet/events`);
-    events.addEventListener('block', (e) => addBlocks([JSON.parse((e as MessageEvent).data) as Block]));
-    events.addEventListener('seen', (e) => {
-      const s = JSON.parse((e as MessageEvent).data) as { hash: string; node: number; atMs: number };
+    listen(events, 'block', (block) => addBlocks([block]));
+    listen(events, 'seen', (s) => {
       setBlocks((old) => {
         const b = old.get(s.hash);
         if (!b) return old;
         return new Map(old).set(s.hash, { ...b, seenBy: { ...b.seenBy, [s.node]: s.atMs } });
       });
     });
-    events.addEventListener('tip', (e) => {
-      const t = JSON.parse((e as MessageEvent).data) as { node: number; hash: string };
-      setTips((old) => ({ ...old, [t.node]: t.hash }));
-    });
-    events.addEventListener('reorg-card', (e) => {
-      const card = JSON.parse((e as MessageEvent).data) as ReorgCard;
+    listen(events, 'tip', (tip) => setTips((old) => ({ ...old, [tip.node]: tip.hash })));
+    listen(events, 'reorg-card', (card) => {
       setCards((old) => [card, ...old.filter((c) => c.id !== card.id)]);
     });
-    events.addEventListener('lesson', (e) => setLessonRun(JSON.parse((e as MessageEvent).data) as LessonRun));
-    events.addEventListener('timeline', (e) => setTimeline((old) => [JSON.parse((e as MessageEvent).data) as TimelineItem, ...old].slice(0, 300)));
+    listen(events, 'lesson', setLessonRun);
+    listen(events, 'timeline', (item) => setTimeline((old) => [item, ...old].slice(0, 300)));
     void fetch(`${API}/devnet/tree?heights=${MAX_WINDOW}`).then(async (r) => {
-      const t = (await r.json()) as { blocks: Block[]; tips: Record<number, string> };
+      const t = (await r.json()) as DevnetTree;
       addBlocks(t.blocks);
       setTips((old) => ({ ...t.tips, ...old }));
     });
@@ -169,7 +159,8 @@ function App() {
   if (view === null) return <p>{error?.message ?? t('page.connecting')}</p>;
   const act = (what: () => Promise<void>) => () => void what().then(() => setError(null), (e: Error) => setError({ message: e.message, code: e instanceof PageError ? e.code : undefined }));
   const groups = GROUP_NAMES.map((_, g) => view.nodes.filter((n) => plan[n.index] === g).map((n) => n.index)).filter((g) => g.length > 0);
-  const regtest = view.network === 'regtest';
+  // Blocks made on demand (generate): the networks made for tests.
+  const regtest = view.network === 'regtest' || view.network === 'regtest-retarget';
   const shownDelay = delay ?? view.link.delayMs;
   const find = act(async () => {
     const r = await fetch(`${API}/devnet/search?q=${encodeURIComponent(query)}`);

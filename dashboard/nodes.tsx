@@ -2,30 +2,10 @@
 // with its controls (send coins, mine, hash-power share, which group to split it into).
 import { useState } from 'preact/hooks';
 import { nodeColour, short, si, work } from './format.js';
-import type { Status } from '../src/api/contract/responses.js';
+import type { NodeView } from '../src/devnet/devnet-view.js';
 import { t } from './i18n.js';
 
 export const GROUP_NAMES = ['A', 'B', 'C', 'D'];
-
-export interface NodeView {
-  index: number;
-  state: string;
-  alive: boolean;
-  group: number;
-  address: string | null;
-  miningWanted: boolean;
-  share: number;
-  unreachable: boolean;
-  lagging: boolean;
-  exitInfo: string | null;
-  balance: null | { spendable: string; unconfirmed: string };
-  /** a classroom's "teacher" / "student" */
-  label?: string;
-  /** bans of this node by a watched node (toychain watch, classroom), newest first */
-  bannedBy?: { node: number; address: string; reason: string }[];
-  /** the node's last GET /status, the contract's type */
-  status: Status | null;
-}
 
 /** A refusal from the devnet: the message is for the page, the code for its tooltip. */
 export class PageError extends Error {

@@ -7,18 +7,10 @@ import { layoutTree, type BlockStatus, type Column, type PlacedBlock, type Segme
 import { nodeColour, short, si } from './format.js';
 import { chance, finalityShare, type Finality } from './finality.js';
 import { number, t } from './i18n.js';
+import type { TreeBlock } from '../src/devnet/block-tree.js';
 
-export interface Block {
-  hash: string;
-  height: number;
-  prevHash: string | null;
-  chainwork: string;
-  time: number;
-  seenBy: Record<string, number>;
-  /** the devnet node whose key the coinbase pays; null for a block from outside the devnet */
-  miner?: number | null;
-  txCount?: number;
-}
+/** A block of the tree as the devnet sends it (GET /devnet/tree, `block` events). */
+export type Block = TreeBlock;
 
 export interface TreeProps {
   blocks: Block[];

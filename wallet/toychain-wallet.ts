@@ -63,7 +63,7 @@ class Cli {
       return await this.nodeNetwork();
     } catch (e) {
       if (!(e instanceof NodeUnreachableError)) throw e;
-      throw new UserError('node-unreachable', `${e.message}, or name the network with --network demo|regtest`, { cause: e });
+      throw new UserError('node-unreachable', `${e.message}, or name the network with --network demo|regtest|regtest-retarget`, { cause: e });
     }
   }
 
@@ -319,7 +319,7 @@ function program(run: (action: (cli: Cli) => Promise<void>) => Promise<void>): C
     .addOption(new Option('--devnet <n>', "use node N of the running devnet (npm start), found through its devnet folder, and node N's own wallet unless --wallet-dir is given").argParser(parseNodeNumber))
     .option('--devnet-dir <dir>', 'the devnet folder for --devnet', DEFAULT_DEVNET_DIR)
     .option('--wallet-dir <dir>', 'folder of the wallet files (one per network); with --devnet N the default is node N\'s own wallet', join(homedir(), '.toychain', 'wallet'))
-    .addOption(new Option('--network <name>', 'the network, instead of asking the node (create, restore and address work without a node)').choices(['demo', 'regtest']))
+    .addOption(new Option('--network <name>', 'the network, instead of asking the node (create, restore and address work without a node)').choices(['demo', 'regtest', 'regtest-retarget']))
     .option('--json', 'machine-readable output', false)
     .option('--password-file <file>', `read the wallet password from the first line of a file (or set ${PASSWORD_ENV})`)
     .showHelpAfterError(false)

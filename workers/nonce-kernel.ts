@@ -1,25 +1,18 @@
 /**
- * The nonce kernels a worker can run, and which one this machine should use: the
+ * The nonce kernels a worker can run (which one this machine should use is kernel-choice.ts): the
  * WebAssembly SIMD kernel where the engine validates it (about 2-3x the TS kernel per
  * thread in `npm run bench`, section "mining"), else the TS kernel. Both have the same
  * contract (searchNonces in sha256-kernel.ts) and report the same hit nonces; the tests
  * in test/workers/sha256-kernel.test.ts run against both.
  */
 import { NonceJob, prepareKernel, searchNonces, type SearchResult } from './sha256-kernel.js';
-import { SimdKernel, simdSupported } from './sha256-simd-kernel.js';
-
-export const KERNEL_NAMES = ['wasm-simd', 'ts'] as const;
-export type KernelName = (typeof KERNEL_NAMES)[number];
+import { SimdKernel } from './sha256-simd-kernel.js';
+import { simdSupported, type KernelName } from './kernel-choice.js';
 
 export interface NonceKernel {
   readonly name: KernelName;
   /** searchNonces' contract: the first hit in [startNonce, endNonce), checked with the reference sha256d */
   search(job: NonceJob, startNonce: number, endNonce: number, stopFlag: Int32Array | null): SearchResult;
-}
-
-/** fastestKernel names the fastest kernel this machine supports. */
-export function fastestKernel(): KernelName {
-  return simdSupported() ? 'wasm-simd' : 'ts';
 }
 
 /** loadKernel prepares kernel `name` on this thread (compiled and warmed up) and returns it. */

@@ -6,7 +6,8 @@
  * normal path.
  */
 import { threadId, workerData } from 'node:worker_threads';
-import { KERNEL_NAMES, loadKernel, type KernelName } from './nonce-kernel.js';
+import { loadKernel } from './nonce-kernel.js';
+import { KERNEL_NAMES, type KernelName } from './kernel-choice.js';
 import { NonceJob } from './sha256-kernel.js';
 
 /** What the pool passes as Piscina's workerData. */

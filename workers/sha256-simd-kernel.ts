@@ -12,38 +12,9 @@
  * Machines whose engine lacks WebAssembly SIMD fail WebAssembly.validate of this module;
  * the pool then uses the TS kernel (see nonce-kernel.ts).
  */
-import { readFileSync } from 'node:fs';
 import { HEADER_SIZE } from '../src/consensus/header.js';
 import { NonceJob, searchWith, type ChunkScanner, type SearchResult } from './sha256-kernel.js';
-
-/** The committed binary; compiled code runs from dist/workers/, the binary stays in workers/. */
-const WASM_URL = new URL('../../workers/sha256d-simd.wasm', import.meta.url);
-
-let bytes: Uint8Array | null = null;
-
-/** simdKernelBytes reads the committed kernel binary (once per thread). */
-export function simdKernelBytes(): Uint8Array {
-  bytes ??= new Uint8Array(readFileSync(WASM_URL));
-  return bytes;
-}
-
-let supported: boolean | undefined;
-
-/**
- * simdSupported says whether this engine accepts the kernel (WebAssembly with the SIMD
- * proposal). Asked once per thread: the answer cannot change, and an idle node's
- * `/status` (polled every second by the devnet) asks it each time.
- */
-export function simdSupported(): boolean {
-  if (supported === undefined) {
-    try {
-      supported = typeof WebAssembly === 'object' && WebAssembly.validate(simdKernelBytes());
-    } catch {
-      supported = false;
-    }
-  }
-  return supported;
-}
+import { simdKernelBytes } from './kernel-choice.js';
 
 type ScanExport = (
   m0: number, m1: number, m2: number, m3: number, m4: number, m5: number, m6: number, m7: number,

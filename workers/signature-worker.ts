@@ -12,15 +12,15 @@
  * the writer waits on it (Atomics.wait).
  */
 import { workerData } from 'node:worker_threads';
-import { SCHNORR_BACKENDS, schnorrVerify, type SchnorrBackend } from './schnorr-backends.js';
+import { defaultSchnorrBackend, SCHNORR_BACKENDS, schnorrVerify, type SchnorrBackend } from './schnorr-backends.js';
 import { BATCH_FAILED, BATCH_HEADER_SIZE, BATCH_NEXT, BATCH_STATE, SIGNATURE_RECORD_SIZE, type SignatureBatch } from './signature-batch.js';
 
-/** What the verifier passes as Piscina's workerData: the BIP340 implementation to run. */
+/** What the verifier passes as Piscina's workerData: the BIP340 implementation to run (default: defaultSchnorrBackend here). */
 export interface SignatureWorkerData {
-  backend: SchnorrBackend;
+  backend?: SchnorrBackend;
 }
 
-const requested = (workerData as Partial<SignatureWorkerData> | undefined)?.backend ?? 'noble';
+const requested = (workerData as SignatureWorkerData | undefined)?.backend ?? defaultSchnorrBackend();
 if (!SCHNORR_BACKENDS.includes(requested)) throw new Error(`signature worker: unknown backend ${String(requested)}`);
 const verify = schnorrVerify(requested);
 

@@ -15,6 +15,7 @@ import { registerEventRoutes } from './routes/events.js';
 import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerMiningRoutes } from './routes/mining.js';
 import { registerMiningShareRoutes } from './routes/mining-share.js';
+import { registerClockRoutes } from './routes/clock.js';
 import { registerNetworkRoutes } from './routes/network.js';
 import { registerNetworkPolicyRoutes } from './routes/network-policy.js';
 import { registerOpenApiRoutes } from './routes/openapi.js';
@@ -53,6 +54,7 @@ export function createApi(deps: ApiDeps): express.Express {
   registerMiningRoutes(routes, deps);
   if (deps.miningShare !== undefined) registerMiningShareRoutes(routes, deps.miningShare);
   registerNetworkRoutes(routes, deps);
+  if (deps.clock !== undefined) registerClockRoutes(routes, deps.clock);
   if (deps.policy !== undefined) registerNetworkPolicyRoutes(routes, deps.policy);
   registerEventRoutes(routes, events);
   registerMetricsRoutes(routes, metrics);

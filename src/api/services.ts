@@ -4,7 +4,7 @@
  * (the node's Mempool fits MempoolView as it is).
  */
 import type { Logger } from 'pino';
-import type { MiningStatus } from './contract/responses.js';
+import type { ClockState, MiningStatus } from './contract/responses.js';
 import type { ChainView } from '../chain/chain-view.js';
 import type { NetworkParams } from '../consensus/params.js';
 import type { Verdict } from '../consensus/reasons.js';
@@ -29,6 +29,16 @@ export interface MiningControl {
   stop(): Promise<void>;
   /** mines `blocks` blocks now on the tip (Core's generatetoaddress); returns their hashes (display hex) */
   generate(blocks: number, address?: string): Promise<string[]>;
+}
+
+/**
+ * The node's clock as the API sets it (GET/PUT /clock): Core's setmocktime, on a
+ * mockable chain only. setMocktime throws ServiceRefusal mocktime-not-allowed (409) on
+ * any other network and bad-mocktime (400) for a bad time; either way nothing changes.
+ */
+export interface ClockControl {
+  state(): ClockState;
+  setMocktime(time: number): ClockState;
 }
 
 /** A mempool transaction as the API reads it: the mempool's own entry. */
@@ -93,6 +103,8 @@ export interface ApiDeps {
   version: string;
   /** hash-power share (GET/PUT /mining/share); without it those routes do not exist */
   miningShare?: MiningShareControl;
+  /** the node's clock (GET/PUT /clock); without it those routes do not exist */
+  clock?: ClockControl;
   /** deny list and link shaping (GET/PUT /network/deny, /network/link); without it those routes do not exist */
   policy?: NetworkPolicyControl;
   /** who may call: the Host allowlist and whether every change needs the token (default: loopback) */

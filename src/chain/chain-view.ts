@@ -5,7 +5,7 @@
  * behind it, so the store can change without them, and a reader cannot write.
  */
 import type { Block } from '../consensus/block.js';
-import type { Hash32 } from '../consensus/bytes.js';
+import type { DisplayHex, Hash32 } from '../consensus/bytes.js';
 import type { Coin, SpentCoin } from '../consensus/coin.js';
 import type { Outpoint } from '../consensus/tx.js';
 import type { ChainEntry } from './block-index.js';
@@ -17,9 +17,9 @@ export interface ChainView {
   readonly height: number;
   readonly orphanCount: number;
   isActive(entry: ChainEntry): boolean;
-  getEntry(id: string): ChainEntry | undefined;
+  getEntry(id: DisplayHex): ChainEntry | undefined;
   getEntryAtHeight(height: number): ChainEntry | undefined;
-  getBlock(id: string): Promise<Block | undefined>;
+  getBlock(id: DisplayHex): Promise<Block | undefined>;
   getChainTips(): ChainTip[];
   /** compact bits the next block on the tip must carry */
   nextBits(): number;

@@ -60,13 +60,13 @@ export interface Reorg {
 
 export type BlockOutcome =
   /** the block is on the active chain now */
-  | { status: 'connected'; hash: DisplayHex; reorg?: Reorg }
+  | { status: 'connected'; blockId: DisplayHex; reorg?: Reorg }
   /** the block is stored on a side branch with less work */
-  | { status: 'accepted'; hash: DisplayHex }
+  | { status: 'accepted'; blockId: DisplayHex }
   /** the parent is unknown: it waits in the orphan pool */
-  | { status: 'orphan'; hash: DisplayHex }
+  | { status: 'orphan'; blockId: DisplayHex }
   /** already have it */
-  | { status: 'duplicate'; hash: DisplayHex }
+  | { status: 'duplicate'; blockId: DisplayHex }
   /**
    * it broke a rule; `permanent` is false for reasons that say nothing final about the hash.
    * `stage` says which checks it failed: its header (proof of work, bits, time, parent),
@@ -74,7 +74,7 @@ export type BlockOutcome =
    * the UTXO set (inputs, amounts, signatures). A block relayed before its connect
    * (BIP152's high-bandwidth mode) can fail only at 'connect' through no fault of its sender.
    */
-  | { status: 'rejected'; hash: DisplayHex; reason: RejectReason; debug?: string; permanent: boolean; stage: RejectStage };
+  | { status: 'rejected'; blockId: DisplayHex; reason: RejectReason; debug?: string; permanent: boolean; stage: RejectStage };
 
 /** Which checks a rejected block failed (BlockOutcome). */
 export type RejectStage = 'header' | 'block' | 'connect';
@@ -177,7 +177,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     return this.active[entry.height] === entry;
   }
 
-  getEntry(id: string): ChainEntry | undefined {
+  getEntry(id: DisplayHex): ChainEntry | undefined {
     return this.index.get(id);
   }
 
@@ -185,7 +185,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     return this.active[height];
   }
 
-  async getBlock(id: string): Promise<Block | undefined> {
+  async getBlock(id: DisplayHex): Promise<Block | undefined> {
     const entry = this.index.get(id);
     if (entry === undefined || !hasData(entry)) return undefined;
     return this.store.getBlock(entry.hash);
@@ -245,7 +245,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   processBlock(block: Block): Promise<BlockOutcome> {
     return this.exclusive(async () => {
       const outcome = await this.acceptAndActivate(block);
-      if (outcome.status === 'connected' || outcome.status === 'accepted') await this.processOrphans(outcome.hash);
+      if (outcome.status === 'connected' || outcome.status === 'accepted') await this.processOrphans(outcome.blockId);
       return outcome;
     });
   }
@@ -264,10 +264,10 @@ export class Chain extends EventEmitter<ChainEvents> {
   processBlocks(blocks: readonly Block[]): Promise<BlockOutcome[]> {
     return this.exclusive(async () => {
       const connected = await this.connectRun(blocks);
-      const outcomes: BlockOutcome[] = connected.map((e) => ({ status: 'connected', hash: e.id }));
+      const outcomes: BlockOutcome[] = connected.map((e) => ({ status: 'connected', blockId: e.id }));
       for (const block of blocks.slice(connected.length)) {
         const outcome = await this.acceptAndActivate(block);
-        if (outcome.status === 'connected' || outcome.status === 'accepted') await this.processOrphans(outcome.hash);
+        if (outcome.status === 'connected' || outcome.status === 'accepted') await this.processOrphans(outcome.blockId);
         outcomes.push(outcome);
       }
       return outcomes;
@@ -321,19 +321,19 @@ export class Chain extends EventEmitter<ChainEvents> {
    * processHeader records a header whose block has not arrived yet (headers-first
    * sync), after the header checks. Its branch shows as headers-only until the blocks come.
    */
-  processHeader(header: BlockHeader): Promise<Verdict<{ hash: string }>> {
+  processHeader(header: BlockHeader): Promise<Verdict<{ blockId: DisplayHex }>> {
     return this.exclusive(async () => {
       const hash = hashOfHeader(header);
       const id = toDisplayHex(hash);
       const known = this.index.get(id);
-      if (known !== undefined) return isFailed(known) ? { ok: false, reason: 'duplicate', debug: 'known invalid' } : { ok: true, hash: id };
+      if (known !== undefined) return isFailed(known) ? { ok: false, reason: 'duplicate', debug: 'known invalid' } : { ok: true, blockId: id };
       const v = await this.checkHeader(header, hash, id);
       if (!v.ok) return v;
       const parent = v.parent;
       const record: BlockRecord = { hash, header, height: parent.height + 1, chainwork: parent.chainwork + blockWork(header.bits), status: 0, sequence: this.nextSequence++ };
       await this.store.batch().putRecord(record).write();
       this.index.add(record);
-      return { ok: true, hash: id };
+      return { ok: true, blockId: id };
     });
   }
 
@@ -344,9 +344,9 @@ export class Chain extends EventEmitter<ChainEvents> {
    * (`npm run bench -- network`, initial sync). It stops at the first header that fails
    * and names it; the headers before it are kept.
    */
-  processHeaders(headers: readonly BlockHeader[]): Promise<{ hashes: string[]; failure?: { index: number; reason: RejectReason; debug?: string } }> {
+  processHeaders(headers: readonly BlockHeader[]): Promise<{ blockIds: DisplayHex[]; failure?: { index: number; reason: RejectReason; debug?: string } }> {
     return this.exclusive(async () => {
-      const hashes: string[] = [];
+      const blockIds: DisplayHex[] = [];
       const batch = this.store.batch();
       let pending = 0;
       // A failing header is recorded in its own write: the records it builds on go first.
@@ -360,23 +360,23 @@ export class Chain extends EventEmitter<ChainEvents> {
         const known = this.index.get(id);
         if (known !== undefined && isFailed(known)) {
           await flush();
-          return { hashes, failure: { index, reason: 'duplicate', debug: 'known invalid' } };
+          return { blockIds, failure: { index, reason: 'duplicate', debug: 'known invalid' } };
         }
         if (known === undefined) {
           const v = await this.checkHeader(header, hash, id, flush);
           if (!v.ok) {
             await flush();
-            return { hashes, failure: { index, reason: v.reason, ...(v.debug === undefined ? {} : { debug: v.debug }) } };
+            return { blockIds, failure: { index, reason: v.reason, ...(v.debug === undefined ? {} : { debug: v.debug }) } };
           }
           const record: BlockRecord = { hash, header, height: v.parent.height + 1, chainwork: v.parent.chainwork + blockWork(header.bits), status: 0, sequence: this.nextSequence++ };
           batch.putRecord(record);
           pending++;
           this.index.add(record);
         }
-        hashes.push(id);
+        blockIds.push(id);
       }
       await flush();
-      return { hashes };
+      return { blockIds };
     });
   }
 
@@ -386,12 +386,12 @@ export class Chain extends EventEmitter<ChainEvents> {
     return run;
   }
 
-  private async processOrphans(parentId: string): Promise<void> {
+  private async processOrphans(parentId: DisplayHex): Promise<void> {
     const queue = [parentId];
     while (queue.length > 0) {
       for (const child of this.orphans.takeChildren(queue.shift()!)) {
         const outcome = await this.acceptAndActivate(child);
-        if (outcome.status === 'connected' || outcome.status === 'accepted') queue.push(outcome.hash);
+        if (outcome.status === 'connected' || outcome.status === 'accepted') queue.push(outcome.blockId);
       }
     }
   }
@@ -435,8 +435,8 @@ export class Chain extends EventEmitter<ChainEvents> {
     const hash = hashOfHeader(block.header);
     const id = toDisplayHex(hash);
     const known = this.index.get(id);
-    if (known !== undefined && isFailed(known)) return { status: 'rejected', hash: id, reason: 'duplicate', debug: 'block is known invalid', permanent: true, stage: 'header' };
-    if ((known !== undefined && hasData(known)) || this.orphans.has(id)) return { status: 'duplicate', hash: id };
+    if (known !== undefined && isFailed(known)) return { status: 'rejected', blockId: id, reason: 'duplicate', debug: 'block is known invalid', permanent: true, stage: 'header' };
+    if ((known !== undefined && hasData(known)) || this.orphans.has(id)) return { status: 'duplicate', blockId: id };
 
     // Checked already for relay (checkBlockForRelay) on this very parent: not again.
     const checkedOn = this.prechecked.get(block);
@@ -451,9 +451,9 @@ export class Chain extends EventEmitter<ChainEvents> {
       if (!header.ok) {
         if (header.reason === 'prev-blk-not-found') {
           this.orphans.add(id, block, blockSize(block));
-          return { status: 'orphan', hash: id };
+          return { status: 'orphan', blockId: id };
         }
-        return { status: 'rejected', hash: id, reason: header.reason, debug: header.debug, permanent: isFinalForBlock(header.reason), stage: 'header' };
+        return { status: 'rejected', blockId: id, reason: header.reason, debug: header.debug, permanent: isFinalForBlock(header.reason), stage: 'header' };
       }
       parent = header.parent;
     }
@@ -468,7 +468,7 @@ export class Chain extends EventEmitter<ChainEvents> {
         const record: BlockRecord = known ?? { hash, header: block.header, height: parent.height + 1, chainwork, status: 0, sequence: this.nextSequence++ };
         await this.recordInvalid({ ...record, status: record.status | BlockStatus.FAILED }, context.reason, context.debug);
       }
-      return { status: 'rejected', hash: id, reason: context.reason, debug: context.debug, permanent, stage: 'block' };
+      return { status: 'rejected', blockId: id, reason: context.reason, debug: context.debug, permanent, stage: 'block' };
     }
 
     const record: BlockRecord = known
@@ -489,9 +489,9 @@ export class Chain extends EventEmitter<ChainEvents> {
     } finally {
       await this.storeUnstored(entry); // not connected (or it failed): store it on its own
     }
-    if (isFailed(entry)) return { status: 'rejected', hash: id, ...this.failureOf(entry), permanent: true, stage: 'connect' };
-    if (!this.isActive(entry)) return { status: 'accepted', hash: id };
-    return reorg === undefined ? { status: 'connected', hash: id } : { status: 'connected', hash: id, reorg };
+    if (isFailed(entry)) return { status: 'rejected', blockId: id, ...this.failureOf(entry), permanent: true, stage: 'connect' };
+    if (!this.isActive(entry)) return { status: 'accepted', blockId: id };
+    return reorg === undefined ? { status: 'connected', blockId: id } : { status: 'connected', blockId: id, reorg };
   }
 
   // ---- fork choice and reorganisation ---------------------------------------

@@ -19,7 +19,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { SignatureWorkerData } from '../../workers/signature-worker.js';
 import { BATCH_FAILED, BATCH_HEADER_SIZE, BATCH_STATE, NONE_FAILED, SIGNATURE_RECORD_SIZE, type SignatureBatch } from '../../workers/signature-batch.js';
 import { defaultSchnorrBackend, schnorrVerify, type SchnorrBackend } from '../../workers/schnorr-backends.js';
@@ -103,10 +103,15 @@ const WORKER_FILE = fileURLToPath(new URL('../../workers/signature-worker.js', i
  */
 export class WorkerSignatureVerifier implements SignatureVerifier {
   readonly threads: number;
-  readonly backend: SchnorrBackend;
   verifiedTxCount = 0;
+  /** the backend asked for; undefined: each thread takes the default where it runs */
+  private readonly chosen: SchnorrBackend | undefined;
   private readonly claim: number;
-  private readonly piscina: Piscina<SignatureBatch, number>;
+  private readonly poolOptions: { filename: string; workerData: SignatureWorkerData; minThreads: number; maxThreads: number; idleTimeout: number };
+  /** made on the first check: Piscina itself is loaded then, not at start */
+  private pool: Promise<Piscina<SignatureBatch, number>> | undefined;
+  private piscina: Piscina<SignatureBatch, number> | undefined;
+  private destroyed = false;
 
   constructor(options: WorkerSignatureVerifierOptions = {}) {
     const threads = options.threads ?? availableParallelism();
@@ -117,27 +122,41 @@ export class WorkerSignatureVerifier implements SignatureVerifier {
     if (!(Number.isInteger(claim) && claim > 0)) throw new RangeError('WorkerSignatureVerifier: maxChecksPerTask must be a positive integer');
     this.threads = threads;
     this.claim = claim;
-    this.backend = options.backend ?? defaultSchnorrBackend();
-    const workerData: SignatureWorkerData = { backend: this.backend };
+    // The default is not resolved here: that loads libsecp256k1's WebAssembly (a few MB) on
+    // this thread, which an idle node does not need. Each worker thread resolves it.
+    this.chosen = options.backend;
+    const workerData: SignatureWorkerData = this.chosen === undefined ? {} : { backend: this.chosen };
     // minThreads 0: no thread until the first check, and each exits after idleTimeout
     // without work (an idle node holds none; a thread boots in tens of milliseconds).
-    this.piscina = new Piscina({ filename: WORKER_FILE, workerData, minThreads: 0, maxThreads: threads, idleTimeout });
+    this.poolOptions = { filename: WORKER_FILE, workerData, minThreads: 0, maxThreads: threads, idleTimeout };
+  }
+
+  private threadPool(): Promise<Piscina<SignatureBatch, number>> {
+    this.pool ??= import('piscina').then(({ Piscina }) => (this.piscina = new Piscina(this.poolOptions)));
+    return this.pool;
+  }
+
+  /** the BIP340 implementation the threads run (reading the default loads it on this thread) */
+  get backend(): SchnorrBackend {
+    return this.chosen ?? defaultSchnorrBackend();
   }
 
   /** liveThreads is how many worker threads exist right now (0 before the first check and after idling). */
   get liveThreads(): number {
-    return this.piscina.threads.length;
+    return this.piscina?.threads.length ?? 0;
   }
 
   async verify(checks: readonly TxSignatureCheck[]): Promise<SignatureVerdict> {
     let count = 0;
     for (const c of checks) count += c.tx.inputs.length;
     if (count === 0) return { ok: true };
+    if (this.destroyed) throw new Error('WorkerSignatureVerifier: destroyed');
+    const piscina = await this.threadPool();
     const buffer = new SharedArrayBuffer(BATCH_HEADER_SIZE + count * SIGNATURE_RECORD_SIZE);
     const control = new Int32Array(buffer, 0, BATCH_HEADER_SIZE / 4);
     control[BATCH_FAILED] = NONE_FAILED;
     // The threads start before the records are written: they verify while this thread hashes.
-    const tasks = Array.from({ length: Math.min(this.threads, Math.ceil(count / this.claim)) }, () => this.piscina.run({ buffer, claim: this.claim }));
+    const tasks = Array.from({ length: Math.min(this.threads, Math.ceil(count / this.claim)) }, () => piscina.run({ buffer, claim: this.claim }));
     let written: WrittenBatch;
     try {
       written = writeRecords(checks, new Uint8Array(buffer, BATCH_HEADER_SIZE), control);
@@ -157,8 +176,10 @@ export class WorkerSignatureVerifier implements SignatureVerifier {
     return { ...verdict, check: first };
   }
 
-  destroy(): Promise<void> {
-    return this.piscina.destroy();
+  async destroy(): Promise<void> {
+    this.destroyed = true;
+    const pool = this.pool;
+    if (pool !== undefined) await (await pool).destroy();
   }
 }
 

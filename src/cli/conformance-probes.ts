@@ -120,6 +120,9 @@ export function probesFor(state: NodeState): Record<OperationId, Probe[]> {
         { what: 'active as a string (bad-request)', path: '/network', body: { active: 'yes' }, expect: 400 },
       ]),
     ],
+    getClock: [{ what: "the node's clock", path: '/clock', expect: 200 }],
+    // Only refusals: a success would move the clock of a mockable node (and is refused elsewhere).
+    setMocktime: [unauthorized('/clock', { mocktime: 0 }), ...withToken([{ what: 'a negative mocktime (bad-request)', path: '/clock', body: { mocktime: -1 }, expect: 400 }])],
     getDenyList: [{ what: 'the deny list', path: '/network/deny', expect: 200 }],
     setDenyList: [
       unauthorized('/network/deny', { addresses: state.deny.addresses }),

@@ -7,14 +7,14 @@ import type { Command } from 'commander';
 import { UsageError } from './usage-error.js';
 import { duration, networkOf, resolveDevnetConfig, type DevnetOptionsText } from '../devnet/devnet-config.js';
 import { defaultDevnetDir, readDevnetFile, type DevnetFile } from '../devnet/devnet-file.js';
-import type { DevnetView } from '../devnet/devnet.js';
+import type { DevnetView } from '../devnet/devnet-view.js';
 
 export function registerDevnetCommand(program: Command): void {
   const devnet = program
     .command('devnet')
     .description('a local network of mining nodes with a live dashboard; with a subcommand, control the running one')
     .option('--nodes <n>', 'how many node processes (default 3)')
-    .option('--network <name>', 'demo (default: ~10 s blocks, mining) or regtest (blocks on demand)')
+    .option('--network <name>', 'demo (default: ~10 s blocks, mining), regtest (blocks on demand) or regtest-retarget (blocks on demand, retarget every 4 blocks: the heavier-beats-longer lesson)')
     .option('--datadir <dir>', 'the devnet folder, one node-N folder per node (default ~/.toychain/devnet)')
     .option('--dashboard-port <n>', 'port of the dashboard and control API on 127.0.0.1 (default 8080; 0: any free port)')
     .option('--workers <n>', 'mining threads per node (default: the cores shared among the nodes)')

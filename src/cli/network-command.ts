@@ -13,7 +13,7 @@ import { UsageError } from './usage-error.js';
 import { encodeNetworkFile, NetworkFileError, parseNetworkFile } from '../node/network-file.js';
 import { isNetworkFileUrl, readNetworkFileFrom } from '../node/network-file-url.js';
 import { createNetwork, DEFAULT_COINBASE_MATURITY, DEFAULT_RETARGET_INTERVAL, defaultAddressPrefix, describeNetwork } from '../node/network-create.js';
-import type { NetworkParams } from '../consensus/params.js';
+import { networks, type NetworkParams } from '../consensus/params.js';
 import { blockTimeSeconds } from '../devnet/devnet-config.js';
 
 interface CreateOptions {
@@ -82,7 +82,8 @@ export async function loadNetworkFile(path: string): Promise<NetworkParams> {
 export function checkNames(name: string, prefix: string): void {
   if (!/^[a-z][a-z0-9-]{0,31}$/.test(name)) throw new UsageError(`--name: '${name}' is not a network name`, 'use 1-32 lowercase letters, digits or dashes, starting with a letter');
   if (!/^[a-z]{1,16}$/.test(prefix)) throw new UsageError(`--address-prefix: '${prefix}' is not an address prefix`, 'use 1-16 lowercase letters');
-  if (name === 'demo' || name === 'regtest' || prefix === 'tc' || prefix === 'tcrt') throw new UsageError(`network-name-reserved: the name and prefix must differ from the built-in networks' (demo/tc, regtest/tcrt)`, 'pick another --name or --address-prefix');
+  const builtIn = Object.values(networks);
+  if (builtIn.some((p) => p.name === name || p.addressPrefix === prefix)) throw new UsageError(`network-name-reserved: the name and prefix must differ from the built-in networks' (${builtIn.map((p) => `${p.name}/${p.addressPrefix}`).join(', ')})`, 'pick another --name or --address-prefix');
 }
 
 export function hashrateOf(text: string): number {

@@ -54,10 +54,11 @@ export async function runDevnet(config: DevnetConfig): Promise<void> {
     for (const n of devnet?.nodes ?? []) if (n.pid !== undefined && n.alive) process.kill(n.pid, 'SIGTERM');
   });
 
-  // A network that retargets gets the devnet's own, paced from its first block; regtest stays regtest.
+  // A network that retargets gets the devnet's own, paced from its first block; the networks made for tests
+  // (regtest, regtest-retarget: blocks on demand, a settable clock) stay as they are.
   let params = config.params;
   let networkFile: string | undefined;
-  if (!config.params.noRetargeting) {
+  if (!config.params.noRetargeting && config.params.mockableChain !== true) {
     const own = await devnetNetwork(config.datadir, { nodes: config.nodes, miners: config.miners, workers: config.workers, blockTimeSec: config.blockTimeSec, fresh: config.fresh }, (line) => console.log(line));
     params = own.params;
     networkFile = own.file;

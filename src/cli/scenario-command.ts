@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { regtest, type NetworkParams } from '../consensus/params.js';
+import { networks, regtest, type NetworkParams } from '../consensus/params.js';
 import { UsageError } from '../node/config.js';
 import { createLogger } from '../node/log.js';
 import { createControlApi } from '../devnet/control-api.js';
@@ -39,7 +39,7 @@ export function registerScenarioCommand(program: Command): void {
     .argument('<file>', 'a scenario file, YAML or JSON (e.g. scenarios/fork-and-heal.yaml)')
     .option('--seed <n>', 'picks who mines each block of a `mine: { nodes: [...] }` step, by share', '1')
     .option('--log <file>', 'write every block, reorg, split, payment and step as JSON lines (for scenario replay and lab replay)')
-    .option('--network <name>', 'regtest (default: blocks made on demand, deterministic) or demo (live mining at a 10 s pace)', 'regtest')
+    .option('--network <name>', "regtest (default: blocks made on demand, deterministic), regtest-retarget (the same, with a retarget every 4 blocks) or demo (live mining at a 10 s pace); default: the scenario's own network, else regtest")
     .option('--datadir <dir>', 'the devnet folder (default: a temporary folder, removed at the end)')
     .option('--dashboard-port <n>', 'also serve the dashboard on this port while it runs (0: any free port)')
     .action(async (file: string, flags: RunFlags) => {
@@ -99,8 +99,9 @@ function moment(text: string): number {
 
 async function runFile(s: Scenario, flags: RunFlags): Promise<number> {
   const seed = parseSeed(flags.seed);
-  const network = flags.network ?? 'regtest';
-  if (network !== 'regtest' && network !== 'demo') throw new UsageError(`--network: unknown network '${network}'`, 'use regtest (blocks on demand) or demo (live mining)');
+  const network = flags.network ?? s.network ?? 'regtest';
+  if (network !== 'regtest' && network !== 'demo' && network !== 'regtest-retarget') throw new UsageError(`--network: unknown network '${network}'`, 'use regtest (blocks on demand), regtest-retarget (blocks on demand, retargeting) or demo (live mining)');
+  if (s.network !== undefined && network !== s.network) throw new UsageError(`--network ${network}: this scenario needs ${s.network}`, `leave --network out: the scenario's own network is used`);
   const temporary = flags.datadir === undefined;
   const datadir = temporary ? await mkdtemp(join(tmpdir(), 'toychain-scenario-')) : resolve(flags.datadir!);
   const logger = createLogger({ level: 'error', pretty: false, name: 'scenario' });
@@ -118,13 +119,13 @@ async function runFile(s: Scenario, flags: RunFlags): Promise<number> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, onSignal);
   try {
     // demo: the devnet's own network paced at 10 s blocks, as `npm start` makes it.
-    let own: { params: NetworkParams; file?: string } = { params: regtest };
+    let own: { params: NetworkParams; file?: string } = { params: networks[network] ?? regtest };
     if (network === 'demo') {
       const made = await devnetNetwork(datadir, { nodes: s.nodes, workers: 1, blockTimeSec: DEFAULT_BLOCK_TIME_SEC, fresh: true }, (line) => console.log(line));
       own = { params: made.params, file: made.file };
     }
     console.log(`${s.title}\n\n${s.idea}\n\nStarting ${s.nodes} ${own.params.name} nodes in ${datadir} …`);
-    devnet = await Devnet.start({ nodes: s.nodes, datadir, params: own.params, ...(own.file === undefined ? {} : { networkFile: own.file }), blockTimeSec: DEFAULT_BLOCK_TIME_SEC, workers: 1, mine: !own.params.noRetargeting, link: { delayMs: 0, jitterMs: 0, dropRate: 0 }, nodeLogLevel: 'warn', logger });
+    devnet = await Devnet.start({ nodes: s.nodes, datadir, params: own.params, ...(own.file === undefined ? {} : { networkFile: own.file }), blockTimeSec: DEFAULT_BLOCK_TIME_SEC, workers: 1, mine: own.params.mockableChain !== true, link: { delayMs: 0, jitterMs: 0, dropRate: 0 }, nodeLogLevel: 'warn', logger });
     if (flags.dashboardPort !== undefined) {
       server = createServer(createControlApi(devnet, logger));
       const port = await new Promise<number>((ok) => server!.listen(Number(flags.dashboardPort), '127.0.0.1', () => ok((server!.address() as { port: number }).port)));

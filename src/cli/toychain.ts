@@ -22,7 +22,7 @@ program
 program
   .command('node')
   .description('run a node: chain, peer-to-peer gossip, mining and the REST API')
-  .option('--network <name>', 'demo (default, ~10 s blocks) or regtest (blocks on demand)')
+  .option('--network <name>', 'demo (default, ~10 s blocks), regtest (blocks on demand) or regtest-retarget (blocks on demand, retarget every 4 blocks)')
   .option('--network-file <file-or-url>', 'run a custom network from its JSON file or an http(s) URL serving it (made by: toychain network create, served by toychain classroom)')
   .option('--datadir <dir>', 'where the chain is kept (default ~/.toychain/NETWORK)')
   .option('--p2p-port <n>', 'peer-to-peer port (0: any free port; default 28444 demo, 18444 regtest)')

@@ -56,7 +56,7 @@ export async function checkWire(options: WireOptions): Promise<WireReport> {
     const needs = (name: string, body: (c: WireClient) => Promise<string>): Promise<unknown> =>
       ready ? run(checks, name, () => body(main)) : Promise.resolve(checks.push({ name, status: 'skip', detail: 'not run: the handshake failed' }));
     await needs("the version's fields: protocol version, magic, genesis, nonce", async () => versionFields(session));
-    await needs('sendblocks is sent once, right after the handshake', async (c) => sendblocksAfterHandshake(c));
+    await needs('sendblocks and sendheaders are each sent once, right after the handshake', async (c) => sentAfterHandshake(c));
     await needs('ping is answered with pong carrying the same nonce', async (c) => pingPong(c));
     await needs('getheaders from genesis is answered with headers of the active chain', (c) => headersFromGenesis(session, c));
     await needs('getheaders with a stop hash ends at that header', (c) => headersWithStop(session, c));
@@ -118,11 +118,14 @@ function versionFields(session: Session): string {
   return `protocol ${v.protocolVersion}, magic 0x${hex32(v.magic)}, genesis ${params.genesis.hash.slice(0, 16)}…, listenPort ${v.listenPort}${v.apiUrl === undefined ? '' : `, apiUrl ${v.apiUrl}`}`;
 }
 
-async function sendblocksAfterHandshake(c: WireClient): Promise<string> {
-  const before = await c.barrier('sendblocks after the handshake');
-  const count = before.filter((m) => m.type === 'sendblocks').length;
-  if (count !== 1) throw new CheckFailed(`${count} sendblocks before the pong to our first ping (the document says each node sends it once, right after the handshake)`);
-  return 'sendblocks received';
+async function sentAfterHandshake(c: WireClient): Promise<string> {
+  const before = await c.barrier('sendblocks and sendheaders after the handshake');
+  const problems = (['sendblocks', 'sendheaders'] as const).flatMap((type) => {
+    const count = before.filter((m) => m.type === type).length;
+    return count === 1 ? [] : [`${count} ${type} before the pong to our first ping`];
+  });
+  if (problems.length > 0) throw new CheckFailed(`${problems.join('; ')} (the document says each node sends each once, right after the handshake)`);
+  return 'sendblocks and sendheaders received';
 }
 
 async function pingPong(c: WireClient): Promise<string> {

@@ -35,10 +35,10 @@ export interface FrameCheck {
   run: () => Promise<string>;
 }
 
-/** A command code no message has (docs/p2p.md §3 lists 0x01–0x0d). */
+/** A command code no message has (docs/p2p.md §3 lists 0x01–0x0e). */
 const UNKNOWN_COMMAND = 0x7f;
 /** What a node may send on its own while we wait, answering nothing of ours. */
-const UNPROMPTED = new Set(['inv', 'ping', 'addr', 'sendblocks']);
+const UNPROMPTED = new Set(['inv', 'ping', 'addr', 'sendblocks', 'sendheaders']);
 
 /** envelope frames a payload under a command code, with a good length and checksum. */
 function envelope(magic: number, command: number, payload: Uint8Array): Uint8Array {

@@ -46,6 +46,16 @@ export function fromDisplayHex(hex: string, label = 'hash'): Hash32 {
 }
 
 /**
+ * displayHex takes a string that already is an id in display hex (64 hex digits, as a
+ * user or the API writes it) as a DisplayHex, lower-cased as toDisplayHex writes it; it
+ * converts no byte order. Throws a labelled TypeError for anything else.
+ */
+export function displayHex(hex: string, label = 'hash'): DisplayHex {
+  if (typeof hex !== 'string' || !/^[0-9a-fA-F]{64}$/.test(hex)) throw new TypeError(`${label}: expected 64 hex characters`);
+  return hex.toLowerCase() as DisplayHex;
+}
+
+/**
  * hash32 takes 32 bytes that already are a hash in internal byte order (read from an
  * encoding, the store or a test vector) as a Hash32; it converts nothing. Throws a
  * labelled TypeError for any other length.

@@ -30,7 +30,7 @@ export function genesisBlock(params: NetworkParams): Block {
   return {
     header: {
       version: g.version,
-      prevHash: ZERO_HASH.slice(),
+      prevHash: hash32(ZERO_HASH.slice()),
       merkleRoot: merkleRoot([txHash(coinbase)]).root,
       time: g.time,
       bits: g.bits,

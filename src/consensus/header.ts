@@ -19,9 +19,9 @@ export const HEADER_SIZE = 80;
 export interface BlockHeader {
   version: number;
   /** hash of the previous block, internal byte order */
-  prevHash: Uint8Array;
-  /** merkle root of the block's txids, internal byte order */
-  merkleRoot: Uint8Array;
+  prevHash: Hash32;
+  /** merkle root of the block's transaction hashes, internal byte order */
+  merkleRoot: Hash32;
   /** Unix seconds */
   time: number;
   /** compact encoding of the target */
@@ -48,8 +48,8 @@ export function encodeBlockHeader(header: BlockHeader): Uint8Array {
 export function readBlockHeader(r: ByteReader): BlockHeader {
   return {
     version: r.u32('header.version'),
-    prevHash: r.bytes(32, 'header.prevHash'),
-    merkleRoot: r.bytes(32, 'header.merkleRoot'),
+    prevHash: r.bytes(32, 'header.prevHash') as Hash32,
+    merkleRoot: r.bytes(32, 'header.merkleRoot') as Hash32,
     time: r.u32('header.time'),
     bits: r.u32('header.bits'),
     nonce: r.u32('header.nonce'),
@@ -75,7 +75,7 @@ export function headerHash(header: BlockHeader): Hash32 {
   return sha256d(encodeBlockHeader(header)) as Hash32;
 }
 
-/** blockHash is the block's id as Bitcoin displays it: sha256d of the header, byte-reversed hex. */
-export function blockHash(header: BlockHeader): DisplayHex {
+/** blockId is the block's id as Bitcoin displays it: sha256d of the header, byte-reversed hex. */
+export function blockId(header: BlockHeader): DisplayHex {
   return toDisplayHex(headerHash(header));
 }

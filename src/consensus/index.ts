@@ -4,9 +4,11 @@
  * re-export module in src/ (STYLE.md): everything else imports from the defining module.
  */
 export { sha256d, taggedHash } from './hash.js';
-export { toDisplayHex, fromDisplayHex, reverseBytes, bytesToHex, hexToBytes, type Hash32, type DisplayHex } from './bytes.js';
+export { toDisplayHex, fromDisplayHex, hash32, reverseBytes, bytesToHex, hexToBytes, type Hash32, type DisplayHex } from './bytes.js';
 export { DecodeError } from './byte-reader.js';
-export { encodeBlockHeader, decodeBlockHeader, blockHash, headerHash, HEADER_SIZE, type BlockHeader } from './header.js';
+export { encodeBlockHeader, decodeBlockHeader, blockId, headerHash, HEADER_SIZE, type BlockHeader } from './header.js';
+/** @deprecated blockId under its earlier name, kept so outside users of this entry do not break. */
+export { blockId as blockHash } from './header.js';
 export { encodeBlock, decodeBlock, type Block } from './block.js';
 export { encodeTx, decodeTx, txid, txHash, isCoinbase, type Tx, type TxInput, type TxOutput, type Outpoint } from './tx.js';
 export { compactToTarget, targetToCompact, blockWork, checkProofOfWork, type CompactTarget } from './pow.js';

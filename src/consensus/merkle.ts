@@ -1,21 +1,21 @@
 /**
- * The merkle root of a block's transactions, as Bitcoin computes it: pair the txids
+ * The merkle root of a block's transactions, as Bitcoin computes it: pair the tx hashes
  * level by level with sha256d, duplicating the last one of an odd level.
  */
-import { concatBytes, equalBytes, ZERO_HASH } from './bytes.js';
+import { concatBytes, equalBytes, ZERO_HASH, type Hash32 } from './bytes.js';
 import { sha256d } from './hash.js';
 
 /**
- * merkleRoot computes the merkle root of txids (internal byte order) and reports
+ * merkleRoot computes the merkle root of transaction hashes (internal byte order) and reports
  * `mutated` when two identical hashes are paired at any level: Bitcoin's duplication
  * of an odd level's last node lets a different transaction list ([a,b,c] and
  * [a,b,c,c]) have the same root, which an attacker can use to get a valid block
  * marked invalid (CVE-2012-2459). An empty list gives the zero hash.
  * @see Core ComputeMerkleRoot.
  */
-export function merkleRoot(txids: readonly Uint8Array[]): { root: Uint8Array; mutated: boolean } {
-  if (txids.length === 0) return { root: ZERO_HASH.slice(), mutated: false };
-  let level = txids.slice();
+export function merkleRoot(txHashes: readonly Uint8Array[]): { root: Hash32; mutated: boolean } {
+  if (txHashes.length === 0) return { root: ZERO_HASH.slice() as Hash32, mutated: false };
+  let level = txHashes.slice();
   let mutated = false;
   while (level.length > 1) {
     for (let pos = 0; pos + 1 < level.length; pos += 2) {
@@ -28,5 +28,5 @@ export function merkleRoot(txids: readonly Uint8Array[]): { root: Uint8Array; mu
     }
     level = next;
   }
-  return { root: level[0]!.slice(), mutated };
+  return { root: level[0]!.slice() as Hash32, mutated };
 }

@@ -54,6 +54,12 @@ export interface NetworkParams extends PowParams, SubsidyParams {
   /** largest serialized block in bytes; differs from Bitcoin: size, not weight */
   maxBlockSize: number;
   genesis: GenesisParams;
+  /**
+   * a network for tests and lessons whose clock may be set through the API (PUT /clock:
+   * Core's setmocktime, allowed only where CChainParams::IsMockableChain(), regtest);
+   * absent: the node's clock is the system's and refuses to be set
+   */
+  mockableChain?: boolean;
 }
 
 /** retargetInterval is the number of blocks between retargets: timespan / spacing. */
@@ -89,6 +95,7 @@ export const regtest: NetworkParams = {
   initialSubsidy: 50n * COIN,
   subsidyHalvingInterval: 150,
   maxBlockSize: 1_000_000,
+  mockableChain: true,
   genesis: {
     version: 1,
     time: 1793491200,
@@ -131,5 +138,41 @@ export const demo: NetworkParams = {
   },
 };
 
+/**
+ * regtest-retarget: regtest's blocks on demand and settable clock, with Bitcoin's retarget
+ * every 4 blocks. It exists for the lesson that a chain with fewer blocks can carry more
+ * work (scenarios/heavier-beats-longer.yaml): on regtest every block has the same bits, so
+ * the longer branch always has more work. Here a side whose blocks come slowly (its clock
+ * set ahead) gets a lower difficulty at the retarget and can then mine many cheap blocks.
+ * Its genesis is harder than powLimit (bits 0x1f00ffff: about 65 537 hashes a block, a
+ * moment's work) so the difficulty can fall as well as rise; powLimit is regtest's. No
+ * BIP94 rule: the lesson's light side stamps its blocks late, never early.
+ */
+export const regtestRetarget: NetworkParams = {
+  name: 'regtest-retarget',
+  magic: 0x74637272,
+  addressPrefix: 'tcrr',
+  powLimit: regtest.powLimit,
+  targetTimespan: 4 * 10,
+  targetSpacing: 10,
+  noRetargeting: false,
+  // Bitcoin's first window (from genesis): blocks made on demand are stamped from their parent's
+  // time (the devnet sets the clock before each), so block 1 follows genesis by one spacing.
+  maxFutureDrift: 2 * 60 * 60,
+  coinbaseMaturity: 10,
+  initialSubsidy: 50n * COIN,
+  subsidyHalvingInterval: 150,
+  maxBlockSize: 1_000_000,
+  mockableChain: true,
+  genesis: {
+    version: 1,
+    time: 1793491200,
+    bits: 0x1f00ffff,
+    nonce: 37430,
+    message: 'toychain regtest-retarget genesis: fewer blocks can carry more work',
+    hash: '00001f350a9142d7371803dbbc0aa881f2e556995a85432cd57d006a2c0ed7b4',
+  },
+};
+
 /** The networks a node can run, by name. */
-export const networks: Readonly<Record<string, NetworkParams>> = { regtest, demo };
+export const networks: Readonly<Record<string, NetworkParams>> = { regtest, demo, 'regtest-retarget': regtestRetarget };

@@ -19,7 +19,8 @@ import { parseInput } from '../api/request-validation.js';
 import { integerString } from '../api/contract/primitives.js';
 import { blockCount, LINK_LIMIT_MESSAGE, linkFields, linkWithinLimit, share } from '../api/contract/requests.js';
 import { NodeApiError, NodeUnavailableError } from './child-node.js';
-import type { Devnet, DevnetView } from './devnet.js';
+import type { Devnet } from './devnet.js';
+import type { DevnetEvent, DevnetTree, DevnetView } from './devnet-view.js';
 import type { TimelineItem } from './timeline.js';
 import type { TreeBlock } from './block-tree.js';
 import type { ReorgCard } from './reorg-card.js';
@@ -145,8 +146,8 @@ export interface DashboardSource {
   readonly tips: Record<number, string>;
   readonly reorgCards: ReorgCard[];
   readonly timeline: TimelineItem[];
-  on(event: 'event', listener: (name: string, data: unknown) => void): unknown;
-  off(event: 'event', listener: (name: string, data: unknown) => void): unknown;
+  on(event: 'event', listener: (...e: DevnetEvent) => void): unknown;
+  off(event: 'event', listener: (...e: DevnetEvent) => void): unknown;
 }
 
 /** registerDashboardReads: GET /devnet, /devnet/tree, /devnet/reorgs, /devnet/timeline, /devnet/finality and the /devnet/events stream. */
@@ -156,7 +157,8 @@ export function registerDashboardReads(api: express.Router, source: DashboardSou
   });
   api.get('/devnet/tree', (req, res) => {
     const { heights } = parseInput(treeQuery, req.query, 'query');
-    res.json({ blocks: source.recentBlocks(heights), tips: source.tips });
+    const tree: DevnetTree = { blocks: source.recentBlocks(heights), tips: source.tips };
+    res.json(tree);
   });
   api.get('/devnet/reorgs', (_req, res) => {
     res.json({ cards: source.reorgCards });
@@ -226,7 +228,7 @@ async function nodeCall<T>(call: () => Promise<T>, devnet?: Devnet): Promise<T> 
 function streamEvents(devnet: DashboardSource, req: express.Request, res: express.Response): void {
   res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive' });
   req.socket.setNoDelay(true);
-  const listener = (name: string, data: unknown): void => {
+  const listener = (...[name, data]: DevnetEvent): void => {
     if (name === 'status') return; // the page polls GET /devnet for figures
     res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
   };

@@ -78,8 +78,8 @@ export function resolveDevnetConfig(o: DevnetOptionsText): DevnetConfig {
     dashboardPort,
     workers,
     link: { delayMs, jitterMs, dropRate: 0 },
-    // regtest has no pace (blocks come on demand): mine continuously only on demo unless told.
-    mine: o.mine ?? params.noRetargeting === false,
+    // regtest and regtest-retarget make blocks on demand (a mockable chain): mine continuously only on demo unless told.
+    mine: o.mine ?? (params.noRetargeting === false && params.mockableChain !== true),
     miners,
     fresh: o.fresh === true,
     logLevel: o.logLevel ?? 'info',

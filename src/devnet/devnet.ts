@@ -12,17 +12,19 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { NetworkParams } from '../consensus/params.js';
+import { retargetInterval, type NetworkParams } from '../consensus/params.js';
 import { ServiceRefusal } from '../api/services.js';
 import type { Status } from '../api/contract/responses.js';
 import type { LinkShape } from '../p2p/link-shaping.js';
-import { BlockTree, modelForkProbability, type PropagationFigures, type StaleFigures, type TreeBlock } from './block-tree.js';
+import { BlockTree, modelForkProbability, type TreeBlock } from './block-tree.js';
 import { ChildNode } from './child-node.js';
 import { EventFeed } from './event-feed.js';
 import { appendTimeline, nodeEventNote, type TimelineItem } from './timeline.js';
 import type { ExplorerSource } from './explorer.js';
 import type { ReorgCard } from './reorg-card.js';
-import type { BanRecord } from './watched-peers.js';
+import type { DevnetEvents, DevnetView, NodeView } from './devnet-view.js';
+import type { NodeEvent, NodeEventData } from '../api/contract/events.js';
+import type { ResponseOf } from '../api/contract/operations.js';
 import { keepReorgCard, readReorgCard } from './reorg-reader.js';
 import { balanceOf, pay, type NodeBalance } from './node-payments.js';
 import { sweepLegacyMinerKey } from './legacy-miner-key.js';
@@ -50,63 +52,6 @@ export interface DevnetOptions {
   logger: Logger;
 }
 
-/** What a node reported in its last GET /status (the fields the dashboard shows). */
-type NodeStatus = Status;
-
-export interface NodeView {
-  index: number;
-  state: string;
-  alive: boolean;
-  pid: number | null;
-  apiUrl: string | null;
-  p2pUrl: string | null;
-  group: number;
-  address: string | null;
-  /** what the devnet wants: mining unless switched off or paused */
-  miningWanted: boolean;
-  /** share of the hash power: the fraction of time its miner hashes */
-  share: number;
-  status: NodeStatus | null;
-  /** Unix milliseconds of the last good status */
-  statusAt: number | null;
-  unreachable: boolean;
-  /** two or more blocks behind the best node of its group */
-  lagging: boolean;
-  exitInfo: string | null;
-  log: string;
-  /** what the node's mining address holds (coins), as the node reports it; null until read */
-  balance: { spendable: string; unconfirmed: string } | null;
-  /** what the page calls it besides its number (a classroom's "teacher"), if anything */
-  label?: string;
-  /** bans of this node by a watched node (toychain watch, classroom), newest first */
-  bannedBy?: BanRecord[];
-}
-
-export interface DevnetView {
-  network: string;
-  targetSpacingSec: number;
-  nodes: NodeView[];
-  groups: number[][] | null;
-  paused: boolean;
-  link: LinkShape;
-  edges: Edge[];
-  bestTip: string | null;
-  /**
-   * model: P(fork) ≈ 1 − e^(−delay/interval) with the link delay; modelByPropagation: the
-   * same with the measured mean propagation time, which is several link delays (a block
-   * travels as inv, getdata, block), or null before any block has been measured.
-   */
-  stale: StaleFigures & { window: number; model: number; modelByPropagation: number | null };
-  propagation: PropagationFigures;
-  /** each node's tip as last reported (tip events are faster than the status poll) */
-  tips: Record<number, string>;
-}
-
-export interface DevnetEvents {
-  /** an event for the dashboard's stream: block, tip, reorg, timeline, node */
-  event: [name: string, data: unknown];
-}
-
 const STATUS_MS = 1_000;
 const TOPOLOGY_MS = 2_000;
 const UNREACHABLE_MS = 5_000;
@@ -126,7 +71,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
   private readonly shares: number[];
   private paused = false;
   private link: LinkShape;
-  private readonly statuses = new Map<number, { at: number; status: NodeStatus }>();
+  private readonly statuses = new Map<number, { at: number; status: Status }>();
   private readonly balances = new Map<number, NodeBalance>();
   /** the tip and mempool a node's balance was read at */
   private readonly balanceSeen = new Map<number, string>();
@@ -164,7 +109,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     await Promise.all(this.nodes.map((n) => n.start()));
     logger.info({ nodes: this.nodes.map((n) => n.endpoints) }, 'devnet nodes started');
     await this.loadRecentBlocks(this.nodes[0]!);
-    for (const node of this.nodes) this.feeds.push(new EventFeed(() => (node.alive ? `${node.endpoints!.apiUrl}/events` : undefined), (event, data) => this.onNodeEvent(node.index, event, data)));
+    for (const node of this.nodes) this.feeds.push(new EventFeed(() => (node.alive ? `${node.endpoints!.apiUrl}/events` : undefined), (e) => this.onNodeEvent(node.index, e)));
     await Promise.all(this.feeds.map((f) => f.ready));
     await Promise.all(this.nodes.map((n) => this.configure(n)));
     await this.maintain();
@@ -275,9 +220,32 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     return result;
   }
 
-  /** generate mines blocks on one node now (regtest), through its API. */
-  async generate(index: number, blocks: number): Promise<string[]> {
-    const { hashes } = await this.node(index).api<{ hashes: string[] }>('POST', '/mining/generate', { blocks }, 120_000);
+  /**
+   * generate mines blocks on one node now (regtest), through its API. On a network made
+   * for tests whose clock can be set, `spacingSec` stamps each block that long after its
+   * parent: the node's clock is set (PUT /clock) just before each block and let go after,
+   * as Core's functional tests use setmocktime. A network that also retargets
+   * (regtest-retarget) is always stamped so, by default at stampedSpacing(): a burst
+   * made on the real clock would look four times too fast at every retarget, and the
+   * difficulty would climb fourfold every few blocks.
+   */
+  async generate(index: number, blocks: number, options: { spacingSec?: number } = {}): Promise<string[]> {
+    const node = this.node(index);
+    const { params } = this.options;
+    const spacing = options.spacingSec ?? (params.mockableChain === true && !params.noRetargeting ? stampedSpacing(params) : undefined);
+    if (spacing === undefined) return (await node.api<ResponseOf<'generateBlocks'>>('POST', '/mining/generate', { blocks }, 120_000)).hashes;
+    if (params.mockableChain !== true) throw new ServiceRefusal('mocktime-not-allowed', `blocks can be spaced only on a network whose clock can be set (regtest, regtest-retarget); this devnet runs ${params.name}`, 409);
+    const hashes: string[] = [];
+    try {
+      for (let i = 0; i < blocks; i++) {
+        const status = await node.api<Status>('GET', '/status');
+        const parent = await node.api<ResponseOf<'getBlock'>>('GET', `/blocks/${status.tip}`);
+        await node.api('PUT', '/clock', { mocktime: parent.time + spacing });
+        hashes.push(...(await node.api<ResponseOf<'generateBlocks'>>('POST', '/mining/generate', { blocks: 1 }, 120_000)).hashes);
+      }
+    } finally {
+      if (node.alive) await node.api('PUT', '/clock', { mocktime: 0 }).catch(() => undefined);
+    }
     return hashes;
   }
 
@@ -424,7 +392,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
         const targets = edges.filter(([a]) => a === from.index).map(([, b]) => this.nodes[b]!);
         if (!from.alive || targets.length === 0) return;
         try {
-          const peers = await from.api<{ address: string; direction: string }[]>('GET', '/peers');
+          const peers = await from.api<ResponseOf<'listPeers'>>('GET', '/peers');
           const outbound = new Set(peers.filter((p) => p.direction === 'outbound').map((p) => p.address));
           for (const to of targets) {
             if (!to.alive || outbound.has(to.endpoints!.p2pUrl)) continue;
@@ -442,7 +410,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
       this.nodes.map(async (n) => {
         if (!n.alive) return;
         try {
-          const status = await n.api<NodeStatus>('GET', '/status', undefined, 2_000);
+          const status = await n.api<Status>('GET', '/status', undefined, 2_000);
           this.statuses.set(n.index, { at: Date.now(), status });
           this.tips[n.index] = status.tip;
           // A balance changes only with the tip or the mempool: read it again only then, not every second.
@@ -462,42 +430,41 @@ export class Devnet extends EventEmitter<DevnetEvents> {
   // ---- what the nodes tell us ------------------------------------------------------
 
   private async loadRecentBlocks(node: ChildNode): Promise<void> {
-    const page = await node.api<{ blocks: { hash: string; height: number; time: number; chainwork: string; txCount: number }[] }>('GET', '/blocks?limit=50&order=desc');
+    const page = await node.api<ResponseOf<'listBlocks'>>('GET', '/blocks?limit=50&order=desc');
     const byHeight = new Map(page.blocks.map((b) => [b.height, b]));
     for (const b of [...page.blocks].reverse()) {
       this.tree.add({ hash: b.hash, height: b.height, time: b.time, chainwork: b.chainwork, txCount: b.txCount, prevHash: byHeight.get(b.height - 1)?.hash ?? null }, undefined, Date.now());
     }
   }
 
-  private onNodeEvent(index: number, event: string, data: unknown): void {
+  private onNodeEvent(index: number, e: NodeEvent): void {
     const at = Date.now();
-    const d = data as Record<string, unknown>;
-    switch (event) {
+    switch (e.event) {
       case 'block-connected':
-        return void this.onBlockConnected(index, d as { hash: string; height: number; time: number; chainwork: string }, at);
+        return void this.onBlockConnected(index, e.data, at);
       case 'tip':
-        if (typeof d.hash === 'string') this.tips[index] = d.hash;
-        return void this.emit('event', 'tip', { node: index, ...d });
+        this.tips[index] = e.data.hash;
+        return void this.emit('event', 'tip', { node: index, ...e.data });
       case 'reorg': {
-        this.emit('event', 'reorg', { node: index, ...d });
-        void this.explainReorg(index, d as { oldTip: string; newTip: string; fork: string }, at);
+        this.emit('event', 'reorg', { node: index, ...e.data });
+        void this.explainReorg(index, e.data, at);
         // (Scripts read this line as it is; the reorg card gives the blocks connected and the work.)
-        return this.noteNodeEvent(index, event, d);
+        return this.noteNodeEvent(index, e);
       }
       case 'tx-removed':
-        if (d.reason === 'confirmed') return;
-        return this.note('tx', `node ${index} dropped transaction ${String(d.txid).slice(0, 16)}… from its mempool (${d.reason === 'conflict' ? 'a double spend: a block spent the same coin' : String(d.reason)})`, index);
+        if (e.data.reason === 'confirmed') return;
+        return this.note('tx', `node ${index} dropped transaction ${e.data.txid.slice(0, 16)}… from its mempool (${e.data.reason === 'conflict' ? 'a double spend: a block spent the same coin' : e.data.reason})`, index);
       default:
-        return this.noteNodeEvent(index, event, d);
+        return this.noteNodeEvent(index, e);
     }
   }
 
-  private noteNodeEvent(index: number, event: string, d: Record<string, unknown>): void {
-    const n = nodeEventNote(index, event, d);
+  private noteNodeEvent(index: number, e: NodeEvent): void {
+    const n = nodeEventNote(index, e);
     if (n !== undefined) this.note(n.kind, n.text, index);
   }
 
-  private async onBlockConnected(index: number, b: { hash: string; height: number; time: number; chainwork: string; txCount?: number }, at: number): Promise<void> {
+  private async onBlockConnected(index: number, b: NodeEventData<'block-connected'>, at: number): Promise<void> {
     const known = this.tree.get(b.hash);
     if (known !== undefined) {
       if (known.seenBy[index] !== undefined) return;
@@ -514,7 +481,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     let miner: number | null | undefined;
     let txCount = b.txCount;
     try {
-      const view = await this.nodes[index]!.api<{ prevHash: string; txs: { outputs: { address: string }[] }[] }>('GET', `/blocks/${b.hash}`);
+      const view = await this.nodes[index]!.api<ResponseOf<'getBlock'>>('GET', `/blocks/${b.hash}`);
       prevHash = view.prevHash;
       txCount = view.txs.length;
       const payee = view.txs[0]?.outputs[0]?.address;
@@ -553,3 +520,15 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     this.emit('event', 'timeline', item);
   }
 }
+
+/**
+ * stampedSpacing is the gap between blocks made on demand that holds a retargeting
+ * network's difficulty: Bitcoin's retarget measures the interval's gaps (one fewer than
+ * its blocks) against the whole timespan, so the gap is timespan / (interval − 1),
+ * rounded up (regtest-retarget: 40 s / 3 → 14 s; the difficulty eases 5 % a window
+ * rather than climbing).
+ */
+export function stampedSpacing(params: NetworkParams): number {
+  return Math.ceil(params.targetTimespan / Math.max(1, retargetInterval(params) - 1));
+}
+

@@ -1,12 +1,15 @@
 /**
  * A node's server-sent events, read by the supervisor: fetch with a streaming body,
- * parsed into { event, data } and handed on. When the stream ends or fails (a node
- * restarted or died) it reconnects after RETRY_MS until closed.
+ * each event checked against the API contract (parseNodeEvent) and handed on typed.
+ * An event the contract does not name (a newer node's) or whose data does not match it
+ * is dropped, so the devnet never acts on half of one. When the stream ends or fails (a
+ * node restarted or died) it reconnects after RETRY_MS until closed.
  */
 
+import { parseNodeEvent, type NodeEvent } from '../api/contract/events.js';
 import { readServerSentEvents } from './server-sent-events.js';
 
-export type FeedHandler = (event: string, data: unknown) => void;
+export type FeedHandler = (event: NodeEvent) => void;
 
 const RETRY_MS = 1_000;
 
@@ -53,7 +56,8 @@ export class EventFeed {
     this.opened();
     for await (const { event, data } of readServerSentEvents(res.body)) {
       try {
-        this.handler(event, JSON.parse(data));
+        const parsed = parseNodeEvent(event, JSON.parse(data));
+        if (parsed !== undefined) this.handler(parsed);
       } catch {
         // one bad event must not end the feed
       }

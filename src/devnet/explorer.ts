@@ -12,7 +12,8 @@ import { compactToTarget } from '../consensus/pow.js';
 import { NotFoundError } from '../api/errors.js';
 import { NodeApiError } from './child-node.js';
 import type { BlockTree } from './block-tree.js';
-import type { Block, Mempool, Tx, TxLookup } from '../api/contract/responses.js';
+import type { AddressInfo, Block, Mempool, Tx, TxLookup } from '../api/contract/responses.js';
+import type { ExplorerAddress, ExplorerBlock, ExplorerTx, ExplorerTxDetails, InputDetail, Mempools, MempoolTx, SearchAnswer } from './devnet-view.js';
 
 /** How many of a block's transactions get their fee and input coins looked up. */
 const MAX_TX_DETAILS = 30;
@@ -44,9 +45,6 @@ type NodeTx = Tx & Partial<Pick<TxLookup, 'fee' | 'status' | 'confirmations' | '
 /** A block as a node answers GET /blocks/:id. */
 type NodeBlock = Block;
 
-/** What an input spent, when the coin could be read: its amount and address. */
-export type InputDetail = { coinbase: true } | { prevout: { txid: string; index: number }; value: string | null; address: string | null; miner: number | null };
-
 const HEX64 = /^[0-9a-f]{64}$/;
 
 /** ask tries each live node in turn (`first` ones before the rest) and returns the first answer that is not a 404. */
@@ -66,7 +64,7 @@ async function ask<T>(src: ExplorerSource, path: string, first: number[] = []): 
 }
 
 /** blockDetails: the header, the hash beside its target, work, miner, who has it since when, and the transactions with inputs → outputs and fees. */
-export async function blockDetails(src: ExplorerSource, id: string) {
+export async function blockDetails(src: ExplorerSource, id: string): Promise<ExplorerBlock> {
   const key = id.toLowerCase();
   const best = src.bestNode();
   const known = src.tree.get(key);
@@ -83,7 +81,6 @@ export async function blockDetails(src: ExplorerSource, id: string) {
     work,
     miner: coinbaseTo === undefined ? null : src.minerOf(coinbaseTo),
     seenBy: src.tree.get(b.hash)?.seenBy ?? {},
-    /** the nodes that could hear its first node then; the others got it across a split, at the heal */
     reachable: src.tree.get(b.hash)?.reachable ?? null,
     answeredBy: found.node,
     txs,
@@ -91,7 +88,7 @@ export async function blockDetails(src: ExplorerSource, id: string) {
 }
 
 /** txWithInputs adds each input's coin (amount, address) and the fee, read from the node that has the block. */
-async function txWithInputs(src: ExplorerSource, tx: NodeTx, node: number): Promise<NodeTx & { inputDetails: InputDetail[]; fee: string | null }> {
+async function txWithInputs(src: ExplorerSource, tx: NodeTx, node: number): Promise<ExplorerTx> {
   if (tx.coinbase) return { ...tx, fee: null, inputDetails: [{ coinbase: true }] };
   const inputDetails: InputDetail[] = [];
   for (const input of tx.inputs) {
@@ -111,7 +108,7 @@ async function txWithInputs(src: ExplorerSource, tx: NodeTx, node: number): Prom
 }
 
 /** txDetails: a transaction from whichever node has it, with where each node has it (mempool, confirmed, or not at all). */
-export async function txDetails(src: ExplorerSource, txid: string) {
+export async function txDetails(src: ExplorerSource, txid: string): Promise<ExplorerTxDetails> {
   const key = txid.toLowerCase();
   const where: Record<number, { status: string; blockHash: string | null; confirmations: number } | null> = {};
   let tx: NodeTx | undefined;
@@ -132,15 +129,15 @@ export async function txDetails(src: ExplorerSource, txid: string) {
 }
 
 /** addressDetails: an address's coins and history as the most-work node sees them, and whose mining key it is. */
-export async function addressDetails(src: ExplorerSource, address: string) {
+export async function addressDetails(src: ExplorerSource, address: string): Promise<ExplorerAddress> {
   const best = src.bestNode();
-  const found = await ask<Record<string, unknown>>(src, `/address/${encodeURIComponent(address)}?limit=50`, best ? [best.index] : []);
+  const found = await ask<AddressInfo>(src, `/address/${encodeURIComponent(address)}?limit=50`, best ? [best.index] : []);
   if (found === undefined) throw new NotFoundError(`no node answers for address ${address}`);
   return { ...found.body, miner: src.minerOf(address), answeredBy: found.node };
 }
 
 /** search reads a height, a block hash, a txid or an address and says which it is. */
-export async function search(src: ExplorerSource, q: string): Promise<{ kind: 'block' | 'tx' | 'address'; id: string }> {
+export async function search(src: ExplorerSource, q: string): Promise<SearchAnswer> {
   const text = q.trim();
   if (/^\d{1,10}$/.test(text)) {
     const found = await ask<NodeBlock>(src, `/blocks/${Number(text)}`, src.bestNode() ? [src.bestNode()!.index] : []);
@@ -161,17 +158,8 @@ export async function search(src: ExplorerSource, q: string): Promise<{ kind: 'b
   return { kind: 'address', id: text };
 }
 
-export interface MempoolTx {
-  txid: string;
-  fee: string;
-  inputs: Array<{ txid: string; index: number }>;
-  outputs: Array<{ value: string; address: string }>;
-  /** another node's mempool holds a different transaction spending one of these inputs */
-  conflict: boolean;
-}
-
 /** mempools reads every node's mempool and marks the coins two different transactions spend: double spends in flight. */
-export async function mempools(src: ExplorerSource) {
+export async function mempools(src: ExplorerSource): Promise<Mempools> {
   const perNode: Array<{ node: number; count: number; txs: MempoolTx[] }> = [];
   const spenders = new Map<string, Map<string, number[]>>();
   for (const node of src.nodes) {

@@ -15,7 +15,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Devnet } from './devnet.js';
 import { loadScenarioFile, ScenarioFileError, type Scenario } from '../scenario/scenario-file.js';
-import { describe, runScenario, ScenarioRunError, type ScenarioDevnet } from '../scenario/runner.js';
+import { describe, refusalOf, runScenario, ScenarioRunError, type ScenarioDevnet } from '../scenario/runner.js';
 import type { LoggedEvent, StepStatus } from '../scenario/event-log.js';
 import type { Lesson, LessonRun, LessonStepStatus } from './lesson-view.js';
 
@@ -157,8 +157,11 @@ export class Lessons {
     const down = view.nodes.slice(0, scenario.nodes).filter((n) => !n.alive);
     if (down.length > 0) return { code: 'node-down', message: `node ${down.map((n) => n.index).join(', ')} is not running: restart it first` };
     const mining = view.nodes.some((n) => n.miningWanted);
-    // With every miner off the runner makes blocks with generate: instant on regtest, a real search at this network's difficulty otherwise.
-    if (!mining && view.network !== 'regtest') return { code: 'miners-paused', message: `the miners are off, and ${view.network} does not make blocks on demand: resume the miners (the lesson waits for their blocks), or run the lessons on a regtest devnet (toychain devnet --network regtest) where blocks come at once` };
+    const refusal = refusalOf(scenario, this.devnet.options.params, mining ? 'mining' : 'generate');
+    if (refusal !== null) return refusal;
+    // With every miner off the runner makes blocks with generate: at once on a network made for tests (regtest,
+    // regtest-retarget), a real search at this network's difficulty otherwise.
+    if (!mining && this.devnet.options.params.mockableChain !== true) return { code: 'miners-paused', message: `the miners are off, and ${view.network} does not make blocks on demand: resume the miners (the lesson waits for their blocks), or run the lessons on a regtest devnet (toychain devnet --network regtest) where blocks come at once` };
     if (mining) {
       const miners = new Set(scenario.steps.flatMap((s) => (s.kind === 'mine' ? (s.value.nodes ?? [s.value.node!]) : s.kind === 'fund' ? [s.value.node] : [])));
       const idle = [...miners].filter((i) => view.nodes[i]?.miningWanted !== true).sort((a, b) => a - b);

@@ -4,6 +4,8 @@
  * peers. Scripts read the reorg line as it is ("… switched to a branch with more work: N
  * blocks replaced"), so it is written once here.
  */
+import type { NodeEvent } from '../api/contract/events.js';
+
 export interface TimelineItem {
   atMs: number;
   kind: 'block' | 'reorg' | 'split' | 'heal' | 'ban' | 'node' | 'mining' | 'link' | 'peer' | 'tx';
@@ -28,14 +30,14 @@ export interface NodeEventNote {
 }
 
 /** nodeEventNote is the timeline line for a node's reorg, ban or peer-left event, or undefined for other events. */
-export function nodeEventNote(index: number, event: string, d: Record<string, unknown>): NodeEventNote | undefined {
-  switch (event) {
+export function nodeEventNote(index: number, e: NodeEvent): NodeEventNote | undefined {
+  switch (e.event) {
     case 'reorg':
-      return { kind: 'reorg', text: `node ${index} switched to a branch with more work: ${String(d.depth)} block${d.depth === 1 ? '' : 's'} replaced` };
+      return { kind: 'reorg', text: `node ${index} switched to a branch with more work: ${e.data.depth} block${e.data.depth === 1 ? '' : 's'} replaced` };
     case 'ban':
-      return { kind: 'ban', text: `node ${index} banned ${String(d.address)}: ${String(d.reason)}` };
+      return { kind: 'ban', text: `node ${index} banned ${e.data.address}: ${e.data.reason}` };
     case 'peer-left':
-      return { kind: 'peer', text: `node ${index} lost peer ${String(d.address)} (${String(d.reason)})` };
+      return { kind: 'peer', text: `node ${index} lost peer ${e.data.address} (${e.data.reason})` };
     default:
       return undefined;
   }

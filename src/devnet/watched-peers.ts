@@ -10,6 +10,7 @@
  * 0.0.0.0 and the watcher fills in the address the teacher's node saw.
  */
 import { banKey, isLoopback, normaliseHost } from '../p2p/address.js';
+import type { BanRecord } from './devnet-view.js';
 
 /** A peer as a watched node's GET /peers lists it. */
 export interface WatchedPeer {
@@ -17,16 +18,6 @@ export interface WatchedPeer {
   address: string;
   direction: string;
   apiUrl?: string;
-}
-
-/** A ban a watched node reported, kept on the card of the node it banned. */
-export interface BanRecord {
-  /** the watched node that banned it */
-  node: number;
-  /** the banned connecting address, as the node names it */
-  address: string;
-  reason: string;
-  atMs: number;
 }
 
 /** Connections remembered per reporting node: enough for a class, bounded against a node that lists junk. */

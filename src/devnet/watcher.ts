@@ -20,7 +20,9 @@ import { ServiceRefusal } from '../api/services.js';
 import { BlockTree, modelForkProbability, type TreeBlock } from './block-tree.js';
 import { loadRecentBlocks, recordArrival, type ConnectedBlock } from './block-arrival.js';
 import { EventFeed } from './event-feed.js';
-import { STALE_WINDOW, type DevnetEvents, type DevnetView, type NodeView } from './devnet.js';
+import { STALE_WINDOW } from './devnet.js';
+import type { DevnetEvents, DevnetView, NodeView } from './devnet-view.js';
+import type { NodeEvent } from '../api/contract/events.js';
 import type { Edge } from './topology.js';
 import type { ReorgCard } from './reorg-card.js';
 import { keepReorgCard, readReorgCard } from './reorg-reader.js';
@@ -114,7 +116,7 @@ export class Watcher extends EventEmitter<DevnetEvents> {
     if (this.watched.size >= MAX_WATCHED) throw new ServiceRefusal('too-many', `at most ${MAX_WATCHED} nodes are watched: remove one first`, 409);
     const index = this.nextIndex++;
     const w: Watched = { index, apiUrl, status: undefined, peers: [], loaded: false, label, feed: undefined as unknown as EventFeed };
-    w.feed = new EventFeed(() => (this.stopped ? undefined : `${apiUrl}/events`), (event, data) => this.onNodeEvent(index, event, data));
+    w.feed = new EventFeed(() => (this.stopped ? undefined : `${apiUrl}/events`), (e) => this.onNodeEvent(index, e));
     this.watched.set(index, w);
     this.note('node', `watching node ${index} at ${apiUrl}`, index);
     return index;
@@ -368,22 +370,21 @@ export class Watcher extends EventEmitter<DevnetEvents> {
     }
   }
 
-  private onNodeEvent(index: number, event: string, data: unknown): void {
-    const d = data as Record<string, unknown>;
-    switch (event) {
+  private onNodeEvent(index: number, e: NodeEvent): void {
+    switch (e.event) {
       case 'block-connected':
-        return void this.onBlockConnected(index, d as unknown as ConnectedBlock);
+        return void this.onBlockConnected(index, e.data);
       case 'tip':
-        if (typeof d.hash === 'string') this.tips[index] = d.hash;
-        return void this.emit('event', 'tip', { node: index, ...d });
+        this.tips[index] = e.data.hash;
+        return void this.emit('event', 'tip', { node: index, ...e.data });
       case 'reorg':
-        this.emit('event', 'reorg', { node: index, ...d });
-        void this.explainReorg(index, d as { oldTip: string; newTip: string; fork: string }, Date.now());
-        return this.noteNodeEvent(index, event, d);
+        this.emit('event', 'reorg', { node: index, ...e.data });
+        void this.explainReorg(index, e.data, Date.now());
+        return this.noteNodeEvent(index, e);
       case 'ban':
-        return this.onBan(index, d);
+        return this.onBan(index, e);
       default:
-        return this.noteNodeEvent(index, event, d);
+        return this.noteNodeEvent(index, e);
     }
   }
 
@@ -397,17 +398,17 @@ export class Watcher extends EventEmitter<DevnetEvents> {
   }
 
   /** onBan shows a ban on the banned node's card when the connection was seen (its announced API), and on the timeline. */
-  private onBan(index: number, d: Record<string, unknown>): void {
-    const address = String(d.address);
-    const api = this.peerBook.banned(index, address, String(d.reason), Date.now());
+  private onBan(index: number, e: Extract<NodeEvent, { event: 'ban' }>): void {
+    const { address, reason } = e.data;
+    const api = this.peerBook.banned(index, address, reason, Date.now());
     const banned = [...this.watched.values()].find((w) => w.apiUrl === api);
-    if (banned === undefined) return this.noteNodeEvent(index, 'ban', d);
-    this.note('ban', `node ${index} banned node ${banned.index} (${address}): ${String(d.reason)}`, banned.index);
-    this.emit('event', 'ban', { node: index, banned: banned.index, address, reason: d.reason });
+    if (banned === undefined) return this.noteNodeEvent(index, e);
+    this.note('ban', `node ${index} banned node ${banned.index} (${address}): ${reason}`, banned.index);
+    this.emit('event', 'ban', { node: index, banned: banned.index, address, reason });
   }
 
-  private noteNodeEvent(index: number, event: string, d: Record<string, unknown>): void {
-    const n = nodeEventNote(index, event, d);
+  private noteNodeEvent(index: number, e: NodeEvent): void {
+    const n = nodeEventNote(index, e);
     if (n !== undefined) this.note(n.kind, n.text, index);
   }
 

@@ -7,7 +7,7 @@
  * of it again.
  */
 import type { Block } from '../consensus/block.js';
-import { toDisplayHex } from '../consensus/bytes.js';
+import { toDisplayHex, type DisplayHex, type Hash32 } from '../consensus/bytes.js';
 import { genesisBlock } from '../consensus/genesis.js';
 import { headerHash, type BlockHeader } from '../consensus/header.js';
 import { MEDIAN_TIME_SPAN, medianTimePast } from '../consensus/median-time.js';
@@ -22,8 +22,8 @@ import { BLOCK_VERSION, coinbaseTx } from '../mining/template.js';
 /** A block the lab made, with what it takes to build on it. */
 export interface LabBlock {
   /** display hex, as the Chain names it */
-  id: string;
-  hash: Uint8Array;
+  id: DisplayHex;
+  hash: Hash32;
   height: number;
   header: BlockHeader;
   block: Block;
@@ -81,7 +81,7 @@ export class BlockBuilder {
     const header: BlockHeader = {
       version: BLOCK_VERSION,
       prevHash: parent.hash,
-      merkleRoot: txHash(coinbase), // the merkle root of one transaction is its txid
+      merkleRoot: txHash(coinbase), // the merkle root of one transaction is its hash
       time: opts.time ?? this.minTime(parent, opts.now),
       bits: this.nextBits(parent),
       nonce: 0,

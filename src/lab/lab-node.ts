@@ -10,6 +10,7 @@ import type { NetworkParams } from '../consensus/params.js';
 import { openMemoryStore } from '../storage/level-store.js';
 import type { BlockBuilder, LabBlock } from './block-builder.js';
 import type { LabClock } from './lab-clock.js';
+import { type DisplayHex } from '../consensus/bytes.js';
 
 /** A lab block the Chain rejected: the lab built it wrong, which is a bug, never an outcome. */
 export class LabBlockRejectedError extends Error {
@@ -68,7 +69,7 @@ export class LabNode {
   }
 
   /** isActive says whether the block is on the chain's active branch now. */
-  isActive(id: string): boolean {
+  isActive(id: DisplayHex): boolean {
     const entry = this.chain.getEntry(id);
     return entry !== undefined && this.chain.isActive(entry);
   }

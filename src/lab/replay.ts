@@ -9,12 +9,17 @@
  *
  * Lab blocks are other bytes than the devnet's (other keys, times and nonces): each lab
  * block stands for the log block it was found as, and tips are compared through that.
- * Differs from the devnet: every block has regtest's fixed difficulty, and delivery
- * within a group is instant (no link delay): a log of a demo devnet with difficulty
- * changes or races between near-simultaneous finds can differ, and the result says so.
+ * A log of regtest-retarget (a network made for tests that retargets, where a block costs
+ * a moment's hashing) is replayed on its own rules, each lab block stamped with its log
+ * block's time: the retarget then gives the lab's blocks the devnet's difficulties, and
+ * the fork choice weighs the same work (heavier-beats-longer).
+ * Differs from the devnet otherwise: every block has regtest's fixed difficulty, and
+ * delivery within a group is instant (no link delay): a log of a demo devnet with
+ * difficulty changes or races between near-simultaneous finds can differ, and the
+ * result says so.
  */
 import type { Reorg } from '../chain/chain.js';
-import { regtest } from '../consensus/params.js';
+import { networks, regtest, retargetInterval } from '../consensus/params.js';
 import type { LoggedEvent } from '../scenario/event-log.js';
 import { replayAt } from '../scenario/replay.js';
 import { BlockBuilder, type LabBlock } from './block-builder.js';
@@ -57,8 +62,12 @@ export async function labReplay(events: readonly LoggedEvent[]): Promise<LabRepl
   const head = events[0];
   if (head?.kind !== 'scenario') throw new RangeError("labReplay: a scenario log starts with its 'scenario' line");
   const count = head.nodes;
-  const builder = new BlockBuilder(regtest);
-  const clock = new LabClock(regtest.genesis.time);
+  const own = networks[head.network];
+  // Its own rules only where a block is cheap to find and its time the log's (a mockable chain that retargets).
+  const params = own !== undefined && own.mockableChain === true && !own.noRetargeting ? own : regtest;
+  const stamped = params !== regtest;
+  const builder = new BlockBuilder(params);
+  const clock = new LabClock(params.genesis.time);
   const nodes: LabNode[] = [];
   for (let i = 0; i < count; i++) nodes.push(await LabNode.open(builder, clock));
   const labReorgs: LabReplayReorg[] = [];
@@ -79,8 +88,10 @@ export async function labReplay(events: readonly LoggedEvent[]): Promise<LabRepl
     const snapshot = events.find((e) => e.kind === 'snapshot');
     const snapshotTips = snapshot?.kind === 'snapshot' ? Object.values(snapshot.tips) : [];
     const top = Math.min(MAX_BLOCKS, Math.max(0, ...snapshotTips.map((t) => t.height)));
+    // On a retargeting network its blocks are spaced so a window measures its timespan (interval − 1 gaps).
+    const prehistoryGap = stamped ? Math.ceil(params.targetTimespan / Math.max(1, retargetInterval(params) - 1)) : 1;
     while (prehistory.length <= top) {
-      clock.advanceTo(clock.exact + 1);
+      clock.advanceTo(clock.exact + prehistoryGap);
       const block = builder.buildOn(prehistory.at(-1)!, { now: clock.now(), miner: 0 });
       prehistory.push(block);
       await deliver(block, nodes.map((_, i) => i));
@@ -106,8 +117,8 @@ export async function labReplay(events: readonly LoggedEvent[]): Promise<LabRepl
       if (finder >= count) return false;
       const tip = nodes[finder]!.tip;
       if (tip.id !== logParent.id) otherParent.push({ hash: b.hash, node: finder, logParent: b.prevHash, labParent: standsFor.get(tip.id) ?? null });
-      clock.advanceTo(Math.max(clock.exact, base + b.t / 1000));
-      const block = builder.buildOn(tip, { now: clock.now(), miner: finder });
+      clock.advanceTo(Math.max(clock.exact, base + b.t / 1000, stamped && b.time !== undefined ? b.time : 0));
+      const block = builder.buildOn(tip, { now: clock.now(), miner: finder, ...(stamped && b.time !== undefined && b.time > builder.medianTimeOf(tip) ? { time: b.time } : {}) });
       mirror.set(b.hash, block);
       standsFor.set(block.id, b.hash);
       built.push(block);

@@ -11,11 +11,12 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Block } from '../consensus/block.js';
-import { toDisplayHex } from '../consensus/bytes.js';
-import { headerHash } from '../consensus/header.js';
+import type { DisplayHex } from '../consensus/bytes.js';
+import { blockId } from '../consensus/header.js';
 import type { NetworkParams } from '../consensus/params.js';
 import { EMPTY_MEMPOOL, type MempoolSource, type MiningChain } from './mining-chain.js';
-import { NONCE_SPACE, type NoncePool } from './nonce-pool.js';
+import type { NoncePool } from './nonce-pool.js';
+import { NONCE_SPACE } from './nonce-space.js';
 import type { Hashrate } from './hashrate.js';
 import { blockFromTemplate, buildTemplate, headerBytes, withExtraNonce, withTime, type BlockTemplate } from './template.js';
 
@@ -45,8 +46,7 @@ export interface MinerOptions {
 /** A block the miner found and what the chain said about it. */
 export interface MinedBlock {
   block: Block;
-  /** display hex */
-  hash: string;
+  blockId: DisplayHex;
   height: number;
   accepted: boolean;
   reason?: string;
@@ -236,7 +236,7 @@ export class Miner extends EventEmitter<MinerEvents> {
 
   private async submit(block: Block, height: number): Promise<MinedBlock> {
     const verdict = await this.chain.submitBlock(block);
-    const mined: MinedBlock = { block, hash: toDisplayHex(headerHash(block.header)), height, accepted: verdict.accepted };
+    const mined: MinedBlock = { block, blockId: blockId(block.header), height, accepted: verdict.accepted };
     if (verdict.reason !== undefined) mined.reason = verdict.reason;
     this.emit('block', mined);
     return mined;

@@ -14,12 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 // Type only: the task shapes are defined next to the worker that runs them.
 import type { NonceTask, NonceTaskResult, NonceWorkerData } from '../../workers/nonce-worker.js';
-import { fastestKernel, type KernelName } from '../../workers/nonce-kernel.js';
+import { fastestKernel, type KernelName } from '../../workers/kernel-choice.js';
 import { HEADER_SIZE } from '../consensus/header.js';
 import { HashrateMeter, type Hashrate } from './hashrate.js';
+import { NONCE_SPACE } from './nonce-space.js';
 
-/** One past the largest nonce. */
-export const NONCE_SPACE = 2 ** 32;
 /** Default nonces per task: ~0.7 s of one thread at 1.5 M/s, so hashrate updates often and tasks cost ~0.1 %. */
 export const DEFAULT_SLICE_NONCES = 1 << 20;
 

@@ -9,7 +9,7 @@
  * so the header. Bitcoin: IncrementExtraNonce in Core's miner does the same.
  */
 import type { Block } from '../consensus/block.js';
-import { ZERO_HASH, concatBytes, hash32 } from '../consensus/bytes.js';
+import { ZERO_HASH, concatBytes, hash32, type Hash32 } from '../consensus/bytes.js';
 import { encodeBlockHeader, HEADER_SIZE, type BlockHeader } from '../consensus/header.js';
 import { merkleRoot } from '../consensus/merkle.js';
 import type { NetworkParams } from '../consensus/params.js';
@@ -99,7 +99,7 @@ export function buildTemplate(chain: MiningChain, mempool: MempoolSource, opts: 
   const txs = [coinbase, ...selected.map((c) => c.tx)];
   const header: BlockHeader = {
     version: BLOCK_VERSION,
-    prevHash: tip.hash.slice(),
+    prevHash: tip.hash.slice() as Hash32,
     merkleRoot: merkleRoot(txs.map(txHash)).root,
     time: Math.max(opts.now, minTime),
     bits,

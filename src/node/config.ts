@@ -20,6 +20,7 @@ export { UsageError };
 export const DEFAULT_PORTS: Readonly<Record<string, { p2p: number; api: number }>> = {
   regtest: { p2p: 18444, api: 18443 },
   demo: { p2p: 28444, api: 28443 },
+  'regtest-retarget': { p2p: 38444, api: 38443 },
 };
 
 export interface NodeConfig {

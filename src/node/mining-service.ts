@@ -1,7 +1,9 @@
 /**
  * Mining as the API sees it (MiningControl): continuous mining to an address, stop,
- * and regtest-style generate. The worker pool is created on first use and kept warm:
- * stopping and starting never restarts threads.
+ * and regtest-style generate. The worker pool is created on first use (its module too:
+ * Piscina and the kernels are memory an idle node does not need) and kept warm while
+ * mining: stopping and starting never restarts threads; after poolIdleMs without use
+ * its threads end.
  */
 import type { Logger } from 'pino';
 import { decodeAddress } from '../consensus/address.js';
@@ -11,8 +13,8 @@ import type { Chain } from '../chain/chain.js';
 import { viewOf } from '../chain/chain-view.js';
 import { Miner } from '../mining/miner.js';
 import { miningChainOf, type MempoolSource } from '../mining/mining-chain.js';
-import { NoncePool } from '../mining/nonce-pool.js';
-import { fastestKernel } from '../../workers/nonce-kernel.js';
+import type { NoncePool } from '../mining/nonce-pool.js';
+import { fastestKernel } from '../../workers/kernel-choice.js';
 import { ServiceRefusal, type MiningControl, type MiningShareControl } from '../api/services.js';
 import type { MiningStatus } from '../api/contract/responses.js';
 
@@ -30,6 +32,8 @@ export interface MiningServiceOptions {
   poolIdleMs?: number;
   /** continuous mining waits this long on average before each block (a network without retarget) */
   paceMs?: number;
+  /** the node's clock in Unix seconds, stamped into templates (default: the system clock) */
+  clock?: () => number;
 }
 
 /** Default idle time before the nonce pool's threads end: an idle node holds no mining threads. */
@@ -61,7 +65,7 @@ export class MiningService implements MiningControl, MiningShareControl {
     if (this.generating) throw new ServiceRefusal('mining-busy', 'a generate call is running; start mining after it returns', 409);
     await this.stop();
     const miner = this.newMiner(pubkey, await this.readyPool());
-    miner.on('block', (m) => this.options.logger.info({ height: m.height, hash: m.hash, accepted: m.accepted, reason: m.reason }, 'mined a block'));
+    miner.on('block', (m) => this.options.logger.info({ height: m.height, hash: m.blockId, accepted: m.accepted, reason: m.reason }, 'mined a block'));
     miner.on('error', (err) => this.options.logger.error({ err }, 'mining failed; retrying'));
     this.miner = miner;
     miner.start();
@@ -90,7 +94,7 @@ export class MiningService implements MiningControl, MiningShareControl {
     this.generating = true;
     try {
       const mined = await this.newMiner(pubkey, await this.readyPool()).generate(blocks);
-      return mined.filter((m) => m.accepted).map((m) => m.hash);
+      return mined.filter((m) => m.accepted).map((m) => m.blockId);
     } finally {
       this.generating = false;
       this.releasePoolWhenIdle();
@@ -117,8 +121,8 @@ export class MiningService implements MiningControl, MiningShareControl {
   }
 
   private newMiner(minerPubkey: Uint8Array, pool: NoncePool): Miner {
-    const { chain, params, mempool, paceMs } = this.options;
-    return new Miner({ chain: miningChainOf(viewOf(chain), (block) => chain.processBlock(block)), pool, params, minerPubkey, ...(mempool ? { mempool } : {}), ...(paceMs === undefined ? {} : { paceMs }) });
+    const { chain, params, mempool, paceMs, clock } = this.options;
+    return new Miner({ chain: miningChainOf(viewOf(chain), (block) => chain.processBlock(block)), pool, params, minerPubkey, ...(mempool ? { mempool } : {}), ...(paceMs === undefined ? {} : { paceMs }), ...(clock === undefined ? {} : { clock }) });
   }
 
   /**
@@ -139,7 +143,9 @@ export class MiningService implements MiningControl, MiningShareControl {
   private async readyPool(): Promise<NoncePool> {
     clearTimeout(this.idleTimer);
     if (this.pool === undefined) {
-      this.pool = new NoncePool({ workers: this.options.workers });
+      const { NoncePool } = await import('../mining/nonce-pool.js');
+      // Another call may have made the pool while the module loaded.
+      this.pool ??= new NoncePool({ workers: this.options.workers });
       this.pool.setDuty(this.duty);
     }
     await this.pool.ready();

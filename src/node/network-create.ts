@@ -11,11 +11,11 @@ import { availableParallelism } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { encodeBlockHeader } from '../consensus/header.js';
 import { genesisBlock } from '../consensus/genesis.js';
-import { blockHash } from '../consensus/header.js';
+import { blockId } from '../consensus/header.js';
 import { networks, type NetworkParams } from '../consensus/params.js';
 import { COIN } from '../consensus/subsidy.js';
 import { compactToTarget, targetToCompact } from '../consensus/pow.js';
-import { NoncePool } from '../mining/nonce-pool.js';
+import type { NoncePool } from '../mining/nonce-pool.js';
 
 /**
  * The easiest target a created network allows: bits 0x2000ffff, about 256 hashes a
@@ -98,7 +98,7 @@ export function networkFromSpec(spec: NetworkSpec, nonce = 0): NetworkParams {
       hash: '',
     },
   };
-  params.genesis.hash = blockHash(genesisBlock(params).header);
+  params.genesis.hash = blockId(genesisBlock(params).header);
   return params;
 }
 
@@ -117,6 +117,8 @@ export async function mineGenesis(spec: NetworkSpec, search: HeaderSearch): Prom
 
 /** withNoncePool runs `work` with a pool of worker threads (every core by default) and destroys it after. */
 export async function withNoncePool<T>(work: (pool: NoncePool) => Promise<T>, workers = availableParallelism()): Promise<T> {
+  // Loaded here: `toychain node` reads network files through this module and never mines a genesis.
+  const { NoncePool } = await import('../mining/nonce-pool.js');
   const pool = new NoncePool({ workers });
   try {
     await pool.ready();

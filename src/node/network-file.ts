@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { MAX_MONEY } from '../consensus/subsidy.js';
-import { blockHash } from '../consensus/header.js';
+import { blockId } from '../consensus/header.js';
 import { genesisBlock } from '../consensus/genesis.js';
 import { networks, type NetworkParams } from '../consensus/params.js';
 import { checkProofOfWork, compactToTarget } from '../consensus/pow.js';
@@ -123,7 +123,7 @@ export function parseNetworkFile(text: string, where = 'the network file'): Netw
     genesis: { version: f.genesis.version, time: f.genesis.time, bits, nonce: f.genesis.nonce, message: f.genesis.message, hash: f.genesis.hash },
   };
   // The genesis block is rebuilt from the fields: it must be the block the file names, and meet its own proof of work.
-  const built = blockHash(genesisBlock(params).header);
+  const built = blockId(genesisBlock(params).header);
   if (built !== f.genesis.hash) throw new NetworkFileError('network-genesis-mismatch', `${where}: genesis.hash says ${f.genesis.hash}, but the genesis fields build ${built}`);
   if (!checkProofOfWork(built, bits, params).ok) throw new NetworkFileError('network-genesis-high-hash', `${where}: the genesis block ${built} does not meet its own bits ${f.genesis.bits} (nonce ${f.genesis.nonce})`);
   return params;

@@ -23,6 +23,7 @@ import { accessFor } from '../api/access.js';
 import { limitServer } from '../api/http-limits.js';
 import type { NodeConfig } from './config.js';
 import { MiningService } from './mining-service.js';
+import { NodeClock } from './node-clock.js';
 import { NODE_KEY_FILE, nodeKey } from './node-key.js';
 import { encodeAddress } from '../consensus/address.js';
 import { VERSION } from './version.js';
@@ -75,7 +76,9 @@ export class Node {
       const signatureVerifier = new WorkerSignatureVerifier();
       cleanup.push(() => signatureVerifier.destroy());
       const verifiedTxs = new VerifiedTxCache();
-      const chain = await Chain.open(store, config.params, { signatureVerifier, verifiedTxs });
+      // One clock for the template and the future-drift rule, settable on a mockable chain (PUT /clock).
+      const clock = new NodeClock(config.params);
+      const chain = await Chain.open(store, config.params, { signatureVerifier, verifiedTxs, clock: clock.now });
       logger.info({ network: config.params.name, height: chain.height, tip: chain.tip.id, datadir: config.datadir }, 'chain loaded');
       logChainEvents(chain, logger);
 
@@ -101,13 +104,13 @@ export class Node {
 
       // Only a network whose difficulty cannot pace its miners (no retarget) needs a paced miner.
       const paceMs = config.params.noRetargeting ? config.miningPaceSec * 1000 : undefined;
-      const mining = new MiningService({ chain, params: config.params, workers: config.workers, defaultAddress: config.minerAddress, ownKey: () => nodeKey(config.datadir), mempool, logger: logger.child({ layer: 'mining' }), ...(paceMs === undefined ? {} : { paceMs }) });
+      const mining = new MiningService({ chain, params: config.params, workers: config.workers, defaultAddress: config.minerAddress, ownKey: () => nodeKey(config.datadir), mempool, clock: clock.now, logger: logger.child({ layer: 'mining' }), ...(paceMs === undefined ? {} : { paceMs }) });
       cleanup.push(() => mining.close());
 
       // A token given from outside (a Kubernetes Secret, --api-token-file) is shared by every node of a deployment; otherwise a new one per start.
       const authToken = config.apiToken ?? randomBytes(32).toString('hex');
       await writePrivateFile(join(config.datadir, 'api.cookie'), authToken);
-      const app = createApi({ chain: viewOf(chain), params: config.params, peers, policy: peers, mining, miningShare: mining, mempool, authToken, access: accessFor(config.apiHost, config.apiAllowHosts), logger: logger.child({ layer: 'api' }), version: VERSION });
+      const app = createApi({ chain: viewOf(chain), params: config.params, peers, policy: peers, mining, miningShare: mining, clock, mempool, authToken, access: accessFor(config.apiHost, config.apiAllowHosts), logger: logger.child({ layer: 'api' }), version: VERSION });
       const server = limitServer(createServer(app));
       const apiPort = await listen(server, config.apiHost, config.apiPort);
       cleanup.push(() => closeServer(server));

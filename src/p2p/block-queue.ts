@@ -9,6 +9,7 @@
  */
 import { hasData, isFailed, type ChainEntry } from '../chain/block-index.js';
 import type { Block } from '../consensus/block.js';
+import type { DisplayHex } from '../consensus/bytes.js';
 import { blockSize } from '../storage/block-bytes.js';
 import type { Peer } from './peer.js';
 
@@ -18,7 +19,7 @@ export const MAX_QUEUED_BYTES = 32_000_000;
 export const MAX_RUN_BLOCKS = 256;
 
 export interface QueuedBlock {
-  id: string;
+  id: DisplayHex;
   block: Block;
   entry: ChainEntry;
   /** who sent it: an offence it turns out to be is theirs */
@@ -33,7 +34,7 @@ export class BlockQueue {
     return this.byId.size;
   }
 
-  has(id: string): boolean {
+  has(id: DisplayHex): boolean {
     return this.byId.has(id);
   }
 

@@ -57,6 +57,8 @@ export class Dispatch {
         return sync.onNotFound(peer, msg.items);
       case 'block':
         return sync.onBlock(peer, msg.block);
+      case 'blockahead':
+        return sync.onBlock(peer, msg.block, { ahead: true });
       case 'getheaders':
         return relay.serveGetHeaders(peer, msg.locator, msg.stop);
       case 'headers':

@@ -33,6 +33,12 @@
  *               sendheaders asks for the same without the body). Sent once after the handshake.
  *   sendheaders empty: "announce new blocks to me by their headers, not by inv" (BIP130).
  *               Sent once after the handshake.
+ *   blockahead  a block's canonical bytes, as `block`, sent on to a `sendblocks` peer before
+ *               its sender connected it (BIP152's high-bandwidth relay, where a cmpctblock
+ *               may come before validation): a failure at its connect is not the sender's
+ *               fault. A `block` is one the sender connected (or was asked for), so a block
+ *               that fails under our rules is still its sender's fault: the rule that bans a
+ *               peer running other rules.
  *
  * Decoding is strict and throws only DecodeError (a MessageError naming the fault for
  * envelope faults and malformed payloads): the size is checked before anything is
@@ -80,6 +86,7 @@ export const COMMANDS = {
   addr: 0x0c,
   sendblocks: 0x0d,
   sendheaders: 0x0e,
+  blockahead: 0x0f,
 } as const;
 
 export type Command = keyof typeof COMMANDS;
@@ -131,7 +138,8 @@ export type Message =
   | { type: 'headers'; headers: BlockHeader[] }
   | { type: 'addr'; addresses: AddrEntry[] }
   | { type: 'sendblocks' }
-  | { type: 'sendheaders' };
+  | { type: 'sendheaders' }
+  | { type: 'blockahead'; block: Block };
 
 /** What is wrong with a frame; misbehaviour.ts gives each a score. */
 export type FrameFault = 'oversize' | 'bad-magic' | 'bad-checksum' | 'unknown-command' | 'malformed';
@@ -202,6 +210,7 @@ function encodePayload(msg: Message): Uint8Array {
       for (const item of msg.items) w.u8(INV_TYPE_CODES[item.type]).bytes(fixed('inv.hash', item.hash, 32));
       break;
     case 'block':
+    case 'blockahead':
       return blockBytes(msg.block);
     case 'tx':
       return encodeTx(msg.tx);
@@ -291,8 +300,9 @@ export function decodeMessage(frame: Uint8Array, magic: number, maxSize: number 
 function decodePayload(command: Command, payload: Uint8Array): Message {
   switch (command) {
     case 'block':
+    case 'blockahead':
       // Kept with the block so it is not encoded again (its own copy: a view would pin the whole frame).
-      return { type: 'block', block: rememberBlockBytes(decodeBlock(payload), payload.slice()) };
+      return { type: command, block: rememberBlockBytes(decodeBlock(payload), payload.slice()) };
     case 'tx':
       return { type: 'tx', tx: decodeTx(payload) };
     default: {
@@ -304,7 +314,7 @@ function decodePayload(command: Command, payload: Uint8Array): Message {
   }
 }
 
-function readPayload(command: Exclude<Command, 'block' | 'tx'>, r: ByteReader): Message {
+function readPayload(command: Exclude<Command, 'block' | 'blockahead' | 'tx'>, r: ByteReader): Message {
   switch (command) {
     case 'version': {
       const version: VersionMessage = {

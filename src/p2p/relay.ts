@@ -14,8 +14,9 @@
  *   passes its header, proof of work and own checks (Chain.checkBlockForRelay) goes to
  *   the `sendblocks` peers that know its parent before we connect it, so the next hop
  *   overlaps our connect. A block whose header or proof of work fails is never relayed.
- *   One that later fails its connect (inputs, amounts, signatures) was relayed in
- *   BIP152's way, and the receiver does not punish us for it (sync.ts).
+ *   It goes as `blockahead`, not `block`: one that later fails its connect (inputs,
+ *   amounts, signatures) was relayed in BIP152's way, and the receiver does not punish
+ *   us for it (sync.ts); a `block` we send is one we connected, and stays our fault.
  * - getdata is answered with the blocks, each named once (duplicates are dropped), at
  *   most MAX_BLOCKS_PER_GETDATA and MAX_BYTES_PER_GETDATA per message and
  *   SERVE_BYTES_PER_SECOND per peer; the rest goes back to the caller (transactions are
@@ -130,7 +131,7 @@ export class Relay {
     if (!v.ok || v.parent !== chain.tip) return; // never relay a block whose header or proof of work fails
     for (const peer of targets) {
       peer.knownBlocks.add(id);
-      peer.send({ type: 'block', block });
+      peer.send({ type: 'blockahead', block });
     }
     this.opts.logger.debug({ block: id, peers: targets.length }, 'block relayed ahead of its connect');
   }

@@ -23,8 +23,8 @@ import type { BlockOutcome, Chain } from '../chain/chain.js';
 import { hasData, isFailed, type ChainEntry } from '../chain/block-index.js';
 import { rememberHeaderHash } from '../chain/header-hashes.js';
 import type { Block } from '../consensus/block.js';
-import { equalBytes, fromDisplayHex, toDisplayHex, ZERO_HASH } from '../consensus/bytes.js';
-import { blockHash, headerHash, type BlockHeader } from '../consensus/header.js';
+import { equalBytes, fromDisplayHex, toDisplayHex, ZERO_HASH, type DisplayHex } from '../consensus/bytes.js';
+import { blockId, headerHash, type BlockHeader } from '../consensus/header.js';
 import { merkleRoot } from '../consensus/merkle.js';
 import { blockWork } from '../consensus/pow.js';
 import { txHash } from '../consensus/tx.js';
@@ -157,7 +157,7 @@ export class BlockSync {
     // Stored only once the chain's work passes the threshold; until then held in memory.
     const step = ps.presync.add(headers, hashes, parent, chain.tip);
     if (step.kind === 'bad-pow') {
-      const detail = `header ${blockHash(step.header)}: ${step.reason}${step.debug === undefined ? '' : ` (${step.debug})`}`;
+      const detail = `header ${blockId(step.header)}: ${step.reason}${step.debug === undefined ? '' : ` (${step.debug})`}`;
       const offence = headerOffence(step.reason);
       if (offence !== undefined) this.opts.punish(peer, offence, detail);
       return;
@@ -172,7 +172,7 @@ export class BlockSync {
       return;
     }
     // One store write for the whole message (Chain.processHeaders), up to the first header that fails.
-    const { hashes: accepted, failure } = await chain.processHeaders(step.headers);
+    const { blockIds: accepted, failure } = await chain.processHeaders(step.headers);
     for (const id of accepted) peer.knownBlocks.add(id);
     const last = accepted.length === 0 ? undefined : chain.getEntry(accepted[accepted.length - 1]!);
     if (failure !== undefined) {
@@ -250,7 +250,8 @@ export class BlockSync {
     this.schedule();
   }
 
-  async onBlock(peer: Peer, block: Block): Promise<void> {
+  /** onBlock takes a block from a peer; `ahead` says it came as `blockahead`, sent on before its sender connected it. */
+  async onBlock(peer: Peer, block: Block, via: { ahead?: boolean } = {}): Promise<void> {
     const { chain, logger } = this.opts;
     const id = blockIdOf(block.header);
     peer.knownBlocks.add(id);
@@ -275,7 +276,7 @@ export class BlockSync {
       this.schedule();
       return;
     }
-    this.settle({ id, block, peer }, requested, await chain.processBlock(block));
+    this.settle({ id, block, peer }, requested, await chain.processBlock(block), via.ahead === true);
     this.schedule();
   }
 
@@ -303,8 +304,11 @@ export class BlockSync {
     await this.connecting;
   }
 
-  /** settle acts on what the chain made of a block: note who has it, punish an offence, fetch missing headers. */
-  private settle({ id, block, peer }: Pick<QueuedBlock, 'id' | 'block' | 'peer'>, requested: boolean, outcome: BlockOutcome): void {
+  /**
+   * settle acts on what the chain made of a block: note who has it, punish an offence,
+   * fetch missing headers. `ahead`: it came as `blockahead` (relayed before its sender's connect).
+   */
+  private settle({ id, block, peer }: Pick<QueuedBlock, 'id' | 'block' | 'peer'>, requested: boolean, outcome: BlockOutcome, ahead = false): void {
     const { chain, logger } = this.opts;
     const ps = this.states.get(peer.id);
     switch (outcome.status) {
@@ -336,10 +340,11 @@ export class BlockSync {
       case 'rejected': {
         const offence = blockOffence(outcome.reason);
         const detail = `block ${id}: ${outcome.reason}${outcome.debug === undefined ? '' : ` (${outcome.debug})`}`;
-        // BIP152: a block pushed to us unasked (sendblocks) may be relayed before its sender
-        // connected it; failing only at the connect (its header and own checks passed) is
-        // not its sender's fault. A bad header, proof of work or body still is.
-        if (!requested && outcome.stage === 'connect') logger.info({ peer: peer.id, detail }, 'block pushed ahead of its connect failed to connect: not punished (BIP152)');
+        // BIP152: a block relayed to us before its sender connected it (blockahead) that
+        // fails only at the connect (its header and own checks passed) is not its sender's
+        // fault. A bad header, proof of work or body still is, and so is a `block` that
+        // fails: its sender connected it, so it runs other rules (or lies).
+        if (ahead && !requested && outcome.stage === 'connect') logger.info({ peer: peer.id, detail }, 'block pushed ahead of its connect failed to connect: not punished (BIP152)');
         else if (offence !== undefined) this.opts.punish(peer, offence, detail);
         else logger.info({ peer: peer.id, detail }, 'block not accepted (not an offence)');
         break;
@@ -464,11 +469,11 @@ function bodyMatchesHeader(block: Block): boolean {
 }
 
 /**
- * blockIdOf is blockHash, hashed once per header object: a block's id is needed when
+ * blockIdOf is blockId, hashed once per header object: a block's id is needed when
  * the peer admits the frame (expects) and again when the block is handled (onBlock).
  */
-const blockIds = new WeakMap<BlockHeader, string>();
-function blockIdOf(header: BlockHeader): string {
+const blockIds = new WeakMap<BlockHeader, DisplayHex>();
+function blockIdOf(header: BlockHeader): DisplayHex {
   let id = blockIds.get(header);
   if (id === undefined) {
     const hash = headerHash(header);

@@ -56,6 +56,10 @@ export async function evaluate(c: Condition, ctx: ConditionContext): Promise<Ver
         const met = BigInt(`0x${a!.chainwork}`) > BigInt(`0x${b!.chainwork}`);
         return { met, seen: `node ${c.value.node} at ${a!.height} (work 0x${a!.chainwork.replace(/^0+/, '')}), node ${c.value.than} at ${b!.height} (work 0x${b!.chainwork.replace(/^0+/, '')})` };
       }
+      case 'longer': {
+        const [a, b] = await statusOf(ctx, [c.value.node, c.value.than]);
+        return { met: a!.height > b!.height, seen: `node ${c.value.node} at height ${a!.height}, node ${c.value.than} at height ${b!.height}` };
+      }
       case 'onChain':
       case 'offChain': {
         const hash = ctx.blocks.get(c.value.block)!;

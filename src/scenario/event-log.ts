@@ -26,7 +26,7 @@ export const scenarioEvent = z.discriminatedUnion('kind', [
    * the first node to connect a block; miner: whose key its coinbase pays (null: none of the devnet's);
    * reachable: the nodes that could hear that node when it had the block (its group, if split)
    */
-  z.object({ kind: z.literal('block'), hash, prevHash: hash.nullable(), height: z.number().int().min(0), chainwork: z.string(), miner: node.nullable(), node, reachable: z.array(node).optional() }),
+  z.object({ kind: z.literal('block'), hash, prevHash: hash.nullable(), height: z.number().int().min(0), chainwork: z.string(), time: z.number().int().min(0).optional(), miner: node.nullable(), node, reachable: z.array(node).optional() }),
   /** a later node connected a block it did not find first */
   z.object({ kind: z.literal('seen'), hash, node }),
   z.object({ kind: z.literal('tip'), node, hash, height: z.number().int().min(0) }),

@@ -14,7 +14,7 @@
  * the scenario; a missed `expect` is reported and the scenario goes on. The result says
  * how many expectations were met and missed.
  */
-import type { NetworkParams } from '../consensus/params.js';
+import { retargetInterval, type NetworkParams } from '../consensus/params.js';
 import { formatCoins, parseCoins } from '../consensus/amount.js';
 import { blockSubsidy } from '../consensus/subsidy.js';
 import type { Status } from '../api/contract/responses.js';
@@ -117,6 +117,8 @@ class ScenarioRun {
     if (devnet.nodes.length < scenario.nodes) throw new ScenarioRunError('too-few-nodes', `the scenario needs ${scenario.nodes} nodes; the devnet has ${devnet.nodes.length}: start it with --nodes ${scenario.nodes}`);
     const down = devnet.nodes.slice(0, scenario.nodes).filter((n) => !n.alive);
     if (down.length > 0) throw new ScenarioRunError('node-down', `node ${down.map((n) => n.index).join(', ')} is not running: restart it first`);
+    const refusal = refusalOf(scenario, this.params, this.mode);
+    if (refusal !== null) throw new ScenarioRunError(refusal.code, refusal.message);
     const view = devnet.view();
     const before = { groups: view.groups, link: view.link, shares: view.nodes.map((n) => n.share) };
     const listener = (name: string, data: unknown): void => this.onDevnetEvent(name, data);
@@ -206,7 +208,7 @@ class ScenarioRun {
       const first = Object.entries(b.seenBy).sort((x, y) => x[1] - y[1])[0];
       if (first === undefined) return;
       this.found.push({ hash: b.hash, miner: b.miner ?? null });
-      this.emit({ kind: 'block', hash: b.hash, prevHash: b.prevHash, height: b.height, chainwork: b.chainwork, miner: b.miner ?? null, node: Number(first[0]), ...(b.reachable === undefined ? {} : { reachable: b.reachable }) });
+      this.emit({ kind: 'block', hash: b.hash, prevHash: b.prevHash, height: b.height, chainwork: b.chainwork, time: b.time, miner: b.miner ?? null, node: Number(first[0]), ...(b.reachable === undefined ? {} : { reachable: b.reachable }) });
     } else if (name === 'seen') {
       this.emit({ kind: 'seen', hash: String(d.hash), node: Number(d.node) });
     } else if (name === 'tip') {
@@ -302,14 +304,21 @@ class ScenarioRun {
     return { status: 'done', text: verdict.text };
   }
 
-  private async mine(m: { node?: number; nodes?: number[]; blocks: number; label?: string; timeout?: number }): Promise<{ status: StepStatus; text: string }> {
+  private async mine(m: { node?: number; nodes?: number[]; blocks: number; label?: string; timeout?: number; spacing?: number; windowLeft?: number }): Promise<{ status: StepStatus; text: string }> {
     const miners = m.node !== undefined ? [m.node] : m.nodes!;
     let last: string | undefined;
     const by: number[] = [];
     if (this.mode === 'generate') {
-      for (let i = 0; i < m.blocks; i++) {
+      const spacingSec = m.spacing === undefined ? undefined : m.spacing / 1000;
+      const more = async (): Promise<boolean> => {
+        if (by.length < m.blocks) return true;
+        if (m.windowLeft === undefined) return false;
+        return (await this.blocksLeftInWindow(miners[0]!)) !== m.windowLeft;
+      };
+      // Bounded: at most one retarget interval past `blocks` lines the tip up.
+      for (let i = 0; i < m.blocks + retargetInterval(this.params) && (await more()); i++) {
         const miner = miners.length === 1 ? miners[0]! : this.pick(miners);
-        last = (await this.generateOn(miner, 1)).at(-1);
+        last = (await this.generateOn(miner, 1, spacingSec)).at(-1);
         by.push(miner);
       }
     } else {
@@ -331,11 +340,21 @@ class ScenarioRun {
     return { status: 'done', text: `${miners.map((n) => `node ${n} mined ${count(n)}`).join(', ')}${last === undefined ? '' : `; last ${last}`}${m.label === undefined ? '' : ` (${m.label})`}` };
   }
 
+  /**
+   * blocksLeftInWindow: how many blocks node `index` can add before the next one is a
+   * retarget block (0: the next block is the first of a new window's difficulty).
+   */
+  private async blocksLeftInWindow(index: number): Promise<number> {
+    const interval = retargetInterval(this.params);
+    const { height } = await this.nodeAt(index).api<Status>('GET', '/status');
+    return interval - 1 - (height % interval);
+  }
+
   /** generateOn makes blocks on one node now and waits until every node of its group has them (so the next block builds on them). */
-  private async generateOn(index: number, blocks: number): Promise<string[]> {
+  private async generateOn(index: number, blocks: number, spacingSec?: number): Promise<string[]> {
     const hashes: string[] = [];
     // The node's API takes a bounded count a call.
-    for (let left = blocks; left > 0; left -= 100) hashes.push(...(await this.devnet.generate(index, Math.min(100, left))));
+    for (let left = blocks; left > 0; left -= 100) hashes.push(...(await this.devnet.generate(index, Math.min(100, left), spacingSec === undefined ? {} : { spacingSec })));
     const tip = hashes.at(-1);
     if (tip === undefined) throw new ScenarioStepError('not-mined', `node ${index} made no block`);
     const groups = this.devnet.view().groups;
@@ -377,6 +396,23 @@ class ScenarioRun {
     if (node === undefined) throw new ScenarioStepError('no-such-node', `there is no node ${index}`);
     return node;
   }
+}
+
+/**
+ * refusalOf says why `scenario` cannot run on a devnet of `params` made at `mode`, in the
+ * words of what to do, or null: the wrong network, or block times and retarget windows
+ * asked of miners that cannot be told when to find their blocks.
+ */
+export function refusalOf(scenario: Scenario, params: NetworkParams, mode: 'generate' | 'mining'): { code: string; message: string } | null {
+  if (scenario.network !== undefined && scenario.network !== params.name) {
+    return { code: 'wrong-network', message: `this lesson needs a ${scenario.network} devnet and this one runs ${params.name}: start one with toychain devnet --network ${scenario.network} (toychain scenario run FILE starts one by itself)` };
+  }
+  const timed = scenario.steps.filter((s) => s.kind === 'mine' && (s.value.spacing !== undefined || s.value.windowLeft !== undefined));
+  if (timed.length === 0) return null;
+  if (mode === 'mining') return { code: 'needs-generate', message: 'this lesson sets when its blocks are found and lines them up with the retarget, which only blocks made on demand allow: switch every miner off (Mining: off)' };
+  if (params.mockableChain !== true) return { code: 'mocktime-not-allowed', message: `this lesson stamps its blocks' times, and ${params.name}'s clock cannot be set: run it on regtest-retarget (toychain devnet --network regtest-retarget)` };
+  if (params.noRetargeting && scenario.steps.some((s) => s.kind === 'mine' && s.value.windowLeft !== undefined)) return { code: 'no-retarget', message: `this lesson lines its blocks up with the retarget, and ${params.name} never retargets: run it on regtest-retarget (toychain devnet --network regtest-retarget)` };
+  return null;
 }
 
 /** describe is a step in a few words, printed as it starts. */

@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { networks } from '../consensus/params.js';
 
 /** A bad scenario file: each problem names where it is (`steps[2].send.amount`) and what is wrong. */
 export class ScenarioFileError extends Error {
@@ -24,6 +25,8 @@ export class ScenarioFileError extends Error {
 const MAX_NODES = 64;
 const MAX_STEPS = 500;
 const MAX_MS = 3_600_000;
+/** The largest block spacing a mine step may ask for: well inside the 2 h a block may be ahead of a node's clock. */
+const MAX_SPACING_MS = 30 * 60_000;
 
 const node = z.number({ error: 'a node is a number, counted from 0' }).int('a node is a whole number').min(0, 'nodes are counted from 0').max(MAX_NODES - 1);
 const nodeList = z.array(node, { error: 'a list of node numbers, e.g. [0, 1]' }).min(1, 'name at least one node');
@@ -54,6 +57,8 @@ export const conditionSchemas = {
   height: z.strictObject({ nodes: nodes.default('all'), atLeast: z.number().int().min(0).optional(), gained: z.number().int().min(1).optional() }).refine((h) => (h.atLeast === undefined) !== (h.gained === undefined), 'say atLeast (a height) or gained (blocks since the start), one of them'),
   /** node `node` has strictly more chainwork than node `than` */
   moreWork: z.strictObject({ node, than: node }),
+  /** node `node`'s chain has strictly more blocks than node `than`'s (longer, which is not the same as more work) */
+  longer: z.strictObject({ node, than: node }),
   /** a labelled block is on the active chain of every listed node */
   onChain: z.strictObject({ block: label, nodes: nodes.default('all') }),
   /** a labelled block is not on the active chain of any listed node (it went stale) */
@@ -92,9 +97,21 @@ export const stepSchemas = {
   share: z.strictObject({ node, share: z.number().gt(0, 'a share is above 0').max(1, 'a share is at most 1') }),
   /** make sure a node's key can spend `coins` (regtest: generate until its coinbases mature; mining: wait for it) */
   fund: z.strictObject({ node, coins, timeout: duration.optional() }),
-  /** blocks by one node, or by several picked by their shares with the seed (regtest: generate; mining: wait for them) */
+  /**
+   * blocks by one node, or by several picked by their shares with the seed (regtest: generate; mining: wait for them).
+   * On a network whose clock can be set, `spacing` stamps each block that long after its parent, and `windowLeft`
+   * mines on past `blocks` until that many blocks are left before the next retarget (blocks made on demand only).
+   */
   mine: z
-    .strictObject({ node: node.optional(), nodes: nodeList.optional(), blocks: z.number().int().min(1).max(200), label: label.optional(), timeout: duration.optional() })
+    .strictObject({
+      node: node.optional(),
+      nodes: nodeList.optional(),
+      blocks: z.number().int().min(1).max(200),
+      label: label.optional(),
+      timeout: duration.optional(),
+      spacing: duration.refine((ms) => ms % 1000 === 0 && ms >= 1000 && ms <= MAX_SPACING_MS, `a spacing is whole seconds, from 1s to ${MAX_SPACING_MS / 60_000}m (a header's time counts seconds)`).optional(),
+      windowLeft: z.number().int().min(0, 'windowLeft is how many blocks are left before the next retarget: 0 or more').max(1000).optional(),
+    })
     .refine((m) => (m.node === undefined) !== (m.nodes === undefined), 'say node (one miner) or nodes (several, picked by share), one of them'),
   /** pay coins from a node's mining key to another node (or an address), sent through `via` (default: the payer) */
   send: z.strictObject({ from: node, to: z.union([node, z.string().min(1).max(120)], { error: 'to is a node number or an address' }), amount: coins, label: label.optional(), via: node.optional() }),
@@ -125,6 +142,8 @@ const header = z.strictObject({
   question: z.string({ error: 'question is what to ask the class' }).min(1).max(500),
   /** nodes the scenario needs */
   nodes: z.number({ error: 'nodes is how many nodes the scenario needs' }).int().min(1).max(MAX_NODES),
+  /** the network the lesson needs (default: any); `scenario run` starts its devnet on it */
+  network: z.enum(Object.keys(networks) as [string, ...string[]], { error: `network is one of the built-in networks: ${Object.keys(networks).join(', ')}` }).optional(),
   /** each node's share of the hash power, set before the first step */
   shares: z.array(z.number().gt(0, 'a share is above 0').max(1, 'a share is at most 1')).optional(),
   steps: z.array(z.unknown(), { error: 'steps is a list of steps' }).min(1, 'a scenario has at least one step').max(MAX_STEPS),
@@ -135,6 +154,8 @@ export interface Scenario {
   idea: string;
   question: string;
   nodes: number;
+  /** the network it needs, if it needs one */
+  network?: string;
   shares?: number[];
   steps: Step[];
 }
@@ -174,7 +195,7 @@ export function checkScenario(value: unknown, source: string): Scenario {
   for (const [i, s] of checked) for (const n of nodesOf(s)) if (n >= h.nodes) problems.push(`steps[${i}].${s.kind}: node ${n} does not exist: the scenario has nodes 0 to ${h.nodes - 1}`);
   checkLabels(checked, problems);
   if (problems.length > 0) throw new ScenarioFileError(source, problems);
-  return { title: h.title, idea: h.idea, question: h.question, nodes: h.nodes, ...(h.shares === undefined ? {} : { shares: h.shares }), steps };
+  return { title: h.title, idea: h.idea, question: h.question, nodes: h.nodes, ...(h.network === undefined ? {} : { network: h.network }), ...(h.shares === undefined ? {} : { shares: h.shares }), steps };
 }
 
 function checkStep(raw: unknown, at: string, problems: string[]): Step | undefined {
@@ -283,6 +304,7 @@ function nodesOf(s: Step): number[] {
         case 'tipsDiffer':
           return [...c.value];
         case 'moreWork':
+        case 'longer':
           return [c.value.node, c.value.than];
         case 'reorg':
           return c.value.node === undefined ? [] : [c.value.node];

@@ -19,6 +19,7 @@ import { NO_SHAPING, type LinkShape } from '../../src/p2p/link-shaping.js';
 import { PeerConnectError } from '../../src/p2p/errors.js';
 import { memoryChain } from '../helpers/chain-fixture.js';
 import { Mempool } from '../../src/mempool/mempool.js';
+import { NodeClock } from '../../src/node/node-clock.js';
 
 export const TOKEN = 'test-token-0123456789abcdef';
 
@@ -164,6 +165,7 @@ export async function startApi(options: { heartbeatMs?: number; params?: Network
     policy: peers,
     mining,
     miningShare: mining,
+    clock: new NodeClock(params),
     mempool,
     authToken: TOKEN,
     logger: pino({ level: 'silent' }),

@@ -16,6 +16,7 @@ const MUTATIONS: Array<[method: string, path: string, body?: unknown]> = [
   ['PUT', '/network/deny', { addresses: [] }],
   ['PUT', '/network/link', { delayMs: 0 }],
   ['PUT', '/mining/share', { share: 1 }],
+  ['PUT', '/clock', { mocktime: 0 }],
 ];
 /** Calls that change the node but need no token (DESIGN.md: like Core's sendrawtransaction, anyone may send a transaction). */
 const OPEN_CALLS = ['post /tx'];

@@ -28,7 +28,7 @@ describe('block acceptance', () => {
 
   it('reports a block it already has as a duplicate and changes nothing', async () => {
     const { chain, blocks } = await chainWith(2);
-    expect(await chain.processBlock(blocks[0]!.block)).to.deep.equal({ status: 'duplicate', hash: blocks[0]!.id });
+    expect(await chain.processBlock(blocks[0]!.block)).to.deep.equal({ status: 'duplicate', blockId: blocks[0]!.id });
     expect(chain.tip.id).to.equal(blocks[1]!.id);
   });
 
@@ -61,7 +61,7 @@ describe('block acceptance', () => {
     now = block.block.header.time - params.maxFutureDrift - 1;
     expect(await chain.processBlock(block.block)).to.deep.include({ status: 'rejected', reason: 'time-too-new', permanent: false });
     now += 1;
-    expect(await chain.processBlock(block.block)).to.deep.equal({ status: 'connected', hash: block.id });
+    expect(await chain.processBlock(block.block)).to.deep.equal({ status: 'connected', blockId: block.id });
   });
 
   it('rejects a body that does not match the merkle root without marking the hash invalid (bad-txnmrklroot)', async () => {
@@ -69,7 +69,7 @@ describe('block acceptance', () => {
     const good = mineBlock(params, blocks[0]!);
     const mutated = { header: good.block.header, txs: [mineBlock(params, blocks[0]!, { extraNonce: 3 }).block.txs[0]!] };
     expect(await chain.processBlock(mutated)).to.deep.include({ status: 'rejected', reason: 'bad-txnmrklroot', permanent: false });
-    expect(await chain.processBlock(good.block)).to.deep.equal({ status: 'connected', hash: good.id });
+    expect(await chain.processBlock(good.block)).to.deep.equal({ status: 'connected', blockId: good.id });
   });
 
   it('rejects a coinbase that commits to another height and remembers the block as invalid (bad-cb-height)', async () => {
@@ -92,7 +92,7 @@ describe('block acceptance', () => {
     const { chain, blocks } = await chainWith(3);
     const tx = spendCoinbase(blocks[0]!, 48n * COIN);
     const block = mineBlock(params, blocks[2]!, { txs: [tx], fees: 2n * COIN });
-    expect(await chain.processBlock(block.block)).to.deep.equal({ status: 'connected', hash: block.id });
+    expect(await chain.processBlock(block.block)).to.deep.equal({ status: 'connected', blockId: block.id });
   });
 
   it('rejects spending a coinbase one block before maturity (bad-txns-premature-spend-of-coinbase)', async () => {
@@ -120,10 +120,10 @@ describe('block acceptance', () => {
   it('keeps a block whose parent is unknown as an orphan and connects it when the parent arrives', async () => {
     const chain = await memoryChain(params);
     const [b1, b2, b3] = mineChain(params, genesisOf(params), 3);
-    expect(await chain.processBlock(b3!.block)).to.deep.equal({ status: 'orphan', hash: b3!.id });
-    expect(await chain.processBlock(b2!.block)).to.deep.equal({ status: 'orphan', hash: b2!.id });
+    expect(await chain.processBlock(b3!.block)).to.deep.equal({ status: 'orphan', blockId: b3!.id });
+    expect(await chain.processBlock(b2!.block)).to.deep.equal({ status: 'orphan', blockId: b2!.id });
     expect(chain.missingParents()).to.deep.equal([b1!.id]);
-    expect(await chain.processBlock(b1!.block)).to.deep.equal({ status: 'connected', hash: b1!.id });
+    expect(await chain.processBlock(b1!.block)).to.deep.equal({ status: 'connected', blockId: b1!.id });
     expect(chain.tip.id).to.equal(b3!.id);
     expect(chain.orphanCount).to.equal(0);
   });
@@ -144,7 +144,7 @@ describe('block acceptance', () => {
     const side = mineBlock(params, blocks[0]!, { extraNonce: 4 });
     await chain.processBlock(side.block);
     const headerOnly = mineBlock(params, blocks[1]!, { extraNonce: 5 });
-    expect(await chain.processHeader(headerOnly.block.header)).to.deep.equal({ ok: true, hash: headerOnly.id });
+    expect(await chain.processHeader(headerOnly.block.header)).to.deep.equal({ ok: true, blockId: headerOnly.id });
     const invalid = mineBlock(params, blocks[0]!, { extraNonce: 6, coinbaseValue: 51n * COIN });
     const invalidChild = mineBlock(params, invalid, { extraNonce: 6 });
     const invalidGrandchild = mineBlock(params, invalidChild, { extraNonce: 6 });

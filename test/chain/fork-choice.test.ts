@@ -61,7 +61,7 @@ describe('fork choice', () => {
     expect(chain.tip.id).to.equal(hard2.id);
     expect(chain.height).to.equal(5);
     expect(chain.tip.chainwork > chain.getEntry(branchA[6]!.id)!.chainwork).to.equal(true);
-    expect(outcome).to.deep.include({ status: 'connected', hash: hard2.id });
+    expect(outcome).to.deep.include({ status: 'connected', blockId: hard2.id });
     expect(outcome.status === 'connected' && outcome.reorg?.depth).to.equal(7);
   });
 
@@ -141,8 +141,8 @@ describe('fork choice', () => {
     expect(chain.tip.id).to.equal(branchA[1]!.id);
     expect(invalid[0]).to.deep.equal([b2.id, 'bad-txns-sig']);
     // B3 is the block whose work triggered the attempt; it fails through its parent.
-    expect(outcomes[2]).to.deep.include({ status: 'rejected', hash: rest[0]!.id, reason: 'bad-prevblk', permanent: true });
-    expect(outcomes[4]).to.deep.include({ status: 'rejected', hash: rest[2]!.id, reason: 'bad-prevblk' });
+    expect(outcomes[2]).to.deep.include({ status: 'rejected', blockId: rest[0]!.id, reason: 'bad-prevblk', permanent: true });
+    expect(outcomes[4]).to.deep.include({ status: 'rejected', blockId: rest[2]!.id, reason: 'bad-prevblk' });
     await expectUtxoIsReplayOf(chain, params, [...base, ...branchA]);
     const tips = chain.getChainTips();
     expect(tips.find((t) => t.hash === rest[2]!.id)).to.deep.include({ status: 'invalid', branchLength: 5 });

@@ -14,7 +14,7 @@ describe('headers in one write', () => {
     const chain = await memoryChain(params);
     const mined = mineChain(params, genesisOf(params), 5);
     const result = await chain.processHeaders(mined.map((m) => m.block.header));
-    expect(result).to.deep.equal({ hashes: mined.map((m) => m.id) });
+    expect(result).to.deep.equal({ blockIds: mined.map((m) => m.id) });
     expect(chain.height).to.equal(0);
     expect(chain.getEntry(mined[4]!.id)?.height).to.equal(5);
     for (const m of mined) expect((await chain.processBlock(m.block)).status).to.equal('connected');
@@ -26,7 +26,7 @@ describe('headers in one write', () => {
     const mined = mineChain(params, genesisOf(params), 2);
     const bad = mineBlock(params, mined[1]!, { unmined: true });
     const result = await chain.processHeaders([...mined.map((m) => m.block.header), bad.block.header]);
-    expect(result).to.deep.include({ hashes: mined.map((m) => m.id) });
+    expect(result).to.deep.include({ blockIds: mined.map((m) => m.id) });
     expect(result.failure).to.deep.include({ index: 2, reason: 'high-hash' });
     expect(chain.getEntry(mined[1]!.id)).to.not.equal(undefined);
     expect(chain.getEntry(bad.id)).to.equal(undefined);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { encodeBlock, type Block } from '../../src/consensus/block.js';
 import { checkBlock, checkBlockContext, checkBlockHeader, checkBlockHeaderContext, coinbaseHeight } from '../../src/consensus/block-check.js';
-import { ZERO_HASH, hash32 } from '../../src/consensus/bytes.js';
+import { ZERO_HASH, hash32, type Hash32 } from '../../src/consensus/bytes.js';
 import { headerHash, type BlockHeader } from '../../src/consensus/header.js';
 import { merkleRoot } from '../../src/consensus/merkle.js';
 import { regtest } from '../../src/consensus/params.js';
@@ -28,7 +28,7 @@ function coinbase(extraNonce = 0): Tx {
 }
 
 /** A header on regtest genesis committing to `txs`, mined so it passes high-hash. */
-function minedBlock(txs: Tx[], root: Uint8Array = merkleRoot(txs.map(txHash)).root): Block {
+function minedBlock(txs: Tx[], root: Hash32 = merkleRoot(txs.map(txHash)).root): Block {
   const genesis = genesisOf(regtest);
   const header: BlockHeader = {
     version: 1,
@@ -71,7 +71,7 @@ describe('checkBlock', () => {
   });
 
   it('rejects a block without transactions (bad-blk-length)', () => {
-    const block = minedBlock([], ZERO_HASH.slice());
+    const block = minedBlock([], hash32(ZERO_HASH.slice()));
     expect(checkBlock(block, regtest)).to.include({ ok: false, reason: 'bad-blk-length' });
   });
 

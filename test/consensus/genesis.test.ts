@@ -1,14 +1,14 @@
 import { expect } from 'chai';
 import { genesisBlock } from '../../src/consensus/genesis.js';
-import { blockHash } from '../../src/consensus/header.js';
-import { demo, regtest } from '../../src/consensus/params.js';
+import { blockId } from '../../src/consensus/header.js';
+import { demo, networks, regtest, regtestRetarget } from '../../src/consensus/params.js';
 import { checkProofOfWork } from '../../src/consensus/pow.js';
 
 describe('genesis blocks', () => {
-  for (const params of [regtest, demo]) {
+  for (const params of [regtest, demo, regtestRetarget]) {
     it(`${params.name}: the hard-coded genesis hash is what its parameters build`, () => {
       const block = genesisBlock(params);
-      expect(blockHash(block.header)).to.equal(params.genesis.hash);
+      expect(blockId(block.header)).to.equal(params.genesis.hash);
     });
 
     it(`${params.name}: the genesis block meets its own proof of work`, () => {
@@ -17,9 +17,9 @@ describe('genesis blocks', () => {
     });
   }
 
-  it('gives each network its own genesis and magic', () => {
-    expect(regtest.genesis.hash).to.not.equal(demo.genesis.hash);
-    expect(regtest.magic).to.not.equal(demo.magic);
-    expect(regtest.addressPrefix).to.not.equal(demo.addressPrefix);
+  it('gives each network its own genesis, magic and address prefix', () => {
+    const all = Object.values(networks);
+    for (const field of ['magic', 'addressPrefix'] as const) expect(new Set(all.map((p) => p[field])).size, field).to.equal(all.length);
+    expect(new Set(all.map((p) => p.genesis.hash)).size).to.equal(all.length);
   });
 });

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { DecodeError } from '../../src/consensus/byte-reader.js';
-import { bytesToHex, hexToBytes, toDisplayHex } from '../../src/consensus/bytes.js';
+import { bytesToHex, hexToBytes, toDisplayHex, type Hash32 } from '../../src/consensus/bytes.js';
 import {
-  blockHash,
+  blockId,
   decodeBlockHeader,
   encodeBlockHeader,
   HEADER_SIZE,
@@ -30,7 +30,7 @@ describe('block header encoding (real Bitcoin headers)', () => {
   for (const v of vectors.headers) {
     it(`block ${v.height}: decodes, hashes to ${v.hash.slice(0, 16)}… and re-encodes to the same 80 bytes`, () => {
       const header = decodeBlockHeader(hexToBytes(v.hex));
-      expect(blockHash(header)).to.equal(v.hash);
+      expect(blockId(header)).to.equal(v.hash);
       expect(toDisplayHex(headerHash(header))).to.equal(v.hash);
       expect(bytesToHex(encodeBlockHeader(header))).to.equal(v.hex);
     });
@@ -89,7 +89,7 @@ describe('block header decoding is strict', () => {
 
   it('refuses to encode hashes that are not 32 bytes (TypeError)', () => {
     const header = decodeBlockHeader(bytes);
-    expect(() => encodeBlockHeader({ ...header, prevHash: new Uint8Array(31) })).to.throw(TypeError);
+    expect(() => encodeBlockHeader({ ...header, prevHash: new Uint8Array(31) as Hash32 })).to.throw(TypeError);
   });
 
   it('returns fields that do not alias the input buffer', () => {

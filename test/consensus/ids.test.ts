@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { fromDisplayHex, toDisplayHex, type DisplayHex, type Hash32 } from '../../src/consensus/bytes.js';
-import { blockHash, headerHash } from '../../src/consensus/header.js';
+import { blockId, headerHash } from '../../src/consensus/header.js';
 import { regtest } from '../../src/consensus/params.js';
 import { txHash, txid } from '../../src/consensus/tx.js';
 import { coinbaseTx, genesisOf, KEYS } from '../helpers/blocks.js';
@@ -12,8 +12,8 @@ describe('ids: Hash32 (bytes, internal order) and DisplayHex (byte-reversed hex)
   it('converts a txid and a block hash both ways through the one conversion pair', () => {
     expect(fromDisplayHex(txid(tx))).to.deep.equal(txHash(tx));
     expect(toDisplayHex(txHash(tx))).to.equal(txid(tx));
-    expect(fromDisplayHex(blockHash(header))).to.deep.equal(headerHash(header));
-    expect(blockHash(header)).to.equal(regtest.genesis.hash);
+    expect(fromDisplayHex(blockId(header))).to.deep.equal(headerHash(header));
+    expect(blockId(header)).to.equal(regtest.genesis.hash);
   });
 
   it('shows the bytes reversed, as Bitcoin does', () => {

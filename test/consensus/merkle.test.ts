@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { concatBytes, fromDisplayHex, toDisplayHex, ZERO_HASH } from '../../src/consensus/bytes.js';
 import { sha256d } from '../../src/consensus/hash.js';
-import { blockHash } from '../../src/consensus/header.js';
+import { blockId } from '../../src/consensus/header.js';
 import { merkleRoot } from '../../src/consensus/merkle.js';
 
 interface MerkleVector {
@@ -37,7 +37,7 @@ describe('merkle root', () => {
       bits: Number(h.bits),
       nonce: h.nonce,
     };
-    expect(blockHash(header)).to.equal(block100000.hash);
+    expect(blockId(header)).to.equal(block100000.hash);
   });
 
   it('is the txid itself for a single transaction (a coinbase-only block)', () => {

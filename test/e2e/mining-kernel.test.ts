@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { fastestKernel } from '../../workers/nonce-kernel.js';
+import { fastestKernel } from '../../workers/kernel-choice.js';
 import { NodeCluster } from '../helpers/node-process.js';
 
 describe('mining kernel of a node (status and metrics)', function () {

@@ -51,8 +51,10 @@ function fakePeer(fault: 'bad-pong' | 'wrong-magic'): Promise<WebSocketServer> {
         const version: Message = { type: 'version', protocolVersion: 1, magic: regtest.magic, genesis: fromDisplayHex(regtest.genesis.hash), bestHeight: 0, chainwork: 2n, userAgent: '/fake/', nonce: new Uint8Array(8).fill(7), listenPort: 0 };
         send(version, magic);
         send({ type: 'verack' }, magic);
-      } else if (msg.type === 'verack') send({ type: 'sendblocks' });
-      else if (msg.type === 'ping') send({ type: 'pong', nonce: msg.nonce.map((b) => b ^ 0xff) });
+      } else if (msg.type === 'verack') {
+        send({ type: 'sendblocks' });
+        send({ type: 'sendheaders' });
+      } else if (msg.type === 'ping') send({ type: 'pong', nonce: msg.nonce.map((b) => b ^ 0xff) });
       else if (msg.type === 'getheaders') send({ type: 'headers', headers: [] });
       else if (msg.type === 'getdata') send({ type: 'notfound', items: msg.items });
     });

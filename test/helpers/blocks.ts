@@ -4,7 +4,7 @@
  * storage and crash-safety tests; never by src/.
  */
 import type { Block } from '../../src/consensus/block.js';
-import { concatBytes, toDisplayHex, ZERO_HASH, hash32 } from '../../src/consensus/bytes.js';
+import { concatBytes, toDisplayHex, ZERO_HASH, hash32, type DisplayHex, type Hash32 } from '../../src/consensus/bytes.js';
 import type { Coin, UtxoView } from '../../src/consensus/coin.js';
 import { genesisBlock } from '../../src/consensus/genesis.js';
 import { headerHash } from '../../src/consensus/header.js';
@@ -41,8 +41,8 @@ export function testNetwork(base: NetworkParams, overrides: Partial<NetworkParam
 /** A block with what tests need to build on it. */
 export interface MinedBlock {
   block: Block;
-  hash: Uint8Array;
-  id: string;
+  hash: Hash32;
+  id: DisplayHex;
   height: number;
 }
 

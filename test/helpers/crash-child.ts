@@ -19,7 +19,7 @@ const chain = await Chain.open(store, CRASH_PARAMS, { clock: () => FAR_FUTURE })
 process.stdout.write(`ready ${chain.height}\n`);
 for (const hex of hexes) {
   const outcome = await chain.processBlock(decodeBlock(hexToBytes(hex)));
-  if (outcome.status === 'rejected' || outcome.status === 'orphan') throw new Error(`unexpected ${outcome.status} ${outcome.hash}`);
+  if (outcome.status === 'rejected' || outcome.status === 'orphan') throw new Error(`unexpected ${outcome.status} ${outcome.blockId}`);
   // Progress for the parent, which kills at a random point after some new blocks.
   if (outcome.status !== 'duplicate') process.stdout.write(`processed ${outcome.status}\n`);
 }

@@ -24,7 +24,7 @@ describe('lab blocks on the real chain', () => {
       const block = builder.buildOn(node.tip, { now: clock.now(), miner: 0 });
       expect(checkProofOfWork(block.hash, block.header.bits, regtest).ok).to.equal(true);
       const outcome = await node.submit(block);
-      expect(outcome).to.deep.equal({ status: 'connected', hash: block.id });
+      expect(outcome).to.deep.equal({ status: 'connected', blockId: block.id });
       expect(node.chain.tip.id).to.equal(block.id);
       const stored = await node.chain.getBlock(block.id);
       expect(bytesToHex(encodeBlock(stored!))).to.equal(bytesToHex(encodeBlock(block.block)));

@@ -6,7 +6,7 @@ import { sha256d } from '../../src/consensus/hash.js';
 import { regtest } from '../../src/consensus/params.js';
 import { compactToTarget } from '../../src/consensus/pow.js';
 import { NoncePool } from '../../src/mining/nonce-pool.js';
-import { fastestKernel, KERNEL_NAMES } from '../../workers/nonce-kernel.js';
+import { fastestKernel, KERNEL_NAMES } from '../../workers/kernel-choice.js';
 
 function headerWithNonce(header: Uint8Array, nonce: number): Uint8Array {
   const out = Uint8Array.from(header);

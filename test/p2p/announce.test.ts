@@ -24,7 +24,7 @@ class GatedVerifier implements SignatureVerifier {
   }
 }
 
-const blockMessages = (raw: RawClient): Message[] => raw.messages(regtest).filter((m) => m.type === 'block' || m.type === 'inv' || m.type === 'headers');
+const blockMessages = (raw: RawClient): Message[] => raw.messages(regtest).filter((m) => m.type === 'block' || m.type === 'blockahead' || m.type === 'inv' || m.type === 'headers');
 
 /** answered: a ping the raw client sends comes back as pong, so every frame the node sent it before is in. */
 async function answered(raw: RawClient, n: number): Promise<void> {
@@ -78,7 +78,7 @@ describe('p2p announcements (BIP130) and relay ahead of the connect (BIP152)', (
     await waitFor('a to have it from b', () => a.chain.tip.id === block.id);
   });
 
-  it('sends a new block on to a high-bandwidth peer before it has connected it', async () => {
+  it('sends a new block on to a high-bandwidth peer before it has connected it, as blockahead', async () => {
     const verifier = new GatedVerifier();
     const chain = await memoryChain(regtest, { signatureVerifier: verifier });
     const b = await fx.node(regtest, { chain });
@@ -91,10 +91,10 @@ describe('p2p announcements (BIP130) and relay ahead of the connect (BIP152)', (
     await answered(fast, 1);
     const block = mineBlock(regtest, genesisOf(regtest));
     source.send(regtest, { type: 'block', block: block.block });
-    await waitFor('the high-bandwidth peer to get the block', () => fast.messages(regtest).some((m) => m.type === 'block'));
+    await waitFor('the high-bandwidth peer to get the block', () => fast.messages(regtest).some((m) => m.type === 'blockahead'));
     // The connect is still held at the signature checks: the block went out before it.
     expect(b.chain.tip.id).to.equal(genesisOf(regtest).id);
-    expect(fast.messages(regtest).find((m) => m.type === 'block')).to.deep.equal({ type: 'block', block: block.block });
+    expect(fast.messages(regtest).find((m) => m.type === 'blockahead')).to.deep.equal({ type: 'blockahead', block: block.block });
     verifier.open();
     await waitFor('b to connect the block', () => b.chain.tip.id === block.id);
     // Relayed once: the announcement after the connect skips the peer that has it.
@@ -118,7 +118,7 @@ describe('p2p announcements (BIP130) and relay ahead of the connect (BIP152)', (
     expect(b.chain.tip.id).to.equal(genesisOf(regtest).id);
   });
 
-  it('relays a pushed block that fails only at its connect (bad-cb-amount) and does not punish the peer that pushed it', async () => {
+  it('relays a block that fails only at its connect (bad-cb-amount) ahead, and does not punish a peer that sent it as blockahead', async () => {
     const b = await fx.node(regtest);
     const source = await fx.raw(b.url);
     const fast = await fx.raw(b.url);
@@ -129,13 +129,25 @@ describe('p2p announcements (BIP130) and relay ahead of the connect (BIP152)', (
     await answered(fast, 1);
     // Header, proof of work and the block's own checks pass; the coinbase overpays, which only the connect sees.
     const overpaying = mineBlock(regtest, genesisOf(regtest), { coinbaseValue: 1_000_000_000_000n });
-    source.send(regtest, { type: 'block', block: overpaying.block });
+    source.send(regtest, { type: 'blockahead', block: overpaying.block });
     await waitFor('b to reject the block at its connect', () => b.chain.getEntry(overpaying.id) !== undefined && b.logs.has(/bad-cb-amount/));
     await answered(source, 3);
-    expect(fast.messages(regtest).some((m) => m.type === 'block')).to.equal(true); // BIP152: relayed before the connect
+    expect(fast.messages(regtest).some((m) => m.type === 'blockahead')).to.equal(true); // BIP152: relayed before the connect
     expect(b.chain.tip.id).to.equal(genesisOf(regtest).id);
     expect(b.manager.peers().find((p) => p.userAgent === '/source/')?.banScore).to.equal(0);
     expect(b.logs.has(/not punished \(BIP152\)/)).to.equal(true);
+  });
+
+  it('bans a peer that pushes, as a plain block, one that fails at its connect: it connected it, so it runs other rules', async () => {
+    const b = await fx.node(regtest);
+    const source = await fx.raw(b.url);
+    await source.handshake(regtest, { userAgent: '/source/' });
+    await waitFor('the peer ready', () => b.manager.peers().length === 1);
+    const overpaying = mineBlock(regtest, genesisOf(regtest), { coinbaseValue: 1_000_000_000_000n });
+    source.send(regtest, { type: 'block', block: overpaying.block });
+    await waitFor('the sender to be banned for the block', () => source.closed !== undefined);
+    expect(b.logs.has(/invalid-block/)).to.equal(true);
+    expect(b.logs.has(/not punished \(BIP152\)/)).to.equal(false);
   });
 
   it('punishes a peer for a block it sent in answer to our getdata that fails at its connect (bad-cb-amount)', async () => {

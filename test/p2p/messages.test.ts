@@ -42,7 +42,7 @@ const messageArb: fc.Arbitrary<Message> = fc.oneof(
   fc.constant({ type: 'sendheaders' as const }),
   fc.record({ type: fc.constantFrom('ping' as const, 'pong' as const), nonce: nonce8 }),
   fc.record({ type: fc.constantFrom('inv' as const, 'getdata' as const, 'notfound' as const), items: invItems }),
-  fc.record({ type: fc.constant('block' as const), block: blockArb }),
+  fc.record({ type: fc.constantFrom('block' as const, 'blockahead' as const), block: blockArb }),
   fc.record({ type: fc.constant('tx' as const), tx: txArb }),
   fc.record({ type: fc.constant('getheaders' as const), locator: fc.array(hash32Arb, { maxLength: MAX_LOCATOR_HASHES }), stop: hash32Arb }),
   fc.record({ type: fc.constant('headers' as const), headers: fc.array(headerArb, { maxLength: 30 }) }),

@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import { bytesToBigIntLE, hexToBytes, toDisplayHex } from '../../src/consensus/bytes.js';
 import { sha256d } from '../../src/consensus/hash.js';
 import { compactToTarget } from '../../src/consensus/pow.js';
-import { fastestKernel, KERNEL_NAMES, loadKernel, type NonceKernel } from '../../workers/nonce-kernel.js';
+import { loadKernel, type NonceKernel } from '../../workers/nonce-kernel.js';
+import { fastestKernel, KERNEL_NAMES, simdSupported } from '../../workers/kernel-choice.js';
 import { generateKernelSource, kernelSourcePath } from '../../workers/sha256-kernel-gen.js';
 import { NonceJob, type SearchResult } from '../../workers/sha256-kernel.js';
 import { assembleWat, generateSimdWat, simdWasmPath } from '../../workers/sha256-simd-gen.js';
-import { simdSupported } from '../../workers/sha256-simd-kernel.js';
 
 /** Bitcoin's genesis block header (height 0), nonce 2083236893. */
 const BITCOIN_GENESIS_HEADER = hexToBytes(

@@ -165,6 +165,18 @@ export const operations = {
     response: res.NetworkState,
     errors: [400, 401],
   }),
+  getClock: op({ operationId: 'getClock', method: 'get', path: '/clock', summary: "The node's clock: its time now and the mock time, if one is set", auth: false, response: res.ClockState, errors: [] }),
+  setMocktime: op({
+    operationId: 'setMocktime',
+    method: 'put',
+    path: '/clock',
+    summary: "Fix the node's clock at a time, or let it follow the system clock again with 0 (Core's setmocktime)",
+    description: 'Only on a network made for tests (regtest, regtest-retarget); elsewhere 409 mocktime-not-allowed. The clock is what a new block template is stamped with and what the future-drift rule (time-too-new) compares with; ban timers and sockets keep the system clock.',
+    auth: true,
+    body: req.MocktimeBody,
+    response: res.ClockState,
+    errors: [400, 401, 409],
+  }),
   getDenyList: op({ operationId: 'getDenyList', method: 'get', path: '/network/deny', summary: 'Peer addresses this node refuses (a split network)', auth: false, response: res.DenyList, errors: [] }),
   setDenyList: op({
     operationId: 'setDenyList',

@@ -86,6 +86,14 @@ export const GenerateBody = z.strictObject({
   address: address.optional().meta({ description: "pay this address (default: --miner-address, or else the node's own key in DATADIR/miner.key)" }),
 });
 export const ShareBody = z.strictObject({ share });
+export const MocktimeBody = z.strictObject({
+  mocktime: z
+    .number({ error: 'mocktime must be a number of Unix seconds (0: follow the system clock again)' })
+    .int('mocktime must be a whole number of seconds')
+    .min(0, 'mocktime cannot be negative')
+    .max(0xffff_ffff, 'mocktime must fit a header time (at most 4294967295)')
+    .meta({ description: 'fix the clock at this Unix time (Core setmocktime); 0 lets it follow the system clock again' }),
+});
 export const NetworkBody = z.strictObject({ active: z.boolean({ error: 'active must be true or false' }) });
 export const DenyBody = z.strictObject({
   addresses: z.array(peerAddress, { error: 'addresses must be a list of ws://HOST:PORT' }).max(MAX_DENIED, `at most ${MAX_DENIED} addresses`),

@@ -191,6 +191,12 @@ export const PeerDisconnected = z.object({ id: count, disconnected: z.literal(tr
 
 export const Hashes = z.object({ hashes: z.array(hash) });
 export const Share = z.object({ share: z.number().gt(0).max(1) });
+export const ClockState = z.object({
+  time: z.number().int().meta({ description: "the node's time now, Unix seconds: what a new block template is stamped with and what time-too-new compares with" }),
+  mocktime: z.number().int().min(0).meta({ description: 'the time the clock is fixed at, or 0: it follows the system clock' }),
+  mockable: z.boolean().meta({ description: "this network's clock may be set (regtest, regtest-retarget)" }),
+});
+export type ClockState = z.infer<typeof ClockState>;
 export const NetworkState = z.object({ networkActive: z.boolean(), peers: count });
 export const DenyList = z.object({ addresses: z.array(z.string()) });
 export const DenyListSet = DenyList.extend({ dropped: count.meta({ description: 'peers dropped now' }) });

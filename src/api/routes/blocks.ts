@@ -10,6 +10,7 @@ import { blockSummary, blockView } from '../block-view.js';
 import { NotFoundError, BadRequestError } from '../errors.js';
 import type { Routes } from '../route.js';
 import type { ApiDeps } from '../services.js';
+import { displayHex } from '../../consensus/bytes.js';
 
 const HASH = /^[0-9a-fA-F]{64}$/;
 const HEIGHT = /^\d{1,10}$/;
@@ -42,8 +43,9 @@ export function registerBlockRoutes(routes: Routes, { chain, params }: ApiDeps):
 /** findEntry reads a path parameter as a height on the active chain or a block hash on any branch. */
 function findEntry(chain: Chain, id: string): ChainEntry {
   if (HASH.test(id)) {
-    const entry = chain.getEntry(id.toLowerCase());
-    if (entry === undefined) throw new NotFoundError(`no block with hash ${id.toLowerCase()}`);
+    const blockId = displayHex(id, 'params.hashOrHeight');
+    const entry = chain.getEntry(blockId);
+    if (entry === undefined) throw new NotFoundError(`no block with hash ${blockId}`);
     return entry;
   }
   if (HEIGHT.test(id)) {
