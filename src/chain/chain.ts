@@ -284,14 +284,17 @@ export class Chain extends EventEmitter<ChainEvents> {
       run.push({ entry, block });
     }
     if (run.length < 2) return []; // one block: processBlock's path writes once too
-    const view = await loadRunView(this.store, run.map((r) => r.block));
+    // Each block's txids, hashed once for the merkle root, the coins to read and the connect.
+    const hashed = run.map(({ block }) => ({ block, txHashes: block.txs.map((tx) => txHash(tx)) }));
+    const view = await loadRunView(this.store, hashed);
     const batch = this.store.batch();
     const done: { entry: ChainEntry; block: Block }[] = [];
-    for (const { entry, block } of run) {
-      const body = checkBlock(block, this.params, blockSize(block), entry.hash);
+    for (const [i, { entry, block }] of run.entries()) {
+      const txHashes = hashed[i]!.txHashes;
+      const body = checkBlock(block, this.params, blockSize(block), entry.hash, txHashes);
       const context = body.ok ? checkBlockContext(block, entry.height) : body;
       if (!context.ok) break;
-      const connected = connectBlock(block, entry.height, view, this.params, { deferSignatures: true });
+      const connected = connectBlock(block, entry.height, view, this.params, { deferSignatures: true, txHashes });
       const v = connected.ok ? await this.withSignatures(connected, connected.signatureChecks ?? []) : connected;
       if (!v.ok) break; // left for processBlock's path, which records why
       view.apply(v.changes);
