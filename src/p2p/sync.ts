@@ -287,7 +287,12 @@ export class BlockSync {
       for (;;) {
         const ready = this.queue.takeReady(this.opts.chain.tip);
         if (ready.length === 0) break;
-        const outcomes = await this.opts.chain.processBlocks(ready.map((q) => q.block));
+        let outcomes: BlockOutcome[];
+        try {
+          outcomes = await this.opts.chain.processBlocks(ready.map((q) => q.block));
+        } finally {
+          this.queue.settled(ready);
+        }
         ready.forEach((q, i) => this.settle(q, true, outcomes[i]!));
         this.schedule();
       }
