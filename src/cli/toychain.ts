@@ -5,11 +5,15 @@
  * never a stack trace.
  */
 import './hold-young-generation.js'; // first: before the other modules load (an idle node's memory)
-import { Command, CommanderError } from 'commander';
-import { resolveNodeConfig, type NodeOptions } from '../node/config.js';
-import { UsageError } from './usage-error.js';
-import { loadNetworkFile, registerNetworkCommand } from './network-command.js';
-import { VERSION } from '../node/version.js';
+import type { NodeOptions } from '../node/config.js';
+// The rest is imported after the hold is on, not statically: an ES module's whole static
+// graph (zod and the contract among it) loads before its first line runs, and that
+// loading alone grew the young generation past the hold (an idle node 4-6 MB bigger).
+const { Command, CommanderError } = await import('commander');
+const { resolveNodeConfig } = await import('../node/config.js');
+const { UsageError } = await import('./usage-error.js');
+const { loadNetworkFile, registerNetworkCommand } = await import('./network-command.js');
+const { VERSION } = await import('../node/version.js');
 
 const program = new Command();
 program

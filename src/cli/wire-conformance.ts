@@ -45,6 +45,8 @@ export interface WireReport {
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/** the largest chainwork a version carries: 32 bytes */
+const MAX_CHAINWORK = (1n << 256n) - 1n;
 
 /** checkWire runs every check against the node at `options.url` and reports each. */
 export async function checkWire(options: WireOptions): Promise<WireReport> {
@@ -252,7 +254,9 @@ async function invOfTx(c: WireClient): Promise<string> {
 
 async function getheadersToHeavierPeer(session: Session): Promise<string> {
   const v = session.version!;
-  const { client } = await handshake(session, { bestHeight: v.bestHeight + 1, chainwork: v.chainwork + (1n << 200n) });
+  // More work than the node has, within the fields' sizes whatever the node claimed (u32, 256 bits).
+  const more = { bestHeight: Math.min(v.bestHeight + 1, 0xffff_ffff), chainwork: v.chainwork + (1n << 200n) > MAX_CHAINWORK ? MAX_CHAINWORK : v.chainwork + (1n << 200n) };
+  const { client } = await handshake(session, more);
   const { locator, stop } = await client.next('getheaders to a peer with more work', 'getheaders');
   client.send({ type: 'headers', headers: [] }); // nothing to give: an empty answer is "nothing after that"
   const genesis = fromDisplayHex(session.options.params.genesis.hash);

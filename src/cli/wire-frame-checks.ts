@@ -35,7 +35,7 @@ export interface FrameCheck {
   run: () => Promise<string>;
 }
 
-/** A command code no message has (docs/p2p.md §3 lists 0x01–0x0e). */
+/** A command code no message has (docs/p2p.md §3 lists 0x01–0x0f). */
 const UNKNOWN_COMMAND = 0x7f;
 /** What a node may send on its own while we wait, answering nothing of ours. */
 const UNPROMPTED = new Set(['inv', 'ping', 'addr', 'sendblocks', 'sendheaders']);

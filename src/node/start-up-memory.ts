@@ -9,8 +9,15 @@
  * idle node's RSS.
  *
  * Most of the start-up garbage comes from loading modules, so the hold starts in the
- * first module the `toychain` command imports (src/cli/hold-young-generation.ts), before
- * the others load, and only for `toychain node`; runNode releases it once the node is up.
+ * first module the `toychain` command imports (src/cli/hold-young-generation.ts), and
+ * the command imports every other module dynamically after it: a static import would
+ * load with the command's whole static graph, before the hold (zod and the contract
+ * alone grew the young generation to 4-8 MB that way). Only for `toychain node`; runNode
+ * releases the hold once the node is up.
+ *
+ * `--max-semi-space-size` would bound it for good, but only from the command line and for
+ * every node, syncing ones included, where a bigger young generation pays; the node does
+ * not set it.
  *
  * The growth factor is one of the V8 flags read each time the heap grows, so it can be
  * changed at run time (the maximum semi-space size cannot: it is fixed when the heap is

@@ -12,7 +12,6 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AbstractLevel } from 'abstract-level';
 import { ClassicLevel } from 'classic-level';
-import { MemoryLevel } from 'memory-level';
 import { decodeBlock, type Block } from '../consensus/block.js';
 import { blockBytes, rememberBlockBytes } from './block-bytes.js';
 import { bytesToHex, toDisplayHex } from '../consensus/bytes.js';
@@ -73,6 +72,8 @@ export async function openLevelStore(dir: string): Promise<ChainStore> {
 
 /** openMemoryStore opens an empty store in memory: the same code as on disk, minus the disk. */
 export async function openMemoryStore(): Promise<ChainStore> {
+  // Imported here: a node on disk never loads memory-level.
+  const { MemoryLevel } = await import('memory-level');
   const db = new MemoryLevel<Uint8Array, Uint8Array>({ keyEncoding: 'view', valueEncoding: 'view', storeEncoding: 'view' });
   await db.open();
   return LevelStore.open(db, '(memory)');

@@ -48,6 +48,30 @@ describe('api: GET /metrics', () => {
     expect(text).to.contain('process_cpu_user_seconds_total');
   });
 
+  it('counts the events before the first scrape and after it alike (prom-client loads on the first scrape)', async () => {
+    const genesis = genesisOf(api.params);
+    for (const b of mineChain(api.params, genesis, 1)) await api.chain.processBlock(b.block);
+    for (const b of mineChain(api.params, genesis, 2, () => ({ extraNonce: 1 }))) await api.chain.processBlock(b.block);
+    api.peers.emit('banned', '10.0.0.9', 'high-hash');
+    const first = await (await api.get('/metrics')).text();
+    expect(metricValue(first, 'toychain_reorgs_total')).to.equal(1);
+    expect(metricValue(first, 'toychain_bans_total')).to.equal(1);
+    expect(metricValue(first, 'toychain_blocks_connected_total')).to.equal(3);
+    expect(metricValue(first, 'toychain_reorg_depth_count')).to.equal(1);
+
+    // A third branch, longer again: a second reorg, after the counters were handed over.
+    const tip = api.chain.tip;
+    expect(tip.height).to.equal(2);
+    for (const b of mineChain(api.params, genesis, 3, () => ({ extraNonce: 2 }))) await api.chain.processBlock(b.block);
+    api.peers.emit('banned', '10.0.0.10', 'high-hash');
+    const second = await (await api.get('/metrics')).text();
+    expect(metricValue(second, 'toychain_reorgs_total')).to.equal(2);
+    expect(metricValue(second, 'toychain_bans_total')).to.equal(2);
+    expect(metricValue(second, 'toychain_blocks_connected_total')).to.equal(6);
+    expect(metricValue(second, 'toychain_reorg_depth_count')).to.equal(2);
+    expect(metricValue(second, 'toychain_reorg_depth_sum')).to.equal(1 + 2);
+  });
+
   it('follows the mempool: every gauge reads what /status and /mempool read, as transactions come and go', async () => {
     await api.close();
     api = await startApi({ params: quick });
