@@ -12,7 +12,7 @@ import { blockSize } from '../storage/block-bytes.js';
 import { checkBlock, checkBlockContext, checkBlockHeaderContext } from '../consensus/block-check.js';
 import { toDisplayHex, type DisplayHex, type Hash32 } from '../consensus/bytes.js';
 import type { BlockHeader } from '../consensus/header.js';
-import { headerHash } from '../consensus/header.js';
+import { hashOfHeader } from './header-hashes.js';
 import { MEDIAN_TIME_SPAN, medianTimePast } from '../consensus/median-time.js';
 import type { NetworkParams } from '../consensus/params.js';
 import { blockWork, checkProofOfWork } from '../consensus/pow.js';
@@ -225,7 +225,7 @@ export class Chain extends EventEmitter<ChainEvents> {
    * checked again when the same object goes through processBlock on the same parent.
    */
   checkBlockForRelay(block: Block): Verdict<{ parent: ChainEntry }> {
-    const hash = headerHash(block.header);
+    const hash = hashOfHeader(block.header);
     const pow = checkProofOfWork(hash, block.header.bits, this.params);
     if (!pow.ok) return pow;
     const parent = this.index.getByHash(block.header.prevHash);
@@ -283,20 +283,23 @@ export class Chain extends EventEmitter<ChainEvents> {
   private async connectRun(blocks: readonly Block[]): Promise<ChainEntry[]> {
     const run: { entry: ChainEntry; block: Block }[] = [];
     for (const block of blocks) {
-      const entry = this.index.getByHash(headerHash(block.header));
+      const entry = this.index.getByHash(hashOfHeader(block.header));
       const parent = run.at(-1)?.entry ?? this.tip;
       if (entry === undefined || entry.parent !== parent || hasData(entry) || isFailed(entry)) break;
       run.push({ entry, block });
     }
     if (run.length < 2) return []; // one block: processBlock's path writes once too
-    const view = await loadRunView(this.store, run.map((r) => r.block));
+    // Each block's txids, hashed once for the merkle root, the coins to read and the connect.
+    const hashed = run.map(({ block }) => ({ block, txHashes: block.txs.map((tx) => txHash(tx)) }));
+    const view = await loadRunView(this.store, hashed);
     const batch = this.store.batch();
     const done: { entry: ChainEntry; block: Block }[] = [];
-    for (const { entry, block } of run) {
-      const body = checkBlock(block, this.params, blockSize(block), entry.hash);
+    for (const [i, { entry, block }] of run.entries()) {
+      const txHashes = hashed[i]!.txHashes;
+      const body = checkBlock(block, this.params, blockSize(block), entry.hash, txHashes);
       const context = body.ok ? checkBlockContext(block, entry.height) : body;
       if (!context.ok) break;
-      const connected = connectBlock(block, entry.height, view, this.params, { deferSignatures: true });
+      const connected = connectBlock(block, entry.height, view, this.params, { deferSignatures: true, txHashes });
       const v = connected.ok ? await this.withSignatures(connected, connected.signatureChecks ?? []) : connected;
       if (!v.ok) break; // left for processBlock's path, which records why
       view.apply(v.changes);
@@ -328,7 +331,7 @@ export class Chain extends EventEmitter<ChainEvents> {
    */
   processHeader(header: BlockHeader): Promise<Verdict<{ blockId: DisplayHex }>> {
     return this.exclusive(async () => {
-      const hash = headerHash(header);
+      const hash = hashOfHeader(header);
       const id = toDisplayHex(hash);
       const known = this.index.get(id);
       if (known !== undefined) return isFailed(known) ? { ok: false, reason: 'duplicate', debug: 'known invalid' } : { ok: true, blockId: id };
@@ -360,7 +363,7 @@ export class Chain extends EventEmitter<ChainEvents> {
         pending = 0;
       };
       for (const [index, header] of headers.entries()) {
-        const hash = headerHash(header);
+        const hash = hashOfHeader(header);
         const id = toDisplayHex(hash);
         const known = this.index.get(id);
         if (known !== undefined && isFailed(known)) {
@@ -437,7 +440,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   }
 
   private async acceptAndActivate(block: Block): Promise<BlockOutcome> {
-    const hash = headerHash(block.header);
+    const hash = hashOfHeader(block.header);
     const id = toDisplayHex(hash);
     const known = this.index.get(id);
     if (known !== undefined && isFailed(known)) return { status: 'rejected', blockId: id, reason: 'duplicate', debug: 'block is known invalid', permanent: true, stage: 'header' };

@@ -4,6 +4,7 @@
  * outputs would create (for the BIP30 overwrite check).
  */
 import type { Block } from '../consensus/block.js';
+import type { Hash32 } from '../consensus/bytes.js';
 import type { Coin, UtxoView } from '../consensus/coin.js';
 import { isCoinbase, outpointKey, txHash, type Outpoint } from '../consensus/tx.js';
 import type { ChainStore } from '../storage/store.js';
@@ -34,14 +35,14 @@ export interface RunView extends UtxoView {
   apply(changes: readonly { outpoint: Outpoint; coin: Coin | null }[]): void;
 }
 
-export async function loadRunView(store: ChainStore, blocks: readonly Block[]): Promise<RunView> {
+export async function loadRunView(store: ChainStore, blocks: readonly { block: Block; txHashes: readonly Hash32[] }[]): Promise<RunView> {
   const outpoints: Outpoint[] = [];
   const created = new Set<string>();
-  for (const block of blocks) {
-    for (const tx of block.txs) {
+  for (const { block, txHashes } of blocks) {
+    for (const [t, tx] of block.txs.entries()) {
       // Spent coins the run itself creates come from the overlay, not the store.
       if (!isCoinbase(tx)) for (const input of tx.inputs) if (!created.has(outpointKey(input.prevout))) outpoints.push(input.prevout);
-      const txid = txHash(tx);
+      const txid = txHashes[t]!;
       tx.outputs.forEach((_, index) => {
         const o = { txHash: txid, index };
         outpoints.push(o);

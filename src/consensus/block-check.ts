@@ -32,14 +32,21 @@ export function checkBlockHeader(header: BlockHeader, params: NetworkParams): Ve
  * `size` is the block's serialised length; a caller holding the bytes the block was
  * decoded from passes their length, which saves encoding the block again (it MUST be
  * encodeBlock(block).length, the default). Likewise `hash`, the header's hash when the
- * caller has it (it MUST be headerHash(block.header), the default).
+ * caller has it (it MUST be headerHash(block.header), the default), and `txHashes`
+ * (it MUST be block.txs.map(txHash), the default).
  */
-export function checkBlock(block: Block, params: NetworkParams, size: number = encodeBlock(block).length, hash: Hash32 = headerHash(block.header)): Verdict {
+export function checkBlock(
+  block: Block,
+  params: NetworkParams,
+  size: number = encodeBlock(block).length,
+  hash: Hash32 = headerHash(block.header),
+  txHashes: readonly Hash32[] = block.txs.map(txHash),
+): Verdict {
   const pow = checkProofOfWork(hash, block.header.bits, params);
   if (!pow.ok) return pow;
 
   // The merkle root must commit to the transactions, so the body cannot be swapped.
-  const { root, mutated } = merkleRoot(block.txs.map(txHash));
+  const { root, mutated } = merkleRoot(txHashes);
   if (!equalBytes(root, block.header.merkleRoot)) {
     return reject('bad-txnmrklroot', `merkle root ${toDisplayHex(root)} does not match header ${toDisplayHex(block.header.merkleRoot)}`);
   }

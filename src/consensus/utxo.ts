@@ -56,6 +56,11 @@ export interface ConnectOptions {
    * each, or an equivalent): every other rule has been checked.
    */
   deferSignatures?: boolean;
+  /**
+   * The block's txids in block order, when the caller has them (it MUST be
+   * block.txs.map(txHash), the default): a block is hashed once on the connect path.
+   */
+  txHashes?: readonly Hash32[];
 }
 
 /**
@@ -105,7 +110,7 @@ export function connectBlock(
 
   for (let t = 0; t < block.txs.length; t++) {
     const tx = block.txs[t]!;
-    const hash = txHash(tx);
+    const hash = options.txHashes?.[t] ?? txHash(tx);
     txHashes.push(hash);
     // BIP30: a transaction must not overwrite an unspent output with the same txid.
     // BIP34's height commitment makes this impossible for honest blocks; the check

@@ -28,14 +28,17 @@ export interface QueuedBlock {
 
 export class BlockQueue {
   private readonly byId = new Map<string, QueuedBlock>();
+  /** taken for the chain and not yet settled: still not to be asked for again */
+  private readonly connecting = new Set<string>();
   private bytes = 0;
 
   get size(): number {
     return this.byId.size;
   }
 
+  /** has: the block waits here or is being connected, so it is not to be fetched again */
   has(id: DisplayHex): boolean {
-    return this.byId.has(id);
+    return this.byId.has(id) || this.connecting.has(id);
   }
 
   /** full: no more blocks may wait (the caller takes the one-by-one path, and asks for no more) */
@@ -53,7 +56,8 @@ export class BlockQueue {
    * takeReady removes and returns what the chain can take now, in order: the run of
    * blocks that builds on `tip` one after another (at most MAX_RUN_BLOCKS), then any
    * block whose parent is stored or known invalid (a side branch: the chain decides).
-   * Blocks whose parent has not arrived yet stay.
+   * Blocks whose parent has not arrived yet stay. What it returns counts as here
+   * (`has`) until `settled`.
    */
   takeReady(tip: ChainEntry): QueuedBlock[] {
     const byParent = new Map<ChainEntry, QueuedBlock>();
@@ -65,13 +69,22 @@ export class BlockQueue {
       const parent = q.entry.parent;
       if (!taken.has(q) && parent !== undefined && (hasData(parent) || isFailed(parent))) out.push(q);
     }
-    for (const q of out) this.remove(q);
+    for (const q of out) {
+      this.remove(q);
+      this.connecting.add(q.id);
+    }
     return out;
+  }
+
+  /** settled: the chain has had these blocks (takeReady's), connected or not. */
+  settled(items: readonly QueuedBlock[]): void {
+    for (const q of items) this.connecting.delete(q.id);
   }
 
   /** clear drops every waiting block (the node is stopping). */
   clear(): void {
     this.byId.clear();
+    this.connecting.clear();
     this.bytes = 0;
   }
 

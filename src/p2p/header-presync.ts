@@ -17,10 +17,9 @@
  */
 import type { ChainEntry } from '../chain/block-index.js';
 import { equalBytes, type Hash32 } from '../consensus/bytes.js';
-import { checkBlockHeader } from '../consensus/block-check.js';
 import type { BlockHeader } from '../consensus/header.js';
 import type { NetworkParams } from '../consensus/params.js';
-import { blockWork } from '../consensus/pow.js';
+import { blockWork, checkProofOfWork } from '../consensus/pow.js';
 import type { RejectReason } from '../consensus/reasons.js';
 
 /** The most headers a peer may send unasked, as an announcement of new blocks. Core: MAX_BLOCKS_TO_ANNOUNCE = 8. */
@@ -84,8 +83,8 @@ export class HeaderPresync {
    * undefined, on the newest held header, and says what to do with the chain.
    */
   add(headers: readonly BlockHeader[], hashes: readonly Hash32[], parent: ChainEntry | undefined, tip: ChainEntry): PresyncStep {
-    for (const header of headers) {
-      const pow = checkBlockHeader(header, this.params);
+    for (const [i, header] of headers.entries()) {
+      const pow = checkProofOfWork(hashes[i]!, header.bits, this.params); // checkBlockHeader, with the hash we have
       if (!pow.ok) return { kind: 'bad-pow', header, reason: pow.reason, debug: pow.debug };
     }
     if (parent !== undefined) this.reset(parent);

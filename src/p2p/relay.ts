@@ -29,7 +29,7 @@
 import type { Logger } from 'pino';
 import type { Chain } from '../chain/chain.js';
 import type { ChainEntry } from '../chain/block-index.js';
-import { equalBytes, toDisplayHex, ZERO_HASH, type Hash32 } from '../consensus/bytes.js';
+import { equalBytes, toDisplayHex, ZERO_HASH, type DisplayHex, type Hash32 } from '../consensus/bytes.js';
 import { headersAfter, locatorFork } from './locator.js';
 import { blockSize } from '../storage/block-bytes.js';
 import type { Block } from '../consensus/block.js';
@@ -144,6 +144,20 @@ export class Relay {
     let blocks = 0;
     let served = 0;
     let bytes = 0;
+    // The blocks this getdata may be served, in order: the next is read from the store
+    // while this one goes out (one read waits at a time, not one per block in turn).
+    const order = [...new Set(items.filter((i) => i.type === 'block').map((i) => toDisplayHex(i.hash)))].slice(0, MAX_BLOCKS_PER_GETDATA);
+    const reads = new Map<string, Promise<Block | undefined>>();
+    const read = (id: string): Promise<Block | undefined> => {
+      let p = reads.get(id);
+      if (p === undefined) {
+        p = this.opts.chain.getBlock(id as DisplayHex);
+        p.catch(() => undefined); // a read started ahead and never awaited must not go unhandled
+        reads.set(id, p);
+      }
+      return p;
+    };
+    let next = 0;
     for (const item of items) {
       if (item.type !== 'block') {
         notFound.push(item);
@@ -163,7 +177,11 @@ export class Relay {
         this.opts.logger.info({ peer: peer.id, bytes: peer.sendBufferBytes }, 'send buffer full: getdata service paused until the peer reads');
         await peer.whenSendable();
       }
-      const block = await this.opts.chain.getBlock(id);
+      const reading = read(id);
+      reads.delete(id);
+      next++;
+      if (next < order.length) void read(order[next]!);
+      const block = await reading;
       if (!peer.ready) return [];
       if (block === undefined) {
         notFound.push(item);

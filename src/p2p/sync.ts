@@ -21,6 +21,7 @@
 import type { Logger } from 'pino';
 import type { BlockOutcome, Chain } from '../chain/chain.js';
 import { hasData, isFailed, type ChainEntry } from '../chain/block-index.js';
+import { rememberHeaderHash } from '../chain/header-hashes.js';
 import type { Block } from '../consensus/block.js';
 import { equalBytes, fromDisplayHex, toDisplayHex, ZERO_HASH, type DisplayHex, type Hash32 } from '../consensus/bytes.js';
 import { blockId, headerHash, type BlockHeader } from '../consensus/header.js';
@@ -138,6 +139,7 @@ export class BlockSync {
     const { chain, logger } = this.opts;
     // Each header must build on the one before it.
     const hashes = headers.map(headerHash);
+    headers.forEach((h, i) => rememberHeaderHash(h, hashes[i]!)); // the presync and the chain use them, not hash again
     for (let i = 1; i < headers.length; i++) {
       if (!equalBytes(headers[i]!.prevHash, hashes[i - 1]!)) {
         return this.opts.punish(peer, 'headers-non-continuous', `header ${i} does not build on header ${i - 1}`);
@@ -285,7 +287,12 @@ export class BlockSync {
       for (;;) {
         const ready = this.queue.takeReady(this.opts.chain.tip);
         if (ready.length === 0) break;
-        const outcomes = await this.opts.chain.processBlocks(ready.map((q) => q.block));
+        let outcomes: BlockOutcome[];
+        try {
+          outcomes = await this.opts.chain.processBlocks(ready.map((q) => q.block));
+        } finally {
+          this.queue.settled(ready);
+        }
         ready.forEach((q, i) => this.settle(q, true, outcomes[i]!));
         this.schedule();
       }
@@ -474,7 +481,9 @@ const blockIds = new WeakMap<BlockHeader, DisplayHex>();
 function blockIdOf(header: BlockHeader): DisplayHex {
   let id = blockIds.get(header);
   if (id === undefined) {
-    id = blockId(header);
+    const hash = headerHash(header);
+    rememberHeaderHash(header, hash);
+    id = toDisplayHex(hash);
     blockIds.set(header, id);
   }
   return id;
