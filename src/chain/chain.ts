@@ -9,28 +9,26 @@
 import { EventEmitter } from 'node:events';
 import type { Block } from '../consensus/block.js';
 import { blockSize } from '../storage/block-bytes.js';
-import { checkBlock, checkBlockContext, checkBlockHeaderContext } from '../consensus/block-check.js';
+import { checkBlock, checkBlockContext } from '../consensus/block-check.js';
 import { toDisplayHex, type DisplayHex, type Hash32 } from '../consensus/bytes.js';
 import type { BlockHeader } from '../consensus/header.js';
 import { hashOfHeader } from './header-hashes.js';
-import { MEDIAN_TIME_SPAN, medianTimePast } from '../consensus/median-time.js';
 import type { NetworkParams } from '../consensus/params.js';
 import { blockWork, checkProofOfWork } from '../consensus/pow.js';
 import { isFinalForBlock, type RejectReason, type Verdict } from '../consensus/reasons.js';
-import { getNextWorkRequired } from '../consensus/retarget.js';
-import { checkTimewarp } from '../consensus/timewarp.js';
 import { BlockStatus, type BlockRecord, type ChainStore } from '../storage/store.js';
-import { ancestor, BlockIndex, findFork, hasData, isFailed, type ChainEntry } from './block-index.js';
+import { BlockIndex, findFork, hasData, isFailed, type ChainEntry } from './block-index.js';
+import { checkConnect, stageConnect, stageDisconnect, toRecord, type SignatureContext } from './block-connect.js';
 import { chainTips, type ChainTip } from './chain-tips.js';
-import { loadBlockView, loadRunView } from './coin-loader.js';
+import { loadBlockView } from './coin-loader.js';
 import { ChainMismatchError, CorruptStoreError } from './errors.js';
+import { FailureRecords } from './failure-records.js';
 import { bestCandidate, hasMoreWork, type ForkChoiceRule } from './fork-choice.js';
 import { genesisRecord } from './genesis-record.js';
-import { applyCoinChanges, indexBlock, unindexBlock } from './block-indexes.js';
+import { checkHeaderOnParent, expectedBits, medianTimeOf } from './header-context.js';
 import { DEFAULT_ORPHAN_LIMITS, OrphanPool, type OrphanLimits } from './orphans.js';
-import { txHash } from '../consensus/tx.js';
-import { connectBlock, disconnectBlock, type SignatureCheck } from '../consensus/utxo.js';
-import { InProcessSignatureVerifier, type SignatureVerdict, type SignatureVerifier } from './signature-verifier.js';
+import { stageRun } from './run-connect.js';
+import { InProcessSignatureVerifier, type SignatureVerifier } from './signature-verifier.js';
 import { VerifiedTxCache } from './verified-tx-cache.js';
 
 export interface ChainOptions {
@@ -95,13 +93,14 @@ export class Chain extends EventEmitter<ChainEvents> {
   private readonly active: ChainEntry[] = [];
   private readonly candidates = new Set<ChainEntry>();
   private readonly orphans: OrphanPool;
-  private readonly failures = new Map<string, { reason: RejectReason; debug?: string }>();
+  private readonly failures = new FailureRecords();
   private readonly clock: () => number;
   private readonly better: ForkChoiceRule;
   /** runs signature checks; shared with the mempool so both use the same threads */
   readonly signatureVerifier: SignatureVerifier;
   /** transactions whose signatures are known good: connecting a block skips them */
   readonly verifiedTxs: VerifiedTxCache;
+  private readonly signatures: SignatureContext;
   private nextSequence = 0;
   /** a block on the tip whose data waits to be written with its connect batch (acceptAndActivate) */
   private unstored: { entry: ChainEntry; block: Block } | undefined;
@@ -120,6 +119,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.orphans = new OrphanPool(options.orphanLimits ?? DEFAULT_ORPHAN_LIMITS);
     this.signatureVerifier = options.signatureVerifier ?? new InProcessSignatureVerifier();
     this.verifiedTxs = options.verifiedTxs ?? new VerifiedTxCache();
+    this.signatures = { verifier: this.signatureVerifier, verifiedTxs: this.verifiedTxs };
   }
 
   /**
@@ -212,7 +212,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   /** medianTimePast of the current tip: a new block's time must exceed it. */
   medianTimePast(): number {
-    return this.medianTimeOf(this.tip);
+    return medianTimeOf(this.tip);
   }
 
   /**
@@ -289,27 +289,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       run.push({ entry, block });
     }
     if (run.length < 2) return []; // one block: processBlock's path writes once too
-    // Each block's txids, hashed once for the merkle root, the coins to read and the connect.
-    const hashed = run.map(({ block }) => ({ block, txHashes: block.txs.map((tx) => txHash(tx)) }));
-    const view = await loadRunView(this.store, hashed);
-    const batch = this.store.batch();
-    const done: { entry: ChainEntry; block: Block }[] = [];
-    for (const [i, { entry, block }] of run.entries()) {
-      const txHashes = hashed[i]!.txHashes;
-      const body = checkBlock(block, this.params, blockSize(block), entry.hash, txHashes);
-      const context = body.ok ? checkBlockContext(block, entry.height) : body;
-      if (!context.ok) break;
-      const connected = connectBlock(block, entry.height, view, this.params, { deferSignatures: true, txHashes });
-      const v = connected.ok ? await this.withSignatures(connected, connected.signatureChecks ?? []) : connected;
-      if (!v.ok) break; // left for processBlock's path, which records why
-      view.apply(v.changes);
-      const indexed = { block, txHashes: v.txHashes };
-      batch.putBlock(entry.hash, block);
-      applyCoinChanges(batch, indexed, v.undo, v.changes);
-      indexBlock(batch, indexed, entry.hash, entry.height, v.undo);
-      batch.putUndo(entry.hash, v.undo).putRecord({ ...toRecord(entry), status: entry.status | BlockStatus.HAVE_DATA | BlockStatus.VALID });
-      done.push({ entry, block });
-    }
+    const { batch, done } = await stageRun(run, this.store, this.params, this.signatures);
     if (done.length === 0) return [];
     await batch.setTip(done.at(-1)!.entry.hash).write();
     // The cached state changes only once the batch is written.
@@ -435,8 +415,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   /** headerContext: the header rules that need its parent (bits, time, timewarp), Core's ContextualCheckBlockHeader. */
   private headerContext(header: BlockHeader, parent: ChainEntry): Verdict {
-    const ctx = checkBlockHeaderContext(header, { expectedBits: this.expectedBits(parent), medianTimePast: this.medianTimeOf(parent), now: this.clock() }, this.params);
-    return ctx.ok ? checkTimewarp(header.time, parent.height + 1, parent.header.time, this.params) : ctx;
+    return checkHeaderOnParent(header, parent, this.expectedBits(parent), this.clock(), this.params);
   }
 
   private async acceptAndActivate(block: Block): Promise<BlockOutcome> {
@@ -497,7 +476,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     } finally {
       await this.storeUnstored(entry); // not connected (or it failed): store it on its own
     }
-    if (isFailed(entry)) return { status: 'rejected', blockId: id, ...this.failureOf(entry), permanent: true, stage: 'connect' };
+    if (isFailed(entry)) return { status: 'rejected', blockId: id, ...this.failures.of(entry), permanent: true, stage: 'connect' };
     if (!this.isActive(entry)) return { status: 'accepted', blockId: id };
     return reorg === undefined ? { status: 'connected', blockId: id } : { status: 'connected', blockId: id, reorg };
   }
@@ -547,9 +526,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   private async connectTip(entry: ChainEntry, cache: Map<string, Block>): Promise<boolean> {
     const block = cache.get(entry.id) ?? (await this.store.getBlock(entry.hash));
     if (block === undefined) throw new CorruptStoreError(`block ${entry.id} is indexed as stored but missing`);
-    const view = await loadBlockView(this.store, block);
-    const connected = connectBlock(block, entry.height, view, this.params, { deferSignatures: true });
-    const v = connected.ok ? await this.withSignatures(connected, connected.signatureChecks ?? []) : connected;
+    const v = await checkConnect(block, entry.height, await loadBlockView(this.store, block), this.params, this.signatures);
     if (!v.ok) {
       await this.storeUnstored(entry);
       await this.recordInvalid(entry, v.reason, v.debug);
@@ -558,30 +535,13 @@ export class Chain extends EventEmitter<ChainEvents> {
     const status = entry.status | BlockStatus.VALID;
     const batch = this.store.batch();
     if (this.unstored?.entry === entry) batch.putBlock(entry.hash, block);
-    const indexed = { block, txHashes: v.txHashes };
-    applyCoinChanges(batch, indexed, v.undo, v.changes);
-    indexBlock(batch, indexed, entry.hash, entry.height, v.undo);
-    await batch.putUndo(entry.hash, v.undo).putRecord({ ...toRecord(entry), status }).setTip(entry.hash).write();
+    await stageConnect(batch, entry, block, v, status).setTip(entry.hash).write();
     if (this.unstored?.entry === entry) this.unstored = undefined;
     entry.status = status;
     this.active[entry.height] = entry;
     this.active.length = entry.height + 1;
     this.emit('blockConnected', entry, block);
     return true;
-  }
-
-  /**
-   * withSignatures runs a connected block's deferred signature checks through the
-   * verifier, skipping transactions already verified (by the mempool, or in a block
-   * since disconnected), and passes the connect result on only if all pass.
-   */
-  private async withSignatures<T extends object>(result: T, checks: readonly SignatureCheck[]): Promise<(T & { ok: true }) | (SignatureVerdict & { ok: false })> {
-    const ids = checks.map((c) => toDisplayHex(c.txHash));
-    const todo = checks.filter((_, i) => !this.verifiedTxs.has(ids[i]!));
-    const sig = await this.signatureVerifier.verify(todo);
-    if (!sig.ok) return { ...sig, debug: `tx ${todo[sig.check]!.index}: ${sig.debug ?? sig.reason}` };
-    for (const id of ids) this.verifiedTxs.add(id);
-    return { ...result, ok: true };
   }
 
   /** storeUnstored writes the block held back for its connect batch, if it is `entry`'s. */
@@ -595,14 +555,8 @@ export class Chain extends EventEmitter<ChainEvents> {
   /** disconnectTip takes the tip off with its undo data, in one batch; it stays a candidate. */
   private async disconnectTip(): Promise<void> {
     const entry = this.tip;
-    if (entry.parent === undefined) throw new Error('cannot disconnect the genesis block');
-    const [block, undo] = await Promise.all([this.store.getBlock(entry.hash), this.store.getUndo(entry.hash)]);
-    if (block === undefined || undo === undefined) throw new CorruptStoreError(`block or undo data of active block ${entry.id} is missing`);
-    const batch = this.store.batch();
-    const indexed = { block, txHashes: block.txs.map((tx) => txHash(tx)) };
-    applyCoinChanges(batch, indexed, undo, disconnectBlock(block, undo));
-    unindexBlock(batch, indexed, entry.height, undo);
-    await batch.deleteUndo(entry.hash).setTip(entry.parent.hash).write();
+    const { batch, block } = await stageDisconnect(this.store, entry);
+    await batch.write();
     this.active.length = entry.height;
     this.candidates.add(entry);
     this.emit('blockDisconnected', entry, block);
@@ -621,39 +575,12 @@ export class Chain extends EventEmitter<ChainEvents> {
     }
     await batch.write();
     this.candidates.delete(entry);
-    this.failures.set(id, debug === undefined ? { reason } : { reason, debug });
+    this.failures.record(id, reason, debug);
     this.emit('invalid', entry, reason);
   }
 
-  /** failureOf names why a failed entry failed: its own reason, or the ancestor that failed. */
-  private failureOf(entry: ChainEntry): { reason: RejectReason; debug?: string } {
-    const own = this.failures.get(entry.id);
-    if (own !== undefined) return own;
-    for (let e = entry.parent; e !== undefined; e = e.parent) {
-      const failure = this.failures.get(e.id);
-      if (failure !== undefined) return { reason: 'bad-prevblk', debug: `ancestor ${e.id} is invalid: ${failure.reason}` };
-    }
-    return { reason: 'bad-prevblk', debug: 'an ancestor is invalid' };
-  }
-
-  // ---- header context --------------------------------------------------------
-
+  /** expectedBits: the bits a child of `parent` must carry, read off the active array when it is on it. */
   private expectedBits(parent: ChainEntry): number {
-    const onActive = this.isActive(parent);
-    return getNextWorkRequired(
-      { height: parent.height, bits: parent.header.bits, time: parent.header.time },
-      (height) => (onActive ? this.active[height]! : ancestor(parent, height)!).header.time,
-      this.params,
-    );
+    return expectedBits(parent, this.params, this.isActive(parent) ? (height: number) => this.active[height]! : undefined);
   }
-
-  private medianTimeOf(entry: ChainEntry): number {
-    const times: number[] = [];
-    for (let e: ChainEntry | undefined = entry; e !== undefined && times.length < MEDIAN_TIME_SPAN; e = e.parent) times.push(e.header.time);
-    return medianTimePast(times);
-  }
-}
-
-function toRecord(entry: BlockRecord): BlockRecord {
-  return { hash: entry.hash, header: entry.header, height: entry.height, chainwork: entry.chainwork, status: entry.status, sequence: entry.sequence };
 }
