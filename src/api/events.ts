@@ -9,7 +9,7 @@
  */
 import type { Request, Response } from 'express';
 import type { ChainEntry } from '../chain/block-index.js';
-import type { Reorg } from '../chain/chain.js';
+import type { Reorg } from '../chain/block-outcome.js';
 import type { ChainView } from '../chain/chain-view.js';
 import type { Block } from '../consensus/block.js';
 import type { PeerControl, PeerInfo } from '../p2p/peer-control.js';

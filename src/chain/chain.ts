@@ -5,6 +5,9 @@
  * disconnect to the fork point, then connect the new branch block by block, each step
  * one atomic store batch. A block that fails while connecting is marked invalid with
  * its descendants, and the chain returns to the best valid branch.
+ * The parts live beside it: header checks in header-intake.ts, the active chain and
+ * its activation in active-chain.ts, the connect checks and writes in block-connect.ts
+ * and run-connect.ts; this class serialises the calls and owns the shared state.
  */
 import { EventEmitter } from 'node:events';
 import type { Block } from '../consensus/block.js';
@@ -14,18 +17,20 @@ import { toDisplayHex, type DisplayHex, type Hash32 } from '../consensus/bytes.j
 import type { BlockHeader } from '../consensus/header.js';
 import { hashOfHeader } from './header-hashes.js';
 import type { NetworkParams } from '../consensus/params.js';
-import { blockWork, checkProofOfWork } from '../consensus/pow.js';
+import { blockWork } from '../consensus/pow.js';
 import { isFinalForBlock, type RejectReason, type Verdict } from '../consensus/reasons.js';
 import { BlockStatus, type BlockRecord, type ChainStore } from '../storage/store.js';
+import { ActiveChain } from './active-chain.js';
 import { BlockIndex, findFork, hasData, isFailed, type ChainEntry } from './block-index.js';
-import { checkConnect, stageConnect, stageDisconnect, toRecord, type SignatureContext } from './block-connect.js';
+import { reorgOf, type BlockOutcome, type Reorg } from './block-outcome.js';
+import { toRecord, type SignatureContext } from './block-connect.js';
 import { chainTips, type ChainTip } from './chain-tips.js';
-import { loadBlockView } from './coin-loader.js';
 import { ChainMismatchError, CorruptStoreError } from './errors.js';
 import { FailureRecords } from './failure-records.js';
-import { bestCandidate, hasMoreWork, type ForkChoiceRule } from './fork-choice.js';
+import { hasMoreWork, type ForkChoiceRule } from './fork-choice.js';
 import { genesisRecord } from './genesis-record.js';
-import { checkHeaderOnParent, expectedBits, medianTimeOf } from './header-context.js';
+import { expectedBits, medianTimeOf } from './header-context.js';
+import { HeaderIntake, type HeadersResult } from './header-intake.js';
 import { DEFAULT_ORPHAN_LIMITS, OrphanPool, type OrphanLimits } from './orphans.js';
 import { stageRun } from './run-connect.js';
 import { InProcessSignatureVerifier, type SignatureVerifier } from './signature-verifier.js';
@@ -43,40 +48,6 @@ export interface ChainOptions {
   forkChoice?: ForkChoiceRule;
 }
 
-/** A reorganisation: the active tip moved off a branch it had been on. */
-export interface Reorg {
-  oldTip: string;
-  newTip: string;
-  fork: string;
-  /** blocks disconnected from the old branch */
-  depth: number;
-  /** blocks connected from the new branch */
-  connected: number;
-  oldChainwork: bigint;
-  newChainwork: bigint;
-}
-
-export type BlockOutcome =
-  /** the block is on the active chain now */
-  | { status: 'connected'; blockId: DisplayHex; reorg?: Reorg }
-  /** the block is stored on a side branch with less work */
-  | { status: 'accepted'; blockId: DisplayHex }
-  /** the parent is unknown: it waits in the orphan pool */
-  | { status: 'orphan'; blockId: DisplayHex }
-  /** already have it */
-  | { status: 'duplicate'; blockId: DisplayHex }
-  /**
-   * it broke a rule; `permanent` is false for reasons that say nothing final about the hash.
-   * `stage` says which checks it failed: its header (proof of work, bits, time, parent),
-   * the block's own checks (context-free, and its height commitment), or connecting it to
-   * the UTXO set (inputs, amounts, signatures). A block relayed before its connect
-   * (BIP152's high-bandwidth mode) can fail only at 'connect' through no fault of its sender.
-   */
-  | { status: 'rejected'; blockId: DisplayHex; reason: RejectReason; debug?: string; permanent: boolean; stage: RejectStage };
-
-/** Which checks a rejected block failed (BlockOutcome). */
-export type RejectStage = 'header' | 'block' | 'connect';
-
 export interface ChainEvents {
   blockConnected: [entry: ChainEntry, block: Block];
   blockDisconnected: [entry: ChainEntry, block: Block];
@@ -85,13 +56,9 @@ export interface ChainEvents {
   invalid: [entry: ChainEntry, reason: RejectReason];
 }
 
-/** More candidate switches than this in one activation means a bug, not a fork. */
-const MAX_ACTIVATION_STEPS = 10_000;
-
 export class Chain extends EventEmitter<ChainEvents> {
   private readonly index = new BlockIndex();
-  private readonly active: ChainEntry[] = [];
-  private readonly candidates = new Set<ChainEntry>();
+  private readonly active: ActiveChain;
   private readonly orphans: OrphanPool;
   private readonly failures = new FailureRecords();
   private readonly clock: () => number;
@@ -102,8 +69,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   readonly verifiedTxs: VerifiedTxCache;
   private readonly signatures: SignatureContext;
   private nextSequence = 0;
-  /** a block on the tip whose data waits to be written with its connect batch (acceptAndActivate) */
-  private unstored: { entry: ChainEntry; block: Block } | undefined;
+  private readonly headers: HeaderIntake;
   /** blocks checkBlockForRelay passed, with the parent they were checked on: processBlock does not check them again */
   private readonly prechecked = new WeakMap<Block, ChainEntry>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -120,6 +86,20 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.signatureVerifier = options.signatureVerifier ?? new InProcessSignatureVerifier();
     this.verifiedTxs = options.verifiedTxs ?? new VerifiedTxCache();
     this.signatures = { verifier: this.signatureVerifier, verifiedTxs: this.verifiedTxs };
+    this.active = new ActiveChain(store, params, this.signatures, this.better, {
+      connected: (entry, block) => this.emit('blockConnected', entry, block),
+      disconnected: (entry, block) => this.emit('blockDisconnected', entry, block),
+      invalid: (entry, reason, debug) => this.recordInvalid(entry, reason, debug),
+    });
+    this.headers = new HeaderIntake({
+      index: this.index,
+      store,
+      params,
+      clock: this.clock,
+      expectedBits: (parent) => this.expectedBits(parent),
+      nextSequence: () => this.nextSequence++,
+      recordInvalid: (record, reason, debug) => this.recordInvalid(record, reason, debug),
+    });
   }
 
   /**
@@ -152,9 +132,9 @@ export class Chain extends EventEmitter<ChainEvents> {
     const tipHash = await this.store.getTip();
     const tip = tipHash === undefined ? undefined : this.index.getByHash(tipHash);
     if (tip === undefined) throw new CorruptStoreError('the stored tip is not in the block index');
-    for (let e: ChainEntry | undefined = tip; e !== undefined; e = e.parent) this.active[e.height] = e;
+    this.active.start(tip);
     for (const entry of this.index.entries()) {
-      if (hasData(entry) && !isFailed(entry) && this.better(entry, tip)) this.candidates.add(entry);
+      if (hasData(entry) && !isFailed(entry) && this.better(entry, tip)) this.active.addCandidate(entry);
     }
     await this.activateBestChain(new Map());
   }
@@ -162,11 +142,11 @@ export class Chain extends EventEmitter<ChainEvents> {
   // ---- reading -------------------------------------------------------------
 
   get tip(): ChainEntry {
-    return this.active[this.active.length - 1]!;
+    return this.active.tip;
   }
 
   get height(): number {
-    return this.active.length - 1;
+    return this.active.height;
   }
 
   get orphanCount(): number {
@@ -174,7 +154,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   }
 
   isActive(entry: ChainEntry): boolean {
-    return this.active[entry.height] === entry;
+    return this.active.isActive(entry);
   }
 
   /** getEntryByHash is getEntry for a hash in internal byte order: headers, messages and the store carry those. */
@@ -187,7 +167,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   }
 
   getEntryAtHeight(height: number): ChainEntry | undefined {
-    return this.active[height];
+    return this.active.at(height);
   }
 
   async getBlock(id: DisplayHex): Promise<Block | undefined> {
@@ -225,19 +205,9 @@ export class Chain extends EventEmitter<ChainEvents> {
    * checked again when the same object goes through processBlock on the same parent.
    */
   checkBlockForRelay(block: Block): Verdict<{ parent: ChainEntry }> {
-    const hash = hashOfHeader(block.header);
-    const pow = checkProofOfWork(hash, block.header.bits, this.params);
-    if (!pow.ok) return pow;
-    const parent = this.index.getByHash(block.header.prevHash);
-    if (parent === undefined) return { ok: false, reason: 'prev-blk-not-found' };
-    if (isFailed(parent)) return { ok: false, reason: 'bad-prevblk', debug: `parent ${parent.id} is invalid` };
-    const header = this.headerContext(block.header, parent);
-    if (!header.ok) return header;
-    const body = checkBlock(block, this.params, blockSize(block), hash);
-    const context = body.ok ? checkBlockContext(block, parent.height + 1) : body;
-    if (!context.ok) return context;
-    this.prechecked.set(block, parent);
-    return { ok: true, parent };
+    const v = this.headers.checkForRelay(block);
+    if (v.ok) this.prechecked.set(block, v.parent);
+    return v;
   }
 
   // ---- taking blocks in ----------------------------------------------------
@@ -295,12 +265,12 @@ export class Chain extends EventEmitter<ChainEvents> {
     // The cached state changes only once the batch is written.
     for (const { entry, block } of done) {
       entry.status |= BlockStatus.HAVE_DATA | BlockStatus.VALID;
-      this.active[entry.height] = entry;
+      this.active.extend(entry);
       this.emit('blockConnected', entry, block);
     }
     this.emit('tip', this.tip);
     // Blocks stored ahead of the run (they came early) may connect now, and orphans waiting for a run block follow it.
-    if (this.candidates.size > 0) await this.activateBestChain(new Map());
+    if (this.active.hasCandidates) await this.activateBestChain(new Map());
     for (const { entry } of done) await this.processOrphans(entry.id);
     return done.map((d) => d.entry);
   }
@@ -309,20 +279,9 @@ export class Chain extends EventEmitter<ChainEvents> {
    * processHeader records a header whose block has not arrived yet (headers-first
    * sync), after the header checks. Its branch shows as headers-only until the blocks come.
    */
-  processHeader(header: BlockHeader): Promise<Verdict<{ blockId: DisplayHex }>> {
-    return this.exclusive(async () => {
-      const hash = hashOfHeader(header);
-      const id = toDisplayHex(hash);
-      const known = this.index.get(id);
-      if (known !== undefined) return isFailed(known) ? { ok: false, reason: 'duplicate', debug: 'known invalid' } : { ok: true, blockId: id };
-      const v = await this.checkHeader(header, hash, id);
-      if (!v.ok) return v;
-      const parent = v.parent;
-      const record: BlockRecord = { hash, header, height: parent.height + 1, chainwork: parent.chainwork + blockWork(header.bits), status: 0, sequence: this.nextSequence++ };
-      await this.store.batch().putRecord(record).write();
-      this.index.add(record);
-      return { ok: true, blockId: id };
-    });
+  async processHeader(header: BlockHeader): Promise<Verdict<{ blockId: DisplayHex }>> {
+    const { blockIds, failure } = await this.processHeaders([header]);
+    return failure === undefined ? { ok: true, blockId: blockIds[0]! } : { ok: false, reason: failure.reason, ...(failure.debug === undefined ? {} : { debug: failure.debug }) };
   }
 
   /**
@@ -332,40 +291,8 @@ export class Chain extends EventEmitter<ChainEvents> {
    * (`npm run bench -- network`, initial sync). It stops at the first header that fails
    * and names it; the headers before it are kept.
    */
-  processHeaders(headers: readonly BlockHeader[]): Promise<{ blockIds: DisplayHex[]; failure?: { index: number; reason: RejectReason; debug?: string } }> {
-    return this.exclusive(async () => {
-      const blockIds: DisplayHex[] = [];
-      const batch = this.store.batch();
-      let pending = 0;
-      // A failing header is recorded in its own write: the records it builds on go first.
-      const flush = async (): Promise<void> => {
-        if (pending > 0) await batch.write();
-        pending = 0;
-      };
-      for (const [index, header] of headers.entries()) {
-        const hash = hashOfHeader(header);
-        const id = toDisplayHex(hash);
-        const known = this.index.get(id);
-        if (known !== undefined && isFailed(known)) {
-          await flush();
-          return { blockIds, failure: { index, reason: 'duplicate', debug: 'known invalid' } };
-        }
-        if (known === undefined) {
-          const v = await this.checkHeader(header, hash, id, flush);
-          if (!v.ok) {
-            await flush();
-            return { blockIds, failure: { index, reason: v.reason, ...(v.debug === undefined ? {} : { debug: v.debug }) } };
-          }
-          const record: BlockRecord = { hash, header, height: v.parent.height + 1, chainwork: v.parent.chainwork + blockWork(header.bits), status: 0, sequence: this.nextSequence++ };
-          batch.putRecord(record);
-          pending++;
-          this.index.add(record);
-        }
-        blockIds.push(id);
-      }
-      await flush();
-      return { blockIds };
-    });
+  processHeaders(headers: readonly BlockHeader[]): Promise<HeadersResult> {
+    return this.exclusive(() => this.headers.recordHeaders(headers));
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -384,40 +311,6 @@ export class Chain extends EventEmitter<ChainEvents> {
     }
   }
 
-  /** checkHeader runs the header rules that need no block body, Core's AcceptBlockHeader. */
-  private async checkHeader(
-    header: BlockHeader,
-    hash: Hash32,
-    id: DisplayHex,
-    beforeRecordInvalid: () => Promise<void> = async () => undefined,
-  ): Promise<{ ok: true; parent: ChainEntry } | { ok: false; reason: RejectReason; debug?: string; permanent?: boolean }> {
-    const pow = checkProofOfWork(hash, header.bits, this.params); // checkBlockHeader, with the hash the caller has
-    if (!pow.ok) return pow;
-    const parent = this.index.getByHash(header.prevHash);
-    if (parent === undefined) return { ok: false, reason: 'prev-blk-not-found' };
-    const record = (status: number): BlockRecord => ({ hash, header, height: parent.height + 1, chainwork: parent.chainwork + blockWork(header.bits), status, sequence: this.nextSequence++ });
-    if (isFailed(parent)) {
-      await beforeRecordInvalid();
-      await this.recordInvalid(record(BlockStatus.FAILED_PARENT), 'bad-prevblk', `parent ${parent.id} is invalid`);
-      return { ok: false, reason: 'bad-prevblk', debug: `parent ${parent.id} is invalid` };
-    }
-    const ctx = this.headerContext(header, parent);
-    if (!ctx.ok) {
-      if (isFinalForBlock(ctx.reason)) {
-        await beforeRecordInvalid();
-        await this.recordInvalid(record(BlockStatus.FAILED), ctx.reason, ctx.debug);
-      }
-      return ctx;
-    }
-    void id;
-    return { ok: true, parent };
-  }
-
-  /** headerContext: the header rules that need its parent (bits, time, timewarp), Core's ContextualCheckBlockHeader. */
-  private headerContext(header: BlockHeader, parent: ChainEntry): Verdict {
-    return checkHeaderOnParent(header, parent, this.expectedBits(parent), this.clock(), this.params);
-  }
-
   private async acceptAndActivate(block: Block): Promise<BlockOutcome> {
     const hash = hashOfHeader(block.header);
     const id = toDisplayHex(hash);
@@ -434,7 +327,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     } else if (checkedOn !== undefined && checkedOn === this.index.getByHash(block.header.prevHash) && !isFailed(checkedOn)) {
       parent = checkedOn;
     } else {
-      const header = await this.checkHeader(block.header, hash, id);
+      const header = await this.headers.checkHeader(block.header, hash);
       if (!header.ok) {
         if (header.reason === 'prev-blk-not-found') {
           this.orphans.add(id, block, blockSize(block));
@@ -467,14 +360,14 @@ export class Chain extends EventEmitter<ChainEvents> {
     if (!extendsTip) await this.store.batch().putBlock(hash, block).putRecord(record).write();
     const entry = known ?? this.index.add(record);
     entry.status = record.status;
-    this.candidates.add(entry);
-    if (extendsTip) this.unstored = { entry, block };
+    this.active.addCandidate(entry);
+    if (extendsTip) this.active.holdUnstored(entry, block);
 
     let reorg: Reorg | undefined;
     try {
       reorg = await this.activateBestChain(new Map([[id, block]]));
     } finally {
-      await this.storeUnstored(entry); // not connected (or it failed): store it on its own
+      await this.active.storeUnstored(entry); // not connected (or it failed): store it on its own
     }
     if (isFailed(entry)) return { status: 'rejected', blockId: id, ...this.failures.of(entry), permanent: true, stage: 'connect' };
     if (!this.isActive(entry)) return { status: 'accepted', blockId: id };
@@ -484,82 +377,19 @@ export class Chain extends EventEmitter<ChainEvents> {
   // ---- fork choice and reorganisation ---------------------------------------
 
   /**
-   * activateBestChain moves the active chain to the connectable candidate with the most
-   * work, reorganising through the fork point. A block that fails to connect is marked
-   * invalid and the search starts again, so the chain ends on the best valid branch.
-   * @see Core ActivateBestChain.
+   * activateBestChain moves the active chain to the best valid branch (ActiveChain.activate)
+   * and tells the chain's listeners where the tip went, and which reorganisation that was.
    */
   private async activateBestChain(cache: Map<string, Block>): Promise<Reorg | undefined> {
     const oldTip = this.tip;
-    for (let step = 0; step < MAX_ACTIVATION_STEPS; step++) {
-      const best = bestCandidate(this.candidates, (e) => this.isActive(e), this.better);
-      if (best === undefined || best === this.tip || !this.better(best, this.tip)) break;
-      const fork = findFork(this.tip, best);
-      while (this.tip !== fork) await this.disconnectTip();
-      const path: ChainEntry[] = [];
-      for (let e: ChainEntry = best; e !== fork; e = e.parent!) path.unshift(e);
-      for (const entry of path) {
-        if (!(await this.connectTip(entry, cache))) break;
-      }
-    }
-    for (const c of this.candidates) {
-      if (this.isActive(c) || isFailed(c) || this.better(this.tip, c)) this.candidates.delete(c);
-    }
+    await this.active.activate(cache);
     if (this.tip === oldTip) return undefined;
     this.emit('tip', this.tip);
     const fork = findFork(oldTip, this.tip);
     if (fork === oldTip) return undefined;
-    const reorg: Reorg = {
-      oldTip: oldTip.id,
-      newTip: this.tip.id,
-      fork: fork.id,
-      depth: oldTip.height - fork.height,
-      connected: this.tip.height - fork.height,
-      oldChainwork: oldTip.chainwork,
-      newChainwork: this.tip.chainwork,
-    };
+    const reorg = reorgOf(oldTip, this.tip, fork);
     this.emit('reorg', reorg);
     return reorg;
-  }
-
-  /** connectTip validates a block against the UTXO set and, if it passes, makes it the tip in one batch. */
-  private async connectTip(entry: ChainEntry, cache: Map<string, Block>): Promise<boolean> {
-    const block = cache.get(entry.id) ?? (await this.store.getBlock(entry.hash));
-    if (block === undefined) throw new CorruptStoreError(`block ${entry.id} is indexed as stored but missing`);
-    const v = await checkConnect(block, entry.height, await loadBlockView(this.store, block), this.params, this.signatures);
-    if (!v.ok) {
-      await this.storeUnstored(entry);
-      await this.recordInvalid(entry, v.reason, v.debug);
-      return false;
-    }
-    const status = entry.status | BlockStatus.VALID;
-    const batch = this.store.batch();
-    if (this.unstored?.entry === entry) batch.putBlock(entry.hash, block);
-    await stageConnect(batch, entry, block, v, status).setTip(entry.hash).write();
-    if (this.unstored?.entry === entry) this.unstored = undefined;
-    entry.status = status;
-    this.active[entry.height] = entry;
-    this.active.length = entry.height + 1;
-    this.emit('blockConnected', entry, block);
-    return true;
-  }
-
-  /** storeUnstored writes the block held back for its connect batch, if it is `entry`'s. */
-  private async storeUnstored(entry: ChainEntry): Promise<void> {
-    const held = this.unstored;
-    if (held?.entry !== entry) return;
-    this.unstored = undefined;
-    await this.store.batch().putBlock(entry.hash, held.block).putRecord(toRecord(entry)).write();
-  }
-
-  /** disconnectTip takes the tip off with its undo data, in one batch; it stays a candidate. */
-  private async disconnectTip(): Promise<void> {
-    const entry = this.tip;
-    const { batch, block } = await stageDisconnect(this.store, entry);
-    await batch.write();
-    this.active.length = entry.height;
-    this.candidates.add(entry);
-    this.emit('blockDisconnected', entry, block);
   }
 
   /** recordInvalid marks a block failed and every descendant failed-parent, in one batch. */
@@ -571,16 +401,16 @@ export class Chain extends EventEmitter<ChainEvents> {
     for (const d of this.index.descendants(entry)) {
       d.status |= BlockStatus.FAILED_PARENT;
       batch.putRecord(toRecord(d));
-      this.candidates.delete(d);
+      this.active.dropCandidate(d);
     }
     await batch.write();
-    this.candidates.delete(entry);
+    this.active.dropCandidate(entry);
     this.failures.record(id, reason, debug);
     this.emit('invalid', entry, reason);
   }
 
   /** expectedBits: the bits a child of `parent` must carry, read off the active array when it is on it. */
   private expectedBits(parent: ChainEntry): number {
-    return expectedBits(parent, this.params, this.isActive(parent) ? (height: number) => this.active[height]! : undefined);
+    return expectedBits(parent, this.params, this.isActive(parent) ? (height: number) => this.active.at(height)! : undefined);
   }
 }

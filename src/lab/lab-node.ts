@@ -4,7 +4,8 @@
  * through Chain.processBlock, so what the experiments report as "the attacker's branch
  * won" is the Chain's own fork choice moving its tip, not a comparison the lab makes.
  */
-import type { Chain, BlockOutcome, ChainOptions } from '../chain/chain.js';
+import type { Chain, ChainOptions } from '../chain/chain.js';
+import type { BlockOutcome } from '../chain/block-outcome.js';
 import { Chain as RealChain } from '../chain/chain.js';
 import type { NetworkParams } from '../consensus/params.js';
 import { openMemoryStore } from '../storage/level-store.js';

@@ -21,7 +21,7 @@ import { regtest, type NetworkParams } from '../consensus/params.js';
 import { BlockBuilder, type LabBlock } from './block-builder.js';
 import { BlockFinds } from './block-finds.js';
 import type { RunCounts } from './double-spend.js';
-import type { Reorg } from '../chain/chain.js';
+import type { Reorg } from '../chain/block-outcome.js';
 import { LabClock } from './lab-clock.js';
 import { LabNode } from './lab-node.js';
 import { streamFor } from './seeds.js';

@@ -18,7 +18,7 @@
  * difficulty changes or races between near-simultaneous finds can differ, and the
  * result says so.
  */
-import type { Reorg } from '../chain/chain.js';
+import type { Reorg } from '../chain/block-outcome.js';
 import { networks, regtest, retargetInterval } from '../consensus/params.js';
 import type { LoggedEvent } from '../scenario/event-log.js';
 import { replayAt } from '../scenario/replay.js';

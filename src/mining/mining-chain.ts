@@ -3,7 +3,7 @@
  * miner can be tested against a stand-in and the real chain plugs in through
  * miningChainOf() below: it reads through ChainView and writes only by submitting blocks.
  */
-import type { BlockOutcome } from '../chain/chain.js';
+import type { BlockOutcome } from '../chain/block-outcome.js';
 import type { ChainView } from '../chain/chain-view.js';
 import type { Block } from '../consensus/block.js';
 import type { BlockHeader } from '../consensus/header.js';

@@ -19,7 +19,8 @@
  * misbehaviour.ts's.
  */
 import type { Logger } from 'pino';
-import type { BlockOutcome, Chain } from '../chain/chain.js';
+import type { BlockOutcome } from '../chain/block-outcome.js';
+import type { Chain } from '../chain/chain.js';
 import { hasData, isFailed, type ChainEntry } from '../chain/block-index.js';
 import { rememberHeaderHash } from '../chain/header-hashes.js';
 import type { Block } from '../consensus/block.js';
