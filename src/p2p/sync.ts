@@ -24,18 +24,17 @@ import type { Chain } from '../chain/chain.js';
 import { hasData, isFailed, type ChainEntry } from '../chain/block-index.js';
 import { rememberHeaderHash } from '../chain/header-hashes.js';
 import type { Block } from '../consensus/block.js';
-import { equalBytes, fromDisplayHex, toDisplayHex, ZERO_HASH, type DisplayHex, type Hash32 } from '../consensus/bytes.js';
+import { equalBytes, fromDisplayHex, toDisplayHex, ZERO_HASH, type Hash32 } from '../consensus/bytes.js';
 import { blockId, headerHash, type BlockHeader } from '../consensus/header.js';
-import { merkleRoot } from '../consensus/merkle.js';
 import { blockWork } from '../consensus/pow.js';
-import { txHash } from '../consensus/tx.js';
 import { BlockQueue, type QueuedBlock } from './block-queue.js';
-import { DownloadPath } from './download-path.js';
+import { blockIdOf, bodyMatchesHeader } from './downloaded-block.js';
 import { blockLocator } from './locator.js';
-import { MAX_ANNOUNCED_HEADERS, MAX_PRESYNC_HEADERS, HeaderPresync } from './header-presync.js';
+import { MAX_ANNOUNCED_HEADERS, MAX_PRESYNC_HEADERS } from './header-presync.js';
 import { MAX_HEADERS, MAX_LOCATOR_HASHES, type InvItem, type Message } from './messages.js';
 import { blockOffence, headerOffence, type Offence } from './misbehaviour.js';
 import type { Peer } from './peer.js';
+import { answersRequest, MAX_LACKS, newPeerSync, noteKnown, type PeerSync } from './peer-sync.js';
 
 export interface SyncOptions {
   chain: Chain;
@@ -49,26 +48,6 @@ export interface SyncOptions {
   /** sends a new block on to high-bandwidth peers before we connect it (relay.ts relayAhead) */
   relayAhead?(block: Block, id: string): void;
 }
-
-interface PeerSync {
-  peer: Peer;
-  /** block id → when we asked this peer for it */
-  inFlight: Map<string, number>;
-  /** the entry with the most work this peer is known to have (Core: pindexBestKnownBlock) */
-  bestKnown: ChainEntry | undefined;
-  /** when we sent getheaders still unanswered */
-  headersRequestedAt: number | undefined;
-  /** the hashes (ids) of the locator of that getheaders: an answer starts on one of them */
-  headersLocator: Set<string>;
-  /** blocks this peer answered notfound for */
-  lacks: Set<string>;
-  /** this peer's header chain held in memory until its work is enough to store (header-presync.ts) */
-  presync: HeaderPresync;
-  /** what to fetch from this peer next (download-path.ts) */
-  path: DownloadPath;
-}
-
-const MAX_LACKS = 5000;
 
 export class BlockSync {
   private readonly states = new Map<number, PeerSync>();
@@ -85,7 +64,7 @@ export class BlockSync {
   constructor(private readonly opts: SyncOptions) {}
 
   addPeer(peer: Peer): void {
-    const ps: PeerSync = { peer, inFlight: new Map(), bestKnown: undefined, headersRequestedAt: undefined, headersLocator: new Set(), lacks: new Set(), presync: new HeaderPresync(this.opts.chain.params), path: new DownloadPath() };
+    const ps = newPeerSync(peer, this.opts.chain.params);
     this.states.set(peer.id, ps);
     if (peer.chainwork > this.opts.chain.tip.chainwork) this.requestHeaders(ps, this.opts.chain.tip);
   }
@@ -183,7 +162,7 @@ export class BlockSync {
       else logger.info({ peer: peer.id, detail }, 'header not accepted yet');
     }
     if (last === undefined || !peer.ready) return;
-    this.noteKnown(ps, last);
+    noteKnown(ps, last);
     // A full batch means the peer may have more: ask again from where it ended.
     if (solicited && headers.length === MAX_HEADERS && chain.getEntryByHash(hashes[hashes.length - 1]!) === last) this.requestHeaders(ps, last);
     this.schedule();
@@ -215,7 +194,7 @@ export class BlockSync {
       peer.knownBlocks.add(id);
       const entry = chain.getEntry(id);
       if (entry !== undefined) {
-        this.noteKnown(ps, entry);
+        noteKnown(ps, entry);
         continue;
       }
       const from = this.requested.get(id);
@@ -323,7 +302,7 @@ export class BlockSync {
         peer.lastBlockAt = this.opts.clock();
         this.waiting.delete(id);
         const entry = chain.getEntry(id);
-        if (ps !== undefined && entry !== undefined) this.noteKnown(ps, entry);
+        if (ps !== undefined && entry !== undefined) noteKnown(ps, entry);
         break;
       }
       case 'duplicate': {
@@ -399,14 +378,6 @@ export class BlockSync {
     this.states.get(from)?.inFlight.delete(id);
   }
 
-  private noteKnown(ps: PeerSync, entry: ChainEntry): void {
-    if (ps.bestKnown === undefined || entry.chainwork > ps.bestKnown.chainwork) ps.bestKnown = entry;
-    if (entry.chainwork > ps.peer.chainwork) {
-      ps.peer.chainwork = entry.chainwork;
-      ps.peer.bestHeight = entry.height;
-    }
-  }
-
   // ---- download scheduling ------------------------------------------------------------
 
   /** schedule gives every peer with free slots the next blocks it can serve. */
@@ -456,36 +427,4 @@ export class BlockSync {
     for (const [id, at] of this.waiting) if (now - at > blockTimeoutMs) this.waiting.delete(id);
     this.schedule();
   }
-}
-
-/**
- * answersRequest says whether a headers message answers our getheaders to that peer, or
- * is an announcement of new blocks (BIP130) that crossed it on the wire: an answer is
- * empty, longer than an announcement, or starts on a hash of the locator we sent.
- */
-function answersRequest(ps: PeerSync, headers: readonly BlockHeader[]): boolean {
-  if (ps.headersRequestedAt === undefined) return false;
-  return headers.length === 0 || headers.length > MAX_ANNOUNCED_HEADERS || ps.headersLocator.has(toDisplayHex(headers[0]!.prevHash));
-}
-
-/** bodyMatchesHeader: the transactions hash to the header's merkle root, without CVE-2012-2459 duplicates. */
-function bodyMatchesHeader(block: Block): boolean {
-  const { root, mutated } = merkleRoot(block.txs.map(txHash));
-  return !mutated && equalBytes(root, block.header.merkleRoot);
-}
-
-/**
- * blockIdOf is blockId, hashed once per header object: a block's id is needed when
- * the peer admits the frame (expects) and again when the block is handled (onBlock).
- */
-const blockIds = new WeakMap<BlockHeader, DisplayHex>();
-function blockIdOf(header: BlockHeader): DisplayHex {
-  let id = blockIds.get(header);
-  if (id === undefined) {
-    const hash = headerHash(header);
-    rememberHeaderHash(header, hash);
-    id = toDisplayHex(hash);
-    blockIds.set(header, id);
-  }
-  return id;
 }

@@ -1,0 +1,34 @@
+/**
+ * What sync works out of a block that arrives, before and after the chain sees it: its
+ * id, hashed once per header object (the peer needs it to admit the frame, sync again
+ * to handle it), and whether its body matches its header (a duplicate's body is not
+ * looked at by the chain, but one that does not match is junk its sender built).
+ */
+import { rememberHeaderHash } from '../chain/header-hashes.js';
+import type { Block } from '../consensus/block.js';
+import { equalBytes, toDisplayHex, type DisplayHex } from '../consensus/bytes.js';
+import { headerHash, type BlockHeader } from '../consensus/header.js';
+import { merkleRoot } from '../consensus/merkle.js';
+import { txHash } from '../consensus/tx.js';
+
+/** bodyMatchesHeader: the transactions hash to the header's merkle root, without CVE-2012-2459 duplicates. */
+export function bodyMatchesHeader(block: Block): boolean {
+  const { root, mutated } = merkleRoot(block.txs.map(txHash));
+  return !mutated && equalBytes(root, block.header.merkleRoot);
+}
+
+/**
+ * blockIdOf is blockId, hashed once per header object: a block's id is needed when
+ * the peer admits the frame (expects) and again when the block is handled (onBlock).
+ */
+const blockIds = new WeakMap<BlockHeader, DisplayHex>();
+export function blockIdOf(header: BlockHeader): DisplayHex {
+  let id = blockIds.get(header);
+  if (id === undefined) {
+    const hash = headerHash(header);
+    rememberHeaderHash(header, hash);
+    id = toDisplayHex(hash);
+    blockIds.set(header, id);
+  }
+  return id;
+}
