@@ -16,7 +16,8 @@
  *   (an orphan) makes us send its sender getheaders from our tip, which fills the gap.
  *
  * Offences (headers that do not connect, an invalid block…) go to `punish`; scores are
- * misbehaviour.ts's.
+ * misbehaviour.ts's. What is kept per peer is peer-sync.ts's, which peer each block is
+ * asked of (and re-asking when it stalls) block-requests.ts's.
  */
 import type { Logger } from 'pino';
 import type { BlockOutcome } from '../chain/block-outcome.js';
@@ -24,10 +25,11 @@ import type { Chain } from '../chain/chain.js';
 import { hasData, isFailed, type ChainEntry } from '../chain/block-index.js';
 import { rememberHeaderHash } from '../chain/header-hashes.js';
 import type { Block } from '../consensus/block.js';
-import { equalBytes, fromDisplayHex, toDisplayHex, ZERO_HASH, type Hash32 } from '../consensus/bytes.js';
+import { equalBytes, toDisplayHex, ZERO_HASH, type Hash32 } from '../consensus/bytes.js';
 import { blockId, headerHash, type BlockHeader } from '../consensus/header.js';
 import { blockWork } from '../consensus/pow.js';
 import { BlockQueue, type QueuedBlock } from './block-queue.js';
+import { BlockRequests } from './block-requests.js';
 import { blockIdOf, bodyMatchesHeader } from './downloaded-block.js';
 import { blockLocator } from './locator.js';
 import { MAX_ANNOUNCED_HEADERS, MAX_PRESYNC_HEADERS } from './header-presync.js';
@@ -51,17 +53,17 @@ export interface SyncOptions {
 
 export class BlockSync {
   private readonly states = new Map<number, PeerSync>();
-  /** block id → id of the peer it is requested from */
-  private readonly requested = new Map<string, number>();
-  /** block id requested from one peer → other peers that announced it, to ask if the first stalls */
-  private readonly announcedBy = new Map<string, Set<number>>();
+  /** which peer each block is asked of, and who else announced it (block-requests.ts) */
+  private readonly requested: BlockRequests;
   /** block id → when it arrived as an orphan: it waits in the chain's orphan pool for its parent */
   private readonly waiting = new Map<string, number>();
   /** blocks we asked for that arrived and wait to be connected in a run (block-queue.ts) */
   private readonly queue = new BlockQueue();
   private connecting: Promise<void> | undefined;
 
-  constructor(private readonly opts: SyncOptions) {}
+  constructor(private readonly opts: SyncOptions) {
+    this.requested = new BlockRequests({ peer: (id) => this.states.get(id), clock: opts.clock, maxBlocksInFlight: opts.maxBlocksInFlight, logger: opts.logger });
+  }
 
   addPeer(peer: Peer): void {
     const ps = newPeerSync(peer, this.opts.chain.params);
@@ -72,10 +74,10 @@ export class BlockSync {
   removePeer(peer: Peer): void {
     const ps = this.states.get(peer.id);
     if (ps === undefined) return;
-    const released = [...ps.inFlight.keys()].filter((id) => this.requested.get(id) === peer.id);
-    for (const id of released) this.requested.delete(id);
+    const released = [...ps.inFlight.keys()].filter((id) => this.requested.peerOf(id) === peer.id);
+    for (const id of released) this.requested.forget(id);
     this.states.delete(peer.id);
-    for (const id of released) this.reRequest(id);
+    for (const id of released) this.requested.reRequest(id);
     this.schedule();
   }
 
@@ -197,16 +199,15 @@ export class BlockSync {
         noteKnown(ps, entry);
         continue;
       }
-      const from = this.requested.get(id);
-      if (from !== undefined && from !== peer.id) this.noteAnnouncer(id, peer.id);
+      const from = this.requested.peerOf(id);
+      if (from !== undefined && from !== peer.id) this.requested.noteAnnouncer(id, peer.id);
       if (from !== undefined || this.waiting.has(id)) continue;
       if (ps.inFlight.size + wanted.length >= this.opts.maxBlocksInFlight) {
         skipped = true;
         continue;
       }
       wanted.push(item);
-      this.requested.set(id, peer.id);
-      ps.inFlight.set(id, clock());
+      this.requested.ask(id, ps, clock());
     }
     if (wanted.length > 0) peer.send({ type: 'getdata', items: wanted });
     // More unknown blocks than we may fetch now: their headers tell us what to fetch later.
@@ -222,9 +223,9 @@ export class BlockSync {
       if (!ps.inFlight.delete(id)) continue;
       if (ps.lacks.size >= MAX_LACKS) ps.lacks.clear();
       ps.lacks.add(id);
-      if (this.requested.get(id) === peer.id) {
-        this.requested.delete(id);
-        this.reRequest(id);
+      if (this.requested.peerOf(id) === peer.id) {
+        this.requested.forget(id);
+        this.requested.reRequest(id);
       }
     }
     this.schedule();
@@ -236,7 +237,7 @@ export class BlockSync {
     const id = blockIdOf(block.header);
     peer.knownBlocks.add(id);
     const requested = this.requested.has(id);
-    this.release(id);
+    this.requested.release(id);
     // Core's AcceptBlock rule: a block we did not ask for is not stored unless it would
     // give a chain with more work than our tip (the body of a low-work side chain costs
     // disk for nothing). Its header, and a block we asked for, go through as usual.
@@ -337,47 +338,6 @@ export class BlockSync {
     }
   }
 
-  private noteAnnouncer(id: string, peerId: number): void {
-    let set = this.announcedBy.get(id);
-    if (set === undefined) {
-      if (this.announcedBy.size >= MAX_LACKS) this.announcedBy.delete(this.announcedBy.keys().next().value!);
-      set = new Set();
-      this.announcedBy.set(id, set);
-    }
-    set.add(peerId);
-  }
-
-  /**
-   * reRequest asks another peer that announced a block for it, once the peer it was
-   * requested from is gone (stalled or disconnected). @see Core's block stalling logic,
-   * which frees the block for download from another peer.
-   */
-  private reRequest(id: string): void {
-    const announcers = this.announcedBy.get(id);
-    this.announcedBy.delete(id);
-    if (announcers === undefined || this.requested.has(id)) return;
-    for (const peerId of announcers) {
-      const ps = this.states.get(peerId);
-      if (ps === undefined || !ps.peer.ready || ps.inFlight.size >= this.opts.maxBlocksInFlight || ps.lacks.has(id)) continue;
-      this.requested.set(id, peerId);
-      ps.inFlight.set(id, this.opts.clock());
-      this.opts.logger.info({ peer: peerId, block: id }, 'block request re-sent to another peer that announced it');
-      ps.peer.send({ type: 'getdata', items: [{ type: 'block', hash: fromDisplayHex(id) }] });
-      const rest = new Set([...announcers].filter((p) => p !== peerId));
-      if (rest.size > 0) this.announcedBy.set(id, rest);
-      return;
-    }
-  }
-
-  /** release forgets the request for a block that arrived, from whichever peer it was asked of. */
-  private release(id: string): void {
-    this.announcedBy.delete(id);
-    const from = this.requested.get(id);
-    if (from === undefined) return;
-    this.requested.delete(id);
-    this.states.get(from)?.inFlight.delete(id);
-  }
-
   // ---- download scheduling ------------------------------------------------------------
 
   /** schedule gives every peer with free slots the next blocks it can serve. */
@@ -400,10 +360,7 @@ export class BlockSync {
     const batch = ps.path.next(best, (e) => chain.isActive(e), (e) => this.requested.has(e.id) || this.waiting.has(e.id) || this.queue.has(e.id) || ps.lacks.has(e.id), free);
     if (batch.length === 0) return;
     const now = clock();
-    for (const e of batch) {
-      this.requested.set(e.id, ps.peer.id);
-      ps.inFlight.set(e.id, now);
-    }
+    for (const e of batch) this.requested.ask(e.id, ps, now);
     ps.peer.send({ type: 'getdata', items: batch.map((e) => ({ type: 'block' as const, hash: e.hash })) });
   }
 
