@@ -13,14 +13,15 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { WebSocket, type RawData } from 'ws';
-import { equalBytes, toDisplayHex } from '../consensus/bytes.js';
+import { equalBytes } from '../consensus/bytes.js';
 import type { NetworkParams } from '../consensus/params.js';
-import { decodeMessage, encodeMessage, MessageError, MIN_PROTOCOL_VERSION, type Message, type VersionMessage } from './messages.js';
+import { decodeMessage, encodeMessage, MessageError, type Message, type VersionMessage } from './messages.js';
 import { frameOffence, type Offence } from './misbehaviour.js';
 import type { P2pSettings } from './p2p-options.js';
 import type { PeerInfo } from './peer-control.js';
 import { TokenBucket } from './token-bucket.js';
 import { ShapedLink, type LinkShaping } from './link-shaping.js';
+import { isVersionFrame, versionRefusal, wrongNetwork } from './version-check.js';
 
 /** What a peer needs from its manager. */
 export interface PeerContext {
@@ -308,7 +309,8 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
     } catch (e) {
       if (!(e instanceof MessageError)) throw e;
       if (e.fault === 'bad-magic' && this.remote === undefined && e.magic !== undefined && isVersionFrame(frame, e.magic)) {
-        this.refuse(`peer is on another network (magic 0x${hex32(e.magic)}, ours 0x${hex32(this.ctx.params.magic)})`, 'wrong-network');
+        const refusal = wrongNetwork(e.magic, this.ctx.params.magic);
+        this.refuse(refusal.reason, refusal.code);
         return undefined;
       }
       this.offend(frameOffence(e.fault), e.message);
@@ -339,12 +341,8 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
 
   private onVersion(v: VersionMessage): void {
     if (this.remote !== undefined) return this.offend('unexpected-handshake', 'second version message');
-    const params = this.ctx.params;
-    if (v.magic !== params.magic) return this.refuse(`peer is on another network (magic 0x${hex32(v.magic)}, ours 0x${hex32(params.magic)})`, 'wrong-network');
-    const genesis = toDisplayHex(v.genesis);
-    if (genesis !== params.genesis.hash) return this.refuse(`peer has another genesis block ${genesis} (ours ${params.genesis.hash})`, 'wrong-genesis');
-    if (v.protocolVersion < MIN_PROTOCOL_VERSION) return this.refuse(`protocol version ${v.protocolVersion} is below ${MIN_PROTOCOL_VERSION}`);
-    if (equalBytes(v.nonce, this.ctx.nonce)) return this.refuse('connected to self (the version carries our own nonce)');
+    const refusal = versionRefusal(v, this.ctx.params, this.ctx.nonce);
+    if (refusal !== undefined) return this.refuse(refusal.reason, refusal.code);
     this.remote = v;
     if (this.ctx.isDenied(this)) return this.refuse('denied: the network is split');
     if (this.direction === 'inbound') {
@@ -422,19 +420,6 @@ function toBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-}
-
-/** isVersionFrame: does a frame decode as a version message under another magic (another network)? */
-function isVersionFrame(frame: Uint8Array, magic: number): boolean {
-  try {
-    return decodeMessage(frame, magic).type === 'version';
-  } catch {
-    return false;
-  }
-}
-
-function hex32(n: number): string {
-  return n.toString(16).padStart(8, '0');
 }
 
 /** A close reason is at most 123 bytes (RFC 6455). */
