@@ -8,9 +8,8 @@
 import type { Status } from '../api/contract/responses.js';
 import { NO_SHAPING } from '../p2p/link-shaping.js';
 import type { NetworkParams } from '../consensus/params.js';
-import { modelForkProbability, type BlockTree } from './block-tree.js';
+import { modelForkProbability, STALE_WINDOW, type BlockTree } from './block-tree.js';
 import type { EventFeed } from './event-feed.js';
-import { STALE_WINDOW } from './devnet.js';
 import type { DevnetView, NodeView } from './devnet-view.js';
 import type { Edge } from './topology.js';
 import type { PeerBook, WatchedPeer } from './watched-peers.js';
