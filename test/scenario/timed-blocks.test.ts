@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { demo, regtest, regtestRetarget } from '../../src/consensus/params.js';
-import { refusalOf } from '../../src/scenario/runner.js';
+import { refusalOf } from '../../src/scenario/scenario-refusal.js';
 import { parseScenario, ScenarioFileError } from '../../src/scenario/scenario-file.js';
 
 const HEAD = 'title: T\nidea: I.\nquestion: Q?\nnodes: 3\n';
