@@ -23,7 +23,7 @@ import { readFileSync } from 'node:fs';
 import { DevnetProcess } from '../test/helpers/devnet-process.js';
 import { waitFor } from '../test/helpers/node-process.js';
 import type { BenchSection } from './run.js';
-import { STALE_WINDOW } from '../src/devnet/devnet.js';
+import { STALE_WINDOW } from '../src/devnet/block-tree.js';
 
 const BLOCKS = 10;
 

@@ -8,7 +8,7 @@ import type { ClockState, MiningStatus } from './contract/responses.js';
 import type { ChainView } from '../chain/chain-view.js';
 import type { NetworkParams } from '../consensus/params.js';
 import type { Verdict } from '../consensus/reasons.js';
-import type { MempoolEntry } from '../mempool/mempool.js';
+import type { MempoolEntry } from '../mempool/mempool-entry.js';
 import type { Outpoint, Tx } from '../consensus/tx.js';
 import type { PeerControl } from '../p2p/peer-control.js';
 import type { NetworkPolicyControl } from '../p2p/network-policy.js';

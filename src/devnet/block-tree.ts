@@ -63,6 +63,8 @@ export interface StaleFigures {
 
 /** How many heights below the best tip are kept in memory. */
 export const KEEP_HEIGHTS = 500;
+/** How many heights below the best tip the views' stale and propagation figures count. */
+export const STALE_WINDOW = 50;
 
 export class BlockTree {
   private readonly blocks = new Map<string, TreeBlock>();

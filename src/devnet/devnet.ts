@@ -12,24 +12,26 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { retargetInterval, type NetworkParams } from '../consensus/params.js';
+import type { NetworkParams } from '../consensus/params.js';
 import { ServiceRefusal } from '../api/services.js';
 import type { Status } from '../api/contract/responses.js';
 import type { LinkShape } from '../p2p/link-shaping.js';
-import { BlockTree, modelForkProbability, type TreeBlock } from './block-tree.js';
+import { BlockTree, type TreeBlock } from './block-tree.js';
 import { ChildNode } from './child-node.js';
 import { EventFeed } from './event-feed.js';
 import { appendTimeline, message, nodeEventNote, type TimelineItem, type TimelineMessage } from './timeline.js';
 import type { ExplorerSource } from './explorer.js';
 import type { ReorgCard } from './reorg-card.js';
-import type { DevnetEvents, DevnetView, NodeView } from './devnet-view.js';
+import type { DevnetEvents, DevnetView } from './devnet-view.js';
 import type { NodeEvent, NodeEventData } from '../api/contract/events.js';
 import type { ResponseOf } from '../api/contract/operations.js';
 import { keepReorgCard, readReorgCard } from './reorg-reader.js';
 import { balanceOf, pay, type NodeBalance } from './node-payments.js';
 import { sweepLegacyMinerKey } from './legacy-miner-key.js';
 import { formatCoins } from '../consensus/amount.js';
-import { baseEdges, checkGroups, groupEdges, type Edge } from './topology.js';
+import { generateBlocks } from './block-generation.js';
+import { DevnetWiring } from './devnet-wiring.js';
+import { bestTipOf, devnetView } from './supervised-network.js';
 
 export interface DevnetOptions {
   nodes: number;
@@ -54,8 +56,6 @@ export interface DevnetOptions {
 
 const STATUS_MS = 1_000;
 const TOPOLOGY_MS = 2_000;
-const UNREACHABLE_MS = 5_000;
-export const STALE_WINDOW = 50;
 
 export class Devnet extends EventEmitter<DevnetEvents> {
   readonly tree = new BlockTree();
@@ -65,8 +65,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
   readonly reorgCards: ReorgCard[] = [];
   readonly tips: Record<number, string> = {};
   private nextCardId = 1;
-  private readonly base: Edge[];
-  private groups: number[][] | null = null;
+  private readonly wiring: DevnetWiring;
   private readonly miningWanted: boolean[];
   private readonly shares: number[];
   private paused = false;
@@ -77,7 +76,6 @@ export class Devnet extends EventEmitter<DevnetEvents> {
   private readonly balanceSeen = new Map<number, string>();
   private readonly feeds: EventFeed[] = [];
   private timers: NodeJS.Timeout[] = [];
-  private maintaining: Promise<void> | undefined;
   private stopped = false;
 
   private constructor(readonly options: DevnetOptions) {
@@ -85,7 +83,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     // Without a retarget nothing paces a miner: each node waits nodes × block time on average, so together they make one block per block time.
     const pace = options.params.noRetargeting && options.blockTimeSec !== undefined ? ['--block-time', `${options.blockTimeSec * options.nodes}s`] : [];
     this.nodes = Array.from({ length: options.nodes }, (_, index) => new ChildNode({ index, datadir: join(options.datadir, `node-${index}`), params: options.params, ...(options.networkFile === undefined ? {} : { networkFile: options.networkFile }), extraArgs: pace, workers: options.workers, logLevel: options.nodeLogLevel }));
-    this.base = baseEdges(options.nodes);
+    this.wiring = new DevnetWiring(this.nodes, options.logger, () => this.stopped);
     this.miningWanted = this.nodes.map((_, i) => options.mine && i < (options.miners ?? options.nodes));
     this.shares = this.nodes.map(() => 1);
     this.link = options.link;
@@ -112,9 +110,9 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     for (const node of this.nodes) this.feeds.push(new EventFeed(() => (node.alive ? `${node.endpoints!.apiUrl}/events` : undefined), (e) => this.onNodeEvent(node.index, e)));
     await Promise.all(this.feeds.map((f) => f.ready));
     await Promise.all(this.nodes.map((n) => this.configure(n)));
-    await this.maintain();
+    await this.wiring.maintain();
     await this.pollStatus();
-    this.timers = [setInterval(() => void this.pollStatus(), STATUS_MS), setInterval(() => void this.maintain(), TOPOLOGY_MS)];
+    this.timers = [setInterval(() => void this.pollStatus(), STATUS_MS), setInterval(() => void this.wiring.maintain(), TOPOLOGY_MS)];
     this.note('node', `${this.nodes.length} nodes started on ${this.options.params.name}`, undefined, message('nodesStarted', { count: this.nodes.length, network: this.options.params.name }));
     this.note('node', `each node mines to its own wallet, in ${join(this.options.datadir, 'node-N', 'wallet')}: spend node N's coins with toychain-wallet --devnet N balance|history|send`);
   }
@@ -132,21 +130,14 @@ export class Devnet extends EventEmitter<DevnetEvents> {
 
   /** split puts nodes in groups that drop and refuse each other until heal. */
   async split(groups: number[][]): Promise<void> {
-    const problem = checkGroups(groups, this.nodes.length);
-    if (problem !== undefined) throw new ServiceRefusal('bad-groups', problem, 400);
-    this.groups = groups.map((g) => [...g].sort((a, b) => a - b));
-    await Promise.all(this.nodes.filter((n) => n.alive).map((n) => this.applyDenyList(n)));
-    await this.maintain();
-    const sides = this.groups.map((g) => `{${g.join(', ')}}`).join(' | ');
+    await this.wiring.split(groups);
+    const sides = this.wiring.groups!.map((g) => `{${g.join(', ')}}`).join(' | ');
     this.note('split', `network split into ${sides}`, undefined, message('split', { groups: sides }));
   }
 
   /** heal clears every deny list and wires the whole graph again. */
   async heal(): Promise<void> {
-    const wasSplit = this.groups !== null;
-    this.groups = null;
-    await Promise.all(this.nodes.filter((n) => n.alive).map((n) => this.applyDenyList(n)));
-    await this.maintain();
+    const wasSplit = await this.wiring.heal();
     this.note('heal', wasSplit ? 'network healed: every node reconnects, the branch with the most work wins' : 'heal: the network was not split', undefined, message(wasSplit ? 'heal' : 'healNotSplit', {}));
   }
 
@@ -195,9 +186,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     await node.start();
     this.statuses.delete(index);
     await this.configure(node);
-    // Its p2p address changed: the other side of a split must deny the new one.
-    if (this.groups !== null) await Promise.all(this.nodes.filter((n) => n.alive && n !== node).map((n) => this.applyDenyList(n)));
-    await this.maintain();
+    await this.wiring.rewire(node);
     this.note('node', `node ${index} restarted`, index, message('restarted', { node: index }));
   }
 
@@ -221,60 +210,16 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     return result;
   }
 
-  /**
-   * generate mines blocks on one node now (regtest), through its API. On a network made
-   * for tests whose clock can be set, `spacingSec` stamps each block that long after its
-   * parent: the node's clock is set (PUT /clock) just before each block and let go after,
-   * as Core's functional tests use setmocktime. A network that also retargets
-   * (regtest-retarget) is always stamped so, by default at stampedSpacing(): a burst
-   * made on the real clock would look four times too fast at every retarget, and the
-   * difficulty would climb fourfold every few blocks.
-   */
+  /** generate mines blocks on one node now (regtest), through its API, stamped `spacingSec` apart where asked (block-generation.ts). */
   async generate(index: number, blocks: number, options: { spacingSec?: number } = {}): Promise<string[]> {
-    const node = this.node(index);
-    const { params } = this.options;
-    const spacing = options.spacingSec ?? (params.mockableChain === true && !params.noRetargeting ? stampedSpacing(params) : undefined);
-    if (spacing === undefined) return (await node.api<ResponseOf<'generateBlocks'>>('POST', '/mining/generate', { blocks }, 120_000)).hashes;
-    if (params.mockableChain !== true) throw new ServiceRefusal('mocktime-not-allowed', `blocks can be spaced only on a network whose clock can be set (regtest, regtest-retarget); this devnet runs ${params.name}`, 409);
-    const hashes: string[] = [];
-    try {
-      for (let i = 0; i < blocks; i++) {
-        const status = await node.api<Status>('GET', '/status');
-        const parent = await node.api<ResponseOf<'getBlock'>>('GET', `/blocks/${status.tip}`);
-        await node.api('PUT', '/clock', { mocktime: parent.time + spacing });
-        hashes.push(...(await node.api<ResponseOf<'generateBlocks'>>('POST', '/mining/generate', { blocks: 1 }, 120_000)).hashes);
-      }
-    } finally {
-      if (node.alive) await node.api('PUT', '/clock', { mocktime: 0 }).catch(() => undefined);
-    }
-    return hashes;
+    return generateBlocks(this.node(index), blocks, this.options.params, options);
   }
 
   // ---- views -------------------------------------------------------------------
 
   view(now = Date.now()): DevnetView {
-    const bestTip = this.bestTip();
-    const link = this.link;
-    const spacingMs = this.options.params.targetSpacing * 1000;
-    const propagation = bestTip === undefined ? { blocks: 0, medianMs: null, p90Ms: null, meanMs: null, maxMs: null, heldBySplit: 0 } : this.tree.propagation(bestTip, STALE_WINDOW);
-    return {
-      network: this.options.params.name,
-      targetSpacingSec: this.options.params.targetSpacing,
-      nodes: this.nodes.map((n) => this.nodeView(n, now)),
-      groups: this.groups,
-      paused: this.paused,
-      link,
-      edges: this.currentEdges(),
-      bestTip: bestTip ?? null,
-      stale: {
-        ...(bestTip === undefined ? { blocks: 0, stale: 0, rate: null, splitStale: 0 } : this.tree.staleFigures(bestTip, STALE_WINDOW)),
-        window: STALE_WINDOW,
-        model: modelForkProbability(link.delayMs + link.jitterMs / 2, spacingMs),
-        modelByPropagation: propagation.medianMs === null ? null : modelForkProbability(propagation.medianMs, spacingMs),
-      },
-      propagation,
-      tips: { ...this.tips },
-    };
+    const { params } = this.options;
+    return devnetView({ params, nodes: this.nodes, statuses: this.statuses, balances: this.balances, tips: this.tips, tree: this.tree, wiring: this.wiring, miningWanted: this.miningWanted, shares: this.shares, paused: this.paused, link: this.link }, now);
   }
 
   /** refresh reads every node's status now, so a view right after a change shows it. */
@@ -294,7 +239,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
       params: this.options.params,
       minerOf: (address) => this.minerOf(address),
       bestNode: () => {
-        const tip = this.bestTip();
+        const tip = bestTipOf(this.statuses);
         return this.nodes.find((n) => n.alive && this.statuses.get(n.index)?.status.tip === tip);
       },
     };
@@ -302,57 +247,6 @@ export class Devnet extends EventEmitter<DevnetEvents> {
 
   private minerOf(address: string): number | null {
     return this.nodes.find((n) => n.wallet?.address === address)?.index ?? null;
-  }
-
-  /** reachableFrom: the live nodes in the same group as `index` now, itself included (who can hear a block it just got). */
-  private reachableFrom(index: number): number[] {
-    const group = this.groupOf(index);
-    return this.nodes.filter((n) => (n.alive || n.index === index) && this.groupOf(n.index) === group).map((n) => n.index);
-  }
-
-  private nodeView(n: ChildNode, now: number): NodeView {
-    const s = this.statuses.get(n.index);
-    const group = this.groupOf(n.index);
-    const groupBest = Math.max(...this.nodes.filter((m) => this.groupOf(m.index) === group).map((m) => this.statuses.get(m.index)?.status.height ?? -1));
-    const unreachable = n.alive && (s === undefined || now - s.at > UNREACHABLE_MS);
-    return {
-      index: n.index,
-      state: n.state,
-      alive: n.alive,
-      pid: n.pid ?? null,
-      apiUrl: n.endpoints?.apiUrl ?? null,
-      p2pUrl: n.endpoints?.p2pUrl ?? null,
-      group,
-      address: n.wallet?.address ?? null,
-      miningWanted: this.miningWanted[n.index]! && !this.paused,
-      share: this.shares[n.index]!,
-      status: s?.status ?? null,
-      statusAt: s?.at ?? null,
-      unreachable,
-      lagging: s !== undefined && n.alive && groupBest - s.status.height >= 2,
-      exitInfo: n.exitInfo ?? null,
-      log: join(n.options.datadir, 'node.log'),
-      balance: this.balances.get(n.index) ?? null,
-    };
-  }
-
-  /** bestTip is the tip with the most chainwork any reachable node reports. */
-  private bestTip(): string | undefined {
-    let best: { tip: string; work: bigint } | undefined;
-    for (const { status } of this.statuses.values()) {
-      const work = BigInt(`0x${status.chainwork}`);
-      if (best === undefined || work > best.work) best = { tip: status.tip, work };
-    }
-    return best?.tip;
-  }
-
-  private groupOf(index: number): number {
-    if (this.groups === null) return 0;
-    return this.groups.findIndex((g) => g.includes(index));
-  }
-
-  private currentEdges(): Edge[] {
-    return this.groups === null ? this.base : groupEdges(this.base, this.groups);
   }
 
   private node(index: number): ChildNode {
@@ -366,44 +260,11 @@ export class Devnet extends EventEmitter<DevnetEvents> {
   /** configure applies this devnet's settings to a node that just started. */
   private async configure(node: ChildNode): Promise<void> {
     if (this.link.delayMs > 0 || this.link.jitterMs > 0 || this.link.dropRate > 0) await node.api('PUT', '/network/link', this.link);
-    await this.applyDenyList(node);
+    await this.wiring.applyDenyList(node);
     if (this.shares[node.index]! < 1) await node.api('PUT', '/mining/share', { share: this.shares[node.index] });
     if (this.miningWanted[node.index] && !this.paused) await node.api('POST', '/mining/start', {});
     const migrated = await sweepLegacyMinerKey(node, this.options.params).catch((e: Error) => `node ${node.index}: could not move the coins of its old key (miner.key) into its wallet: ${e.message}; it tries again at its next start`);
     if (migrated !== undefined) this.note('tx', migrated, node.index);
-  }
-
-  private async applyDenyList(node: ChildNode): Promise<void> {
-    const group = this.groupOf(node.index);
-    const denied = this.groups === null ? [] : this.nodes.filter((m) => this.groupOf(m.index) !== group && m.endpoints !== undefined).map((m) => m.endpoints!.p2pUrl);
-    await node.api('PUT', '/network/deny', { addresses: denied });
-  }
-
-  /** maintain dials every edge of the current graph that is not connected (one pass at a time). */
-  private maintain(): Promise<void> {
-    this.maintaining ??= this.connectMissing().finally(() => (this.maintaining = undefined));
-    return this.maintaining;
-  }
-
-  private async connectMissing(): Promise<void> {
-    if (this.stopped) return;
-    const edges = this.currentEdges();
-    await Promise.all(
-      this.nodes.map(async (from) => {
-        const targets = edges.filter(([a]) => a === from.index).map(([, b]) => this.nodes[b]!);
-        if (!from.alive || targets.length === 0) return;
-        try {
-          const peers = await from.api<ResponseOf<'listPeers'>>('GET', '/peers');
-          const outbound = new Set(peers.filter((p) => p.direction === 'outbound').map((p) => p.address));
-          for (const to of targets) {
-            if (!to.alive || outbound.has(to.endpoints!.p2pUrl)) continue;
-            await from.api('POST', '/peers', { address: to.endpoints!.p2pUrl }).catch((e: Error) => this.options.logger.debug({ from: from.index, to: to.index, reason: e.message }, 'connect failed: will retry'));
-          }
-        } catch (e) {
-          this.options.logger.debug({ node: from.index, reason: (e as Error).message }, 'topology check failed');
-        }
-      }),
-    );
   }
 
   private async pollStatus(): Promise<void> {
@@ -421,7 +282,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
             this.balanceSeen.set(n.index, seen);
           }
         } catch {
-          // unreachable: shown once its last status is older than UNREACHABLE_MS
+          // unreachable: shown once its last status is older than UNREACHABLE_MS (supervised-network.ts)
         }
       }),
     );
@@ -477,7 +338,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
       return this.note('block', `node ${index} received block ${b.height} ${b.hash.slice(-8)} (+${at - first} ms${held ? ', held by the split' : ''})`, index, message(held ? 'receivedHeld' : 'received', { node: index, height: b.height, hash: b.hash.slice(-8), ms: at - first }));
     }
     // Who could hear it is read now, before the await below lets a split or heal change it.
-    const context = { reachable: this.reachableFrom(index), duringSplit: this.groups !== null };
+    const context = { reachable: this.wiring.reachableFrom(index), duringSplit: this.wiring.groups !== null };
     let prevHash: string | null = null;
     let miner: number | null | undefined;
     let txCount = b.txCount;
@@ -521,15 +382,3 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     this.emit('event', 'timeline', item);
   }
 }
-
-/**
- * stampedSpacing is the gap between blocks made on demand that holds a retargeting
- * network's difficulty: Bitcoin's retarget measures the interval's gaps (one fewer than
- * its blocks) against the whole timespan, so the gap is timespan / (interval − 1),
- * rounded up (regtest-retarget: 40 s / 3 → 14 s; the difficulty eases 5 % a window
- * rather than climbing).
- */
-export function stampedSpacing(params: NetworkParams): number {
-  return Math.ceil(params.targetTimespan / Math.max(1, retargetInterval(params) - 1));
-}
-

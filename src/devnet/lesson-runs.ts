@@ -15,7 +15,8 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Devnet } from './devnet.js';
 import { loadScenarioFile, ScenarioFileError, type Scenario } from '../scenario/scenario-file.js';
-import { describe, refusalOf, runScenario, ScenarioRunError, type ScenarioDevnet } from '../scenario/runner.js';
+import { describe, runScenario, ScenarioRunError, type ScenarioDevnet } from '../scenario/runner.js';
+import { refusalOf } from '../scenario/scenario-refusal.js';
 import type { LoggedEvent, StepStatus } from '../scenario/event-log.js';
 import type { Lesson, LessonRun, LessonStepStatus } from './lesson-view.js';
 

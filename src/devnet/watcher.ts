@@ -15,15 +15,12 @@ import type { Status } from '../api/contract/responses.js';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { networks } from '../consensus/params.js';
-import { NO_SHAPING } from '../p2p/link-shaping.js';
 import { ServiceRefusal } from '../api/services.js';
-import { BlockTree, modelForkProbability, type TreeBlock } from './block-tree.js';
+import { BlockTree, type TreeBlock } from './block-tree.js';
 import { loadRecentBlocks, recordArrival, type ConnectedBlock } from './block-arrival.js';
 import { EventFeed } from './event-feed.js';
-import { STALE_WINDOW } from './devnet.js';
-import type { DevnetEvents, DevnetView, NodeView } from './devnet-view.js';
+import type { DevnetEvents, DevnetView } from './devnet-view.js';
 import type { NodeEvent } from '../api/contract/events.js';
-import type { Edge } from './topology.js';
 import type { ReorgCard } from './reorg-card.js';
 import { keepReorgCard, readReorgCard } from './reorg-reader.js';
 import type { ExplorerNode, ExplorerSource } from './explorer.js';
@@ -31,6 +28,7 @@ import { NodeApiError } from './child-node.js';
 import { apiBase, fetchJson, safeBase, WatchedNodeError } from './watched-node-api.js';
 import { PeerBook, resolveAnnouncedApi, type WatchedPeer } from './watched-peers.js';
 import type { NetworkParams } from '../consensus/params.js';
+import { bestTip, isUnreachable, watchedView, type Watched } from './watched-network.js';
 
 export interface WatcherOptions {
   /** API URLs of the nodes to watch: http(s)://HOST:PORT, with or without /api/v1 */
@@ -48,23 +46,7 @@ export interface WatcherOptions {
   params?: NetworkParams;
 }
 
-/** What a watched node's GET /status answers: the node API's contract. */
-type WatchStatus = Status;
-
-interface Watched {
-  index: number;
-  /** …/api/v1 */
-  apiUrl: string;
-  feed: EventFeed;
-  status: { at: number; status: WatchStatus } | undefined;
-  peers: WatchedPeer[];
-  loaded: boolean;
-  /** what the page calls it besides its number ("teacher"), if anything */
-  label: string | undefined;
-}
-
 const STATUS_MS = 1_000;
-const UNREACHABLE_MS = 5_000;
 const FEED_WAIT_MS = 3_000;
 /** More nodes than a class: discovery stops adding beyond this. */
 export const MAX_WATCHED = 100;
@@ -161,7 +143,7 @@ export class Watcher extends EventEmitter<DevnetEvents> {
     const nodes = list.map((w) => this.explorerNode(w));
     const status = list.find((w) => w.status !== undefined)?.status?.status;
     const params = this.options.params ?? (status === undefined ? { name: 'unknown', addressPrefix: '' } : (networks[status.network] ?? { name: status.network, addressPrefix: status.addressPrefix }));
-    const best = this.bestTip(list);
+    const best = bestTip(list);
     return {
       nodes,
       tree: this.tree,
@@ -175,7 +157,7 @@ export class Watcher extends EventEmitter<DevnetEvents> {
   private explorerNode(w: Watched): ExplorerNode {
     return {
       index: w.index,
-      alive: !this.unreachable(w, Date.now()),
+      alive: !isUnreachable(w, Date.now()),
       api: async <T>(_method: 'GET', path: string): Promise<T> => {
         try {
           return await fetchJson<T>(w.apiUrl + path, 'GET');
@@ -211,115 +193,7 @@ export class Watcher extends EventEmitter<DevnetEvents> {
   }
 
   view(now = Date.now()): DevnetView {
-    const list = [...this.watched.values()];
-    const first = list.find((w) => w.status !== undefined)?.status?.status.network;
-    const params = this.networkParams();
-    const spacingSec = params?.targetSpacing ?? 10;
-    const edges = this.edges(list);
-    const groups = components(list.map((w) => w.index), edges);
-    const groupOf = (index: number): number => (groups.length <= 1 ? 0 : groups.findIndex((g) => g.includes(index)));
-    const bestTip = this.bestTip(list);
-    const propagation = bestTip === undefined ? { blocks: 0, medianMs: null, p90Ms: null, meanMs: null, maxMs: null, heldBySplit: 0 } : this.tree.propagation(bestTip, STALE_WINDOW);
-    return {
-      network: first ?? 'unknown',
-      targetSpacingSec: spacingSec,
-      nodes: list.map((w) => this.nodeView(w, now, groupOf, list)),
-      groups: groups.length <= 1 ? null : groups,
-      paused: false,
-      link: NO_SHAPING,
-      edges,
-      bestTip: bestTip ?? null,
-      stale: {
-        ...(bestTip === undefined ? { blocks: 0, stale: 0, rate: null, splitStale: 0 } : this.tree.staleFigures(bestTip, STALE_WINDOW)),
-        window: STALE_WINDOW,
-        model: 0,
-        modelByPropagation: propagation.meanMs === null ? null : modelForkProbability(propagation.meanMs, spacingSec * 1000),
-      },
-      propagation,
-      tips: Object.fromEntries(list.filter((w) => this.tips[w.index] !== undefined).map((w) => [w.index, this.tips[w.index]!])),
-    };
-  }
-
-  private nodeView(w: Watched, now: number, groupOf: (i: number) => number, list: Watched[]): NodeView {
-    const s = w.status;
-    const group = groupOf(w.index);
-    const groupBest = Math.max(...list.filter((m) => groupOf(m.index) === group).map((m) => m.status?.status.height ?? -1));
-    const unreachable = this.unreachable(w, now);
-    const p2pPort = s?.status.p2pPort;
-    return {
-      index: w.index,
-      state: unreachable ? 'unreachable' : 'running',
-      alive: !unreachable,
-      pid: null,
-      apiUrl: w.apiUrl,
-      p2pUrl: p2pPort === undefined ? null : `ws://${new URL(w.apiUrl).host.replace(/:\d+$/, '')}:${p2pPort}`,
-      group,
-      address: null,
-      miningWanted: s?.status.mining.active ?? false,
-      share: 1,
-      status: s?.status ?? null,
-      statusAt: s?.at ?? null,
-      unreachable,
-      lagging: s !== undefined && !unreachable && groupBest - s.status.height >= 2,
-      exitInfo: unreachable ? `no answer from ${w.apiUrl}` : null,
-      log: '',
-      balance: null,
-      ...(w.label === undefined ? {} : { label: w.label }),
-      bannedBy: this.peerBook.bansOf(w.apiUrl),
-    };
-  }
-
-  private unreachable(w: Watched, now: number): boolean {
-    return w.status === undefined || now - w.status.at > UNREACHABLE_MS;
-  }
-
-  /** edges: each outbound connection whose address is a watched node's host and p2p port. */
-  private edges(list: Watched[]): Edge[] {
-    const byAddress = new Map<string, number>();
-    for (const w of list) {
-      const port = w.status?.status.p2pPort;
-      if (port !== undefined && port > 0) byAddress.set(`${hostKey(new URL(w.apiUrl).hostname)}:${port}`, w.index);
-    }
-    const out: Edge[] = [];
-    const seen = new Set<string>();
-    const byApi = new Map(list.map((w) => [w.apiUrl, w.index]));
-    for (const w of list) {
-      if (w.status?.status.networkActive === false) continue;
-      for (const p of w.peers) {
-        // A peer that announced a watched node's API is that node, whichever way it connected (a student dialling the teacher).
-        const announced = byApi.get(this.peerBook.apiOf(w.index, p.address) ?? '');
-        if (announced !== undefined && announced !== w.index) {
-          const [a, b] = w.index < announced ? [w.index, announced] : [announced, w.index];
-          if (!seen.has(`${a}-${b}`)) (seen.add(`${a}-${b}`), out.push([a, b]));
-          continue;
-        }
-        if (p.direction !== 'outbound') continue;
-        let key: string;
-        try {
-          const url = new URL(p.address);
-          key = `${hostKey(url.hostname)}:${url.port}`;
-        } catch {
-          continue;
-        }
-        const other = byAddress.get(key);
-        if (other === undefined || other === w.index) continue;
-        const [a, b] = w.index < other ? [w.index, other] : [other, w.index];
-        if (seen.has(`${a}-${b}`)) continue;
-        seen.add(`${a}-${b}`);
-        out.push([a, b]);
-      }
-    }
-    return out;
-  }
-
-  private bestTip(list: Watched[]): string | undefined {
-    let best: { tip: string; work: bigint } | undefined;
-    for (const w of list) {
-      if (w.status === undefined) continue;
-      const work = BigInt(`0x${w.status.status.chainwork}`);
-      if (best === undefined || work > best.work) best = { tip: w.status.status.tip, work };
-    }
-    return best?.tip;
+    return watchedView({ list: [...this.watched.values()], tree: this.tree, peerBook: this.peerBook, tips: this.tips, params: this.networkParams() }, now);
   }
 
   // ---- reading the nodes -------------------------------------------------------------------
@@ -334,8 +208,8 @@ export class Watcher extends EventEmitter<DevnetEvents> {
     await Promise.all(
       [...this.watched.values()].map(async (w) => {
         try {
-          const [status, peers] = await Promise.all([fetchJson<WatchStatus>(`${w.apiUrl}/status`, 'GET', undefined, undefined, 2_000), fetchJson<WatchedPeer[]>(`${w.apiUrl}/peers`, 'GET', undefined, undefined, 2_000)]);
-          const wasUnreachable = w.status !== undefined && this.unreachable(w, Date.now());
+          const [status, peers] = await Promise.all([fetchJson<Status>(`${w.apiUrl}/status`, 'GET', undefined, undefined, 2_000), fetchJson<WatchedPeer[]>(`${w.apiUrl}/peers`, 'GET', undefined, undefined, 2_000)]);
+          const wasUnreachable = w.status !== undefined && isUnreachable(w, Date.now());
           w.status = { at: Date.now(), status };
           this.tips[w.index] = status.tip;
           w.peers = peers;
@@ -346,7 +220,7 @@ export class Watcher extends EventEmitter<DevnetEvents> {
             w.loaded = true;
           }
         } catch {
-          // unreachable: shown once its last status is older than UNREACHABLE_MS
+          // unreachable: shown once its last status is older than UNREACHABLE_MS (watched-network.ts)
         }
       }),
     );
@@ -417,27 +291,4 @@ export class Watcher extends EventEmitter<DevnetEvents> {
     if (kind !== 'block') this.options.logger.info(text);
     this.emit('event', 'timeline', item);
   }
-}
-
-/** components: the connected parts of the graph, each sorted, in order of their lowest node. */
-export function components(nodes: number[], edges: Edge[]): number[][] {
-  const parent = new Map(nodes.map((n) => [n, n]));
-  const find = (n: number): number => {
-    let r = n;
-    while (parent.get(r) !== r) r = parent.get(r)!;
-    parent.set(n, r);
-    return r;
-  };
-  for (const [a, b] of edges) if (parent.has(a) && parent.has(b)) parent.set(find(a), find(b));
-  const groups = new Map<number, number[]>();
-  for (const n of nodes) {
-    const root = find(n);
-    groups.set(root, [...(groups.get(root) ?? []), n]);
-  }
-  return [...groups.values()].map((g) => g.sort((x, y) => x - y)).sort((x, y) => x[0]! - y[0]!);
-}
-
-/** hostKey: loopback names are one host (a peer dialled as 127.0.0.1 is the node watched as localhost). */
-function hostKey(hostname: string): string {
-  return /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i.test(hostname) ? 'loopback' : hostname.toLowerCase();
 }

@@ -19,13 +19,14 @@ import { formatCoins, parseCoins } from '../consensus/amount.js';
 import { blockSubsidy } from '../consensus/subsidy.js';
 import type { Status } from '../api/contract/responses.js';
 import type { Devnet } from '../devnet/devnet.js';
-import type { TreeBlock } from '../devnet/block-tree.js';
 import { streamFor } from '../lab/seeds.js';
 import type { Random } from '../lab/prng.js';
 import { evaluate, type ConditionContext } from './conditions.js';
 import type { LoggedEvent, ScenarioEvent, StepStatus } from './event-log.js';
 import { addressOf, ScenarioStepError, sendDoubleSpend, sendPayment, spendableCoins, type ScenarioPayment } from './payments.js';
+import { RunRecording } from './run-recording.js';
 import type { Condition, Scenario, Step } from './scenario-file.js';
+import { refusalOf } from './scenario-refusal.js';
 
 /** What the runner uses of a devnet: the supervisor's controls, its nodes and its event stream. */
 export type ScenarioDevnet = Pick<Devnet, 'nodes' | 'split' | 'heal' | 'setLink' | 'setShare' | 'setMining' | 'generate' | 'view' | 'on' | 'off'> & { readonly options: { readonly params: NetworkParams } };
@@ -77,8 +78,6 @@ export class ScenarioRunError extends Error {
 const POLL_MS = 200;
 /** How long the nodes of a group get to receive a block made by `generate`. */
 const GROUP_SYNC_MS = 30_000;
-/** How long the end of a run waits for the nodes' last tip events. */
-const SETTLE_MS = 5_000;
 
 /** runScenario runs every step of `scenario` on `devnet` and resolves with what was met and missed. */
 export async function runScenario(scenario: Scenario, devnet: ScenarioDevnet, options: RunOptions = {}): Promise<ScenarioResult> {
@@ -86,17 +85,11 @@ export async function runScenario(scenario: Scenario, devnet: ScenarioDevnet, op
 }
 
 class ScenarioRun {
-  private readonly startedAt = Date.now();
-  private readonly events: LoggedEvent[] = [];
+  private readonly recording: RunRecording;
   private readonly blocks = new Map<string, string>();
   private readonly payments = new Map<string, ScenarioPayment>();
-  private readonly reorgs: { node: number; depth: number }[] = [];
-  /** blocks first connected since the start, in order: what a `mine` step counts in mining mode */
-  private readonly found: { hash: string; miner: number | null }[] = [];
   /** a delay step ran (the devnet keeps no per-node delay to compare with) */
   private linkTouched = false;
-  /** each node's tip as the log last says */
-  private readonly lastTips = new Map<number, string>();
   private startHeights: number[] = [];
   private readonly random: Random;
   private readonly mode: 'generate' | 'mining';
@@ -107,6 +100,7 @@ class ScenarioRun {
     private readonly devnet: ScenarioDevnet,
     private readonly options: RunOptions,
   ) {
+    this.recording = new RunRecording(options.onEvent);
     this.random = streamFor(options.seed ?? 1, `scenario ${scenario.title}`);
     this.mode = devnet.view().nodes.some((n) => n.miningWanted) ? 'mining' : 'generate';
     this.params = devnet.options.params;
@@ -121,17 +115,17 @@ class ScenarioRun {
     if (refusal !== null) throw new ScenarioRunError(refusal.code, refusal.message);
     const view = devnet.view();
     const before = { groups: view.groups, link: view.link, shares: view.nodes.map((n) => n.share), mining: view.nodes.map((n) => n.miningWanted) };
-    const listener = (name: string, data: unknown): void => this.onDevnetEvent(name, data);
+    const listener = (name: string, data: unknown): void => this.recording.onDevnetEvent(name, data);
     devnet.on('event', listener);
     const outcomes: StepOutcome[] = [];
     let met = 0;
     let missed = 0;
     let stoppedBy: string | null = null;
     try {
-      this.emit({ kind: 'scenario', title: scenario.title, network: this.params.name, nodes: scenario.nodes, seed: this.options.seed ?? 1, mode: this.mode, addresses: devnet.nodes.slice(0, scenario.nodes).map((n) => n.wallet?.address ?? null), startedAt: this.startedAt });
+      this.emit({ kind: 'scenario', title: scenario.title, network: this.params.name, nodes: scenario.nodes, seed: this.options.seed ?? 1, mode: this.mode, addresses: devnet.nodes.slice(0, scenario.nodes).map((n) => n.wallet?.address ?? null), startedAt: this.recording.startedAt });
       const statuses = await Promise.all(devnet.nodes.slice(0, scenario.nodes).map((n) => n.api<Status>('GET', '/status')));
       this.startHeights = statuses.map((s) => s.height);
-      statuses.forEach((s, i) => this.lastTips.set(i, s.tip));
+      statuses.forEach((s, i) => this.recording.lastTips.set(i, s.tip));
       this.emit({ kind: 'snapshot', tips: Object.fromEntries(statuses.map((s, i) => [String(i), { hash: s.tip, height: s.height }])) });
       if (scenario.shares !== undefined && this.mode === 'mining') for (const [i, share] of scenario.shares.entries()) await devnet.setShare(i, share);
       for (const [index, step] of scenario.steps.entries()) {
@@ -166,7 +160,7 @@ class ScenarioRun {
     }
     const ok = stoppedBy === null && missed === 0;
     this.emit({ kind: 'end', met, missed, ok, stoppedBy });
-    return { ok, met, missed, stoppedBy, steps: outcomes, events: this.events };
+    return { ok, met, missed, stoppedBy, steps: outcomes, events: this.recording.events };
   }
 
   /** restore heals a split the scenario made and puts back the shares, miners and link delay it changed. */
@@ -181,48 +175,17 @@ class ScenarioRun {
     if (this.linkTouched) await this.devnet.setLink(before.link);
   }
 
-  /**
-   * settle waits (bounded) until the log's last tip of each node is what the node says now,
-   * so a replay of the log ends where the devnet did: the nodes' tip events travel on
-   * their own streams and may trail the REST answers the last step read.
-   */
-  private async settle(): Promise<void> {
-    const deadline = Date.now() + SETTLE_MS;
-    for (;;) {
-      const statuses = await Promise.all(this.devnet.nodes.slice(0, this.scenario.nodes).map((n) => n.api<Status>('GET', '/status').catch(() => undefined)));
-      if (statuses.every((s, i) => s === undefined || this.lastTips.get(i) === s.tip) || Date.now() >= deadline) return;
-      await pause(POLL_MS);
-    }
+  /** settle lets the log catch up with the nodes' tips (RunRecording.settle). */
+  private settle(): Promise<void> {
+    return this.recording.settle(() => Promise.all(this.devnet.nodes.slice(0, this.scenario.nodes).map((n) => n.api<Status>('GET', '/status').then((s) => s.tip, () => undefined))));
   }
 
   private emit(event: ScenarioEvent): void {
-    const logged = { ...event, t: Date.now() - this.startedAt } as LoggedEvent;
-    this.events.push(logged);
-    this.options.onEvent?.(logged);
-  }
-
-  private onDevnetEvent(name: string, data: unknown): void {
-    const d = data as Record<string, unknown>;
-    if (typeof d !== 'object' || d === null) return;
-    if (name === 'block') {
-      const b = data as TreeBlock;
-      const first = Object.entries(b.seenBy).sort((x, y) => x[1] - y[1])[0];
-      if (first === undefined) return;
-      this.found.push({ hash: b.hash, miner: b.miner ?? null });
-      this.emit({ kind: 'block', hash: b.hash, prevHash: b.prevHash, height: b.height, chainwork: b.chainwork, time: b.time, miner: b.miner ?? null, node: Number(first[0]), ...(b.reachable === undefined ? {} : { reachable: b.reachable }) });
-    } else if (name === 'seen') {
-      this.emit({ kind: 'seen', hash: String(d.hash), node: Number(d.node) });
-    } else if (name === 'tip') {
-      this.lastTips.set(Number(d.node), String(d.hash));
-      this.emit({ kind: 'tip', node: Number(d.node), hash: String(d.hash), height: Number(d.height) });
-    } else if (name === 'reorg') {
-      this.reorgs.push({ node: Number(d.node), depth: Number(d.depth) });
-      this.emit({ kind: 'reorg', node: Number(d.node), oldTip: String(d.oldTip), newTip: String(d.newTip), fork: String(d.fork), depth: Number(d.depth) });
-    }
+    this.recording.emit(event);
   }
 
   private context(): ConditionContext {
-    return { nodes: this.devnet.nodes, count: this.scenario.nodes, blocks: this.blocks, payments: this.payments, startHeights: this.startHeights, reorgs: this.reorgs };
+    return { nodes: this.devnet.nodes, count: this.scenario.nodes, blocks: this.blocks, payments: this.payments, startHeights: this.startHeights, reorgs: this.recording.reorgs };
   }
 
   private async runStep(step: Step): Promise<{ status: StepStatus; text: string }> {
@@ -332,10 +295,10 @@ class ScenarioRun {
         by.push(miner);
       }
     } else {
-      const from = this.found.length;
+      const from = this.recording.found.length;
       const deadline = Date.now() + (m.timeout ?? this.miningBound(m.blocks));
       for (;;) {
-        const mine = this.found.slice(from).filter((b) => b.miner !== null && miners.includes(b.miner));
+        const mine = this.recording.found.slice(from).filter((b) => b.miner !== null && miners.includes(b.miner));
         if (mine.length >= m.blocks) {
           last = mine[m.blocks - 1]!.hash;
           by.push(...mine.slice(0, m.blocks).map((b) => b.miner!));
@@ -406,23 +369,6 @@ class ScenarioRun {
     if (node === undefined) throw new ScenarioStepError('no-such-node', `there is no node ${index}`);
     return node;
   }
-}
-
-/**
- * refusalOf says why `scenario` cannot run on a devnet of `params` made at `mode`, in the
- * words of what to do, or null: the wrong network, or block times and retarget windows
- * asked of miners that cannot be told when to find their blocks.
- */
-export function refusalOf(scenario: Scenario, params: NetworkParams, mode: 'generate' | 'mining'): { code: string; message: string } | null {
-  if (scenario.network !== undefined && scenario.network !== params.name) {
-    return { code: 'wrong-network', message: `this lesson needs a ${scenario.network} devnet and this one runs ${params.name}: start one with toychain devnet --network ${scenario.network} (toychain scenario run FILE starts one by itself)` };
-  }
-  const timed = scenario.steps.filter((s) => s.kind === 'mine' && (s.value.spacing !== undefined || s.value.windowLeft !== undefined));
-  if (timed.length === 0) return null;
-  if (mode === 'mining') return { code: 'needs-generate', message: 'this lesson sets when its blocks are found and lines them up with the retarget, which only blocks made on demand allow: switch every miner off (Mining: off)' };
-  if (params.mockableChain !== true) return { code: 'mocktime-not-allowed', message: `this lesson stamps its blocks' times, and ${params.name}'s clock cannot be set: run it on regtest-retarget (toychain devnet --network regtest-retarget)` };
-  if (params.noRetargeting && scenario.steps.some((s) => s.kind === 'mine' && s.value.windowLeft !== undefined)) return { code: 'no-retarget', message: `this lesson lines its blocks up with the retarget, and ${params.name} never retargets: run it on regtest-retarget (toychain devnet --network regtest-retarget)` };
-  return null;
 }
 
 /** describe is a step in a few words, printed as it starts. */

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { encodeTx, txid } from '../../src/consensus/tx.js';
-import type { MempoolEntry, RemovalReason } from '../../src/mempool/mempool.js';
+import type { MempoolEntry, RemovalReason } from '../../src/mempool/mempool-entry.js';
 import { ROLLING_FEE_HALFLIFE_SECONDS } from '../../src/mempool/rolling-fee.js';
 import { KEYS, mineBlock } from '../helpers/blocks.js';
 import { outputOf, poolWith, snapshot, spend, type TestCoin } from './fixture.js';

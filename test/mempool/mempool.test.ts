@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { COIN, MAX_MONEY } from '../../src/consensus/subsidy.js';
 import { encodeTx, txid, type Tx } from '../../src/consensus/tx.js';
-import type { MempoolEntry, RemovalReason } from '../../src/mempool/mempool.js';
+import type { MempoolEntry, RemovalReason } from '../../src/mempool/mempool-entry.js';
 import type { MempoolSource } from '../../src/mining/mining-chain.js';
 import { coinbaseTx, KEYS, mineBlock } from '../helpers/blocks.js';
 import { outputOf, params, poolWith, snapshot, spend, type TestCoin } from './fixture.js';

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { WebSocket } from 'ws';
 import type { Chain } from '../../src/chain/chain.js';
-import { fromDisplayHex } from '../../src/consensus/bytes.js';
 import type { NetworkParams } from '../../src/consensus/params.js';
-import { decodeMessage, encodeMessage, PROTOCOL_VERSION, type Message, type VersionMessage } from '../../src/p2p/messages.js';
+import { decodeMessage, encodeMessage, type Message, type VersionMessage } from '../../src/p2p/messages.js';
+import { ourVersion } from '../../src/cli/wire-session.js';
 import { PeerManager, type PeerManagerOptions } from '../../src/p2p/peer-manager.js';
 import { memoryChain } from '../helpers/chain-fixture.js';
 import { mineBlock } from '../helpers/blocks.js';
@@ -133,19 +133,9 @@ export class RawClient {
   }
 }
 
+/** versionOf: the version a raw test client sends (the conformance checker's, under its own user agent). */
 export function versionOf(params: NetworkParams, overrides: Partial<VersionMessage> = {}): VersionMessage {
-  return {
-    type: 'version',
-    protocolVersion: PROTOCOL_VERSION,
-    magic: params.magic,
-    genesis: fromDisplayHex(params.genesis.hash),
-    bestHeight: 0,
-    chainwork: 0n,
-    userAgent: '/raw-test/',
-    nonce: new Uint8Array(8).map(() => Math.floor(Math.random() * 256)),
-    listenPort: 0,
-    ...overrides,
-  };
+  return ourVersion(params, { userAgent: '/raw-test/', ...overrides });
 }
 
 /** relaysTo mines a block on `from`'s tip, processes it there and waits until `to` has it. */

@@ -1,20 +1,7 @@
 import { expect } from 'chai';
-import { parseScenario, ScenarioFileError } from '../../src/scenario/scenario-file.js';
+import { HEAD, problems } from '../helpers/scenario-problems.js';
+import { parseScenario } from '../../src/scenario/scenario-file.js';
 import { shippedScenarios } from '../../src/scenario/shipped.js';
-
-const HEAD = 'title: T\nidea: I.\nquestion: Q?\nnodes: 3\n';
-
-/** problems parses a file that must be refused and returns its named problems. */
-function problems(text: string): string[] {
-  try {
-    parseScenario(text, 'test.yaml');
-  } catch (e) {
-    expect(e).to.be.instanceOf(ScenarioFileError);
-    expect((e as ScenarioFileError).code).to.equal('bad-scenario');
-    return (e as ScenarioFileError).problems;
-  }
-  throw new Error('the file was accepted');
-}
 
 describe('scenario file', () => {
   it('reads steps of every kind, with durations in milliseconds and defaults filled in', () => {

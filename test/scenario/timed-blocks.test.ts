@@ -1,19 +1,8 @@
 import { expect } from 'chai';
+import { HEAD, problems } from '../helpers/scenario-problems.js';
 import { demo, regtest, regtestRetarget } from '../../src/consensus/params.js';
-import { refusalOf } from '../../src/scenario/runner.js';
-import { parseScenario, ScenarioFileError } from '../../src/scenario/scenario-file.js';
-
-const HEAD = 'title: T\nidea: I.\nquestion: Q?\nnodes: 3\n';
-
-function problems(text: string): string[] {
-  try {
-    parseScenario(text, 'test.yaml');
-  } catch (e) {
-    expect(e).to.be.instanceOf(ScenarioFileError);
-    return (e as ScenarioFileError).problems;
-  }
-  throw new Error('the file was accepted');
-}
+import { refusalOf } from '../../src/scenario/scenario-refusal.js';
+import { parseScenario } from '../../src/scenario/scenario-file.js';
 
 describe('scenario file: block times, retarget windows and the network', () => {
   it('reads a network, a mine spacing in milliseconds, windowLeft and the longer condition', () => {
