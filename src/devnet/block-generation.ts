@@ -19,7 +19,7 @@ import type { ChildNode } from './child-node.js';
  * made on the real clock would look four times too fast at every retarget, and the
  * difficulty would climb fourfold every few blocks. The stamps run ahead of the wall
  * clock (14 s a block against a lesson's seconds): after some 500 blocks they pass the
- * 2 h a node outside the devnet allows (time-too-new); a lesson mines a handful.
+ * 2 h any other node allows (time-too-new), the devnet's own included; a lesson mines a handful.
  */
 export async function generateBlocks(node: ChildNode, blocks: number, params: NetworkParams, options: { spacingSec?: number } = {}): Promise<string[]> {
   const spacing = options.spacingSec ?? (params.mockableChain === true && !params.noRetargeting ? stampedSpacing(params) : undefined);
