@@ -17,6 +17,7 @@ import { labReplay } from '../../src/lab/replay.js';
 import { runScenario } from '../../src/scenario/runner.js';
 import { loadScenarioFile } from '../../src/scenario/scenario-file.js';
 import { SCENARIOS_DIR } from '../../src/scenario/shipped.js';
+import { waitFor } from '../helpers/node-process.js';
 
 interface BlockView {
   hash: string;
@@ -74,8 +75,7 @@ describe('heavier-beats-longer (regtest-retarget devnet)', function () {
     expect(BigInt(`0x${light.at(-1)!.chainwork}`) - forkWork, 'light: 65 537 + 3 × 16 384').to.equal(114_689n);
 
     // The card the page shows for node 2's reorg says why.
-    const card = devnet.reorgCards.find((c) => c.node === 2);
-    expect(card, 'a reorg card for node 2').to.not.equal(undefined);
+    const card = await waitFor('a reorg card for node 2', () => devnet!.reorgCards.find((c) => c.node === 2), 30_000);
     expect([card!.disconnected, card!.connected, card!.difference, card!.because]).to.deep.equal([4, 2, '16385', 'fewer blocks but more work: its blocks are harder']);
 
     // The same block finds on the lab's network, on regtest-retarget's rules with the log's times, end the same way.
@@ -93,7 +93,11 @@ describe('heavier-beats-longer (regtest-retarget devnet)', function () {
       const state = lessons.current();
       expect([state?.state, state?.met, state?.missed], `run ${run}: ${JSON.stringify(state)}`).to.deep.equal(['passed', 5, 0]);
     }
-    const cards = devnet.reorgCards.filter((c) => c.node === 2);
+    // A reorg card is written once the devnet has read the blocks it names, which may trail the lesson's end.
+    const cards = await waitFor("node 2's reorg card of each run", () => {
+      const found = devnet!.reorgCards.filter((c) => c.node === 2);
+      return found.length >= 2 ? found : undefined;
+    }, 30_000);
     expect(cards.map((c) => [c.disconnected, c.connected, c.old.work, c.new.work])).to.deep.equal([
       [4, 2, '114689', '131074'],
       [4, 2, '114689', '131074'],
