@@ -33,6 +33,7 @@ import { referencePlanEviction, referenceSelectPackages } from '../test/helpers/
 import { coinbaseOutpoint, genesisOf, KEYS, mineBlock, mineChain, spendTx, type MinedBlock } from '../test/helpers/blocks.js';
 import { memoryChain } from '../test/helpers/chain-fixture.js';
 import type { BenchSection } from './run.js';
+import { ZERO_HASH, type DisplayHex } from '../src/consensus/bytes.js';
 
 const BATCH = 2_000;
 const BLOCK_TXS = 1_000;
@@ -135,7 +136,7 @@ function syntheticPool(n: number): PoolTx[] {
   for (let i = 0; i < n; i++) {
     const size = 150 + Math.floor(next() * 300);
     const fee = BigInt(Math.floor(size * (1 + next() * 99)));
-    const node: PoolTx = { tx: DUMMY_TX, txid: `tx${i}`, fee, size, time: 0, sequence: i, parents: new Set(), children: new Set(), descendantFee: fee, descendantSize: size };
+    const node: PoolTx = { tx: DUMMY_TX, txHash: ZERO_HASH, txid: `tx${i}` as DisplayHex, fee, size, time: 0, sequence: i, parents: new Set(), children: new Set(), descendantFee: fee, descendantSize: size };
     const last = nodes[i - 1];
     if (last !== undefined && next() < 0.3 && last.parents.size < 4) node.parents.add(last);
     for (const p of node.parents) p.children.add(node);

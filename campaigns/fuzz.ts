@@ -32,6 +32,7 @@ import { checksum, COMMANDS, decodeMessage, encodeMessage, ENVELOPE_SIZE, Messag
 import { createWalletFile, openWalletFile, WalletFileError } from '../wallet/wallet-file.js';
 import { blockArb, coinArb, headerArb, txArb } from '../test/helpers/arbitraries.js';
 import { numberOption, prng } from './prng.js';
+import { hash32, type Hash32 } from '../src/consensus/bytes.js';
 
 const MAGIC = regtest.magic;
 const HANG_MS = 2_000;
@@ -149,7 +150,7 @@ function messageTargets(seed: number): Target[] {
   const [header] = fc.sample(headerArb, { numRuns: 1, seed });
   const blocks = fc.sample(blockArb, { numRuns: 10, seed });
   const txs = fc.sample(txArb, { numRuns: 10, seed });
-  const hash = (i: number): Uint8Array => new Uint8Array(32).fill(i);
+  const hash = (i: number): Hash32 => hash32(new Uint8Array(32).fill(i));
   const items = (n: number) => Array.from({ length: n }, (_, i) => ({ type: (i % 2 === 0 ? 'tx' : 'block') as 'tx' | 'block', hash: hash(i) }));
   const samples: Record<keyof typeof COMMANDS, Message[]> = {
     version: [{ type: 'version', protocolVersion: 1, magic: MAGIC, genesis: hash(7), bestHeight: 12, chainwork: 123456789n, userAgent: '/toychain:0.1.0/', nonce: new Uint8Array(8).fill(3), listenPort: 18444 }],

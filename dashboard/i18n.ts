@@ -1,8 +1,9 @@
 // The page's words: one message catalogue per language (dashboard/locales/*.json, read by
 // i18next), chosen on the page and remembered in localStorage. English is the fallback,
 // so a key missing in another language shows in English rather than as its name.
-// Figures, hashes and what the devnet itself writes (timeline lines, a reorg card's
-// reason) are not translated: scripts read those as they are.
+// What the devnet itself writes (timeline lines, a reorg card's reason) comes with a key of
+// this catalogue and its figures beside the English text scripts read: the page says it
+// in its language (say); a line without a key shows its English.
 import i18next from 'i18next';
 import en from './locales/en.json';
 import de from './locales/de.json';
@@ -49,6 +50,15 @@ document.documentElement.lang = i18next.language;
 
 /** t looks a key up in the current language's catalogue (preact escapes what it renders, so i18next does not). */
 export const t = i18next.t.bind(i18next);
+
+/**
+ * say looks up a key the devnet sent (`devnetText.split`, `reorgs.because.fewerButHarder`)
+ * with its figures; a `count` picks the plural form. Its keys are checked against the
+ * catalogue by test/devnet/dashboard-locales.test.ts, not by the compiler.
+ */
+export function say(key: string, params: Record<string, string | number>): string {
+  return (i18next.t as (key: string, options: Record<string, unknown>) => string)(key, params);
+}
 
 export function currentLanguage(): Language {
   return isLanguage(i18next.language) ? i18next.language : 'en';

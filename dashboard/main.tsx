@@ -13,7 +13,7 @@ import { Explorer, MempoolPanel, type Target } from './explorer.js';
 import { GROUP_NAMES, NodeCard, PageError, post } from './nodes.js';
 import type { TimelineItem } from '../src/devnet/timeline.js';
 import type { DevnetEventMap, DevnetEventName, DevnetTree, DevnetView } from '../src/devnet/devnet-view.js';
-import { chooseLanguage, currentLanguage, LANGUAGES, number, t, type Language } from './i18n.js';
+import { chooseLanguage, currentLanguage, LANGUAGES, number, say, t, type Language } from './i18n.js';
 import { DEFAULT_Q, FinalitySlider, useFinality } from './finality.js';
 import { Lessons, useLessons, type LessonRun } from './lessons.js';
 
@@ -278,7 +278,7 @@ function App() {
             <ul class="timeline" id="timeline">
               {timeline.filter((item) => shownKinds.has(item.kind)).map((item, i) => (
                 <li key={`${item.atMs}-${i}`} class={`${item.kind}-item`}>
-                  <span class="muted">{clock(item.atMs)}</span> {item.text}
+                  <span class="muted">{clock(item.atMs)}</span> {item.message === undefined ? item.text : say(`devnetText.${item.message.key}`, item.message.params)}
                 </li>
               ))}
             </ul>

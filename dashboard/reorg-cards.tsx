@@ -3,7 +3,7 @@
 // Hovering a card lights its branches up on the tree.
 import type { ReorgCard } from '../src/devnet/reorg-card.js';
 import { clock, exact, nodeColour, short, si } from './format.js';
-import { t } from './i18n.js';
+import { say, t } from './i18n.js';
 
 export type { ReorgCard };
 
@@ -36,9 +36,9 @@ function Card({ card: c, onHover, onSelect }: { card: ReorgCard; onHover: (hashe
         <Branch title={t('reorgs.new')} branch={c.new} win={true} onSelect={onSelect} />
       </div>
       <p class="difference" data-testid="reorg-difference">
-        {t('reorgs.difference')} <strong>{diff >= 0n ? '+' : ''}{t('reorgs.hashes', { work: exact(c.difference) })}</strong> ({si(Number(diff))}): {c.because}
+        {t('reorgs.difference')} <strong>{diff >= 0n ? '+' : ''}{t('reorgs.hashes', { work: exact(c.difference) })}</strong> ({si(Number(diff))}): {c.becauseKey === undefined ? c.because : say(`reorgs.because.${c.becauseKey}`, { count: Math.abs(c.moreBlocks) })}
       </p>
-      <p class="rule">{t('reorgs.rule', { rule: c.rule })}</p>
+      <p class="rule">{t('reorgs.rule', { rule: t('reorgs.ruleText') })}</p>
       {(c.backToMempool.length > 0 || c.dropped.length > 0) && (
         <ul class="fates">
           {c.backToMempool.map((txid) => (

@@ -12,6 +12,7 @@ import type { MempoolEntry } from '../mempool/mempool.js';
 import type { Outpoint, Tx } from '../consensus/tx.js';
 import type { PeerControl } from '../p2p/peer-control.js';
 import type { NetworkPolicyControl } from '../p2p/network-policy.js';
+import { type DisplayHex } from '../consensus/bytes.js';
 
 
 /** Who may use the API (src/api/access.ts applies it): decided by where it listens. */
@@ -48,9 +49,9 @@ export type MempoolEntryView = MempoolEntry;
 export interface MempoolView {
   /** validates a transaction and keeps it; a rejection names Core's reason and changes nothing */
   accept(tx: Tx): Promise<Verdict<{ entry: MempoolEntryView }>>;
-  get(txid: string): MempoolEntryView | undefined;
+  get(txid: DisplayHex): MempoolEntryView | undefined;
   /** the pool transaction spending `outpoint`, by txid */
-  spender(outpoint: Outpoint): string | undefined;
+  spender(outpoint: Outpoint): DisplayHex | undefined;
   /** a page of the entries, highest ancestor fee rate first */
   entries(page?: { offset?: number; limit?: number }): MempoolEntryView[];
   info(): { count: number; bytes: number; minFeeRate: number; histogram: { feeRate: number; count: number; bytes: number }[] };

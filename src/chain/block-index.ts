@@ -3,7 +3,7 @@
  * height, cumulative chainwork and validation status. The active chain is an array by
  * height over the same entries.
  */
-import { toDisplayHex, type DisplayHex } from '../consensus/bytes.js';
+import { toDisplayHex, type DisplayHex, type Hash32 } from '../consensus/bytes.js';
 import { BlockStatus, type BlockRecord } from '../storage/store.js';
 
 /** A block index entry: the stored record plus the link to its parent. */
@@ -29,8 +29,13 @@ export class BlockIndex {
     return this.byId.size;
   }
 
-  get(id: string): ChainEntry | undefined {
+  get(id: DisplayHex): ChainEntry | undefined {
     return this.byId.get(id);
+  }
+
+  /** getByHash finds an entry by its hash in internal byte order (what headers, messages and the store carry). */
+  getByHash(hash: Hash32): ChainEntry | undefined {
+    return this.byId.get(toDisplayHex(hash));
   }
 
   /** add links a record to its parent (which MUST already be in the index, except for genesis). */

@@ -27,13 +27,13 @@ export interface ChainView {
   /** an unspent coin of the active chain */
   getCoin(outpoint: Outpoint): Promise<Coin | undefined>;
   /** the spent coins of a block's inputs, in block order (its undo data) */
-  getUndo(hash: Uint8Array): Promise<SpentCoin[] | undefined>;
+  getUndo(blockHash: Hash32): Promise<SpentCoin[] | undefined>;
   /** the hash of the active-chain block holding the transaction `txHash` (both internal byte order) */
   getTxBlock(txHash: Hash32): Promise<Hash32 | undefined>;
   /** the unspent coins paying `pubkey`, one at a time */
   eachAddressCoin(pubkey: Uint8Array): AsyncIterable<SpentCoin>;
   /** the active-chain transactions touching `pubkey`, by height */
-  addressHistory(pubkey: Uint8Array): Promise<{ height: number; txid: Uint8Array }[]>;
+  addressHistory(pubkey: Uint8Array): Promise<{ height: number; txHash: Hash32 }[]>;
   on<K extends keyof ChainEvents>(event: K, listener: (...args: ChainEvents[K]) => void): unknown;
   off<K extends keyof ChainEvents>(event: K, listener: (...args: ChainEvents[K]) => void): unknown;
 }
@@ -60,8 +60,7 @@ export function viewOf(chain: Chain): ChainView {
     medianTimePast: () => chain.medianTimePast(),
     getCoin: (outpoint) => store.getCoin(outpoint),
     getUndo: (hash) => store.getUndo(hash),
-    // The store keeps ids as the bytes it was given: block hashes, so Hash32.
-    getTxBlock: async (txHash) => (await store.getTxBlock(txHash)) as Hash32 | undefined,
+    getTxBlock: (txHash) => store.getTxBlock(txHash),
     eachAddressCoin: (pubkey) => store.eachAddressCoin(pubkey),
     addressHistory: (pubkey) => store.addressHistory(pubkey),
     // The same events, re-typed: EventEmitter's own listener type is conditional on the key.

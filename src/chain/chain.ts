@@ -150,7 +150,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       this.nextSequence = Math.max(this.nextSequence, record.sequence + 1);
     }
     const tipHash = await this.store.getTip();
-    const tip = tipHash === undefined ? undefined : this.index.get(toDisplayHex(tipHash));
+    const tip = tipHash === undefined ? undefined : this.index.getByHash(tipHash);
     if (tip === undefined) throw new CorruptStoreError('the stored tip is not in the block index');
     for (let e: ChainEntry | undefined = tip; e !== undefined; e = e.parent) this.active[e.height] = e;
     for (const entry of this.index.entries()) {
@@ -175,6 +175,11 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   isActive(entry: ChainEntry): boolean {
     return this.active[entry.height] === entry;
+  }
+
+  /** getEntryByHash is getEntry for a hash in internal byte order: headers, messages and the store carry those. */
+  getEntryByHash(hash: Hash32): ChainEntry | undefined {
+    return this.index.getByHash(hash);
   }
 
   getEntry(id: DisplayHex): ChainEntry | undefined {
@@ -223,7 +228,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     const hash = headerHash(block.header);
     const pow = checkProofOfWork(hash, block.header.bits, this.params);
     if (!pow.ok) return pow;
-    const parent = this.index.get(toDisplayHex(block.header.prevHash));
+    const parent = this.index.getByHash(block.header.prevHash);
     if (parent === undefined) return { ok: false, reason: 'prev-blk-not-found' };
     if (isFailed(parent)) return { ok: false, reason: 'bad-prevblk', debug: `parent ${parent.id} is invalid` };
     const header = this.headerContext(block.header, parent);
@@ -278,7 +283,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   private async connectRun(blocks: readonly Block[]): Promise<ChainEntry[]> {
     const run: { entry: ChainEntry; block: Block }[] = [];
     for (const block of blocks) {
-      const entry = this.index.get(toDisplayHex(headerHash(block.header)));
+      const entry = this.index.getByHash(headerHash(block.header));
       const parent = run.at(-1)?.entry ?? this.tip;
       if (entry === undefined || entry.parent !== parent || hasData(entry) || isFailed(entry)) break;
       run.push({ entry, block });
@@ -405,7 +410,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   ): Promise<{ ok: true; parent: ChainEntry } | { ok: false; reason: RejectReason; debug?: string; permanent?: boolean }> {
     const pow = checkProofOfWork(hash, header.bits, this.params); // checkBlockHeader, with the hash the caller has
     if (!pow.ok) return pow;
-    const parent = this.index.get(toDisplayHex(header.prevHash));
+    const parent = this.index.getByHash(header.prevHash);
     if (parent === undefined) return { ok: false, reason: 'prev-blk-not-found' };
     const record = (status: number): BlockRecord => ({ hash, header, height: parent.height + 1, chainwork: parent.chainwork + blockWork(header.bits), status, sequence: this.nextSequence++ });
     if (isFailed(parent)) {
@@ -444,7 +449,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     let parent: ChainEntry;
     if (known !== undefined) {
       parent = known.parent!;
-    } else if (checkedOn !== undefined && checkedOn === this.index.get(toDisplayHex(block.header.prevHash)) && !isFailed(checkedOn)) {
+    } else if (checkedOn !== undefined && checkedOn === this.index.getByHash(block.header.prevHash) && !isFailed(checkedOn)) {
       parent = checkedOn;
     } else {
       const header = await this.checkHeader(block.header, hash, id);

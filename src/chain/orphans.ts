@@ -4,7 +4,7 @@
  * parent for free; when full, the oldest orphan goes first.
  */
 import type { Block } from '../consensus/block.js';
-import { toDisplayHex } from '../consensus/bytes.js';
+import { toDisplayHex, type DisplayHex } from '../consensus/bytes.js';
 
 export interface OrphanLimits {
   maxOrphans: number;
@@ -14,8 +14,8 @@ export interface OrphanLimits {
 export const DEFAULT_ORPHAN_LIMITS: OrphanLimits = { maxOrphans: 100, maxOrphanBytes: 20_000_000 };
 
 interface Orphan {
-  id: string;
-  parentId: string;
+  id: DisplayHex;
+  parentId: DisplayHex;
   block: Block;
   size: number;
 }
@@ -31,12 +31,12 @@ export class OrphanPool {
     return this.byId.size;
   }
 
-  has(id: string): boolean {
+  has(id: DisplayHex): boolean {
     return this.byId.has(id);
   }
 
   /** add keeps an orphan, evicting the oldest while over either limit. */
-  add(id: string, block: Block, size: number): void {
+  add(id: DisplayHex, block: Block, size: number): void {
     if (this.byId.has(id) || size > this.limits.maxOrphanBytes) return;
     this.byId.set(id, { id, parentId: toDisplayHex(block.header.prevHash), block, size });
     this.bytes += size;
@@ -47,7 +47,7 @@ export class OrphanPool {
   }
 
   /** takeChildren removes and returns the orphans whose parent is `parentId`. */
-  takeChildren(parentId: string): Block[] {
+  takeChildren(parentId: DisplayHex): Block[] {
     const out: Block[] = [];
     for (const orphan of [...this.byId.values()]) {
       if (orphan.parentId === parentId) {
@@ -65,7 +65,7 @@ export class OrphanPool {
     return [...out];
   }
 
-  private remove(id: string): void {
+  private remove(id: DisplayHex): void {
     const orphan = this.byId.get(id);
     if (orphan === undefined) return;
     this.byId.delete(id);

@@ -10,6 +10,7 @@
  * outpoint's txid commits to the outputs it names. So "verified once" stays true.
  * Bitcoin: a txid excludes the witness, so Core keys its script cache by wtxid.
  */
+import type { DisplayHex } from '../consensus/bytes.js';
 
 /** Default bound: 100,000 txids (~10 MB), several full blocks' worth. */
 export const DEFAULT_VERIFIED_TX_LIMIT = 100_000;
@@ -27,12 +28,12 @@ export class VerifiedTxCache {
   }
 
   /** has says whether the signatures of the transaction with this txid (display hex) were verified. */
-  has(txid: string): boolean {
+  has(txid: DisplayHex): boolean {
     return this.txids.has(txid);
   }
 
   /** add records a verified transaction, forgetting the oldest entry when full. */
-  add(txid: string): void {
+  add(txid: DisplayHex): void {
     this.txids.delete(txid);
     this.txids.set(txid, true);
     while (this.txids.size > this.limit) this.txids.delete(this.txids.keys().next().value!);

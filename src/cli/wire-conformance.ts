@@ -13,7 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ByteWriter } from '../consensus/byte-writer.js';
-import { equalBytes, fromDisplayHex, ZERO_HASH } from '../consensus/bytes.js';
+import { equalBytes, fromDisplayHex, ZERO_HASH, hash32, type Hash32 } from '../consensus/bytes.js';
 import { headerHash, type BlockHeader } from '../consensus/header.js';
 import { merkleRoot } from '../consensus/merkle.js';
 import { checkProofOfWork } from '../consensus/pow.js';
@@ -137,7 +137,7 @@ async function pingPong(c: WireClient): Promise<string> {
   return 'pong with the ping’s nonce';
 }
 
-async function readHeaders(c: WireClient, what: string, locator: Uint8Array[], stop: Uint8Array = ZERO_HASH): Promise<BlockHeader[]> {
+async function readHeaders(c: WireClient, what: string, locator: Hash32[], stop: Hash32 = ZERO_HASH): Promise<BlockHeader[]> {
   c.send({ type: 'getheaders', locator, stop });
   return (await c.next(what, 'headers')).headers;
 }
@@ -177,7 +177,7 @@ async function headersWithStop(session: Session, c: WireClient): Promise<string>
 
 async function headersFromUnknown(session: Session, c: WireClient): Promise<string> {
   if (session.headers === undefined) throw new Skipped('not run: the headers from genesis did not pass');
-  const headers = await readHeaders(c, 'getheaders from an unknown locator', [new Uint8Array(randomBytes(32))]);
+  const headers = await readHeaders(c, 'getheaders from an unknown locator', [hash32(new Uint8Array(randomBytes(32)))]);
   const expected = session.headers;
   if (expected.length === 0) {
     if (headers.length !== 0) throw new CheckFailed(`${headers.length} headers, but the node has none after genesis`);
@@ -204,8 +204,8 @@ async function blockByGetdata(session: Session, c: WireClient): Promise<string> 
 
 async function notfoundForUnknown(c: WireClient): Promise<string> {
   const items: InvItem[] = [
-    { type: 'block', hash: new Uint8Array(randomBytes(32)) },
-    { type: 'tx', hash: new Uint8Array(randomBytes(32)) },
+    { type: 'block', hash: hash32(new Uint8Array(randomBytes(32))) },
+    { type: 'tx', hash: hash32(new Uint8Array(randomBytes(32))) },
   ];
   c.send({ type: 'getdata', items });
   const skipped: Message[] = [];
@@ -218,7 +218,7 @@ async function notfoundForUnknown(c: WireClient): Promise<string> {
 }
 
 async function invOfBlock(c: WireClient): Promise<string> {
-  const item: InvItem = { type: 'block', hash: new Uint8Array(randomBytes(32)) };
+  const item: InvItem = { type: 'block', hash: hash32(new Uint8Array(randomBytes(32))) };
   c.send({ type: 'inv', items: [item] });
   await c.next('inv of an unknown block', 'getdata', (m) => m.items.some((i) => i.type === 'block' && equalBytes(i.hash, item.hash)));
   c.send({ type: 'notfound', items: [item] }); // we do not have it: the node need not wait for it

@@ -4,7 +4,7 @@
  * checkBlockContext). The UTXO checks are connectBlock's, in utxo.ts.
  */
 import { encodeBlock, type Block } from './block.js';
-import { equalBytes, toDisplayHex } from './bytes.js';
+import { equalBytes, toDisplayHex, type Hash32 } from './bytes.js';
 import { headerHash, type BlockHeader } from './header.js';
 import { checkBlockTime } from './median-time.js';
 import { merkleRoot } from './merkle.js';
@@ -34,7 +34,7 @@ export function checkBlockHeader(header: BlockHeader, params: NetworkParams): Ve
  * encodeBlock(block).length, the default). Likewise `hash`, the header's hash when the
  * caller has it (it MUST be headerHash(block.header), the default).
  */
-export function checkBlock(block: Block, params: NetworkParams, size: number = encodeBlock(block).length, hash: Uint8Array = headerHash(block.header)): Verdict {
+export function checkBlock(block: Block, params: NetworkParams, size: number = encodeBlock(block).length, hash: Hash32 = headerHash(block.header)): Verdict {
   const pow = checkProofOfWork(hash, block.header.bits, params);
   if (!pow.ok) return pow;
 

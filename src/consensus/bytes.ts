@@ -14,18 +14,28 @@ export function reverseBytes(bytes: Uint8Array): Uint8Array {
 declare const hash32Brand: unique symbol;
 declare const displayHexBrand: unique symbol;
 
+/*
+ * Ids: the one scheme (docs/design.md, "Ids"). A block hash or txid has two encodings,
+ * and its type and name say which:
+ *   Hash32      bytes, internal order; names end in `Hash` (txHash, blockHash, prevHash),
+ *               a record's own id may be `hash`. Inside: encodings, store, wire, rules.
+ *   DisplayHex  byte-reversed hex; names `txid`, `blockId`, a record's own `id`. At the
+ *               edges (API, logs, CLI, dashboard) and as the key of in-memory maps of ids.
+ * This module is the one place that converts between them (toDisplayHex, fromDisplayHex)
+ * or takes a value as one without converting (hash32, displayHex).
+ */
+
 /**
  * Hash32: a block hash or txid as the 32 bytes sha256d gives, in internal (serialised)
- * byte order: what the encodings, the store and the wire carry. Its name in code is
- * `hash` or `txHash`. Made by headerHash, txHash and fromDisplayHex only.
+ * byte order: what the encodings, the store and the wire carry. Made by headerHash,
+ * txHash, fromDisplayHex, and hash32 for bytes that already are one.
  */
 export type Hash32 = Uint8Array & { readonly [hash32Brand]: true };
 
 /**
- * DisplayHex: the same id as Bitcoin shows it, 64 hex digits byte-reversed: what the
- * API, logs, the CLI and the dashboard show. Its name in code is `txid` or a block's
- * `id`/`hash` at the edges. Made by toDisplayHex (txid, blockHash) only.
- * These two and the pair of functions below are the one conversion between them.
+ * DisplayHex: the same id as Bitcoin shows it, 64 lower-case hex digits byte-reversed:
+ * what the API, logs, the CLI and the dashboard show. Made by toDisplayHex (and so
+ * txid, blockId), and displayHex for text that already is one.
  */
 export type DisplayHex = string & { readonly [displayHexBrand]: true };
 

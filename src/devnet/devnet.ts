@@ -19,7 +19,7 @@ import type { LinkShape } from '../p2p/link-shaping.js';
 import { BlockTree, modelForkProbability, type TreeBlock } from './block-tree.js';
 import { ChildNode } from './child-node.js';
 import { EventFeed } from './event-feed.js';
-import { appendTimeline, nodeEventNote, type TimelineItem } from './timeline.js';
+import { appendTimeline, message, nodeEventNote, type TimelineItem, type TimelineMessage } from './timeline.js';
 import type { ExplorerSource } from './explorer.js';
 import type { ReorgCard } from './reorg-card.js';
 import type { DevnetEvents, DevnetView, NodeView } from './devnet-view.js';
@@ -115,7 +115,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     await this.maintain();
     await this.pollStatus();
     this.timers = [setInterval(() => void this.pollStatus(), STATUS_MS), setInterval(() => void this.maintain(), TOPOLOGY_MS)];
-    this.note('node', `${this.nodes.length} nodes started on ${this.options.params.name}`);
+    this.note('node', `${this.nodes.length} nodes started on ${this.options.params.name}`, undefined, message('nodesStarted', { count: this.nodes.length, network: this.options.params.name }));
     this.note('node', `each node mines to its own wallet, in ${join(this.options.datadir, 'node-N', 'wallet')}: spend node N's coins with toychain-wallet --devnet N balance|history|send`);
   }
 
@@ -137,7 +137,8 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     this.groups = groups.map((g) => [...g].sort((a, b) => a - b));
     await Promise.all(this.nodes.filter((n) => n.alive).map((n) => this.applyDenyList(n)));
     await this.maintain();
-    this.note('split', `network split into ${this.groups.map((g) => `{${g.join(', ')}}`).join(' | ')}`);
+    const sides = this.groups.map((g) => `{${g.join(', ')}}`).join(' | ');
+    this.note('split', `network split into ${sides}`, undefined, message('split', { groups: sides }));
   }
 
   /** heal clears every deny list and wires the whole graph again. */
@@ -146,7 +147,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     this.groups = null;
     await Promise.all(this.nodes.filter((n) => n.alive).map((n) => this.applyDenyList(n)));
     await this.maintain();
-    this.note('heal', wasSplit ? 'network healed: every node reconnects, the branch with the most work wins' : 'heal: the network was not split');
+    this.note('heal', wasSplit ? 'network healed: every node reconnects, the branch with the most work wins' : 'heal: the network was not split', undefined, message(wasSplit ? 'heal' : 'healNotSplit', {}));
   }
 
   /** setMining switches one node's miner on or off (while paused, it takes effect on resume). */
@@ -154,7 +155,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     const node = this.node(index);
     this.miningWanted[index] = active;
     if (!this.paused && node.alive) await node.api('POST', active ? '/mining/start' : '/mining/stop', active ? {} : undefined);
-    this.note('mining', `node ${index}: mining ${active ? 'on' : 'off'}`, index);
+    this.note('mining', `node ${index}: mining ${active ? 'on' : 'off'}`, index, message(active ? 'miningOn' : 'miningOff', { node: index }));
   }
 
   /** setShare gives one node this share of the hash power (0 < share <= 1): its miner rests the rest of the time. */
@@ -162,7 +163,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     const node = this.node(index);
     if (node.alive) await node.api('PUT', '/mining/share', { share });
     this.shares[index] = share;
-    this.note('mining', `node ${index}: ${Math.round(share * 100)} % hash-power share`, index);
+    this.note('mining', `node ${index}: ${Math.round(share * 100)} % hash-power share`, index, message('share', { node: index, percent: Math.round(share * 100) }));
   }
 
   /** setPaused(true) stops every miner at once (a teacher's "everybody stop"); false resumes those that were on. */
@@ -175,7 +176,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
         return this.miningWanted[i] ? n.api('POST', '/mining/start', {}) : undefined;
       }),
     );
-    this.note('mining', paused ? 'all miners paused' : 'miners resumed');
+    this.note('mining', paused ? 'all miners paused' : 'miners resumed', undefined, message(paused ? 'paused' : 'resumed', {}));
   }
 
   /** setLink sets the delay (jitter, drop) of what every node sends, or of one node. */
@@ -197,7 +198,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     // Its p2p address changed: the other side of a split must deny the new one.
     if (this.groups !== null) await Promise.all(this.nodes.filter((n) => n.alive && n !== node).map((n) => this.applyDenyList(n)));
     await this.maintain();
-    this.note('node', `node ${index} restarted`, index);
+    this.note('node', `node ${index} restarted`, index, message('restarted', { node: index }));
   }
 
   /**
@@ -216,7 +217,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     }
     const result = await pay(source, address, amount, this.options.params);
     const whom = typeof to === 'string' ? `${to.slice(0, 12)}…` : `node ${to}`;
-    this.note('tx', `node ${from} sent ${formatCoins(amount)} coins to ${whom} (fee ${result.fee}): ${result.txid.slice(0, 16)}…`, from);
+    this.note('tx', `node ${from} sent ${formatCoins(amount)} coins to ${whom} (fee ${result.fee}): ${result.txid.slice(0, 16)}…`, from, message('sent', { from, amount: formatCoins(amount), to: whom, fee: result.fee, txid: result.txid.slice(0, 16) }));
     return result;
   }
 
@@ -453,7 +454,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
       }
       case 'tx-removed':
         if (e.data.reason === 'confirmed') return;
-        return this.note('tx', `node ${index} dropped transaction ${e.data.txid.slice(0, 16)}… from its mempool (${e.data.reason === 'conflict' ? 'a double spend: a block spent the same coin' : e.data.reason})`, index);
+        return this.note('tx', `node ${index} dropped transaction ${e.data.txid.slice(0, 16)}… from its mempool (${e.data.reason === 'conflict' ? 'a double spend: a block spent the same coin' : e.data.reason})`, index, e.data.reason === 'conflict' ? message('txDoubleSpent', { node: index, txid: e.data.txid.slice(0, 16) }) : message('txDropped', { node: index, txid: e.data.txid.slice(0, 16), reason: e.data.reason }));
       default:
         return this.noteNodeEvent(index, e);
     }
@@ -461,7 +462,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
 
   private noteNodeEvent(index: number, e: NodeEvent): void {
     const n = nodeEventNote(index, e);
-    if (n !== undefined) this.note(n.kind, n.text, index);
+    if (n !== undefined) this.note(n.kind, n.text, index, n.message);
   }
 
   private async onBlockConnected(index: number, b: NodeEventData<'block-connected'>, at: number): Promise<void> {
@@ -473,7 +474,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
       this.emit('event', 'seen', { hash: b.hash, node: index, atMs: at });
       // A node that could not hear the first one (the other side of a split) got it at the heal: not a propagation time.
       const held = known.reachable !== undefined && !known.reachable.includes(index);
-      return this.note('block', `node ${index} received block ${b.height} ${b.hash.slice(-8)} (+${at - first} ms${held ? ', held by the split' : ''})`, index);
+      return this.note('block', `node ${index} received block ${b.height} ${b.hash.slice(-8)} (+${at - first} ms${held ? ', held by the split' : ''})`, index, message(held ? 'receivedHeld' : 'received', { node: index, height: b.height, hash: b.hash.slice(-8), ms: at - first }));
     }
     // Who could hear it is read now, before the await below lets a split or heal change it.
     const context = { reachable: this.reachableFrom(index), duringSplit: this.groups !== null };
@@ -494,7 +495,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     const block = this.tree.get(b.hash)!;
     this.emit('event', 'block', block);
     const how = miner === index ? 'mined' : miner === null ? 'received from outside the devnet' : 'was the first to have';
-    this.note('block', `node ${index} ${how} block ${b.height} ${b.hash.slice(-8)}`, index);
+    this.note('block', `node ${index} ${how} block ${b.height} ${b.hash.slice(-8)}`, index, message(miner === index ? 'mined' : miner === null ? 'fromOutside' : 'firstToHave', { node: index, height: b.height, hash: b.hash.slice(-8) }));
   }
 
   /** explainReorg reads both branches from the node that switched and keeps the card. */
@@ -514,8 +515,8 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     this.note('node', `node ${node.index} died (${why}): restart it from the dashboard or POST /devnet/nodes/${node.index}/restart; its log is ${join(node.options.datadir, 'node.log')}`, node.index);
   }
 
-  private note(kind: TimelineItem['kind'], text: string, node?: number): void {
-    const item = appendTimeline(this.timeline, kind, text, node, Date.now());
+  private note(kind: TimelineItem['kind'], text: string, node?: number, said?: TimelineMessage): void {
+    const item = appendTimeline(this.timeline, kind, text, node, Date.now(), said);
     if (kind !== 'block') this.options.logger.info(text);
     this.emit('event', 'timeline', item);
   }

@@ -56,6 +56,10 @@ export interface ReorgCard {
   difference: string;
   /** why in words: "one block more, at the same difficulty", "fewer blocks but more work"… */
   because: string;
+  /** the same as a key of the page's catalogue (`reorgs.because.KEY`) and its block count, for the page to translate */
+  becauseKey: BecauseKey;
+  /** blocks more on the new branch than on the old (negative: fewer) */
+  moreBlocks: number;
   rule: string;
   disconnected: number;
   connected: number;
@@ -84,7 +88,7 @@ export function buildReorgCard(id: number, atMs: number, node: number, fork: { h
     old: oldBranch,
     new: newBranch,
     difference: difference.toString(),
-    because: because(oldBlocks, newBlocks),
+    ...because(oldBlocks, newBlocks),
     rule: REORG_RULE,
     disconnected: oldBlocks.length + oldBranch.omitted,
     connected: newBlocks.length + newBranch.omitted,
@@ -100,14 +104,18 @@ function branchOf(fork: { height: number; chainwork: string }, blocks: BranchSou
   return { tip: tip?.hash ?? '', blocks: out, omitted: tip === undefined ? 0 : tip.height - fork.height - blocks.length, work: sum.toString() };
 }
 
-/** because says in words how the new branch has more work than the old one. */
-function because(oldBlocks: BranchSource[], newBlocks: BranchSource[]): string {
+/** How the new branch has more work than the old one, by key (the page's `reorgs.because.KEY`). */
+export type BecauseKey = 'moreSameDifficulty' | 'moreOtherDifficulty' | 'fewerButHarder' | 'asManyButHarder';
+
+/** because says in words (and by key) how the new branch has more work than the old one. */
+function because(oldBlocks: BranchSource[], newBlocks: BranchSource[]): Pick<ReorgCard, 'because' | 'becauseKey' | 'moreBlocks'> {
   const n = (newBlocks.at(-1)?.height ?? 0) - (oldBlocks.at(-1)?.height ?? 0);
   const bits = new Set([...oldBlocks, ...newBlocks].map((b) => b.bits));
   const blocks = (k: number) => (k === 1 ? 'one block' : `${k} blocks`);
-  if (n > 0) return bits.size <= 1 ? `${blocks(n)} more, at the same difficulty` : `${blocks(n)} more (the difficulty differs between them)`;
-  if (n < 0) return 'fewer blocks but more work: its blocks are harder';
-  return 'as many blocks, but harder ones';
+  if (n > 0 && bits.size <= 1) return { because: `${blocks(n)} more, at the same difficulty`, becauseKey: 'moreSameDifficulty', moreBlocks: n };
+  if (n > 0) return { because: `${blocks(n)} more (the difficulty differs between them)`, becauseKey: 'moreOtherDifficulty', moreBlocks: n };
+  if (n < 0) return { because: 'fewer blocks but more work: its blocks are harder', becauseKey: 'fewerButHarder', moreBlocks: n };
+  return { because: 'as many blocks, but harder ones', becauseKey: 'asManyButHarder', moreBlocks: n };
 }
 
 /**

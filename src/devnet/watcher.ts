@@ -10,7 +10,7 @@
  * with POST /network {active:false}, or a split by deny lists, shows as its own group.
  * With discovery on, nodes that peers announce (`--announce-api`) are watched too.
  */
-import { appendTimeline, nodeEventNote, type TimelineItem } from './timeline.js';
+import { appendTimeline, nodeEventNote, type TimelineItem, type TimelineMessage } from './timeline.js';
 import type { Status } from '../api/contract/responses.js';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
@@ -409,11 +409,11 @@ export class Watcher extends EventEmitter<DevnetEvents> {
 
   private noteNodeEvent(index: number, e: NodeEvent): void {
     const n = nodeEventNote(index, e);
-    if (n !== undefined) this.note(n.kind, n.text, index);
+    if (n !== undefined) this.note(n.kind, n.text, index, n.message);
   }
 
-  private note(kind: TimelineItem['kind'], text: string, node?: number): void {
-    const item = appendTimeline(this.timeline, kind, text, node, Date.now());
+  private note(kind: TimelineItem['kind'], text: string, node?: number, said?: TimelineMessage): void {
+    const item = appendTimeline(this.timeline, kind, text, node, Date.now(), said);
     if (kind !== 'block') this.options.logger.info(text);
     this.emit('event', 'timeline', item);
   }

@@ -27,7 +27,7 @@ import type { ChainEntry } from '../chain/block-index.js';
 import type { SignatureVerifier } from '../chain/signature-verifier.js';
 import type { VerifiedTxCache } from '../chain/verified-tx-cache.js';
 import type { Block } from '../consensus/block.js';
-import { toDisplayHex } from '../consensus/bytes.js';
+import { toDisplayHex, type DisplayHex, type Hash32 } from '../consensus/bytes.js';
 import type { Coin } from '../consensus/coin.js';
 import type { NetworkParams } from '../consensus/params.js';
 import { reject, type RejectReason, type Rejection, type Verdict } from '../consensus/reasons.js';
@@ -41,8 +41,10 @@ import { RollingMinimumFee } from './rolling-fee.js';
 /** A mempool transaction as readers see it. */
 export interface MempoolEntry {
   tx: Tx;
-  /** display hex */
-  txid: string;
+  /** the id inside the node: relay, the chain's indexes */
+  txHash: Hash32;
+  /** the same id as the API and logs show it, and the key of the pool's maps */
+  txid: DisplayHex;
   fee: bigint;
   /** serialized size in bytes */
   size: number;
@@ -74,13 +76,13 @@ export type RemovalReason =
  */
 export interface DroppedTx {
   tx: Tx;
-  txid: string;
+  txid: DisplayHex;
   reason: 'conflict' | 'invalid';
   /** the rule it failed when it tried to come back */
   rejection: RejectReason;
   debug?: string;
   /** the confirmed transaction that spends one of its inputs */
-  conflictsWith?: string;
+  conflictsWith?: DisplayHex;
 }
 
 export interface MempoolEvents {
@@ -146,7 +148,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
   /** transactions of disconnected blocks waiting to come back, in chain order */
   private disconnected: Tx[] = [];
   /** outpoint key → txid of the block transaction that spent it, since the last restore (to name lost races) */
-  private blockSpends = new Map<string, string>();
+  private blockSpends = new Map<string, DisplayHex>();
   /** set when a block was disconnected, so the next tip change re-checks the pool even if that block had no transactions */
   private reorged = false;
   private queue: Promise<unknown> = Promise.resolve();
@@ -200,7 +202,8 @@ export class Mempool extends EventEmitter<MempoolEvents> {
    * bad-txns-inputs-missingorspent.
    */
   async accept(tx: Tx): Promise<Verdict<{ entry: MempoolEntry }>> {
-    const id = txidOf(tx);
+    const hash = txHash(tx);
+    const id = toDisplayHex(hash);
     // Cheap checks on the queue; wait for any in-flight transaction this one depends on or conflicts with.
     let checked: Checked | Rejection;
     let finish: (() => void) | undefined;
@@ -228,7 +231,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
         this.verifiedTxs.add(id);
       }
       // The pool and chain may have moved meanwhile: check again, then insert.
-      return await this.exclusive(() => this.admit(tx, id, false));
+      return await this.exclusive(() => this.admit(tx, hash, id, false));
     } finally {
       finish?.();
     }
@@ -238,7 +241,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
    * admit runs the checks (and signatures, unless already verified), then inserts and
    * trims the pool to its byte limit. Runs on the queue.
    */
-  private async admit(tx: Tx, id: string, fromBlock: boolean): Promise<Verdict<{ entry: MempoolEntry }>> {
+  private async admit(tx: Tx, hash: Hash32, id: DisplayHex, fromBlock: boolean): Promise<Verdict<{ entry: MempoolEntry }>> {
     const checked = await this.check(tx, id, fromBlock);
     if (!checked.ok) return checked;
     if (!this.verifiedTxs.has(id)) {
@@ -246,7 +249,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
       if (!sig.ok) return sig.debug === undefined ? reject(sig.reason) : reject(sig.reason, sig.debug);
       this.verifiedTxs.add(id);
     }
-    const node: PoolTx = { tx, txid: id, fee: checked.fee, size: checked.size, time: this.clock(), sequence: this.nextSequence++, parents: checked.parents, children: new Set(), descendantFee: checked.fee, descendantSize: checked.size };
+    const node: PoolTx = { tx, txHash: hash, txid: id, fee: checked.fee, size: checked.size, time: this.clock(), sequence: this.nextSequence++, parents: checked.parents, children: new Set(), descendantFee: checked.fee, descendantSize: checked.size };
     this.insert(node);
     const evicted = this.trimToSize(node);
     if (evicted === 'full') {
@@ -291,7 +294,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
   }
 
   /** check runs every rule but the signatures, in Core's order, against the chain and the pool as they are now. */
-  private async check(tx: Tx, id: string, fromBlock: boolean): Promise<Checked | Rejection> {
+  private async check(tx: Tx, id: DisplayHex, fromBlock: boolean): Promise<Checked | Rejection> {
     const sane = checkTransaction(tx, this.params);
     if (!sane.ok) return sane;
     // A coinbase is only valid as the first transaction of a block.
@@ -449,15 +452,15 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     if (txs.length === 0 && !this.reorged) return;
     this.reorged = false;
     for (const tx of txs) {
-      const id = txidOf(tx);
-      const v = await this.admit(tx, id, true);
+      const hash = txHash(tx);
+      const id = toDisplayHex(hash);
+      const v = await this.admit(tx, hash, id, true);
       if (v.ok || v.reason === 'txn-already-in-mempool') continue;
       const winner = tx.inputs.map((input) => blockSpends.get(outpointKey(input.prevout))).find((w) => w !== undefined && w !== id);
       const dropped: DroppedTx = { tx, txid: id, reason: winner === undefined ? 'invalid' : 'conflict', rejection: v.reason };
       if (v.debug !== undefined) dropped.debug = v.debug;
       if (winner !== undefined) dropped.conflictsWith = winner;
       this.emit('dropped', dropped);
-      const hash = txHash(tx);
       tx.outputs.forEach((_, index) => {
         const child = this.spenders.get(outpointKey({ txHash: hash, index }));
         if (child !== undefined) this.removeWithDescendants(child, 'conflict');
@@ -523,17 +526,17 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     return this.totalBytes;
   }
 
-  has(txid: string): boolean {
+  has(txid: DisplayHex): boolean {
     return this.byTxid.has(txid);
   }
 
-  get(txid: string): MempoolEntry | undefined {
+  get(txid: DisplayHex): MempoolEntry | undefined {
     const node = this.byTxid.get(txid);
     return node === undefined ? undefined : this.entryOf(node);
   }
 
   /** spender names the pool transaction spending an outpoint (confirmed or of a pool transaction), if any. */
-  spender(outpoint: Outpoint): string | undefined {
+  spender(outpoint: Outpoint): DisplayHex | undefined {
     return this.spenders.get(outpointKey(outpoint))?.txid;
   }
 
@@ -561,6 +564,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
   private entryOf(node: PoolTx): MempoolEntry {
     return {
       tx: node.tx,
+      txHash: node.txHash,
       txid: node.txid,
       fee: node.fee,
       size: node.size,

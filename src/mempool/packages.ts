@@ -11,11 +11,13 @@
  */
 import TinyQueue from 'tinyqueue';
 import type { Tx } from '../consensus/tx.js';
+import { type DisplayHex, type Hash32 } from '../consensus/bytes.js';
 
 /** One mempool transaction and its links to the in-pool transactions it spends and that spend it. */
 export interface PoolTx {
   readonly tx: Tx;
-  readonly txid: string;
+  readonly txHash: Hash32;
+  readonly txid: DisplayHex;
   readonly fee: bigint;
   /** serialized size in bytes */
   readonly size: number;

@@ -8,11 +8,11 @@ import type { ChainView } from '../chain/chain-view.js';
 import type { Block } from '../consensus/block.js';
 import type { BlockHeader } from '../consensus/header.js';
 import type { Tx } from '../consensus/tx.js';
+import { type Hash32 } from '../consensus/bytes.js';
 
 /** The active tip as mining sees it. */
 export interface MiningTip {
-  /** block hash, internal byte order */
-  hash: Uint8Array;
+  hash: Hash32;
   height: number;
   header: BlockHeader;
 }

@@ -28,8 +28,8 @@ const COINBASE_RESERVE = 9 + 256;
 
 export interface BlockTemplate {
   height: number;
-  /** the tip this template builds on, internal byte order */
-  prevHash: Uint8Array;
+  /** the tip this template builds on */
+  prevHash: Hash32;
   bits: number;
   /** the target `bits` encodes */
   target: bigint;

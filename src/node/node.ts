@@ -16,7 +16,6 @@ import { VerifiedTxCache } from '../chain/verified-tx-cache.js';
 import { Mempool } from '../mempool/mempool.js';
 import { openLevelStore } from '../storage/level-store.js';
 import type { ChainStore } from '../storage/store.js';
-import { fromDisplayHex } from '../consensus/bytes.js';
 import { PeerManager } from '../p2p/peer-manager.js';
 import { createApi } from '../api/server.js';
 import { accessFor } from '../api/access.js';
@@ -98,7 +97,7 @@ export class Node {
         ...(config.announceApi === undefined ? {} : { announceApi: config.announceApi }),
       });
       // Every transaction the mempool takes in (from the API or a peer) is announced to the peers that lack it.
-      mempool.on('added', (entry) => peers.announceTx(fromDisplayHex(entry.txid)));
+      mempool.on('added', (entry) => peers.announceTx(entry.txHash));
       const { port: p2pPort } = await peers.start();
       cleanup.push(() => peers.stop());
 

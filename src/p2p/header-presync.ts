@@ -16,7 +16,7 @@
  * `unrequested-headers`, and nothing of it is kept.
  */
 import type { ChainEntry } from '../chain/block-index.js';
-import { toDisplayHex } from '../consensus/bytes.js';
+import { equalBytes, type Hash32 } from '../consensus/bytes.js';
 import { checkBlockHeader } from '../consensus/block-check.js';
 import type { BlockHeader } from '../consensus/header.js';
 import type { NetworkParams } from '../consensus/params.js';
@@ -49,7 +49,7 @@ export type PresyncStep =
   /** enough work: store these headers (the ones held in memory first) */
   | { kind: 'store'; headers: BlockHeader[] }
   /** below the threshold: held in memory; `last` is the newest held header's hash, to ask on from */
-  | { kind: 'hold'; held: number; work: bigint; last: Uint8Array }
+  | { kind: 'hold'; held: number; work: bigint; last: Hash32 }
   /** more low-work headers than MAX_PRESYNC_HEADERS: dropped */
   | { kind: 'drop'; held: number }
   /** a header whose hash does not meet its own target */
@@ -62,15 +62,15 @@ export type PresyncStep =
 export class HeaderPresync {
   private base: ChainEntry | undefined;
   private held: BlockHeader[] = [];
-  private heldHashes: Uint8Array[] = [];
+  private heldHashes: Hash32[] = [];
   private work = 0n;
 
   constructor(private readonly params: NetworkParams) {}
 
   /** extends says whether a header's parent is the newest header held (the next batch of a held chain). */
-  extends(prevHash: Uint8Array): boolean {
+  extends(prevHash: Hash32): boolean {
     const last = this.heldHashes.at(-1);
-    return last !== undefined && toDisplayHex(last) === toDisplayHex(prevHash);
+    return last !== undefined && equalBytes(last, prevHash);
   }
 
   /** base is the stored entry the held chain forks from (undefined when nothing is held). */
@@ -83,7 +83,7 @@ export class HeaderPresync {
    * the stored `parent` (a new chain: anything held is forgotten) or, with parent
    * undefined, on the newest held header, and says what to do with the chain.
    */
-  add(headers: readonly BlockHeader[], hashes: readonly Uint8Array[], parent: ChainEntry | undefined, tip: ChainEntry): PresyncStep {
+  add(headers: readonly BlockHeader[], hashes: readonly Hash32[], parent: ChainEntry | undefined, tip: ChainEntry): PresyncStep {
     for (const header of headers) {
       const pow = checkBlockHeader(header, this.params);
       if (!pow.ok) return { kind: 'bad-pow', header, reason: pow.reason, debug: pow.debug };

@@ -6,13 +6,13 @@
  */
 import type { Chain } from '../chain/chain.js';
 import { ancestor, type ChainEntry } from '../chain/block-index.js';
-import { toDisplayHex } from '../consensus/bytes.js';
+import type { Hash32 } from '../consensus/bytes.js';
 import type { BlockHeader } from '../consensus/header.js';
 import { MAX_HEADERS, MAX_LOCATOR_HASHES } from './messages.js';
 
 /** blockLocator lists hashes from `from` back to genesis: 10 one apart, then doubling steps. @see Core CChain::GetLocator. */
-export function blockLocator(from: ChainEntry): Uint8Array[] {
-  const hashes: Uint8Array[] = [];
+export function blockLocator(from: ChainEntry): Hash32[] {
+  const hashes: Hash32[] = [];
   let step = 1;
   let entry: ChainEntry | undefined = from;
   while (entry !== undefined && hashes.length < MAX_LOCATOR_HASHES) {
@@ -26,9 +26,9 @@ export function blockLocator(from: ChainEntry): Uint8Array[] {
 }
 
 /** locatorFork is the first locator hash on our active chain, else genesis. @see Core FindForkInGlobalIndex. */
-export function locatorFork(chain: Chain, locator: readonly Uint8Array[]): ChainEntry {
+export function locatorFork(chain: Chain, locator: readonly Hash32[]): ChainEntry {
   for (const hash of locator) {
-    const entry = chain.getEntry(toDisplayHex(hash));
+    const entry = chain.getEntryByHash(hash);
     if (entry !== undefined && chain.isActive(entry)) return entry;
   }
   return chain.getEntryAtHeight(0)!;

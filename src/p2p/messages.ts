@@ -48,7 +48,7 @@ import { decodeBlock, MAX_BLOCK_DECODE_SIZE, type Block } from '../consensus/blo
 import { blockBytes, rememberBlockBytes } from '../storage/block-bytes.js';
 import { ByteReader, DecodeError } from '../consensus/byte-reader.js';
 import { ByteWriter } from '../consensus/byte-writer.js';
-import { bigIntToBytesLE, bytesToBigIntLE, equalBytes } from '../consensus/bytes.js';
+import { bigIntToBytesLE, bytesToBigIntLE, equalBytes, type Hash32 } from '../consensus/bytes.js';
 import { sha256d } from '../consensus/hash.js';
 import { encodeBlockHeader, HEADER_SIZE, readBlockHeader, type BlockHeader } from '../consensus/header.js';
 import { decodeTx, encodeTx, type Tx } from '../consensus/tx.js';
@@ -97,8 +97,7 @@ const INV_TYPE_CODES: Record<InvType, number> = { tx: 1, block: 2 };
 
 export interface InvItem {
   type: InvType;
-  /** internal byte order */
-  hash: Uint8Array;
+  hash: Hash32;
 }
 
 export interface AddrEntry {
@@ -112,8 +111,8 @@ export interface VersionMessage {
   type: 'version';
   protocolVersion: number;
   magic: number;
-  /** genesis hash, internal byte order */
-  genesis: Uint8Array;
+  /** genesis hash */
+  genesis: Hash32;
   bestHeight: number;
   chainwork: bigint;
   userAgent: string;
@@ -134,7 +133,7 @@ export type Message =
   | { type: 'notfound'; items: InvItem[] }
   | { type: 'block'; block: Block }
   | { type: 'tx'; tx: Tx }
-  | { type: 'getheaders'; locator: Uint8Array[]; stop: Uint8Array }
+  | { type: 'getheaders'; locator: Hash32[]; stop: Hash32 }
   | { type: 'headers'; headers: BlockHeader[] }
   | { type: 'addr'; addresses: AddrEntry[] }
   | { type: 'sendblocks' }
@@ -321,7 +320,7 @@ function readPayload(command: Exclude<Command, 'block' | 'blockahead' | 'tx'>, r
         type: 'version',
         protocolVersion: r.u32('protocolVersion'),
         magic: r.u32('magic'),
-        genesis: r.bytes(32, 'genesis'),
+        genesis: r.bytes(32, 'genesis') as Hash32,
         bestHeight: r.u32('bestHeight'),
         chainwork: bytesToBigIntLE(r.bytes(32, 'chainwork')),
         userAgent: readAscii(r, 'userAgent', MAX_USER_AGENT, 0x20),
@@ -346,9 +345,9 @@ function readPayload(command: Exclude<Command, 'block' | 'blockahead' | 'tx'>, r
       return { type: command, items: readInvItems(r) };
     case 'getheaders': {
       const n = r.count('locator', MAX_LOCATOR_HASHES, 32);
-      const locator: Uint8Array[] = [];
-      for (let i = 0; i < n; i++) locator.push(r.bytes(32, `locator[${i}]`));
-      return { type: 'getheaders', locator, stop: r.bytes(32, 'stop') };
+      const locator: Hash32[] = [];
+      for (let i = 0; i < n; i++) locator.push(r.bytes(32, `locator[${i}]`) as Hash32);
+      return { type: 'getheaders', locator, stop: r.bytes(32, 'stop') as Hash32 };
     }
     case 'headers': {
       const n = r.count('headers', MAX_HEADERS, HEADER_SIZE);
@@ -375,7 +374,7 @@ function readInvItems(r: ByteReader): InvItem[] {
     const code = r.u8(`items[${i}].type`);
     const type: InvType | undefined = code === 1 ? 'tx' : code === 2 ? 'block' : undefined;
     if (type === undefined) throw new DecodeError(`items[${i}].type`, at, `unknown inventory type ${code}`);
-    items.push({ type, hash: r.bytes(32, `items[${i}].hash`) });
+    items.push({ type, hash: r.bytes(32, `items[${i}].hash`) as Hash32 });
   }
   return items;
 }

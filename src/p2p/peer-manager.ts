@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Chain } from '../chain/chain.js';
-import { fromDisplayHex, toDisplayHex, type Hash32 } from '../consensus/bytes.js';
+import { fromDisplayHex, type Hash32 } from '../consensus/bytes.js';
 import type { NetworkParams } from '../consensus/params.js';
 import { normaliseHost, parsePeerAddress } from './address.js';
 import type { Ban } from './ban-list.js';
@@ -389,8 +389,8 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
   }
 
   /** announceTx relays a transaction the mempool accepted (by its txHash, internal byte order) to every peer that does not know it. */
-  announceTx(hash: Hash32): void {
-    this.txRelay?.announce(toDisplayHex(hash), hash);
+  announceTx(txHash: Hash32): void {
+    this.txRelay?.announce(txHash);
   }
 
   /** A new tip: transactions refused on the old one may be valid now, so they may be fetched again. */

@@ -29,7 +29,7 @@
 import type { Logger } from 'pino';
 import type { Chain } from '../chain/chain.js';
 import type { ChainEntry } from '../chain/block-index.js';
-import { equalBytes, toDisplayHex, ZERO_HASH } from '../consensus/bytes.js';
+import { equalBytes, toDisplayHex, ZERO_HASH, type Hash32 } from '../consensus/bytes.js';
 import { headersAfter, locatorFork } from './locator.js';
 import { blockSize } from '../storage/block-bytes.js';
 import type { Block } from '../consensus/block.js';
@@ -195,7 +195,7 @@ export class Relay {
     if (a.bytes < 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil((-a.bytes / SERVE_BYTES_PER_SECOND) * 1000)));
   }
 
-  serveGetHeaders(peer: Peer, locator: Uint8Array[], stop: Uint8Array): void {
+  serveGetHeaders(peer: Peer, locator: Hash32[], stop: Hash32): void {
     const fork = locatorFork(this.opts.chain, locator);
     const stopId = equalBytes(stop, ZERO_HASH) ? undefined : toDisplayHex(stop);
     const headers = headersAfter(this.opts.chain, fork, stopId);

@@ -22,7 +22,7 @@ import type { Logger } from 'pino';
 import type { BlockOutcome, Chain } from '../chain/chain.js';
 import { hasData, isFailed, type ChainEntry } from '../chain/block-index.js';
 import type { Block } from '../consensus/block.js';
-import { equalBytes, fromDisplayHex, toDisplayHex, ZERO_HASH, type DisplayHex } from '../consensus/bytes.js';
+import { equalBytes, fromDisplayHex, toDisplayHex, ZERO_HASH, type DisplayHex, type Hash32 } from '../consensus/bytes.js';
 import { blockId, headerHash, type BlockHeader } from '../consensus/header.js';
 import { merkleRoot } from '../consensus/merkle.js';
 import { blockWork } from '../consensus/pow.js';
@@ -182,7 +182,7 @@ export class BlockSync {
     if (last === undefined || !peer.ready) return;
     this.noteKnown(ps, last);
     // A full batch means the peer may have more: ask again from where it ended.
-    if (solicited && headers.length === MAX_HEADERS && chain.getEntry(toDisplayHex(hashes[hashes.length - 1]!)) === last) this.requestHeaders(ps, last);
+    if (solicited && headers.length === MAX_HEADERS && chain.getEntryByHash(hashes[hashes.length - 1]!) === last) this.requestHeaders(ps, last);
     this.schedule();
   }
 
@@ -190,7 +190,7 @@ export class BlockSync {
     this.sendGetHeaders(ps, blockLocator(from));
   }
 
-  private sendGetHeaders(ps: PeerSync, locator: Uint8Array[]): void {
+  private sendGetHeaders(ps: PeerSync, locator: Hash32[]): void {
     // Genesis stays last: drop from just before it when a held hash made the list too long.
     if (locator.length > MAX_LOCATOR_HASHES) locator.splice(MAX_LOCATOR_HASHES - 1, locator.length - MAX_LOCATOR_HASHES);
     ps.headersRequestedAt = this.opts.clock();
@@ -258,7 +258,7 @@ export class BlockSync {
     // Core's AcceptBlock rule: a block we did not ask for is not stored unless it would
     // give a chain with more work than our tip (the body of a low-work side chain costs
     // disk for nothing). Its header, and a block we asked for, go through as usual.
-    const parent = chain.getEntry(toDisplayHex(block.header.prevHash));
+    const parent = chain.getEntryByHash(block.header.prevHash);
     const known = chain.getEntry(id);
     if (!requested && parent !== undefined && (known === undefined || !hasData(known)) && parent.chainwork + blockWork(block.header.bits) <= chain.tip.chainwork) {
       logger.info({ peer: peer.id, block: id, height: parent.height + 1 }, 'unrequested block with no more work than our tip: not stored');

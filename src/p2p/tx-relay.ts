@@ -20,15 +20,15 @@
 import type { Logger } from 'pino';
 import type { Verdict } from '../consensus/reasons.js';
 import { txid as txidOf, type Tx } from '../consensus/tx.js';
-import { toDisplayHex } from '../consensus/bytes.js';
+import { toDisplayHex, type DisplayHex, type Hash32 } from '../consensus/bytes.js';
 import { MAX_INV_ITEMS, type InvItem, type Message } from './messages.js';
 import { txOffence, type Offence } from './misbehaviour.js';
 import type { Peer } from './peer.js';
 
 /** What relay needs of the mempool. */
 export interface TxPool {
-  has(txid: string): boolean;
-  get(txid: string): { tx: Tx } | undefined;
+  has(txid: DisplayHex): boolean;
+  get(txid: DisplayHex): { tx: Tx } | undefined;
   accept(tx: Tx): Promise<Verdict>;
 }
 
@@ -51,7 +51,7 @@ export interface TxRelayOptions {
 }
 
 export class TxRelay {
-  private readonly queued: { id: string; hash: Uint8Array }[] = [];
+  private readonly queued: { id: DisplayHex; hash: Hash32 }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly recentRejects = new Set<string>();
   /** txid → when we asked for it and of which peer */
@@ -70,8 +70,9 @@ export class TxRelay {
   }
 
   /** announce queues an accepted transaction for the next inv to every peer that lacks it. */
-  announce(txid: string, hash: Uint8Array): void {
-    this.queued.push({ id: txid, hash });
+  announce(txHash: Hash32): void {
+    // The txid keys the peers' known sets, as for a transaction that arrives (onInv, onTx).
+    this.queued.push({ id: toDisplayHex(txHash), hash: txHash });
     this.timer ??= setTimeout(() => this.flush(), TX_INV_INTERVAL_MS);
   }
 

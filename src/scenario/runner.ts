@@ -28,7 +28,7 @@ import { addressOf, ScenarioStepError, sendDoubleSpend, sendPayment, spendableCo
 import type { Condition, Scenario, Step } from './scenario-file.js';
 
 /** What the runner uses of a devnet: the supervisor's controls, its nodes and its event stream. */
-export type ScenarioDevnet = Pick<Devnet, 'nodes' | 'split' | 'heal' | 'setLink' | 'setShare' | 'generate' | 'view' | 'on' | 'off'> & { readonly options: { readonly params: NetworkParams } };
+export type ScenarioDevnet = Pick<Devnet, 'nodes' | 'split' | 'heal' | 'setLink' | 'setShare' | 'setMining' | 'generate' | 'view' | 'on' | 'off'> & { readonly options: { readonly params: NetworkParams } };
 
 export interface RunOptions {
   /** picks the miner of each block of a `mine: { nodes: […] }` step, by share (default 1) */
@@ -120,7 +120,7 @@ class ScenarioRun {
     const refusal = refusalOf(scenario, this.params, this.mode);
     if (refusal !== null) throw new ScenarioRunError(refusal.code, refusal.message);
     const view = devnet.view();
-    const before = { groups: view.groups, link: view.link, shares: view.nodes.map((n) => n.share) };
+    const before = { groups: view.groups, link: view.link, shares: view.nodes.map((n) => n.share), mining: view.nodes.map((n) => n.miningWanted) };
     const listener = (name: string, data: unknown): void => this.onDevnetEvent(name, data);
     devnet.on('event', listener);
     const outcomes: StepOutcome[] = [];
@@ -169,14 +169,15 @@ class ScenarioRun {
     return { ok, met, missed, stoppedBy, steps: outcomes, events: this.events };
   }
 
-  /** restore heals a split the scenario made and puts back the shares and link delay it changed. */
-  private async restore(before: { groups: number[][] | null; link: { delayMs: number; jitterMs: number; dropRate: number }; shares: number[] }): Promise<void> {
+  /** restore heals a split the scenario made and puts back the shares, miners and link delay it changed. */
+  private async restore(before: { groups: number[][] | null; link: { delayMs: number; jitterMs: number; dropRate: number }; shares: number[]; mining: boolean[] }): Promise<void> {
     const now = this.devnet.view();
     if (now.groups !== null && before.groups === null) {
-      await this.devnet.heal();
       this.emit({ kind: 'heal' });
+      await this.devnet.heal();
     }
     for (const [i, share] of before.shares.entries()) if (now.nodes[i]?.share !== share && this.devnet.nodes[i]?.alive === true) await this.devnet.setShare(i, share);
+    for (const [i, wanted] of before.mining.entries()) if (now.nodes[i]?.miningWanted !== wanted && this.devnet.nodes[i]?.alive === true) await this.devnet.setMining(i, wanted);
     if (this.linkTouched) await this.devnet.setLink(before.link);
   }
 
@@ -234,13 +235,22 @@ class ScenarioRun {
         this.emit({ kind: 'split', groups: step.value });
         return { status: 'done', text: `split into ${step.value.map((g) => `{${g.join(', ')}}`).join(' | ')}` };
       case 'heal':
-        await devnet.heal();
+        // The log must hold each side's tips before the heal, and the heal before the blocks
+        // it lets through: a replay just before it then shows the branches the class saw.
+        await this.settle();
         this.emit({ kind: 'heal' });
+        await devnet.heal();
         return { status: 'done', text: 'healed: every node reconnects' };
       case 'delay':
         this.linkTouched = true;
         await devnet.setLink({ delayMs: step.value.delayMs, jitterMs: step.value.jitterMs, dropRate: 0 }, step.value.node);
         return { status: 'done', text: `${step.value.node === undefined ? 'every node' : `node ${step.value.node}`}: link delay ${step.value.delayMs} ms` };
+      case 'mining': {
+        const { nodes, active } = step.value;
+        if (this.mode === 'generate') return { status: 'done', text: `node ${nodes.join(', ')}: ${active ? 'mining' : 'resting'} (blocks made on demand come only from mine steps)` };
+        for (const n of nodes) await devnet.setMining(n, active);
+        return { status: 'done', text: `node ${nodes.join(', ')}: miner ${active ? 'on' : 'off'}` };
+      }
       case 'share':
         if (this.mode === 'mining') await devnet.setShare(step.value.node, step.value.share);
         this.shares()[step.value.node] = step.value.share;

@@ -95,6 +95,8 @@ export const stepSchemas = {
   delay: z.strictObject({ delayMs: z.number().int().min(0).max(5000), jitterMs: z.number().int().min(0).max(5000).default(0), node: node.optional() }),
   /** one node's share of the hash power (0 < share ≤ 1) */
   share: z.strictObject({ node, share: z.number().gt(0, 'a share is above 0').max(1, 'a share is at most 1') }),
+  /** switch these nodes' miners off (they find no blocks) or on again (mining mode; generate mode makes blocks only in mine steps anyway) */
+  mining: z.strictObject({ nodes: nodeList, active: z.boolean({ error: 'active is true (mining) or false (resting)' }) }),
   /** make sure a node's key can spend `coins` (regtest: generate until its coinbases mature; mining: wait for it) */
   fund: z.strictObject({ node, coins, timeout: duration.optional() }),
   /**
@@ -289,6 +291,8 @@ function nodesOf(s: Step): number[] {
     case 'share':
     case 'fund':
       return [s.value.node];
+    case 'mining':
+      return s.value.nodes;
     case 'mine':
       return s.value.node !== undefined ? [s.value.node] : (s.value.nodes ?? []);
     case 'send':

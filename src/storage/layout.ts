@@ -23,7 +23,7 @@
  * Hashes are in internal byte order, as they are hashed, not as they are displayed.
  */
 import type { Outpoint } from '../consensus/tx.js';
-import { hash32 } from '../consensus/bytes.js';
+import { hash32, type Hash32 } from '../consensus/bytes.js';
 
 /** Format of the keys and values below. Bump it when either changes; open refuses other versions. */
 export const STORE_VERSION = 2;
@@ -90,10 +90,10 @@ export function parseCoinKey(key: Uint8Array): Outpoint {
 }
 
 /** parseHashKey reads the hash out of a `b`, `e` or `u` key; a wrong shape means corruption. */
-export function parseHashKey(key: Uint8Array, prefix: number): Uint8Array {
+export function parseHashKey(key: Uint8Array, prefix: number): Hash32 {
   if (key.length !== HASH_KEY_SIZE || key[0] !== prefix) throw new Error(`corrupt key of ${key.length} bytes under prefix ${prefix}`);
   // Uint8Array.from copies into a plain Uint8Array even when the key is a Node Buffer.
-  return Uint8Array.from(key.subarray(1));
+  return hash32(Uint8Array.from(key.subarray(1)));
 }
 
 /** prefixRange is the iterator range holding exactly the keys that start with `prefix`. */
@@ -133,11 +133,11 @@ export function addressTxKey(pubkey: Uint8Array, height: number, txid: Uint8Arra
   return key;
 }
 
-/** parseAddressTxKey reads height and txid out of an `a` key. */
-export function parseAddressTxKey(key: Uint8Array): { height: number; txid: Uint8Array } {
+/** parseAddressTxKey reads height and txHash out of an `a` key. */
+export function parseAddressTxKey(key: Uint8Array): { height: number; txHash: Hash32 } {
   if (key.length !== 1 + HASH_SIZE + 4 + HASH_SIZE || key[0] !== Prefix.addressTx) throw new Error(`corrupt address history key of ${key.length} bytes`);
   const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
-  return { height: view.getUint32(1 + HASH_SIZE, false), txid: Uint8Array.from(key.subarray(1 + HASH_SIZE + 4)) };
+  return { height: view.getUint32(1 + HASH_SIZE, false), txHash: hash32(Uint8Array.from(key.subarray(1 + HASH_SIZE + 4))) };
 }
 
 /** pubkeyRange is the iterator range of one address's entries under `prefix`. */

@@ -14,7 +14,7 @@ import type { AbstractLevel } from 'abstract-level';
 import { ClassicLevel } from 'classic-level';
 import { decodeBlock, type Block } from '../consensus/block.js';
 import { blockBytes, rememberBlockBytes } from './block-bytes.js';
-import { bytesToHex, toDisplayHex } from '../consensus/bytes.js';
+import { bytesToHex, toDisplayHex, hash32, type Hash32 } from '../consensus/bytes.js';
 import { decodeCoin, encodeCoin, type Coin, type SpentCoin } from '../consensus/coin.js';
 import { outpointKey, type Outpoint } from '../consensus/tx.js';
 import { StoreCorruptError, StoreLockedError, StoreOpenError } from './errors.js';
@@ -109,12 +109,12 @@ export class LevelStore implements ChainStore {
     return new LevelStore(db);
   }
 
-  async getBlock(hash: Uint8Array): Promise<Block | undefined> {
+  async getBlock(hash: Hash32): Promise<Block | undefined> {
     const value = await this.db.get(blockKey(hash));
     return value === undefined ? undefined : decodeStored(`block ${toDisplayHex(hash)}`, value, (bytes) => rememberBlockBytes(decodeBlock(bytes), bytes));
   }
 
-  async getUndo(hash: Uint8Array): Promise<SpentCoin[] | undefined> {
+  async getUndo(hash: Hash32): Promise<SpentCoin[] | undefined> {
     const value = await this.db.get(undoKey(hash));
     return value === undefined ? undefined : decodeStored(`undo of ${toDisplayHex(hash)}`, value, decodeUndo);
   }
@@ -130,12 +130,12 @@ export class LevelStore implements ChainStore {
     return values.map((value, i) => (value === undefined ? undefined : decodeStored(`coin ${outpointKey(outpoints[i]!)}`, value, decodeCoin)));
   }
 
-  async getTip(): Promise<Uint8Array | undefined> {
+  async getTip(): Promise<Hash32 | undefined> {
     const value = await this.db.get(tipKey());
     if (value === undefined) return undefined;
     if (value.length !== 32) throw new StoreCorruptError(`tip hash of ${value.length} bytes`);
     // Uint8Array.from copies into a plain Uint8Array (classic-level hands out Buffers).
-    return Uint8Array.from(value);
+    return hash32(Uint8Array.from(value));
   }
 
   async loadRecords(): Promise<BlockRecord[]> {
@@ -170,17 +170,17 @@ export class LevelStore implements ChainStore {
     }
   }
 
-  async addressHistory(pubkey: Uint8Array): Promise<{ height: number; txid: Uint8Array }[]> {
-    const out: { height: number; txid: Uint8Array }[] = [];
+  async addressHistory(pubkey: Uint8Array): Promise<{ height: number; txHash: Hash32 }[]> {
+    const out: { height: number; txHash: Hash32 }[] = [];
     for await (const key of this.db.keys(pubkeyRange(Prefix.addressTx, pubkey))) out.push(parseAddressTxKey(key));
     return out;
   }
 
-  async getTxBlock(txid: Uint8Array): Promise<Uint8Array | undefined> {
-    const value = await this.db.get(txBlockKey(txid));
+  async getTxBlock(txHash: Hash32): Promise<Hash32 | undefined> {
+    const value = await this.db.get(txBlockKey(txHash));
     if (value === undefined) return undefined;
     if (value.length !== 32) throw new StoreCorruptError(`transaction index entry of ${value.length} bytes`);
-    return Uint8Array.from(value);
+    return hash32(Uint8Array.from(value));
   }
 
   batch(): StoreBatch {
@@ -203,7 +203,7 @@ class LevelBatch implements StoreBatch {
 
   constructor(private readonly db: ByteDb) {}
 
-  putBlock(hash: Uint8Array, block: Block): this {
+  putBlock(hash: Hash32, block: Block): this {
     return this.put(blockKey(hash), blockBytes(block));
   }
 
@@ -211,11 +211,11 @@ class LevelBatch implements StoreBatch {
     return this.put(recordKey(record.hash), encodeBlockRecord(record));
   }
 
-  putUndo(hash: Uint8Array, undo: readonly SpentCoin[]): this {
+  putUndo(hash: Hash32, undo: readonly SpentCoin[]): this {
     return this.put(undoKey(hash), encodeUndo(undo));
   }
 
-  deleteUndo(hash: Uint8Array): this {
+  deleteUndo(hash: Hash32): this {
     return this.del(undoKey(hash));
   }
 
@@ -231,24 +231,24 @@ class LevelBatch implements StoreBatch {
     return this.del(coinKey(outpoint));
   }
 
-  putAddressTx(pubkey: Uint8Array, height: number, txid: Uint8Array): this {
-    return this.put(addressTxKey(pubkey, height, txid), new Uint8Array(0));
+  putAddressTx(pubkey: Uint8Array, height: number, txHash: Hash32): this {
+    return this.put(addressTxKey(pubkey, height, txHash), new Uint8Array(0));
   }
 
-  deleteAddressTx(pubkey: Uint8Array, height: number, txid: Uint8Array): this {
-    return this.del(addressTxKey(pubkey, height, txid));
+  deleteAddressTx(pubkey: Uint8Array, height: number, txHash: Hash32): this {
+    return this.del(addressTxKey(pubkey, height, txHash));
   }
 
-  putTxBlock(txid: Uint8Array, hash: Uint8Array): this {
-    if (hash.length !== 32) throw new TypeError('putTxBlock: expected a 32-byte block hash');
-    return this.put(txBlockKey(txid), Uint8Array.from(hash));
+  putTxBlock(txHash: Hash32, blockHash: Hash32): this {
+    if (blockHash.length !== 32) throw new TypeError('putTxBlock: expected a 32-byte block hash');
+    return this.put(txBlockKey(txHash), Uint8Array.from(blockHash));
   }
 
-  deleteTxBlock(txid: Uint8Array): this {
-    return this.del(txBlockKey(txid));
+  deleteTxBlock(txHash: Hash32): this {
+    return this.del(txBlockKey(txHash));
   }
 
-  setTip(hash: Uint8Array): this {
+  setTip(hash: Hash32): this {
     if (hash.length !== 32) throw new TypeError('setTip: expected a 32-byte hash');
     return this.put(tipKey(), Uint8Array.from(hash));
   }

@@ -40,33 +40,33 @@ export interface BlockRecord {
 }
 
 export interface StoreBatch {
-  putBlock(hash: Uint8Array, block: Block): this;
+  putBlock(blockHash: Hash32, block: Block): this;
   putRecord(record: BlockRecord): this;
-  putUndo(hash: Uint8Array, undo: readonly SpentCoin[]): this;
-  deleteUndo(hash: Uint8Array): this;
+  putUndo(blockHash: Hash32, undo: readonly SpentCoin[]): this;
+  deleteUndo(blockHash: Hash32): this;
   /** puts a coin and its address index entry */
   putCoin(outpoint: Outpoint, coin: Coin): this;
   /** deletes a coin and its address index entry (the pubkey names the entry) */
   deleteCoin(outpoint: Outpoint, pubkey: Uint8Array): this;
   /** records that a transaction at `height` pays or spends `pubkey` (address history) */
-  putAddressTx(pubkey: Uint8Array, height: number, txid: Uint8Array): this;
-  deleteAddressTx(pubkey: Uint8Array, height: number, txid: Uint8Array): this;
+  putAddressTx(pubkey: Uint8Array, height: number, txHash: Hash32): this;
+  deleteAddressTx(pubkey: Uint8Array, height: number, txHash: Hash32): this;
   /** records that the active block `hash` holds the transaction `txid` (the transaction index) */
-  putTxBlock(txid: Uint8Array, hash: Uint8Array): this;
-  deleteTxBlock(txid: Uint8Array): this;
+  putTxBlock(txHash: Hash32, blockHash: Hash32): this;
+  deleteTxBlock(txHash: Hash32): this;
   /** the hash of the active chain's tip */
-  setTip(hash: Uint8Array): this;
+  setTip(blockHash: Hash32): this;
   /** commits everything staged as one atomic write; a batch can be written once */
   write(): Promise<void>;
 }
 
 export interface ChainStore {
-  getBlock(hash: Uint8Array): Promise<Block | undefined>;
-  getUndo(hash: Uint8Array): Promise<SpentCoin[] | undefined>;
+  getBlock(blockHash: Hash32): Promise<Block | undefined>;
+  getUndo(blockHash: Hash32): Promise<SpentCoin[] | undefined>;
   getCoin(outpoint: Outpoint): Promise<Coin | undefined>;
   /** the coins of many outpoints in one read (one trip to LevelDB's thread, not one per coin), in order */
   getCoins(outpoints: readonly Outpoint[]): Promise<(Coin | undefined)[]>;
-  getTip(): Promise<Uint8Array | undefined>;
+  getTip(): Promise<Hash32 | undefined>;
   /** every block record, in no particular order (the chain sorts them) */
   loadRecords(): Promise<BlockRecord[]>;
   /** every coin of the UTXO set (for checks and tests; not a hot path) */
@@ -76,9 +76,9 @@ export interface ChainStore {
   /** the same coins one at a time, in key order, so a reader holds only what it keeps (GET /address pages them) */
   eachAddressCoin(pubkey: Uint8Array): AsyncIterable<SpentCoin>;
   /** the transactions of the active chain touching `pubkey`, by height */
-  addressHistory(pubkey: Uint8Array): Promise<{ height: number; txid: Uint8Array }[]>;
+  addressHistory(pubkey: Uint8Array): Promise<{ height: number; txHash: Hash32 }[]>;
   /** the hash of the active-chain block holding `txid` (internal order), if any */
-  getTxBlock(txid: Uint8Array): Promise<Uint8Array | undefined>;
+  getTxBlock(txHash: Hash32): Promise<Hash32 | undefined>;
   batch(): StoreBatch;
   close(): Promise<void>;
 }

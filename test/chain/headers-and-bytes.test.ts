@@ -6,6 +6,7 @@ import { blockBytes, rememberBlockBytes } from '../../src/storage/block-bytes.js
 import { openMemoryStore } from '../../src/storage/level-store.js';
 import { genesisOf, mineBlock, mineChain } from '../helpers/blocks.js';
 import { memoryChain } from '../helpers/chain-fixture.js';
+import { hash32 } from '../../src/consensus/bytes.js';
 
 const params: NetworkParams = { ...regtest, name: 'regtest-quick', coinbaseMaturity: 2 };
 
@@ -57,7 +58,7 @@ describe('block bytes kept with the decoded block', () => {
     const store = await openMemoryStore();
     const [mined] = mineChain(params, genesisOf(params), 1);
     const bytes = encodeBlock(mined!.block);
-    const hash = new Uint8Array(32).fill(7);
+    const hash = hash32(new Uint8Array(32).fill(7));
     await store.batch().putBlock(hash, rememberBlockBytes(decodeBlock(bytes), bytes)).write();
     const back = await store.getBlock(hash);
     expect(back).to.deep.equal(mined!.block);

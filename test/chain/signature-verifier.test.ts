@@ -8,6 +8,7 @@ import { SCHNORR_BACKENDS } from '../../workers/schnorr-backends.js';
 import { KEYS, mineBlock } from '../helpers/blocks.js';
 import { waitFor } from '../helpers/node-process.js';
 import { outputOf, params, poolWith, spend, type PoolFixture } from '../mempool/fixture.js';
+import { type DisplayHex } from '../../src/consensus/bytes.js';
 
 /** breakSignature flips one bit of input 0's signature. */
 function breakSignature(tx: Tx): Tx {
@@ -52,11 +53,12 @@ describe('signature verification', () => {
 
     it('forgets the oldest txid when full', () => {
       const cache = new VerifiedTxCache(2);
-      cache.add('a');
-      cache.add('b');
-      cache.add('a');
-      cache.add('c');
-      expect([cache.has('a'), cache.has('b'), cache.has('c'), cache.size]).to.deep.equal([true, false, true, 2]);
+      const [a, b, c] = ['a', 'b', 'c'].map((d) => d.repeat(64) as DisplayHex);
+      cache.add(a!);
+      cache.add(b!);
+      cache.add(a!);
+      cache.add(c!);
+      expect([cache.has(a!), cache.has(b!), cache.has(c!), cache.size]).to.deep.equal([true, false, true, 2]);
     });
   });
 

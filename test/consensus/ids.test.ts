@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { fromDisplayHex, toDisplayHex, type DisplayHex, type Hash32 } from '../../src/consensus/bytes.js';
+import { displayHex, fromDisplayHex, hash32, toDisplayHex, type DisplayHex, type Hash32 } from '../../src/consensus/bytes.js';
 import { blockId, headerHash } from '../../src/consensus/header.js';
 import { regtest } from '../../src/consensus/params.js';
 import { txHash, txid } from '../../src/consensus/tx.js';
@@ -29,11 +29,25 @@ describe('ids: Hash32 (bytes, internal order) and DisplayHex (byte-reversed hex)
     const shown: DisplayHex = txHash(tx);
     // @ts-expect-error a plain string (read from a request) is not DisplayHex until it is checked and converted
     const unchecked: DisplayHex = 'ab'.repeat(32);
-    // @ts-expect-error plain bytes are not a Hash32: only headerHash, txHash and fromDisplayHex make one
+    // @ts-expect-error plain bytes are not a Hash32: only headerHash, txHash, fromDisplayHex and hash32 make one
     const unhashed: Hash32 = new Uint8Array(32);
     // Both still read as what they are made of.
     const asString: string = txid(tx);
     const asBytes: Uint8Array = txHash(tx);
     expect([typeof bytes, typeof shown, typeof unchecked, unhashed.length, asString.length, asBytes.length]).to.deep.equal(['string', 'object', 'string', 32, 64, 32]);
+  });
+
+  it('takes 32 bytes as a Hash32 without converting them, and refuses any other length (TypeError)', () => {
+    const bytes = new Uint8Array(32).fill(5);
+    expect(hash32(bytes)).to.equal(bytes);
+    expect(() => hash32(new Uint8Array(31), 'prevout')).to.throw(TypeError, 'prevout: expected 32 bytes');
+    expect(() => hash32(new Uint8Array(33))).to.throw(TypeError);
+  });
+
+  it('takes typed-in display hex as a DisplayHex, lower-cased as toDisplayHex writes it, and refuses anything else (TypeError)', () => {
+    const shown = txid(tx);
+    expect(displayHex(shown.toUpperCase())).to.equal(shown);
+    expect(() => displayHex(shown.slice(1), 'params.txid')).to.throw(TypeError, 'params.txid: expected 64 hex characters');
+    expect(() => displayHex(`${shown.slice(1)}g`)).to.throw(TypeError);
   });
 });

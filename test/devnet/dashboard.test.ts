@@ -282,6 +282,9 @@ describe('devnet: the dashboard in a browser', function () {
     expect(await page.textContent('[data-node="0"] strong')).to.equal('Knoten 0');
     expect(await page.getAttribute('html', 'lang')).to.equal('de');
     expect(await page.textContent('#finality-q-value')).to.equal('0,30');
+    // What the devnet writes itself (its timeline lines) is said in German too, from the keys it sends beside its English.
+    await page.waitForFunction(() => [...document.querySelectorAll('#timeline li')].some((li) => / Knoten auf regtest gestartet$| hat Block \d+ \w+ gemint$/.test(li.textContent ?? '')), undefined, { timeout: WAIT_MS });
+    expect(await page.$$eval('#timeline li', (lis: any[]) => lis.filter((li) => / mined block | nodes started on /.test(li.textContent)).length), 'English devnet lines left').to.equal(0);
     await page.reload();
     await page.waitForSelector('[data-node="0"]', { timeout: WAIT_MS });
     expect(await page.textContent('#pause')).to.equal('Alle anhalten (Miner pausieren)');

@@ -71,7 +71,7 @@ export async function indexDifferences(store: ChainStore, active: readonly Activ
     const have = (await store.addressCoins(pubkey)).map((c) => outpointKey(c.outpoint)).sort();
     if (JSON.stringify(want) !== JSON.stringify(have)) differences.push(`coins of ${hex}: want ${want.join(',')} have ${have.join(',')}`);
     const wantHistory = history.get(hex)!.sort(byHeightThenTxid);
-    const haveHistory = (await store.addressHistory(pubkey)).map((h) => `${h.height}:${bytesToHex(h.txid)}`);
+    const haveHistory = (await store.addressHistory(pubkey)).map((h) => `${h.height}:${bytesToHex(h.txHash)}`);
     if (JSON.stringify(wantHistory) !== JSON.stringify(haveHistory)) differences.push(`history of ${hex}: want ${wantHistory.join(',')} have ${haveHistory.join(',')}`);
   }
   return differences;

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import type { Tx } from '../../src/consensus/tx.js';
 import { DescendantIndex, descendantsOf, selectPackages, type PoolTx } from '../../src/mempool/packages.js';
 import { referencePlanEviction, referenceSelectPackages } from '../helpers/reference-packages.js';
+import { ZERO_HASH, type DisplayHex } from '../../src/consensus/bytes.js';
 
 const DUMMY_TX: Tx = { version: 1, inputs: [], outputs: [], lockTime: 0 };
 
@@ -15,7 +16,7 @@ const poolArb = fc
   .map((specs) => {
     const nodes: PoolTx[] = [];
     specs.forEach((s, i) => {
-      const node: PoolTx = { tx: DUMMY_TX, txid: `tx${i}`, fee: s.fee, size: s.size, time: 0, sequence: i, parents: new Set(), children: new Set(), descendantFee: 0n, descendantSize: 0 };
+      const node: PoolTx = { tx: DUMMY_TX, txHash: ZERO_HASH, txid: `tx${i}` as DisplayHex, fee: s.fee, size: s.size, time: 0, sequence: i, parents: new Set(), children: new Set(), descendantFee: 0n, descendantSize: 0 };
       if (i > 0) for (const p of s.parents) node.parents.add(nodes[p % i]!);
       for (const p of node.parents) p.children.add(node);
       nodes.push(node);
@@ -26,7 +27,7 @@ const poolArb = fc
 function pool(specs: [fee: bigint, size: number, parents: number[]][]): PoolTx[] {
   const nodes: PoolTx[] = [];
   specs.forEach(([fee, size, parents], i) => {
-    const node: PoolTx = { tx: DUMMY_TX, txid: `tx${i}`, fee, size, time: 0, sequence: i, parents: new Set(parents.map((p) => nodes[p]!)), children: new Set(), descendantFee: 0n, descendantSize: 0 };
+    const node: PoolTx = { tx: DUMMY_TX, txHash: ZERO_HASH, txid: `tx${i}` as DisplayHex, fee, size, time: 0, sequence: i, parents: new Set(parents.map((p) => nodes[p]!)), children: new Set(), descendantFee: 0n, descendantSize: 0 };
     for (const p of node.parents) p.children.add(node);
     nodes.push(node);
   });

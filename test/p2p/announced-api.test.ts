@@ -4,9 +4,10 @@ import { ByteWriter } from '../../src/consensus/byte-writer.js';
 import { regtest } from '../../src/consensus/params.js';
 import { checksum, COMMANDS, decodeMessage, encodeMessage, ENVELOPE_SIZE, MessageError, type VersionMessage } from '../../src/p2p/messages.js';
 import { Fixture, waitFor } from './fixture.js';
+import { ZERO_HASH } from '../../src/consensus/bytes.js';
 
 const MAGIC = regtest.magic;
-const base: VersionMessage = { type: 'version', protocolVersion: 1, magic: MAGIC, genesis: new Uint8Array(32), bestHeight: 7, chainwork: 99n, userAgent: '/t/', nonce: new Uint8Array(8).fill(1), listenPort: 18444 };
+const base: VersionMessage = { type: 'version', protocolVersion: 1, magic: MAGIC, genesis: ZERO_HASH, bestHeight: 7, chainwork: 99n, userAgent: '/t/', nonce: new Uint8Array(8).fill(1), listenPort: 18444 };
 
 /** A version frame whose payload is the plain version followed by `tail` (hand-made, so the tail can be anything). */
 function versionWithTail(tail: Uint8Array): Uint8Array {

@@ -4,6 +4,7 @@ import { HandshakeError } from '../../src/p2p/errors.js';
 import { CLOSE_REFUSED } from '../../src/p2p/peer.js';
 import { testNetwork } from '../helpers/blocks.js';
 import { Fixture, versionOf, waitFor } from './fixture.js';
+import { hash32 } from '../../src/consensus/bytes.js';
 
 describe('p2p handshake', () => {
   const fx = new Fixture();
@@ -25,7 +26,7 @@ describe('p2p handshake', () => {
   it('refuses a peer with the same magic but another genesis block', async () => {
     const a = await fx.node(regtest);
     const raw = await fx.raw(a.url);
-    raw.send(regtest, { ...versionOf(regtest), genesis: new Uint8Array(32).fill(9) });
+    raw.send(regtest, { ...versionOf(regtest), genesis: hash32(new Uint8Array(32).fill(9)) });
     await waitFor('the refusal', () => raw.closed !== undefined);
     expect(raw.closed!.code).to.equal(CLOSE_REFUSED);
     expect(raw.closed!.reason).to.match(/another genesis block 0909/);

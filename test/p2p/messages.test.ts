@@ -19,6 +19,7 @@ import {
 } from '../../src/p2p/messages.js';
 import { blockArb, hash32Arb, headerArb, txArb, u32 } from '../helpers/arbitraries.js';
 import { ByteWriter } from '../../src/consensus/byte-writer.js';
+import { ZERO_HASH } from '../../src/consensus/bytes.js';
 
 const MAGIC = regtest.magic;
 const nonce8 = fc.uint8Array({ minLength: 8, maxLength: 8 });
@@ -150,7 +151,7 @@ describe('p2p message codec', () => {
   it('refuses an unknown inventory type and a non-printable user agent (malformed)', () => {
     const inv = new ByteWriter().varint(1).u8(3).bytes(new Uint8Array(32)).finish();
     expect(faultOf(frame(COMMANDS.inv, inv))).to.equal('malformed');
-    const version = encodeMessage(MAGIC, { type: 'version', protocolVersion: 1, magic: MAGIC, genesis: new Uint8Array(32), bestHeight: 0, chainwork: 0n, userAgent: 'ab', nonce: new Uint8Array(8), listenPort: 0 });
+    const version = encodeMessage(MAGIC, { type: 'version', protocolVersion: 1, magic: MAGIC, genesis: ZERO_HASH, bestHeight: 0, chainwork: 0n, userAgent: 'ab', nonce: new Uint8Array(8), listenPort: 0 });
     const payload = version.slice(ENVELOPE_SIZE);
     payload[4 + 4 + 32 + 4 + 32 + 1] = 0x07; // the user agent's first byte: BEL
     expect(faultOf(frame(COMMANDS.version, payload))).to.equal('malformed');

@@ -10,7 +10,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { regtestRetarget } from '../../src/consensus/params.js';
+import { regtest, regtestRetarget } from '../../src/consensus/params.js';
+import { LessonError, Lessons } from '../../src/devnet/lesson-runs.js';
 import { Devnet } from '../../src/devnet/devnet.js';
 import { labReplay } from '../../src/lab/replay.js';
 import { runScenario } from '../../src/scenario/runner.js';
@@ -81,5 +82,37 @@ describe('heavier-beats-longer (regtest-retarget devnet)', function () {
     const lab = await labReplay(result.events);
     expect(lab.sameTips, JSON.stringify(lab.tips)).to.equal(true);
     expect(lab.sameReorgs, JSON.stringify(lab.reorgs)).to.equal(true);
+  });
+
+  it('runs from the lessons panel twice on one devnet, the second time with the same work on each side', async () => {
+    devnet = await Devnet.start({ nodes: 3, datadir: dir, params: regtestRetarget, workers: 1, mine: false, link: { delayMs: 0, jitterMs: 0, dropRate: 0 }, nodeLogLevel: 'warn', logger: pino({ level: 'silent' }) });
+    const lessons = new Lessons(devnet);
+    for (const run of [1, 2]) {
+      await lessons.start('heavier-beats-longer');
+      await lessons.idle();
+      const state = lessons.current();
+      expect([state?.state, state?.met, state?.missed], `run ${run}: ${JSON.stringify(state)}`).to.deep.equal(['passed', 5, 0]);
+    }
+    const cards = devnet.reorgCards.filter((c) => c.node === 2);
+    expect(cards.map((c) => [c.disconnected, c.connected, c.old.work, c.new.work])).to.deep.equal([
+      [4, 2, '114689', '131074'],
+      [4, 2, '114689', '131074'],
+    ]);
+  });
+
+  it('is refused on a regtest devnet, naming the devnet to start (409 wrong-network), before anything changes', async () => {
+    devnet = await Devnet.start({ nodes: 3, datadir: dir, params: regtest, workers: 1, mine: false, link: { delayMs: 0, jitterMs: 0, dropRate: 0 }, nodeLogLevel: 'warn', logger: pino({ level: 'silent' }) });
+    const lessons = new Lessons(devnet);
+    const listed = (await lessons.list()).lessons.find((l) => l.name === 'heavier-beats-longer');
+    expect(listed?.blocked?.code).to.equal('wrong-network');
+    const refused = await lessons.start('heavier-beats-longer').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(refused).to.be.instanceOf(LessonError);
+    expect([(refused as LessonError).status, (refused as LessonError).code]).to.deep.equal([409, 'wrong-network']);
+    expect((refused as LessonError).message).to.include('toychain devnet --network regtest-retarget');
+    expect(lessons.current()).to.equal(null);
+    expect((await devnet.nodes[0]!.api<{ height: number }>('GET', '/status')).height).to.equal(0);
   });
 });

@@ -171,9 +171,9 @@ describe('scenario run (regtest devnet)', function () {
   });
 
   it('checks every shipped scenario from the CLI', async () => {
-    const run = await toychain('scenario', 'check', ...['fork-and-heal', 'double-spend-51', 'selfish-miner', 'partition-vs-quorum'].map((n) => join(SCENARIOS_DIR, `${n}.yaml`)));
+    const run = await toychain('scenario', 'check', ...['fork-and-heal', 'double-spend-51', 'selfish-miner', 'partition-vs-quorum', 'heavier-beats-longer'].map((n) => join(SCENARIOS_DIR, `${n}.yaml`)));
     expect(run.code, run.out).to.equal(0);
-    expect(run.out.trim().split('\n')).to.have.length(4);
+    expect(run.out.trim().split('\n')).to.have.length(5);
     expect(parseScenario(readFileSync(join(SCENARIOS_DIR, 'fork-and-heal.yaml'), 'utf8'), 'x').title).to.equal('Fork and heal');
   });
 });

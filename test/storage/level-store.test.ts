@@ -210,8 +210,8 @@ function describeStore(makeBackend: () => { backend: Backend; cleanup(): Promise
 
     it('refuses a hash that is not 32 bytes when staged', async () => {
       const store = await open();
-      expect(() => store.batch().setTip(new Uint8Array(31))).to.throw(TypeError);
-      expect(() => store.batch().putUndo(new Uint8Array(33), [])).to.throw(TypeError);
+      expect(() => store.batch().setTip(new Uint8Array(31) as Hash32)).to.throw(TypeError);
+      expect(() => store.batch().putUndo(new Uint8Array(33) as Hash32, [])).to.throw(TypeError);
       expect(() => store.batch().putCoin({ txHash: new Uint8Array(3) as Hash32, index: 0 }, coin(1))).to.throw(TypeError);
     });
   });
@@ -291,7 +291,7 @@ function describeStore(makeBackend: () => { backend: Backend; cleanup(): Promise
       const store = await open();
       await store.batch().putAddressTx(alice, 300, hashOf(3)).putAddressTx(alice, 2, hashOf(1)).putAddressTx(bob, 5, hashOf(9)).write();
       await store.batch().putAddressTx(alice, 256, hashOf(2)).write();
-      expect((await store.addressHistory(alice)).map((h) => [h.height, h.txid[0]])).to.deep.equal([[2, 1], [256, 2], [300, 3]]);
+      expect((await store.addressHistory(alice)).map((h) => [h.height, h.txHash[0]])).to.deep.equal([[2, 1], [256, 2], [300, 3]]);
       await store.batch().deleteAddressTx(alice, 256, hashOf(2)).write();
       expect((await store.addressHistory(alice)).map((h) => h.height)).to.deep.equal([2, 300]);
       expect((await store.addressHistory(bob)).map((h) => h.height)).to.deep.equal([5]);

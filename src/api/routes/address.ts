@@ -108,11 +108,11 @@ function mempoolHistory(entries: readonly MempoolEntryView[], pubkey: Uint8Array
 
 async function chainHistory(chain: Chain, pubkey: Uint8Array, tipHeight: number): Promise<HistoryItem[]> {
   const items: HistoryItem[] = [];
-  for (const { height, txid } of (await chain.addressHistory(pubkey)).reverse()) {
+  for (const { height, txHash } of (await chain.addressHistory(pubkey)).reverse()) {
     // Entries above the height read at the start belong to a block connected since: left for the next call.
     if (height > tipHeight) continue;
     const entry = chain.getEntryAtHeight(height);
-    items.push({ txid: toDisplayHex(txid), height, blockHash: entry?.id ?? null, confirmations: tipHeight - height + 1 });
+    items.push({ txid: toDisplayHex(txHash), height, blockHash: entry?.id ?? null, confirmations: tipHeight - height + 1 });
   }
   return items;
 }

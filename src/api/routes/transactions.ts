@@ -4,7 +4,7 @@
  * its canonical encoding, as hex; no token, like Core's sendrawtransaction).
  */
 import type { ChainView as Chain } from '../../chain/chain-view.js';
-import { bytesToHex, equalBytes, fromDisplayHex, hexToBytes, toDisplayHex } from '../../consensus/bytes.js';
+import { bytesToHex, equalBytes, fromDisplayHex, hexToBytes, toDisplayHex, displayHex, type DisplayHex, type Hash32 } from '../../consensus/bytes.js';
 import { DecodeError } from '../../consensus/byte-reader.js';
 import type { NetworkParams } from '../../consensus/params.js';
 import { decodeTx, encodeTx, isCoinbase, txHash, txid as txidOf, type Tx } from '../../consensus/tx.js';
@@ -37,7 +37,7 @@ export function registerTransactionRoutes(routes: Routes, { chain, mempool, para
     return { ...info, from, limit, next, entries };
   });
 
-  routes.json(operations.getTx, ({ params: { txid } }) => lookupTx(chain, mempool, params, txid.toLowerCase()));
+  routes.json(operations.getTx, ({ params: { txid } }) => lookupTx(chain, mempool, params, displayHex(txid, 'params.txid')));
 
   // Only application/json: a cross-site text/plain form cannot send a transaction through a student's browser.
   routes.json(
@@ -69,7 +69,7 @@ function parseTxHex(hex: string): Tx {
   }
 }
 
-async function lookupTx(chain: Chain, mempool: ApiDeps['mempool'], params: NetworkParams, id: string): Promise<TxLookup> {
+async function lookupTx(chain: Chain, mempool: ApiDeps['mempool'], params: NetworkParams, id: DisplayHex): Promise<TxLookup> {
   const entry = mempool.get(id);
   if (entry !== undefined) {
     const bytes = encodeTx(entry.tx);
@@ -99,7 +99,7 @@ async function lookupTx(chain: Chain, mempool: ApiDeps['mempool'], params: Netwo
 }
 
 /** confirmedFee reads what a confirmed transaction's inputs spent from its block's undo data. */
-async function confirmedFee(chain: Chain, blockHash: Uint8Array, txs: readonly Tx[], index: number): Promise<string | null> {
+async function confirmedFee(chain: Chain, blockHash: Hash32, txs: readonly Tx[], index: number): Promise<string | null> {
   const undo = await chain.getUndo(blockHash);
   if (undo === undefined) return null;
   // Undo data lists the spent coins of every non-coinbase input in block order.
