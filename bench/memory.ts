@@ -14,9 +14,13 @@
  * pool has run and been shrunk) and sat idle. Linux only (/proc): elsewhere the figures
  * are null and the section says so.
  *
- * The holds of src/node/start-up-memory.ts matter here: without the young-generation hold
- * the fresh node measured 83.5 MB against 77.0 MB with it, and without the compiler hold
- * 70.0 MB against 63.3 MB (floor 39.5 MB, same load each time).
+ * Beside the fresh node, the same node started from tsc's unbundled output
+ * (dist/src/cli/toychain.js, one file per module) in the same rounds: what bundling the
+ * command (scripts/build-node.mjs) saves (4.5 MB: 58.9 MB against 63.3 MB).
+ *
+ * The holds of src/node/start-up-memory.ts matter here too: without the young-generation
+ * hold the fresh node measured 83.5 MB against 77.0 MB with it, and without the compiler
+ * hold 70.0 MB against 63.3 MB (unbundled; floor 39.5 MB, same load each time).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -79,15 +83,20 @@ export const memoryBench: BenchSection = {
     try {
       const floors: number[] = [];
       const fresh: number[] = [];
+      const unbundled: number[] = [];
       let node: NodeProcess | undefined;
       for (let round = 0; round < ROUNDS; round++) {
         floors.push(await floorRss());
         if (node !== undefined) await cluster.stopAll();
+        node = await cluster.start(`idle-unbundled-${round}`, { unbundled: true });
+        unbundled.push(await settledRss(node.child.pid, SETTLE_MS));
+        await cluster.stopAll();
         node = await cluster.start(`idle-${round}`);
         fresh.push(await settledRss(node.child.pid, SETTLE_MS));
       }
       const floor = median(floors);
       const idle = median(fresh);
+      const idleUnbundled = median(unbundled);
       const loadIdle = load();
       // What an idle node served by a dashboard or a scraper holds: the first /status and /metrics load what they need.
       await node!.status();
@@ -102,6 +111,7 @@ export const memoryBench: BenchSection = {
         ['idle regtest node (separate process)', 'RSS', 'x floor', 'above floor', 'target'],
         row(`floor: bare node -e, ${SETTLE_MS / 1000} s idle (median of ${ROUNDS}: ${floors.map((f) => f.toFixed(1)).join(', ')})`, floor),
         row(`fresh node, ${SETTLE_MS / 1000} s idle (median of ${ROUNDS}: ${fresh.map((f) => f.toFixed(1)).join(', ')})`, idle, '<= 60 MB'),
+        row(`fresh node from tsc's unbundled output (median of ${ROUNDS}: ${unbundled.map((f) => f.toFixed(1)).join(', ')})`, idleUnbundled),
         row(`after GET /status and GET /metrics, ${SETTLE_MS / 1000} s idle`, served),
         row(`after generating ${BLOCKS} blocks, ${AFTER_MINING_SETTLE_MS / 1000} s idle`, afterMining),
         row('this bench process, for scale', process.memoryUsage.rss() / 2 ** 20),
@@ -110,7 +120,8 @@ export const memoryBench: BenchSection = {
       const line = (r: string[]): string => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
       console.log([line(rows[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n'));
       console.log(`load average (1, 5, 15 min) when the fresh nodes were read: ${loadIdle}; at the end: ${load()}`);
-      return { idleNodeRssMB: idle, idleNodeFloorMB: floor, servedNodeRssMB: served };
+      console.log(`the bundle saves ${(idleUnbundled - idle).toFixed(1)} MB of an idle node (${(idle / idleUnbundled).toFixed(2)}x the unbundled one)`);
+      return { idleNodeRssMB: idle, idleNodeFloorMB: floor, servedNodeRssMB: served, idleNodeUnbundledRssMB: idleUnbundled };
     } finally {
       await cluster.cleanup();
     }

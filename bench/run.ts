@@ -42,12 +42,14 @@ export interface BenchSummary {
   /** the same run's floor: a bare `node -e` process; and the idle node after it answered /status and /metrics */
   idleNodeFloorMB: number | null;
   servedNodeRssMB: number | null;
+  /** the same idle node started from tsc's unbundled output (what the bundle saves) */
+  idleNodeUnbundledRssMB: number | null;
 }
 
 export const SUMMARY_KEYS: readonly (keyof BenchSummary)[] = [
   'tsKernel', 'wasmKernel', 'opensslLimit', 'pool1', 'poolAll', 'poolScaling', 'machineScaling', 'verifyPerSec',
   'nobleVerifyPerSec', 'syncBlocksPerSec', 'localConnectBlocksPerSec', 'hopMedianMs', 'idleNodeRssMB',
-  'idleNodeFloorMB', 'servedNodeRssMB',
+  'idleNodeFloorMB', 'servedNodeRssMB', 'idleNodeUnbundledRssMB',
 ];
 
 export interface BenchSection {

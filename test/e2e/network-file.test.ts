@@ -10,7 +10,7 @@ import { parseNetworkFile } from '../../src/node/network-file.js';
 import { NodeCluster, waitFor } from '../helpers/node-process.js';
 import { runWallet } from '../helpers/wallet-process.js';
 
-const CLI = fileURLToPath(new URL('../../src/cli/toychain.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../src/bin/toychain.js', import.meta.url));
 
 function toychain(...args: string[]): { code: number | null; out: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { NodeCluster, waitFor } from '../helpers/node-process.js';
 
-const CLI = fileURLToPath(new URL('../../src/cli/toychain.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../src/bin/toychain.js', import.meta.url));
 
 function toychain(...args: string[]): { code: number | null; out: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 20_000 });

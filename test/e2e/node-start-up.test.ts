@@ -38,7 +38,8 @@ describe('toychain node start-up', function () {
 
   it('loads none of the devnet modules, also once it has answered /status', async () => {
     const log = join(dir, 'modules.log');
-    const node = await cluster.start('start-up', { nodeFlags: ['--import', recorder(dir, log)] });
+    // tsc's one file per module, so the hook sees the module graph the bundle's chunks are cut from.
+    const node = await cluster.start('start-up', { unbundled: true, nodeFlags: ['--import', recorder(dir, log)] });
     await node.status();
     const loaded = readFileSync(log, 'utf8').split('\n').filter((url) => url.startsWith('file:'));
     // The hook saw the node's own modules, so an empty list cannot pass for a clean one.

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from './node-process.js';
 
-export const CLI = fileURLToPath(new URL('../../src/cli/toychain.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../src/bin/toychain.js', import.meta.url));
 
 export interface CliResult {
   code: number;

@@ -23,7 +23,10 @@ export function minerAddress(name: string): string {
   return encodeAddress(xOnlyPublicKey(sha256(new TextEncoder().encode(`toychain test miner ${name}`))), regtest);
 }
 
-const CLI = fileURLToPath(new URL('../../src/cli/toychain.js', import.meta.url));
+/** The command as `npm run build` bundles it (scripts/build-node.mjs): what `toychain` runs. */
+const CLI = fileURLToPath(new URL('../../src/bin/toychain.js', import.meta.url));
+/** tsc's output of the same command, one file per module: the memory bench's comparison. */
+const UNBUNDLED_CLI = fileURLToPath(new URL('../../src/cli/toychain.js', import.meta.url));
 const live = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const child of live) child.kill('SIGKILL');
@@ -125,6 +128,8 @@ export interface StartOptions {
   minerAddress?: false;
   /** node's own flags, before the script (e.g. --import FILE) */
   nodeFlags?: string[];
+  /** run tsc's unbundled dist/src/cli/toychain.js instead of the bundle */
+  unbundled?: boolean;
 }
 
 export class NodeCluster {
@@ -134,7 +139,7 @@ export class NodeCluster {
   async start(name: string, options: StartOptions = {}): Promise<NodeProcess> {
     const datadir = options.datadir ?? this.tempDir(name);
     const network = options.networkFile === undefined ? ['--network', options.network ?? 'regtest'] : ['--network-file', options.networkFile];
-    const args = [CLI, 'node', ...network, '--datadir', datadir, '--p2p-port', '0', '--api-port', '0', '--workers', '1', '--log-level', 'info'];
+    const args = [options.unbundled === true ? UNBUNDLED_CLI : CLI, 'node', ...network, '--datadir', datadir, '--p2p-port', '0', '--api-port', '0', '--workers', '1', '--log-level', 'info'];
     if (options.networkFile === undefined && (options.network ?? 'regtest') === 'regtest' && options.minerAddress !== false) args.push('--miner-address', minerAddress(name));
     for (const peer of options.peers ?? []) args.push('--peer', peer);
     args.push(...(options.args ?? []));
