@@ -17,7 +17,8 @@ import { formatCoins } from '../consensus/amount.js';
 import type { MempoolEntryView, MempoolView } from './services.js';
 import { chainworkHex } from './difficulty.js';
 import { ApiError } from './errors.js';
-import { NODE_EVENTS, type NodeEventData, type NodeEventName } from './contract/events.js';
+import type { NodeEventData, NodeEventName } from './contract/events.js';
+import { NODE_EVENTS } from './contract/event-names.js';
 
 export interface EventStreamOptions {
   /** milliseconds between heartbeat comments, which keep proxies from closing an idle stream */

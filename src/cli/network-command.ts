@@ -10,8 +10,6 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from './usage-error.js';
-import { encodeNetworkFile, NetworkFileError, parseNetworkFile } from '../node/network-file.js';
-import { isNetworkFileUrl, readNetworkFileFrom } from '../node/network-file-url.js';
 import { createNetwork, DEFAULT_COINBASE_MATURITY, DEFAULT_RETARGET_INTERVAL, defaultAddressPrefix, describeNetwork } from '../node/network-create.js';
 import { networks, type NetworkParams } from '../consensus/params.js';
 
@@ -49,6 +47,7 @@ async function createNetworkFile(o: CreateOptions): Promise<void> {
   if (o.blockTime === undefined) throw new UsageError('network create needs --block-time TIME', 'for example --block-time 5s (a block about every 5 seconds)');
   // Loaded here: every `toychain node` registers this command, and the devnet's modules are no part of a node.
   const { blockTimeSeconds } = await import('../devnet/devnet-config.js');
+  const { encodeNetworkFile, parseNetworkFile } = await import('../node/network-file.js');
   const targetSpacing = blockTimeSeconds('--block-time', o.blockTime);
   const retargetInterval = whole('--retarget-interval', o.retargetInterval, DEFAULT_RETARGET_INTERVAL, 3, 10_000);
   const coinbaseMaturity = whole('--maturity', o.maturity, DEFAULT_COINBASE_MATURITY, 1, 1_000);
@@ -69,6 +68,9 @@ async function createNetworkFile(o: CreateOptions): Promise<void> {
 
 /** loadNetworkFile reads --network-file (a path, or an http(s) URL) for the node and devnet commands; a bad file becomes a UsageError with its named code. */
 export async function loadNetworkFile(path: string): Promise<NetworkParams> {
+  // Loaded on use: the file's parser is built on zod, which a node without --network-file loads only with its API routes.
+  const { NetworkFileError } = await import('../node/network-file.js');
+  const { isNetworkFileUrl, readNetworkFileFrom } = await import('../node/network-file-url.js');
   try {
     return await readNetworkFileFrom(path);
   } catch (e) {

@@ -11,7 +11,7 @@ import { networks, type NetworkParams } from '../consensus/params.js';
 import { parsePeerAddress } from '../p2p/address.js';
 import { InvalidPeerAddressError } from '../p2p/errors.js';
 import { UsageError } from '../cli/usage-error.js';
-import { ApiUrlError, parseApiUrl } from '../api/contract/primitives.js';
+import { ApiUrlError, parseApiUrl } from '../api/contract/api-url.js';
 
 // Kept exported from here as well, for modules written before it moved to src/cli/usage-error.ts.
 export { UsageError };

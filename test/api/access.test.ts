@@ -74,7 +74,7 @@ describe('api: who may call, by where the API listens', () => {
 
     it('needs the token for every call that is not a read, POST /tx included (unauthorized)', async () => {
       api = await startApi({ access: accessFor('0.0.0.0', []) });
-      const changes = servedRoutes(api.app).filter((r) => !r.startsWith('get '));
+      const changes = (await servedRoutes(api)).filter((r) => !r.startsWith('get '));
       expect(changes).to.include('post /tx');
       for (const route of changes) {
         const [method, path] = route.split(' ') as [string, string];

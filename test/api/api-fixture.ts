@@ -236,8 +236,11 @@ export async function errorOf(res: Response): Promise<{ status: number; code: st
 /**
  * servedRoutes lists the routes express actually serves, walking its router stacks,
  * as "get /blocks/{hashOrHeight}": lower-case method, path under /api/v1 in OpenAPI form.
+ * The API puts its routes on the router on the first request (server.ts): one GET first.
  */
-export function servedRoutes(app: TestApi['app']): string[] {
+export async function servedRoutes(api: TestApi): Promise<string[]> {
+  const app = api.app;
+  await (await api.get('/status')).text();
   const out: string[] = [];
   const walk = (stack: any[], prefix: string): void => {
     for (const layer of stack) {

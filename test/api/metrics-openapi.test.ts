@@ -165,7 +165,7 @@ describe('api: GET /openapi.json', () => {
     const doc = await api.getJson('/openapi.json');
     expect(doc.openapi).to.equal('3.1.0');
     const documented = Object.entries(doc.paths as Record<string, object>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
-    const served = servedRoutes(api.app);
+    const served = await servedRoutes(api);
     expect(served.length).to.be.greaterThan(10);
     expect(documented.sort()).to.deep.equal(served.sort());
   });

@@ -1,6 +1,7 @@
 /**
  * What `toychain node` loads: an idle node's memory is mostly the modules it loaded
- * (`npm run bench -- memory`), so the node must not load the other commands' modules.
+ * (`npm run bench -- memory`), so the node must not load the other commands' modules,
+ * and loads the API's routes (zod and the contract) on the first request.
  * The node runs as its own process with a module hook (node's `module.register`) that
  * writes down every module URL it resolves.
  */
@@ -36,15 +37,20 @@ describe('toychain node start-up', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('loads none of the devnet modules, also once it has answered /status', async () => {
+  it('loads none of the devnet modules, and zod with the API contract only on the first request', async () => {
     const log = join(dir, 'modules.log');
     // tsc's one file per module, so the hook sees the module graph the bundle's chunks are cut from.
     const node = await cluster.start('start-up', { unbundled: true, nodeFlags: ['--import', recorder(dir, log)] });
-    await node.status();
-    const loaded = readFileSync(log, 'utf8').split('\n').filter((url) => url.startsWith('file:'));
+    const loaded = (): string[] => readFileSync(log, 'utf8').split('\n').filter((url) => url.startsWith('file:'));
+    const up = loaded(); // node.json is written once the API listens: what start-up loaded
     // The hook saw the node's own modules, so an empty list cannot pass for a clean one.
-    expect(loaded.some((url) => url.endsWith('/src/node/node.js'))).to.equal(true);
-    expect(loaded.some((url) => url.endsWith('/src/cli/network-command.js'))).to.equal(true);
-    expect(loaded.filter((url) => url.includes('/src/devnet/'))).to.deep.equal([]);
+    expect(up.some((url) => url.endsWith('/src/node/node.js'))).to.equal(true);
+    expect(up.some((url) => url.endsWith('/src/cli/network-command.js'))).to.equal(true);
+    expect(up.filter((url) => url.includes('/node_modules/zod/') || url.includes('/src/api/contract/operations.js'))).to.deep.equal([]);
+    await node.status();
+    const served = loaded();
+    expect(served.some((url) => url.includes('/node_modules/zod/'))).to.equal(true);
+    expect(served.some((url) => url.endsWith('/src/api/route-table.js'))).to.equal(true);
+    expect(served.filter((url) => url.includes('/src/devnet/'))).to.deep.equal([]);
   });
 });

@@ -9,18 +9,10 @@
 import { z } from 'zod';
 import { chainwork, coins, count, hash, height, unixSeconds } from './primitives.js';
 import { Peer } from './responses.js';
+import { NODE_EVENTS } from './event-names.js';
 
-export const NODE_EVENTS = {
-  blockConnected: 'block-connected',
-  blockDisconnected: 'block-disconnected',
-  reorg: 'reorg',
-  tip: 'tip',
-  peerJoined: 'peer-joined',
-  peerLeft: 'peer-left',
-  ban: 'ban',
-  tx: 'tx',
-  txRemoved: 'tx-removed',
-} as const;
+// The names alone are in event-names.ts: the node's event stream needs them from the start, the schemas only on first use.
+export { NODE_EVENTS } from './event-names.js';
 
 export const BlockEvent = z.object({ hash, height, time: unixSeconds, chainwork, txCount: count });
 export const ReorgEvent = z.object({
