@@ -23,10 +23,11 @@ import type { Logger } from 'pino';
 import type { BlockOutcome } from '../chain/block-outcome.js';
 import type { Chain } from '../chain/chain.js';
 import { hasData, isFailed, type ChainEntry } from '../chain/block-index.js';
-import { rememberHeaderHash } from '../chain/header-hashes.js';
+import { hashOfHeader } from '../chain/header-hashes.js';
 import type { Block } from '../consensus/block.js';
 import { equalBytes, toDisplayHex, ZERO_HASH, type Hash32 } from '../consensus/bytes.js';
-import { blockId, headerHash, type BlockHeader } from '../consensus/header.js';
+import { blockId, type BlockHeader } from '../consensus/header.js';
+import { wireHeaderHash } from './wire-hash.js';
 import { blockWork } from '../consensus/pow.js';
 import { BlockQueue, type QueuedBlock } from './block-queue.js';
 import { BlockRequests } from './block-requests.js';
@@ -81,6 +82,7 @@ export class BlockSync {
     for (const id of released) this.requested.forget(id);
     this.states.delete(peer.id);
     for (const id of released) this.requested.reRequest(id);
+    for (const other of this.states.values()) other.path.rescan(); // what it held up is to be asked of others
     this.schedule();
   }
 
@@ -123,8 +125,7 @@ export class BlockSync {
     }
     const { chain, logger } = this.opts;
     // Each header must build on the one before it.
-    const hashes = headers.map(headerHash);
-    headers.forEach((h, i) => rememberHeaderHash(h, hashes[i]!)); // the presync and the chain use them, not hash again
+    const hashes = headers.map(wireHeaderHash); // remembered: the presync and the chain use them, not hash again
     for (let i = 1; i < headers.length; i++) {
       if (!equalBytes(headers[i]!.prevHash, hashes[i - 1]!)) {
         return this.opts.punish(peer, 'headers-non-continuous', `header ${i} does not build on header ${i - 1}`);
@@ -167,7 +168,7 @@ export class BlockSync {
       if (accepted.length > 0) last = chain.getEntry(accepted[accepted.length - 1]!);
       if (failure !== undefined) {
         const offence = headerOffence(failure.reason);
-        const detail = `header ${toDisplayHex(headerHash(step.headers[at + failure.index]!))}: ${failure.reason}${failure.debug === undefined ? '' : ` (${failure.debug})`}`;
+        const detail = `header ${toDisplayHex(hashOfHeader(step.headers[at + failure.index]!))}: ${failure.reason}${failure.debug === undefined ? '' : ` (${failure.debug})`}`;
         if (offence !== undefined) this.opts.punish(peer, offence, detail);
         else logger.info({ peer: peer.id, detail }, 'header not accepted yet');
         break;
@@ -241,6 +242,7 @@ export class BlockSync {
         this.requested.reRequest(id);
       }
     }
+    for (const other of this.states.values()) other.path.rescan(); // what it lacks is to be asked of others
     this.schedule();
   }
 
@@ -396,6 +398,7 @@ export class BlockSync {
       if (ps.headersRequestedAt !== undefined && now - ps.headersRequestedAt > blockTimeoutMs) ps.headersRequestedAt = undefined;
     }
     for (const [id, at] of this.waiting) if (now - at > blockTimeoutMs) this.waiting.delete(id);
+    for (const ps of this.states.values()) ps.path.rescan(); // anything a scan skipped that is free again (download-path.ts)
     this.schedule();
   }
 }
