@@ -39,7 +39,7 @@ import type { InvItem } from './messages.js';
 import type { Offence } from './misbehaviour.js';
 import type { Peer } from './peer.js';
 
-/** Blocks served for one getdata; the rest is answered notfound. Our sync asks for at most maxBlocksInFlight (64). */
+/** Blocks served for one getdata; the rest is answered notfound. Our sync asks for at most maxBlocksInFlight (128). */
 export const MAX_BLOCKS_PER_GETDATA = 128;
 /** Blocks read from the store in one go while serving a getdata (the next chunk is read while this one is sent). */
 const READ_CHUNK = 16;

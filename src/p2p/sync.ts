@@ -47,7 +47,7 @@ export interface SyncOptions {
   logger: Logger;
   /** Unix milliseconds */
   clock: () => number;
-  /** blocks requested from one peer at a time (p2p-options.ts: 64; Bitcoin keeps 16, MAX_BLOCKS_IN_TRANSIT_PER_PEER) */
+  /** blocks requested from one peer at a time (p2p-options.ts: 128; Bitcoin keeps 16, MAX_BLOCKS_IN_TRANSIT_PER_PEER) */
   maxBlocksInFlight: number;
   blockTimeoutMs: number;
   punish(peer: Peer, offence: Offence, detail: string): void;
