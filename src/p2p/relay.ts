@@ -14,9 +14,12 @@
  *   passes its header, proof of work and own checks (Chain.checkBlockForRelay) goes to
  *   the `sendblocks` peers that know its parent before we connect it, so the next hop
  *   overlaps our connect. A block whose header or proof of work fails is never relayed.
- *   It goes as `blockahead`, not `block`: one that later fails its connect (inputs,
- *   amounts, signatures) was relayed in BIP152's way, and the receiver does not punish
- *   us for it (sync.ts); a `block` we send is one we connected, and stays our fault.
+ *   A block a peer sent us goes as `blockahead`, not `block`: one that later fails its
+ *   connect (inputs, amounts, signatures) was relayed in BIP152's way, and the receiver
+ *   does not punish us for it (sync.ts). A block we mined goes the same way after the
+ *   same checks (relayOwnBlock: its first hop would otherwise wait for our connect, the
+ *   SSE event and the API's answer), but as `block`: we made it, so it stays our fault.
+ *   Any `block` we send is one we connected or made.
  * - getdata is answered with the blocks, each named once (duplicates are dropped), at
  *   most MAX_BLOCKS_PER_GETDATA and MAX_BYTES_PER_GETDATA per message and
  *   SERVE_BYTES_PER_SECOND per peer; the rest goes back to the caller (transactions are
@@ -34,8 +37,9 @@ import { headersAfter, locatorFork } from './locator.js';
 import { blockSize } from '../storage/block-bytes.js';
 import type { Block } from '../consensus/block.js';
 import type { BlockHeader } from '../consensus/header.js';
+import { blockIdOf } from './downloaded-block.js';
 import { MAX_ANNOUNCED_HEADERS } from './header-presync.js';
-import type { InvItem } from './messages.js';
+import { encodeMessage, type InvItem } from './messages.js';
 import type { Offence } from './misbehaviour.js';
 import type { Peer } from './peer.js';
 
@@ -101,12 +105,13 @@ export class Relay {
     if (entry === undefined || !this.opts.chain.isActive(entry) || this.opts.isSyncing()) return;
     const block = connected?.id === entry.id ? connected.block : undefined;
     const parentId = entry.parent?.id;
+    let blockFrame: Uint8Array | undefined; // encoded once, for every peer it goes to
     for (const peer of this.opts.peers()) {
       if (!peer.ready || peer.knownBlocks.has(entry.id)) continue;
       // Pushed whole only where it connects: a peer lacking the parent is told by headers or inv, and fetches what it lacks.
       if (block !== undefined && peer.wantsBlocks && parentId !== undefined && peer.knownBlocks.has(parentId)) {
         peer.knownBlocks.add(entry.id);
-        peer.send({ type: 'block', block });
+        peer.sendFrame((blockFrame ??= encodeMessage(this.opts.chain.params.magic, { type: 'block', block })));
         continue;
       }
       const headers = peer.wantsHeaders ? headersToAnnounce(peer, entry) : undefined;
@@ -117,13 +122,15 @@ export class Relay {
   }
 
   /**
-   * relayAhead sends a block we just received, before we connect it, to the peers that
-   * asked for new blocks whole (`sendblocks`) and know its parent, if it would extend
-   * our active tip and passes its header, proof of work and own checks. @see BIP152
-   * ("high-bandwidth mode": relay after the header and the block's context-free checks,
-   * before full validation). Nothing goes out while we are still syncing.
+   * relayAhead sends a new block, before we connect it, to the peers that asked for new
+   * blocks whole (`sendblocks`) and know its parent, if it would extend our active tip
+   * and passes its header, proof of work and own checks. @see BIP152 ("high-bandwidth
+   * mode": relay after the header and the block's context-free checks, before full
+   * validation). Nothing goes out while we are still syncing. The block is encoded once,
+   * and the same bytes go to every peer. `as`: `blockahead` for a block a peer sent us,
+   * `block` for one we mined (relayOwnBlock).
    */
-  relayAhead(block: Block, id: string): void {
+  relayAhead(block: Block, id: string, as: 'blockahead' | 'block' = 'blockahead'): void {
     if (this.opts.isSyncing()) return;
     const { chain } = this.opts;
     const parentId = toDisplayHex(block.header.prevHash);
@@ -131,11 +138,29 @@ export class Relay {
     if (targets.length === 0) return;
     const v = chain.checkBlockForRelay(block);
     if (!v.ok || v.parent !== chain.tip) return; // never relay a block whose header or proof of work fails
+    const frame = encodeMessage(chain.params.magic, { type: as, block });
     for (const peer of targets) {
       peer.knownBlocks.add(id);
-      peer.send({ type: 'blockahead', block });
+      peer.sendFrame(frame);
     }
     this.opts.logger.debug({ block: id, peers: targets.length }, 'block relayed ahead of its connect');
+  }
+
+  /**
+   * relayOwnBlock is relayAhead for a block this node mined, before it goes to
+   * Chain.processBlock: the same checks (our own template can be wrong too), and it goes
+   * as `block`, so a block of ours that fails at a peer's connect costs us there, as a
+   * block we connected would (a student who changed the rules is still banned).
+   * Differs from Bitcoin: Core's miner announces its block by compact block before the
+   * connect as well (NewPoWValidBlock), and is not punished for it by high-bandwidth
+   * peers. A failure here is logged and never keeps the block from its connect.
+   */
+  relayOwnBlock(block: Block): void {
+    try {
+      this.relayAhead(block, blockIdOf(block.header), 'block');
+    } catch (err) {
+      this.opts.logger.error({ err }, 'relaying our own block ahead of its connect failed');
+    }
   }
 
   /** serveGetData sends the blocks asked for, paced, and returns the items it did not serve (transactions, unknown or over the caps). */
