@@ -44,12 +44,12 @@
  * envelope faults and malformed payloads): the size is checked before anything is
  * parsed, counts before anything is allocated, and trailing bytes are refused.
  */
+import { createHash } from 'node:crypto';
 import { decodeBlock, MAX_BLOCK_DECODE_SIZE, type Block } from '../consensus/block.js';
 import { blockBytes, rememberBlockBytes } from '../storage/block-bytes.js';
 import { ByteReader, DecodeError } from '../consensus/byte-reader.js';
 import { ByteWriter } from '../consensus/byte-writer.js';
 import { bigIntToBytesLE, bytesToBigIntLE, equalBytes, type Hash32 } from '../consensus/bytes.js';
-import { sha256d } from '../consensus/hash.js';
 import { encodeBlockHeader, HEADER_SIZE, readBlockHeader, type BlockHeader } from '../consensus/header.js';
 import { decodeTx, encodeTx, type Tx } from '../consensus/tx.js';
 
@@ -157,9 +157,18 @@ export class MessageError extends DecodeError {
   }
 }
 
-/** checksum is the first 4 bytes of sha256d(payload), as Bitcoin's message header. */
+/**
+ * checksum is the first 4 bytes of sha256d(payload), as Bitcoin's message header. It
+ * uses node:crypto (OpenSSL), not the consensus code's @noble/hashes: the same bytes
+ * (messages.test.ts checks it against sha256d), but every frame is hashed twice on a
+ * block's path, once received and once relayed, and noble's JavaScript took about
+ * 0.1 ms for the two passes over a small block in the first calls of a fresh process
+ * (measured on the bench machine; OpenSSL: 5 µs), which is what a hop costs while a
+ * node's code is still cold (`npm run bench -- network`, propagation).
+ */
 export function checksum(payload: Uint8Array): Uint8Array {
-  return sha256d(payload).subarray(0, 4);
+  const twice = createHash('sha256').update(createHash('sha256').update(payload).digest()).digest();
+  return new Uint8Array(twice.buffer, twice.byteOffset, 4);
 }
 
 // ---- encoding -----------------------------------------------------------------
