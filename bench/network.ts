@@ -9,17 +9,27 @@
  *       before its own connect, so a hop can be negative: the quartiles are printed). End to end: arrival at the last node minus
  *       generate's answer. Baseline: Chain.processBlock of the same blocks on a memory
  *       store (validate + connect, no network).
- *   (b) initial sync: SYNC_BLOCKS generated on a source node via the API, then SYNC_RUNS fresh
- *       nodes in turn with `--peer` to it, each timed until /status reaches the height.
- *       Baseline: the same blocks (read from the source's datadir after it stopped)
- *       connected into a fresh Chain on classic-level in a temp dir.
+ *   (b) initial sync: SYNC_BLOCKS generated on a source node via the API; the source is
+ *       stopped, its blocks read from its datadir, and it is started again on it. Then
+ *       SYNC_RUNS rounds, each a fresh node with `--peer` to the source, timed until
+ *       /status reaches the height, then the local baseline: the same blocks connected
+ *       into a fresh Chain on classic-level in a temp dir with Chain.processBlock, one
+ *       by one (validate + connect). Interleaved, so a burst of load on the machine
+ *       falls on both figures alike; each figure is the median of its runs. For
+ *       information only, each round also connects them batched, as sync does
+ *       (processHeaders, then processBlocks in runs of MAX_RUN_BLOCKS).
  *
  * Every process started is stopped in a finally; every wait has a timeout.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Chain } from '../src/chain/chain.js';
+import { MAX_RUN_BLOCKS } from '../src/p2p/block-queue.js';
+import { encodeBlock } from '../src/consensus/block.js';
+import { blocksFileBytes, connectBlocks } from './local-connect-child.js';
 import type { Block } from '../src/consensus/block.js';
 import { toDisplayHex } from '../src/consensus/bytes.js';
 import { regtest } from '../src/consensus/params.js';
@@ -32,8 +42,8 @@ const LINE = 5;
 const WARMUP = 3;
 const BLOCKS = 20;
 const SYNC_BLOCKS = 2_000;
-/** fresh nodes synced one after another, and fresh local chains: each figure is their median */
-const SYNC_RUNS = 3;
+/** rounds of (b), each a fresh node synced then fresh local chains: each figure is the median of its runs */
+const SYNC_RUNS = 5;
 const GENERATE_BATCH = 500;
 const ARRIVAL_TIMEOUT_MS = 10_000;
 const SYNC_TIMEOUT_MS = 60_000;
@@ -161,8 +171,15 @@ interface SyncRun {
 interface SyncResult {
   /** one per fresh node, in order */
   runs: SyncRun[];
-  /** one per fresh classic-level chain, in order */
+  /** one per fresh process and classic-level chain, in order: processBlock one by one (the baseline) */
   localBlocksPerSec: number[];
+  /** the same, batched as sync connects (information only) */
+  localBatchedBlocksPerSec: number[];
+  /** processBlock one by one inside this (warmed) process, the baseline before: kept for comparison */
+  inProcessBlocksPerSec: number[];
+  inProcessBatchedBlocksPerSec: number[];
+  /** load average (1 min) before each round */
+  loads: number[];
   generateMs: number;
 }
 
@@ -191,13 +208,13 @@ async function syncOnce(cluster: NodeCluster, source: NodeProcess, name: string)
 }
 
 /** localSyncOnce connects `blocks` into a fresh Chain on classic-level in a temp dir and returns blocks/s. */
-async function localSyncOnce(blocks: readonly Block[]): Promise<number> {
+async function localSyncOnce(blocks: readonly Block[], batched = false): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'toychain-bench-sync-'));
   try {
     const store = await openLevelStore(dir);
     try {
-      const times = await connectAll(store, blocks);
-      return (blocks.length * 1000) / times.reduce((a, b) => a + b, 0);
+      const ms = batched ? await connectBlocks(store, blocks, 'batched') : (await connectAll(store, blocks)).reduce((a, b) => a + b, 0);
+      return (blocks.length * 1000) / ms;
     } finally {
       await store.close();
     }
@@ -207,22 +224,41 @@ async function localSyncOnce(blocks: readonly Block[]): Promise<number> {
 }
 
 async function initialSync(cluster: NodeCluster): Promise<SyncResult> {
-  const source = await cluster.start('sync-source');
+  const first = await cluster.start('sync-source');
   const g0 = performance.now();
-  for (let done = 0; done < SYNC_BLOCKS; done += GENERATE_BATCH) await source.generate(Math.min(GENERATE_BATCH, SYNC_BLOCKS - done));
+  for (let done = 0; done < SYNC_BLOCKS; done += GENERATE_BATCH) await first.generate(Math.min(GENERATE_BATCH, SYNC_BLOCKS - done));
   const generateMs = performance.now() - g0;
-  if ((await source.status()).height !== SYNC_BLOCKS) throw new Error('source node did not reach the sync height');
-  const runs: SyncRun[] = [];
-  for (let run = 0; run < SYNC_RUNS; run++) runs.push(await syncOnce(cluster, source, `sync-fresh${run}`));
-  await cluster.stopAll();
-
-  const blocks = await activeBlocks(source.datadir);
+  if ((await first.status()).height !== SYNC_BLOCKS) throw new Error('source node did not reach the sync height');
+  // The blocks for the local runs, read while the source is stopped (LevelDB allows one process).
+  await first.stop();
+  const blocks = await activeBlocks(first.datadir);
   if (blocks.length !== SYNC_BLOCKS) throw new Error(`expected ${SYNC_BLOCKS} blocks, read ${blocks.length}`);
-  // Warm-up: a slice of the chain on a memory store, so the disk runs meet a warmed JIT.
+  const source = await cluster.start('sync-source', { datadir: first.datadir });
+  if ((await source.status()).height !== SYNC_BLOCKS) throw new Error('restarted source node is not at the sync height');
+  // Warm-up for the in-process runs: a slice of the chain on a memory store, so they meet a warmed JIT.
   await withMemoryStore((store) => connectAll(store, blocks.slice(0, 200)));
-  const localBlocksPerSec: number[] = [];
-  for (let run = 0; run < SYNC_RUNS; run++) localBlocksPerSec.push(await localSyncOnce(blocks));
-  return { runs, localBlocksPerSec, generateMs };
+  await withMemoryStore((store) => connectBlocks(store, blocks.slice(0, 200), 'batched'));
+  const file = join(cluster.tempDir('sync-blocks'), 'blocks.bin');
+  writeFileSync(file, blocksFileBytes(blocks.map((b) => encodeBlock(b))));
+  const result: SyncResult = { runs: [], localBlocksPerSec: [], localBatchedBlocksPerSec: [], inProcessBlocksPerSec: [], inProcessBatchedBlocksPerSec: [], loads: [], generateMs };
+  for (let run = 0; run < SYNC_RUNS; run++) {
+    result.loads.push(loadavg()[0]!);
+    result.runs.push(await syncOnce(cluster, source, `sync-fresh${run}`));
+    result.localBlocksPerSec.push(await freshProcessConnect(file, 'one'));
+    result.localBatchedBlocksPerSec.push(await freshProcessConnect(file, 'batched'));
+    result.inProcessBlocksPerSec.push(await localSyncOnce(blocks));
+    result.inProcessBatchedBlocksPerSec.push(await localSyncOnce(blocks, true));
+  }
+  await cluster.stopAll();
+  return result;
+}
+
+/** freshProcessConnect runs local-connect-child.ts on `file` in a new node process and returns its blocks/s. */
+async function freshProcessConnect(file: string, mode: 'one' | 'batched'): Promise<number> {
+  const child = new URL('./local-connect-child.js', import.meta.url);
+  const { stdout } = await promisify(execFile)(process.execPath, [child.pathname, file, mode], { timeout: SYNC_TIMEOUT_MS });
+  const { blocksPerSec } = JSON.parse(stdout.trim().split('\n').at(-1)!) as { blocksPerSec: number };
+  return blocksPerSec;
 }
 
 // ---- report -----------------------------------------------------------------
@@ -282,11 +318,18 @@ export const networkBench: BenchSection = {
       console.log(`(a) per-hop spread: min ${ms(Math.min(...allHops))}, max ${ms(Math.max(...allHops))}; node 0's own event vs generate's answer: median ${ms(median(prop.origin))}`);
       // Every node relays a new block before its own connect, so the next one's connect overlaps it and may end first.
       console.log(`(a) per-hop quartiles: ${ms(quantile(allHops, 0.25))} / ${ms(hop)} / ${ms(quantile(allHops, 0.75))}; ${allHops.filter((h) => h < 0).length} of ${allHops.length} hops negative (node k's event came before node k-1's: it had the block ahead and ended its connect first)`);
-      console.log(`(b) medians of ${SYNC_RUNS} runs; network from API up: ${sync.runs.map((r) => r.fromUpBlocksPerSec.toFixed(0)).join(', ')} blocks/s; local: ${sync.localBlocksPerSec.map((r) => r.toFixed(0)).join(', ')} blocks/s`);
+      const each = (xs: number[]): string => xs.map((x) => x.toFixed(0)).join(', ');
+      console.log(`(b) medians of ${SYNC_RUNS} interleaved rounds (network, then local); load average before each: ${sync.loads.map((l) => l.toFixed(2)).join(', ')}`);
+      const inProcess = median(sync.inProcessBlocksPerSec);
+      const perRound = (xs: number[]): string => sync.runs.map((r, i) => share(r.fromUpBlocksPerSec, xs[i]!)).join(', ');
+      console.log(`(b) network from API up: ${each(sync.runs.map((r) => r.fromUpBlocksPerSec))} blocks/s`);
+      console.log(`(b) local one by one in a fresh process (the baseline): ${each(sync.localBlocksPerSec)} blocks/s; network / it per round: ${perRound(sync.localBlocksPerSec)}`);
+      console.log(`(b) local one by one inside the warmed bench process (the baseline before): ${each(sync.inProcessBlocksPerSec)} blocks/s, median ${bps(inProcess)}; network / it: ${share(fromUp, inProcess)} (per round: ${perRound(sync.inProcessBlocksPerSec)})`);
+      console.log(`(b) for information, local batched as sync connects (headers, then runs of ${MAX_RUN_BLOCKS}): fresh process ${each(sync.localBatchedBlocksPerSec)}, median ${bps(median(sync.localBatchedBlocksPerSec))}; in process ${each(sync.inProcessBatchedBlocksPerSec)}, median ${bps(median(sync.inProcessBatchedBlocksPerSec))}`);
       console.log(`(b) fresh node start (spawn -> node.json): ${sync.runs.map((r) => r.startupMs.toFixed(0)).join(', ')} ms; height when up: ${sync.runs.map((r) => r.heightWhenUp).join(', ')}`);
       console.log(`(b) generating the ${SYNC_BLOCKS}-block source chain took ${(sync.generateMs / 1000).toFixed(1)} s (not timed in the figure)`);
-      console.log('local baselines: Chain.processBlock (validate + connect), (a) on a memory store, (b) on classic-level in a temp dir');
-      return { hopMedianMs: hop, syncBlocksPerSec: fromUp, localConnectBlocksPerSec: localSync };
+      console.log('local baselines: Chain.processBlock (validate + connect), (a) on a memory store, (b) on classic-level in a temp dir, in a fresh process as the synced node is one');
+      return { hopMedianMs: hop, syncBlocksPerSec: fromUp, localConnectBlocksPerSec: localSync, localConnectInProcessBlocksPerSec: inProcess };
     } finally {
       await cluster.cleanup();
     }

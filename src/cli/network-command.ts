@@ -14,7 +14,6 @@ import { encodeNetworkFile, NetworkFileError, parseNetworkFile } from '../node/n
 import { isNetworkFileUrl, readNetworkFileFrom } from '../node/network-file-url.js';
 import { createNetwork, DEFAULT_COINBASE_MATURITY, DEFAULT_RETARGET_INTERVAL, defaultAddressPrefix, describeNetwork } from '../node/network-create.js';
 import { networks, type NetworkParams } from '../consensus/params.js';
-import { blockTimeSeconds } from '../devnet/devnet-config.js';
 
 interface CreateOptions {
   name?: string;
@@ -48,6 +47,8 @@ export function registerNetworkCommand(program: Command): void {
 async function createNetworkFile(o: CreateOptions): Promise<void> {
   if (o.name === undefined) throw new UsageError('network create needs --name NAME', 'for example: toychain network create --name class --block-time 5s');
   if (o.blockTime === undefined) throw new UsageError('network create needs --block-time TIME', 'for example --block-time 5s (a block about every 5 seconds)');
+  // Loaded here: every `toychain node` registers this command, and the devnet's modules are no part of a node.
+  const { blockTimeSeconds } = await import('../devnet/devnet-config.js');
   const targetSpacing = blockTimeSeconds('--block-time', o.blockTime);
   const retargetInterval = whole('--retarget-interval', o.retargetInterval, DEFAULT_RETARGET_INTERVAL, 3, 10_000);
   const coinbaseMaturity = whole('--maturity', o.maturity, DEFAULT_COINBASE_MATURITY, 1, 1_000);

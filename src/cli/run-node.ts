@@ -14,7 +14,7 @@ import { Node, ApiPortInUseError } from '../node/node.js';
 import { StoreLockedError } from '../storage/errors.js';
 import { ChainMismatchError } from '../chain/errors.js';
 import { PortInUseError } from '../p2p/errors.js';
-import { releaseYoungGeneration } from '../node/start-up-memory.js';
+import { releaseAfterStartUp } from '../node/start-up-memory.js';
 
 export async function runNode(config: NodeConfig): Promise<void> {
   const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true });
@@ -36,7 +36,7 @@ export async function runNode(config: NodeConfig): Promise<void> {
     }
     throw e;
   } finally {
-    releaseYoungGeneration(); // held since the command started (src/cli/hold-young-generation.ts)
+    releaseAfterStartUp(); // held since the command started (src/cli/hold-young-generation.ts)
   }
   let stopping = false;
   const shutdown = (signal: string): void => {

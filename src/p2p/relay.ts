@@ -31,7 +31,7 @@
  */
 import type { Logger } from 'pino';
 import type { Chain } from '../chain/chain.js';
-import type { ChainEntry } from '../chain/block-index.js';
+import { hasData, type ChainEntry } from '../chain/block-index.js';
 import { equalBytes, toDisplayHex, ZERO_HASH, type DisplayHex, type Hash32 } from '../consensus/bytes.js';
 import { headersAfter, locatorFork } from './locator.js';
 import { blockSize } from '../storage/block-bytes.js';
@@ -43,8 +43,10 @@ import { encodeMessage, type InvItem } from './messages.js';
 import type { Offence } from './misbehaviour.js';
 import type { Peer } from './peer.js';
 
-/** Blocks served for one getdata; the rest is answered notfound. Our sync asks for at most maxBlocksInFlight (16). */
+/** Blocks served for one getdata; the rest is answered notfound. Our sync asks for at most maxBlocksInFlight (64). */
 export const MAX_BLOCKS_PER_GETDATA = 128;
+/** Blocks read from the store in one go while serving a getdata (the next chunk is read while this one is sent). */
+const READ_CHUNK = 16;
 /** Block bytes served for one getdata. */
 export const MAX_BYTES_PER_GETDATA = 16_000_000;
 /** Block bytes served to one peer per second, sustained (a burst of twice that). */
@@ -169,20 +171,26 @@ export class Relay {
     let blocks = 0;
     let served = 0;
     let bytes = 0;
-    // The blocks this getdata may be served, in order: the next is read from the store
-    // while this one goes out (one read waits at a time, not one per block in turn).
+    // The blocks this getdata may be served, in order, read from the store READ_CHUNK at a
+    // time in one getMany: the next chunk is read while this one goes out. A get per block
+    // cost more CPU in thread hand-offs than anything else in serving a sync (store.ts getBlocks).
     const order = [...new Set(items.filter((i) => i.type === 'block').map((i) => toDisplayHex(i.hash)))].slice(0, MAX_BLOCKS_PER_GETDATA);
-    const reads = new Map<string, Promise<Block | undefined>>();
-    const read = (id: string): Promise<Block | undefined> => {
-      let p = reads.get(id);
+    const chunks = new Map<number, Promise<Map<DisplayHex, Block>>>();
+    const chunkOf = (c: number): Promise<Map<DisplayHex, Block>> => {
+      let p = chunks.get(c);
       if (p === undefined) {
-        p = this.opts.chain.getBlock(id as DisplayHex);
+        p = this.readChunk(order.slice(c * READ_CHUNK, (c + 1) * READ_CHUNK));
         p.catch(() => undefined); // a read started ahead and never awaited must not go unhandled
-        reads.set(id, p);
+        chunks.set(c, p);
       }
       return p;
     };
-    let next = 0;
+    const position = new Map(order.map((id, i) => [id, i]));
+    const read = async (id: DisplayHex): Promise<Block | undefined> => {
+      const c = Math.floor(position.get(id)! / READ_CHUNK);
+      if ((c + 1) * READ_CHUNK < order.length) void chunkOf(c + 1);
+      return (await chunkOf(c)).get(id);
+    };
     for (const item of items) {
       if (item.type !== 'block') {
         notFound.push(item);
@@ -202,11 +210,7 @@ export class Relay {
         this.opts.logger.info({ peer: peer.id, bytes: peer.sendBufferBytes }, 'send buffer full: getdata service paused until the peer reads');
         await peer.whenSendable();
       }
-      const reading = read(id);
-      reads.delete(id);
-      next++;
-      if (next < order.length) void read(order[next]!);
-      const block = await reading;
+      const block = await read(id);
       if (!peer.ready) return [];
       if (block === undefined) {
         notFound.push(item);
@@ -225,6 +229,19 @@ export class Relay {
     }
     this.opts.logger.debug({ peer: peer.id, count: served, bytes }, 'serving blocks');
     return notFound;
+  }
+
+  /** readChunk reads the stored blocks of `ids` in one store read; unknown or data-less ones are left out. */
+  private async readChunk(ids: readonly DisplayHex[]): Promise<Map<DisplayHex, Block>> {
+    const { chain } = this.opts;
+    const entries = ids.map((id) => chain.getEntry(id)).filter((e): e is ChainEntry => e !== undefined && hasData(e));
+    const blocks = await chain.store.getBlocks(entries.map((e) => e.hash));
+    const out = new Map<DisplayHex, Block>();
+    entries.forEach((e, i) => {
+      const block = blocks[i];
+      if (block !== undefined) out.set(e.id, block);
+    });
+    return out;
   }
 
   /** spend takes bytes from the peer's allowance, waiting for it to refill when short. */

@@ -123,6 +123,8 @@ export interface StartOptions {
   datadir?: string;
   /** false: start a regtest node without --miner-address */
   minerAddress?: false;
+  /** node's own flags, before the script (e.g. --import FILE) */
+  nodeFlags?: string[];
 }
 
 export class NodeCluster {
@@ -137,7 +139,7 @@ export class NodeCluster {
     for (const peer of options.peers ?? []) args.push('--peer', peer);
     args.push(...(options.args ?? []));
     rmSync(join(datadir, 'node.json'), { force: true });
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     live.add(child);
     child.on('exit', () => live.delete(child));
     let output = '';
