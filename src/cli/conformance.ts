@@ -146,11 +146,11 @@ function schemaProblems(where: string, validate: ValidateFunction, value: unknow
 
 /**
  * Prometheus text exposition: `# HELP`/`# TYPE` comments and `name{labels} value [timestamp]` samples.
- * A value not measured yet is NaN; prom-client 15 writes it `Nan` (lib/util.js), which
- * Prometheus reads too (its parser takes the value with Go's ParseFloat, which ignores
- * the case of NaN). A node's first scrape has one: the event-loop lag starts with it.
+ * A value is a number, NaN or ±Inf as the format writes them. prom-client 15 writes NaN
+ * as `Nan` (lib/util.js); a node leaves a metric out until it has a value (its event-loop
+ * delays until the first sample), so `Nan` in a node's answer is a defect.
  */
-const SAMPLE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? (-?[0-9.eE+-]+|NaN|Nan|[+-]Inf)( -?\d+)?$/;
+const SAMPLE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? (-?[0-9.eE+-]+|NaN|[+-]Inf)( -?\d+)?$/;
 
 function prometheusProblems(text: string): string[] {
   const lines = text.split('\n').filter((l) => l !== '' && !l.startsWith('#'));

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { regtest, type NetworkParams } from '../../src/consensus/params.js';
 import { coinbaseOutpoint, genesisOf, KEYS, mineBlock, mineChain, spendTx } from '../helpers/blocks.js';
 import { peerInfo, servedRoutes, startApi, type TestApi } from './api-fixture.js';
+import { waitFor } from '../helpers/node-process.js';
 
 /** regtest with coinbases spendable two blocks later, so a test needs only a few blocks. */
 const quick: NetworkParams = { ...regtest, name: 'regtest-quick', coinbaseMaturity: 2 };
@@ -59,7 +60,7 @@ describe('api: GET /metrics', () => {
     expect(metricValue(first, 'toychain_blocks_connected_total')).to.equal(3);
     expect(metricValue(first, 'toychain_reorg_depth_count')).to.equal(1);
 
-    // A third branch, longer again: a second reorg, after the counters were handed over.
+    // A third branch, longer again: a second reorg, after prom-client's counters were made.
     const tip = api.chain.tip;
     expect(tip.height).to.equal(2);
     for (const b of mineChain(api.params, genesis, 3, () => ({ extraNonce: 2 }))) await api.chain.processBlock(b.block);
@@ -70,6 +71,27 @@ describe('api: GET /metrics', () => {
     expect(metricValue(second, 'toychain_blocks_connected_total')).to.equal(6);
     expect(metricValue(second, 'toychain_reorg_depth_count')).to.equal(2);
     expect(metricValue(second, 'toychain_reorg_depth_sum')).to.equal(1 + 2);
+  });
+
+  it('shows only measured event-loop values: the lag from the first scrape, the delays once they have a sample, never NaN', async () => {
+    const samples = (text: string): string[] => text.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+    const first = await (await api.get('/metrics')).text();
+    expect(samples(first).filter((l) => /\b(NaN|Nan)$/.test(l))).to.deep.equal([]);
+    // Measured during the scrape (a wait for setImmediate), so never the 0 of a gauge not yet set.
+    expect(metricValue(first, 'nodejs_eventloop_lag_seconds')).to.be.above(0);
+    // Any delay written must be a sample: with none, prom-client wrote min 2^63 ns (9.2e9 s) and max 0.
+    const delays = (text: string): Record<string, number> | undefined => {
+      if (!text.includes('\nnodejs_eventloop_lag_mean_seconds ')) return undefined;
+      return Object.fromEntries(['min', 'max', 'mean', 'stddev', 'p50', 'p99'].map((s) => [s, metricValue(text, `nodejs_eventloop_lag_${s}_seconds`)]));
+    };
+    const sampled = await waitFor('a scrape with the event-loop delays', async () => delays(await (await api.get('/metrics')).text()));
+    for (const d of [sampled, delays(await (await api.get('/metrics')).text())]) {
+      expect(d, 'kept once sampled, also by a scrape right after another').to.not.equal(undefined);
+      expect(Object.values(d!).every(Number.isFinite)).to.equal(true);
+      expect(d!.min).to.be.above(0).and.at.most(d!.mean!);
+      expect(d!.mean).to.be.at.most(d!.max!);
+      expect(d!.max).to.be.below(60); // seconds: a real delay of this test's event loop
+    }
   });
 
   it('follows the mempool: every gauge reads what /status and /mempool read, as transactions come and go', async () => {
