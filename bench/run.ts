@@ -35,6 +35,8 @@ export interface BenchSummary {
   /** initial sync from one peer, and local validate + connect on LevelDB, blocks/s */
   syncBlocksPerSec: number | null;
   localConnectBlocksPerSec: number | null;
+  /** the same local connect inside the warmed bench process (the (b) baseline before it ran in a fresh process) */
+  localConnectInProcessBlocksPerSec: number | null;
   /** block propagation, median per hop on loopback */
   hopMedianMs: number | null;
   /** resident memory of an idle `toychain node --network regtest` */
@@ -48,7 +50,7 @@ export interface BenchSummary {
 
 export const SUMMARY_KEYS: readonly (keyof BenchSummary)[] = [
   'tsKernel', 'wasmKernel', 'opensslLimit', 'pool1', 'poolAll', 'poolScaling', 'machineScaling', 'verifyPerSec',
-  'nobleVerifyPerSec', 'syncBlocksPerSec', 'localConnectBlocksPerSec', 'hopMedianMs', 'idleNodeRssMB',
+  'nobleVerifyPerSec', 'syncBlocksPerSec', 'localConnectBlocksPerSec', 'localConnectInProcessBlocksPerSec', 'hopMedianMs', 'idleNodeRssMB',
   'idleNodeFloorMB', 'servedNodeRssMB', 'idleNodeUnbundledRssMB',
 ];
 

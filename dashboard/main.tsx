@@ -159,8 +159,8 @@ function App() {
   if (view === null) return <p>{error?.message ?? t('page.connecting')}</p>;
   const act = (what: () => Promise<void>) => () => void what().then(() => setError(null), (e: Error) => setError({ message: e.message, code: e instanceof PageError ? e.code : undefined }));
   const groups = GROUP_NAMES.map((_, g) => view.nodes.filter((n) => plan[n.index] === g).map((n) => n.index)).filter((g) => g.length > 0);
-  // Blocks made on demand (generate): the networks made for tests.
-  const regtest = view.network === 'regtest' || view.network === 'regtest-retarget';
+  // Blocks made on demand (generate): the networks made for tests, as the view says.
+  const regtest = view.blocksOnDemand;
   const shownDelay = delay ?? view.link.delayMs;
   const find = act(async () => {
     const r = await fetch(`${API}/devnet/search?q=${encodeURIComponent(query)}`);

@@ -12,11 +12,12 @@ import { parseCount, parseSeed, parseShare, parseZList } from './lab-arguments.j
 import { registerLabExperiments } from './lab-experiments.js';
 import { registerLabReplay } from './lab-replay-command.js';
 
+/** What commander gives the action: every option with a value has its default there, once. */
 interface DoubleSpendFlags {
-  q?: string;
-  z?: string;
-  trials?: string;
-  seed?: string;
+  q: string;
+  z: string;
+  trials: string;
+  seed: string;
   table?: boolean;
   json?: boolean;
 }
@@ -36,7 +37,7 @@ export function registerLabCommand(program: Command): void {
     .option('--table', "print the paper's three tables (q = 0.1, z = 0..10; q = 0.3, z = 0..50 step 5; z for P < 0.1 %), measured")
     .option('--json', 'print JSON for scripts: an array of { q, z, trials, successes, probability, ci95, nakamoto, exact }')
     .action(async (flags: DoubleSpendFlags) => {
-      const trials = parseCount('--trials', flags.trials ?? '1000', 1, 10_000_000);
+      const trials = parseCount('--trials', flags.trials, 1, 10_000_000);
       const seed = parseSeed(flags.seed);
       const started = timer();
       const counts: RunCounts = { blocks: 0 };
@@ -61,8 +62,8 @@ export function registerLabCommand(program: Command): void {
         else console.log(`\n${doubleSpendFooter(counts.blocks, ...started())}`);
         return;
       }
-      const q = parseShare('--q', flags.q ?? '0.1', 0, 0.5, 'the attacker share is a fraction, e.g. --q 0.1; at 0.5 or more the attacker always catches up');
-      const zs = parseZList(flags.z ?? '6');
+      const q = parseShare('--q', flags.q, 0, 0.5, 'the attacker share is a fraction, e.g. --q 0.1; at 0.5 or more the attacker always catches up');
+      const zs = parseZList(flags.z);
       if (flags.json !== true) console.log(doubleSpendHeader(q, trials, seed));
       const rows: DoubleSpendRow[] = [];
       for (const z of zs) {

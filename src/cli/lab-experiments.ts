@@ -14,7 +14,12 @@ import { timeWarp } from '../lab/time-warp.js';
 import { parseCount, parseDurationMs, parseSeed, parseShare } from './lab-arguments.js';
 
 type Flags = Record<string, string | boolean | undefined>;
-const text = (flags: Flags, name: string, fallback: string): string => (typeof flags[name] === 'string' ? (flags[name] as string) : fallback);
+/** text reads a flag as commander gives it: every option below has its default there, once. */
+const text = (flags: Flags, name: string): string => {
+  const value = flags[name];
+  if (typeof value !== 'string') throw new Error(`--${name} has no default in its option`);
+  return value;
+};
 const f = (x: number, digits = 4): string => x.toFixed(digits);
 const ci = ([lo, hi]: readonly [number, number]): string => `[${f(lo)}, ${f(hi)}]`;
 
@@ -33,11 +38,11 @@ export function registerLabExperiments(lab: Command): void {
     .option('--seed <n>', 'random seed', '1')
     .option('--json', 'print { alpha, gamma, blocks, relativeRevenue, ci95, eyalSirer, threshold }')
     .action(async (flags: Flags) => {
-      const alpha = parseShare('--alpha', text(flags, 'alpha', '0.3'), 0, 0.5, 'e.g. --alpha 0.3');
-      const gammaText = text(flags, 'gamma', '0.5');
+      const alpha = parseShare('--alpha', text(flags, 'alpha'), 0, 0.5, 'e.g. --alpha 0.3');
+      const gammaText = text(flags, 'gamma');
       const gamma = gammaText.trim() === '0' || gammaText.trim() === '1' ? Number(gammaText) : parseShare('--gamma', gammaText, 0, 1, 'e.g. --gamma 0.5 (0 to 1)');
-      const blocks = parseCount('--blocks', text(flags, 'blocks', '10000'), 100, 10_000_000);
-      const seed = parseSeed(text(flags, 'seed', '1'));
+      const blocks = parseCount('--blocks', text(flags, 'blocks'), 100, 10_000_000);
+      const seed = parseSeed(text(flags, 'seed'));
       const started = performance.now();
       const counts: RunCounts = { blocks: 0 };
       const r = await selfish({ alpha, gamma, blocks, seed }, counts);
@@ -59,11 +64,11 @@ export function registerLabExperiments(lab: Command): void {
     .option('--seed <n>', 'random seed', '1')
     .option('--json', 'print { delayMs, intervalMs, nodes, blocks, staleRate, ci95, model, modelPerMiner }')
     .action(async (flags: Flags) => {
-      const delayMs = parseDurationMs('--delay', text(flags, 'delay', '2s'));
-      const intervalMs = parseDurationMs('--interval', text(flags, 'interval', '10s'));
-      const nodes = parseCount('--nodes', text(flags, 'nodes', '5'), 2, 50);
-      const blocks = parseCount('--blocks', text(flags, 'blocks', '2000'), 1, 1_000_000);
-      const seed = parseSeed(text(flags, 'seed', '1'));
+      const delayMs = parseDurationMs('--delay', text(flags, 'delay'));
+      const intervalMs = parseDurationMs('--interval', text(flags, 'interval'));
+      const nodes = parseCount('--nodes', text(flags, 'nodes'), 2, 50);
+      const blocks = parseCount('--blocks', text(flags, 'blocks'), 1, 1_000_000);
+      const seed = parseSeed(text(flags, 'seed'));
       const started = performance.now();
       const counts: RunCounts = { blocks: 0 };
       const r = await forkRate({ delayMs, intervalMs, nodes, blocks, seed }, counts);
@@ -84,11 +89,11 @@ export function registerLabExperiments(lab: Command): void {
     .option('--seed <n>', 'random seed', '1')
     .option('--json', 'print the counts as JSON')
     .action(async (flags: Flags) => {
-      const minority = parseShare('--minority', text(flags, 'minority', '0.3'), 0, 0.5, 'e.g. --minority 0.3');
-      const durationMs = parseDurationMs('--duration', text(flags, 'duration', '10m'));
-      const intervalMs = parseDurationMs('--interval', text(flags, 'interval', '10s'));
+      const minority = parseShare('--minority', text(flags, 'minority'), 0, 0.5, 'e.g. --minority 0.3');
+      const durationMs = parseDurationMs('--duration', text(flags, 'duration'));
+      const intervalMs = parseDurationMs('--interval', text(flags, 'interval'));
       if (durationMs / intervalMs > 100_000) throw new UsageError('--duration is more than 100,000 block intervals', 'shorten --duration or lengthen --interval');
-      const seed = parseSeed(text(flags, 'seed', '1'));
+      const seed = parseSeed(text(flags, 'seed'));
       const r = await partition({ minority, durationMs, intervalMs, seed });
       if (flags.json === true) return console.log(JSON.stringify(r));
       const n = r.nakamoto;
@@ -111,8 +116,8 @@ export function registerLabExperiments(lab: Command): void {
     .option('--max-depth <n>', 'deepest depth listed', '10')
     .option('--json', 'print { q, depths: [{ depth, probability, nakamoto }] }')
     .action((flags: Flags) => {
-      const q = parseShare('--q', text(flags, 'q', '0.1'), 0, 0.5, 'e.g. --q 0.1');
-      const maxDepth = parseCount('--max-depth', text(flags, 'max-depth', text(flags, 'maxDepth', '10')), 0, 10_000);
+      const q = parseShare('--q', text(flags, 'q'), 0, 0.5, 'e.g. --q 0.1');
+      const maxDepth = parseCount('--max-depth', text(flags, 'maxDepth'), 0, 10_000);
       const t = finalityTable(q, maxDepth);
       if (flags.json === true) return console.log(JSON.stringify(t));
       console.log(`finality: P(an attacker with q = ${q} reverses a block at this depth)`);
@@ -129,10 +134,10 @@ export function registerLabExperiments(lab: Command): void {
     .option('--seed <n>', 'random seed', '1')
     .option('--json', 'print { share, periods, runs: [{ rule, blocks, seconds, lastPeriodSpacing, difficultyDrop, refused? }] }')
     .action(async (flags: Flags) => {
-      const shareText = text(flags, 'share', '1');
+      const shareText = text(flags, 'share');
       const share = shareText.trim() === '1' ? 1 : parseShare('--share', shareText, 0.5, 1, 'a majority: e.g. --share 0.7, or 1');
-      const periods = parseCount('--periods', text(flags, 'periods', '8'), 2, 50);
-      const seed = parseSeed(text(flags, 'seed', '1'));
+      const periods = parseCount('--periods', text(flags, 'periods'), 2, 50);
+      const seed = parseSeed(text(flags, 'seed'));
       const started = performance.now();
       const counts: RunCounts = { blocks: 0 };
       const r = await timeWarp({ share, periods, seed }, counts);

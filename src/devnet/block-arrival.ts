@@ -18,7 +18,7 @@ export async function loadRecentBlocks(tree: BlockTree, read: BlockReader, at: n
   const page = await read<ResponseOf<'listBlocks'>>('/blocks?limit=50&order=desc');
   const byHeight = new Map(page.blocks.map((b) => [b.height, b]));
   for (const b of [...page.blocks].reverse()) {
-    tree.add({ hash: b.hash, height: b.height, time: b.time, chainwork: b.chainwork, prevHash: byHeight.get(b.height - 1)?.hash ?? null }, undefined, at);
+    tree.add({ hash: b.hash, height: b.height, time: b.time, chainwork: b.chainwork, txCount: b.txCount, prevHash: byHeight.get(b.height - 1)?.hash ?? null }, undefined, at);
   }
 }
 

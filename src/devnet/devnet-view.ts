@@ -69,6 +69,8 @@ export interface NodeView {
 export interface DevnetView {
   network: string;
   targetSpacingSec: number;
+  /** true on a network made for tests (regtest, regtest-retarget): blocks come when asked for (generate), no miners run */
+  blocksOnDemand: boolean;
   nodes: NodeView[];
   /** the groups of a split, or null when healed */
   groups: number[][] | null;

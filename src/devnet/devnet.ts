@@ -17,6 +17,7 @@ import { ServiceRefusal } from '../api/services.js';
 import type { Status } from '../api/contract/responses.js';
 import type { LinkShape } from '../p2p/link-shaping.js';
 import { BlockTree, type TreeBlock } from './block-tree.js';
+import { loadRecentBlocks } from './block-arrival.js';
 import { ChildNode } from './child-node.js';
 import { EventFeed } from './event-feed.js';
 import { appendTimeline, message, nodeEventNote, type TimelineItem, type TimelineMessage } from './timeline.js';
@@ -106,7 +107,8 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     for (const node of this.nodes) node.onDeath = (n, why) => this.onDeath(n, why);
     await Promise.all(this.nodes.map((n) => n.start()));
     logger.info({ nodes: this.nodes.map((n) => n.endpoints) }, 'devnet nodes started');
-    await this.loadRecentBlocks(this.nodes[0]!);
+    const first = this.nodes[0]!;
+    await loadRecentBlocks(this.tree, (path) => first.api('GET', path), Date.now());
     for (const node of this.nodes) this.feeds.push(new EventFeed(() => (node.alive ? `${node.endpoints!.apiUrl}/events` : undefined), (e) => this.onNodeEvent(node.index, e)));
     await Promise.all(this.feeds.map((f) => f.ready));
     await Promise.all(this.nodes.map((n) => this.configure(n)));
@@ -114,7 +116,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     await this.pollStatus();
     this.timers = [setInterval(() => void this.pollStatus(), STATUS_MS), setInterval(() => void this.wiring.maintain(), TOPOLOGY_MS)];
     this.note('node', `${this.nodes.length} nodes started on ${this.options.params.name}`, undefined, message('nodesStarted', { count: this.nodes.length, network: this.options.params.name }));
-    this.note('node', `each node mines to its own wallet, in ${join(this.options.datadir, 'node-N', 'wallet')}: spend node N's coins with toychain-wallet --devnet N balance|history|send`);
+    this.note('node', `each node mines to its own wallet, in ${join(this.options.datadir, 'node-N', 'wallet')}: spend node N's coins with toychain-wallet --devnet N balance|history|send`, undefined, message('walletsAt', { path: join(this.options.datadir, 'node-N', 'wallet') }));
   }
 
   /** stop ends the feeds and every node process (a clean SIGTERM each). Safe to call twice. */
@@ -175,7 +177,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     const targets = index === undefined ? this.nodes : [this.node(index)];
     if (index === undefined) this.link = shape;
     await Promise.all(targets.filter((n) => n.alive).map((n) => n.api('PUT', '/network/link', shape)));
-    this.note('link', `${index === undefined ? 'every node' : `node ${index}`}: link delay ${shape.delayMs} ms${shape.jitterMs > 0 ? ` ± ${shape.jitterMs} ms` : ''}${shape.dropRate > 0 ? `, ${Math.round(shape.dropRate * 100)} % dropped` : ''}`);
+    this.note('link', `${index === undefined ? 'every node' : `node ${index}`}: link delay ${shape.delayMs} ms${shape.jitterMs > 0 ? ` ± ${shape.jitterMs} ms` : ''}${shape.dropRate > 0 ? `, ${Math.round(shape.dropRate * 100)} % dropped` : ''}`, undefined, linkMessage(shape, index));
   }
 
   /** restart starts a dead (or running) node again on its folder, then rewires it. */
@@ -291,14 +293,6 @@ export class Devnet extends EventEmitter<DevnetEvents> {
 
   // ---- what the nodes tell us ------------------------------------------------------
 
-  private async loadRecentBlocks(node: ChildNode): Promise<void> {
-    const page = await node.api<ResponseOf<'listBlocks'>>('GET', '/blocks?limit=50&order=desc');
-    const byHeight = new Map(page.blocks.map((b) => [b.height, b]));
-    for (const b of [...page.blocks].reverse()) {
-      this.tree.add({ hash: b.hash, height: b.height, time: b.time, chainwork: b.chainwork, txCount: b.txCount, prevHash: byHeight.get(b.height - 1)?.hash ?? null }, undefined, Date.now());
-    }
-  }
-
   private onNodeEvent(index: number, e: NodeEvent): void {
     const at = Date.now();
     switch (e.event) {
@@ -373,7 +367,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
 
   private onDeath(node: ChildNode, why: string): void {
     this.statuses.delete(node.index);
-    this.note('node', `node ${node.index} died (${why}): restart it from the dashboard or POST /devnet/nodes/${node.index}/restart; its log is ${join(node.options.datadir, 'node.log')}`, node.index);
+    this.note('node', `node ${node.index} died (${why}): restart it from the dashboard or POST /devnet/nodes/${node.index}/restart; its log is ${join(node.options.datadir, 'node.log')}`, node.index, message('died', { node: node.index, why, log: join(node.options.datadir, 'node.log') }));
   }
 
   private note(kind: TimelineItem['kind'], text: string, node?: number, said?: TimelineMessage): void {
@@ -381,4 +375,10 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     if (kind !== 'block') this.options.logger.info(text);
     this.emit('event', 'timeline', item);
   }
+}
+
+/** linkMessage: the link line for the page; every figure is given, 0 where the shape has none. */
+function linkMessage(shape: LinkShape, index: number | undefined): TimelineMessage {
+  const figures = { delay: shape.delayMs, jitter: shape.jitterMs, dropped: Math.round(shape.dropRate * 100) };
+  return index === undefined ? message('linkEvery', figures) : message('linkNode', { node: index, ...figures });
 }

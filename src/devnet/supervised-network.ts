@@ -41,6 +41,7 @@ export function devnetView(net: SupervisedNetwork, now: number): DevnetView {
   return {
     network: params.name,
     targetSpacingSec: params.targetSpacing,
+    blocksOnDemand: params.mockableChain === true,
     nodes: net.nodes.map((n) => nodeView(net, n, now)),
     groups: net.wiring.groups,
     paused: net.paused,

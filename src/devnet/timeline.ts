@@ -43,6 +43,16 @@ export const TIMELINE_MESSAGES = {
   reorg: ['node', 'count'],
   ban: ['node', 'address', 'reason'],
   peerLeft: ['node', 'address', 'reason'],
+  walletsAt: ['path'],
+  linkEvery: ['delay', 'jitter', 'dropped'],
+  linkNode: ['node', 'delay', 'jitter', 'dropped'],
+  died: ['node', 'why', 'log'],
+  watching: ['node', 'url'],
+  stoppedWatching: ['node', 'url'],
+  answersAgain: ['node'],
+  found: ['node', 'url', 'peer'],
+  hasBlock: ['node', 'height', 'hash'],
+  bannedNode: ['node', 'banned', 'address', 'reason'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TimelineKey = keyof typeof TIMELINE_MESSAGES;

@@ -56,6 +56,7 @@ export function watchedView({ list, tree, peerBook, tips, params }: WatchedNetwo
   return {
     network: first ?? 'unknown',
     targetSpacingSec: spacingSec,
+    blocksOnDemand: params?.mockableChain === true,
     nodes: list.map((w) => nodeView(w, now, groupOf, list, peerBook)),
     groups: groups.length <= 1 ? null : groups,
     paused: false,

@@ -10,7 +10,7 @@
  * with POST /network {active:false}, or a split by deny lists, shows as its own group.
  * With discovery on, nodes that peers announce (`--announce-api`) are watched too.
  */
-import { appendTimeline, nodeEventNote, type TimelineItem, type TimelineMessage } from './timeline.js';
+import { appendTimeline, message, nodeEventNote, type TimelineItem, type TimelineMessage } from './timeline.js';
 import type { Status } from '../api/contract/responses.js';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
@@ -100,7 +100,7 @@ export class Watcher extends EventEmitter<DevnetEvents> {
     const w: Watched = { index, apiUrl, status: undefined, peers: [], loaded: false, label, feed: undefined as unknown as EventFeed };
     w.feed = new EventFeed(() => (this.stopped ? undefined : `${apiUrl}/events`), (e) => this.onNodeEvent(index, e));
     this.watched.set(index, w);
-    this.note('node', `watching node ${index} at ${apiUrl}`, index);
+    this.note('node', `watching node ${index} at ${apiUrl}`, index, message('watching', { node: index, url: apiUrl }));
     return index;
   }
 
@@ -112,7 +112,7 @@ export class Watcher extends EventEmitter<DevnetEvents> {
     this.watched.delete(w.index);
     this.peerBook.forget(w.index);
     delete this.tips[w.index];
-    this.note('node', `stopped watching node ${w.index} (${w.apiUrl})`, w.index);
+    this.note('node', `stopped watching node ${w.index} (${w.apiUrl})`, w.index, message('stoppedWatching', { node: w.index, url: w.apiUrl }));
     return true;
   }
 
@@ -214,7 +214,7 @@ export class Watcher extends EventEmitter<DevnetEvents> {
           this.tips[w.index] = status.tip;
           w.peers = peers;
           this.peerBook.learn(w.index, peers, safeBase);
-          if (wasUnreachable) this.note('node', `node ${w.index} answers again`, w.index);
+          if (wasUnreachable) this.note('node', `node ${w.index} answers again`, w.index, message('answersAgain', { node: w.index }));
           if (!w.loaded) {
             await loadRecentBlocks(this.tree, (path) => fetchJson(w.apiUrl + path, 'GET'), Date.now());
             w.loaded = true;
@@ -239,7 +239,7 @@ export class Watcher extends EventEmitter<DevnetEvents> {
         if (base === undefined || known.has(base)) continue;
         known.add(base);
         const index = this.add(base, this.options.foundLabel);
-        this.note('node', `found node ${index} at ${base}: a peer of node ${w.index} announced it`, index);
+        this.note('node', `found node ${index} at ${base}: a peer of node ${w.index} announced it`, index, message('found', { node: index, url: base, peer: w.index }));
       }
     }
   }
@@ -268,7 +268,7 @@ export class Watcher extends EventEmitter<DevnetEvents> {
     const block = await recordArrival(this.tree, index, b, Date.now(), (path) => fetchJson(w.apiUrl + path, 'GET'));
     if (block === undefined) return;
     this.emit('event', 'block', block);
-    this.note('block', `node ${index} has block ${b.height} ${b.hash.slice(-8)}`, index);
+    this.note('block', `node ${index} has block ${b.height} ${b.hash.slice(-8)}`, index, message('hasBlock', { node: index, height: b.height, hash: b.hash.slice(-8) }));
   }
 
   /** onBan shows a ban on the banned node's card when the connection was seen (its announced API), and on the timeline. */
@@ -277,7 +277,7 @@ export class Watcher extends EventEmitter<DevnetEvents> {
     const api = this.peerBook.banned(index, address, reason, Date.now());
     const banned = [...this.watched.values()].find((w) => w.apiUrl === api);
     if (banned === undefined) return this.noteNodeEvent(index, e);
-    this.note('ban', `node ${index} banned node ${banned.index} (${address}): ${reason}`, banned.index);
+    this.note('ban', `node ${index} banned node ${banned.index} (${address}): ${reason}`, banned.index, message('bannedNode', { node: index, banned: banned.index, address, reason }));
     this.emit('event', 'ban', { node: index, banned: banned.index, address, reason });
   }
 

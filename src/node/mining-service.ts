@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 import { decodeAddress } from '../consensus/address.js';
 import { DecodeError } from '../consensus/byte-reader.js';
+import type { Block } from '../consensus/block.js';
 import type { NetworkParams } from '../consensus/params.js';
 import type { Chain } from '../chain/chain.js';
 import { viewOf } from '../chain/chain-view.js';
@@ -34,6 +35,12 @@ export interface MiningServiceOptions {
   paceMs?: number;
   /** the node's clock in Unix seconds, stamped into templates (default: the system clock) */
   clock?: () => number;
+  /**
+   * called with each block found, right before the chain connects it: the p2p layer
+   * sends it on to its peers first (PeerManager.relayOwnBlock), so the first hop does
+   * not wait for our connect
+   */
+  relayAhead?: (block: Block) => void;
 }
 
 /** Default idle time before the nonce pool's threads end: an idle node holds no mining threads. */
@@ -121,8 +128,12 @@ export class MiningService implements MiningControl, MiningShareControl {
   }
 
   private newMiner(minerPubkey: Uint8Array, pool: NoncePool): Miner {
-    const { chain, params, mempool, paceMs, clock } = this.options;
-    return new Miner({ chain: miningChainOf(viewOf(chain), (block) => chain.processBlock(block)), pool, params, minerPubkey, ...(mempool ? { mempool } : {}), ...(paceMs === undefined ? {} : { paceMs }), ...(clock === undefined ? {} : { clock }) });
+    const { chain, params, mempool, paceMs, clock, relayAhead } = this.options;
+    const submit = (block: Block): ReturnType<Chain['processBlock']> => {
+      relayAhead?.(block);
+      return chain.processBlock(block);
+    };
+    return new Miner({ chain: miningChainOf(viewOf(chain), submit), pool, params, minerPubkey, ...(mempool ? { mempool } : {}), ...(paceMs === undefined ? {} : { paceMs }), ...(clock === undefined ? {} : { clock }) });
   }
 
   /**

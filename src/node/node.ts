@@ -103,7 +103,7 @@ export class Node {
 
       // Only a network whose difficulty cannot pace its miners (no retarget) needs a paced miner.
       const paceMs = config.params.noRetargeting ? config.miningPaceSec * 1000 : undefined;
-      const mining = new MiningService({ chain, params: config.params, workers: config.workers, defaultAddress: config.minerAddress, ownKey: () => nodeKey(config.datadir), mempool, clock: clock.now, logger: logger.child({ layer: 'mining' }), ...(paceMs === undefined ? {} : { paceMs }) });
+      const mining = new MiningService({ chain, params: config.params, workers: config.workers, defaultAddress: config.minerAddress, ownKey: () => nodeKey(config.datadir), mempool, clock: clock.now, relayAhead: (block) => peers.relayOwnBlock(block), logger: logger.child({ layer: 'mining' }), ...(paceMs === undefined ? {} : { paceMs }) });
       cleanup.push(() => mining.close());
 
       // A token given from outside (a Kubernetes Secret, --api-token-file) is shared by every node of a deployment; otherwise a new one per start.

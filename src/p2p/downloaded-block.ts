@@ -4,12 +4,12 @@
  * to handle it), and whether its body matches its header (a duplicate's body is not
  * looked at by the chain, but one that does not match is junk its sender built).
  */
-import { rememberHeaderHash } from '../chain/header-hashes.js';
 import type { Block } from '../consensus/block.js';
 import { equalBytes, toDisplayHex, type DisplayHex } from '../consensus/bytes.js';
-import { headerHash, type BlockHeader } from '../consensus/header.js';
+import type { BlockHeader } from '../consensus/header.js';
 import { merkleRoot } from '../consensus/merkle.js';
 import { txHash } from '../consensus/tx.js';
+import { wireHeaderHash } from './wire-hash.js';
 
 /** bodyMatchesHeader: the transactions hash to the header's merkle root, without CVE-2012-2459 duplicates. */
 export function bodyMatchesHeader(block: Block): boolean {
@@ -25,8 +25,7 @@ const blockIds = new WeakMap<BlockHeader, DisplayHex>();
 export function blockIdOf(header: BlockHeader): DisplayHex {
   let id = blockIds.get(header);
   if (id === undefined) {
-    const hash = headerHash(header);
-    rememberHeaderHash(header, hash);
+    const hash = wireHeaderHash(header); // remembered for the chain
     id = toDisplayHex(hash);
     blockIds.set(header, id);
   }

@@ -25,7 +25,14 @@ export interface P2pSettings {
   pingIntervalMs: number;
   /** a ping unanswered this long drops the peer */
   pingTimeoutMs: number;
-  /** blocks requested from one peer at a time (Bitcoin: MAX_BLOCKS_IN_TRANSIT_PER_PEER = 16) */
+  /**
+   * blocks requested from one peer at a time. Differs from Bitcoin
+   * (MAX_BLOCKS_IN_TRANSIT_PER_PEER = 16): 128 (relay.ts serves up to 128 per getdata),
+   * asked 64 at a time, so a getdata goes out per 64 blocks, not per 8; with 16 the
+   * syncing node spent about a tenth of its CPU sending getdata (`node --cpu-prof` on the
+   * fresh node of `npm run bench -- network`, (b)). A deep window of big blocks on a slow
+   * link drains slowly: the stall clock restarts at each delivered block (peer-sync.ts).
+   */
   maxBlocksInFlight: number;
   blockTimeoutMs: number;
   reconnectBaseMs: number;
@@ -55,7 +62,7 @@ export const P2P_DEFAULTS: Readonly<P2pSettings> = {
   handshakeTimeoutMs: 10_000,
   pingIntervalMs: 30_000,
   pingTimeoutMs: 90_000,
-  maxBlocksInFlight: 16,
+  maxBlocksInFlight: 128,
   blockTimeoutMs: 30_000,
   reconnectBaseMs: 1_000,
   reconnectMaxMs: 60_000,

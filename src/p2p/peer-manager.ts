@@ -18,6 +18,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Chain } from '../chain/chain.js';
 import { fromDisplayHex, type Hash32 } from '../consensus/bytes.js';
+import type { Block } from '../consensus/block.js';
 import type { NetworkParams } from '../consensus/params.js';
 import { normaliseHost, parsePeerAddress } from './address.js';
 import type { Ban } from './ban-list.js';
@@ -34,7 +35,6 @@ import { PeerPolicy } from './peer-policy.js';
 import { Relay } from './relay.js';
 import { BlockSync } from './sync.js';
 import { TxRelay, type TxPool } from './tx-relay.js';
-
 
 /** What the node gives the p2p layer, plus any tunable it sets. */
 export interface PeerManagerOptions extends Partial<P2pSettings> {
@@ -55,7 +55,6 @@ export interface PeerManagerOptions extends Partial<P2pSettings> {
   /** the mempool that relayed transactions go to and are served from; without one, transactions are decoded and dropped */
   txPool?: TxPool;
 }
-
 
 export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl, NetworkPolicyControl {
   private readonly chain: Chain;
@@ -386,6 +385,11 @@ export class PeerManager extends EventEmitter<PeerEvents> implements PeerControl
       listenPort: this.listenPort,
       ...(this.options.announceApi === undefined ? {} : { apiUrl: this.options.announceApi }),
     };
+  }
+
+  /** relayOwnBlock sends a block this node mined on before its connect (Relay.relayOwnBlock); call it right before Chain.processBlock. */
+  relayOwnBlock(block: Block): void {
+    this.relay.relayOwnBlock(block);
   }
 
   /** announceTx relays a transaction the mempool accepted (by its txHash, internal byte order) to every peer that does not know it. */

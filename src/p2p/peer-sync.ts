@@ -18,6 +18,8 @@ export interface PeerSync {
   inFlight: Map<string, number>;
   /** the entry with the most work this peer is known to have (Core: pindexBestKnownBlock) */
   bestKnown: ChainEntry | undefined;
+  /** when this peer last delivered a block we asked for (0: never): the stall clock restarts there */
+  deliveredAt: number;
   /** when we sent getheaders still unanswered */
   headersRequestedAt: number | undefined;
   /** the hashes (ids) of the locator of that getheaders: an answer starts on one of them */
@@ -35,7 +37,7 @@ export const MAX_LACKS = 5000;
 
 /** newPeerSync is the state of a peer that has just completed its handshake: nothing asked, nothing known. */
 export function newPeerSync(peer: Peer, params: NetworkParams): PeerSync {
-  return { peer, inFlight: new Map(), bestKnown: undefined, headersRequestedAt: undefined, headersLocator: new Set(), lacks: new Set(), presync: new HeaderPresync(params), path: new DownloadPath() };
+  return { peer, inFlight: new Map(), deliveredAt: 0, bestKnown: undefined, headersRequestedAt: undefined, headersLocator: new Set(), lacks: new Set(), presync: new HeaderPresync(params), path: new DownloadPath() };
 }
 
 /** noteKnown records that the peer has `entry`: its best known block, and the chainwork it shows, only go up. */
@@ -55,4 +57,17 @@ export function noteKnown(ps: PeerSync, entry: ChainEntry): void {
 export function answersRequest(ps: PeerSync, headers: readonly BlockHeader[]): boolean {
   if (ps.headersRequestedAt === undefined) return false;
   return headers.length === 0 || headers.length > MAX_ANNOUNCED_HEADERS || ps.headersLocator.has(toDisplayHex(headers[0]!.prevHash));
+}
+
+/**
+ * stalledRequest names a block the peer was asked for and has held up for more than
+ * `timeoutMs` at `now`, if any. A peer still delivering what we asked is not stalling,
+ * though a deep window (maxBlocksInFlight) of big blocks on a slow link takes long to
+ * drain: the clock restarts at each block it delivers. One that withholds a block and
+ * sends the others fills the download queue, is asked for nothing more, and stalls then.
+ * @see Core's block download timeout, which allows more time the more blocks are in flight.
+ */
+export function stalledRequest(ps: PeerSync, now: number, timeoutMs: number): string | undefined {
+  for (const [id, at] of ps.inFlight) if (now - Math.max(at, ps.deliveredAt) > timeoutMs) return id;
+  return undefined;
 }

@@ -1,7 +1,7 @@
 /**
  * One peer connection over a WebSocket: the version handshake, keepalive pings, the
  * per-peer message rate limit, a bounded receive queue handled one message at a time,
- * and a bounded send buffer. What a message means is the manager's business
+ * and a bounded send buffer (peer-buffers.ts). What a message means is the manager's business
  * (ctx.handle); a peer only turns bad frames into offences and refuses peers that
  * cannot be ours (another network or genesis, an old protocol, ourselves, a banned address).
  *
@@ -20,6 +20,7 @@ import { frameOffence, type Offence } from './misbehaviour.js';
 import type { P2pSettings } from './p2p-options.js';
 import type { PeerInfo } from './peer-control.js';
 import { TokenBucket } from './token-bucket.js';
+import { ReceiveBuffer, SendBuffer } from './peer-buffers.js';
 import { ShapedLink, type LinkShaping } from './link-shaping.js';
 import { isVersionFrame, versionRefusal, wrongNetwork } from './version-check.js';
 
@@ -69,11 +70,6 @@ const FLOOD_SCORE_INTERVAL_MS = 1000;
  */
 const RATE_EXEMPT: ReadonlySet<Message['type']> = new Set(['getdata', 'getheaders']);
 const CLOSE_GRACE_MS = 2000;
-/**
- * Frames waiting beyond which we stop reading, whatever their bytes: each waiting frame
- * costs a little bookkeeping even when tiny.
- */
-const MAX_INBOX_FRAMES = 5000;
 
 /** A set that forgets its oldest members beyond a size. */
 export class KnownSet {
@@ -111,21 +107,14 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
   private gotVerack = false;
   private readonly bucket: TokenBucket;
   private lastFloodScoreAt = -Infinity;
-  /** frames received, not yet decoded: decoding happens only once a frame's turn comes */
-  private readonly inbox: Uint8Array[] = [];
-  private inboxBytes = 0;
-  /** reading from the socket is paused: the receive buffer is full */
-  private readPaused = false;
-  /** bytes handed to send and not yet written by the socket */
-  private unsentBytes = 0;
-  private readonly sendWaiters: (() => void)[] = [];
+  private readonly inbox: ReceiveBuffer;
+  private readonly outbox: SendBuffer;
   private draining: Promise<void> | undefined;
   private pingNonce: Uint8Array | undefined;
   private pingSentAt = 0;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private closeTimer: NodeJS.Timeout | undefined;
-  private readonly link: ShapedLink | undefined;
 
   constructor(
     readonly id: number,
@@ -141,7 +130,9 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
     super();
     this.connectedAt = ctx.clock();
     this.bucket = new TokenBucket(ctx.limits.messageRate, ctx.clock);
-    this.link = ctx.shaping === undefined ? undefined : new ShapedLink(ctx.shaping);
+    this.inbox = new ReceiveBuffer(ws, ctx.limits.maxReceiveBufferBytes, ctx.logger, id);
+    const link = ctx.shaping === undefined ? undefined : new ShapedLink(ctx.shaping);
+    this.outbox = new SendBuffer(ws, { maxBytes: ctx.limits.maxSendBufferBytes, hardBytes: ctx.limits.maxSendBufferHardBytes }, link);
     ws.on('message', (data, isBinary) => this.guard(() => this.onFrame(data, isBinary)));
     ws.on('close', (code, reason) => this.onSocketClose(code, reason.toString('utf8')));
     ws.on('error', (e) => this.guard(() => this.onSocketError(e)));
@@ -167,38 +158,34 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
     };
   }
 
-  /**
-   * send queues a message; false if the peer is closed. Bytes count as unsent from here
-   * until the socket has written them, shaped-link queue included, so a slow link cannot
-   * hide them. A peer whose unsent bytes pass maxSendBufferHardBytes does not read: dropped.
-   */
+  /** send encodes a message and sends it at once (sendFrame); false if the peer is closed. */
   send(msg: Message): boolean {
+    return this.sendFrame(encodeMessage(this.ctx.params.magic, msg));
+  }
+
+  /**
+   * sendFrame sends a frame encoded already (encodeMessage with our magic), so one
+   * encoding of a block goes to every peer; false if the peer is closed. A peer whose
+   * unsent bytes pass maxSendBufferHardBytes does not read: dropped.
+   */
+  sendFrame(frame: Uint8Array): boolean {
     if (this.state === 'closed' || this.ws.readyState !== WebSocket.OPEN) return false;
-    if (this.unsentBytes > this.ctx.limits.maxSendBufferHardBytes) {
+    if (this.outbox.overfull) {
       this.close('send buffer full: the peer is not reading');
       return false;
     }
-    const frame = encodeMessage(this.ctx.params.magic, msg);
-    this.unsentBytes += frame.length;
-    const written = (): void => this.written(frame.length);
-    const deliver = (): void => {
-      // A shaped link sends later: the socket may have closed by then.
-      if (this.ws.readyState === WebSocket.OPEN) this.ws.send(frame, written);
-      else written();
-    };
-    if (this.link === undefined) deliver();
-    else if (!this.link.send(deliver)) written(); // dropped by the link shaping
+    this.outbox.write(frame);
     return true;
   }
 
   /** sendable: unsent bytes are below maxSendBufferBytes (Core: fPauseSend is clear). */
   get sendable(): boolean {
-    return this.unsentBytes < this.ctx.limits.maxSendBufferBytes;
+    return this.outbox.sendable;
   }
 
   /** unsent bytes (socket buffer plus shaped queue) */
   get sendBufferBytes(): number {
-    return this.unsentBytes;
+    return this.outbox.bytes;
   }
 
   /**
@@ -206,13 +193,7 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
    * closed): serving data waits on it rather than queueing without end.
    */
   whenSendable(): Promise<void> {
-    if (this.sendable || this.state === 'closed') return Promise.resolve();
-    return new Promise((resolve) => this.sendWaiters.push(resolve));
-  }
-
-  private written(bytes: number): void {
-    this.unsentBytes -= bytes;
-    if (this.sendWaiters.length > 0 && this.sendable) for (const resolve of this.sendWaiters.splice(0)) resolve();
+    return this.outbox.whenSendable();
   }
 
   /** close ends the connection with a reason the other side sees in the close frame. */
@@ -254,23 +235,14 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
   }
 
   /**
-   * onFrame admits a frame to the receive buffer, undecoded. Past maxReceiveBufferBytes
-   * (or MAX_INBOX_FRAMES) we stop reading the socket (backpressure: TCP then holds the
-   * sender back) until the frames waiting are handled. @see Core -maxreceivebuffer,
-   * fPauseRecv. A frame is decoded only when its turn comes, so a peer streaming big
-   * frames costs us at most the buffer plus the one frame being decoded.
+   * onFrame admits a frame to the receive buffer, undecoded (peer-buffers.ts: past
+   * maxReceiveBufferBytes we stop reading the socket until the frames waiting are
+   * handled). @see Core -maxreceivebuffer, fPauseRecv.
    */
   private onFrame(data: RawData, isBinary: boolean): void {
     if (this.state === 'closed') return;
     if (!isBinary) return this.offend('malformed', 'text frame');
-    const frame = toBytes(data);
-    this.inbox.push(frame);
-    this.inboxBytes += frame.length;
-    if (!this.readPaused && (this.inboxBytes > this.ctx.limits.maxReceiveBufferBytes || this.inbox.length > MAX_INBOX_FRAMES)) {
-      this.readPaused = true;
-      this.ws.pause();
-      this.ctx.logger.info({ peer: this.id, bytes: this.inboxBytes, frames: this.inbox.length, limit: this.ctx.limits.maxReceiveBufferBytes }, 'receive buffer full: reading from the peer paused');
-    }
+    this.inbox.push(toBytes(data));
     this.draining ??= this.drain();
   }
 
@@ -283,12 +255,6 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
     await Promise.resolve(); // so `draining` is set before the loop can end
     while (this.inbox.length > 0 && this.state !== 'closed') {
       const frame = this.inbox.shift()!;
-      this.inboxBytes -= frame.length;
-      if (this.readPaused && this.inboxBytes <= this.ctx.limits.maxReceiveBufferBytes / 2 && this.inbox.length <= MAX_INBOX_FRAMES / 2) {
-        this.readPaused = false;
-        this.ws.resume();
-        this.ctx.logger.info({ peer: this.id, bytes: this.inboxBytes }, 'receive buffer drained: reading from the peer resumed');
-      }
       let msg: Message | undefined;
       try {
         msg = this.admit(frame);
@@ -409,10 +375,8 @@ export class Peer extends EventEmitter<PeerLocalEvents> {
   private clearTimers(): void {
     clearTimeout(this.handshakeTimer);
     clearInterval(this.pingTimer);
-    this.inbox.length = 0;
-    this.inboxBytes = 0;
-    for (const resolve of this.sendWaiters.splice(0)) resolve();
-    this.link?.close();
+    this.inbox.clear();
+    this.outbox.close();
   }
 }
 

@@ -14,9 +14,12 @@
  *   passes its header, proof of work and own checks (Chain.checkBlockForRelay) goes to
  *   the `sendblocks` peers that know its parent before we connect it, so the next hop
  *   overlaps our connect. A block whose header or proof of work fails is never relayed.
- *   It goes as `blockahead`, not `block`: one that later fails its connect (inputs,
- *   amounts, signatures) was relayed in BIP152's way, and the receiver does not punish
- *   us for it (sync.ts); a `block` we send is one we connected, and stays our fault.
+ *   A block a peer sent us goes as `blockahead`, not `block`: one that later fails its
+ *   connect (inputs, amounts, signatures) was relayed in BIP152's way, and the receiver
+ *   does not punish us for it (sync.ts). A block we mined goes the same way after the
+ *   same checks (relayOwnBlock: its first hop would otherwise wait for our connect, the
+ *   SSE event and the API's answer), but as `block`: we made it, so it stays our fault.
+ *   Any `block` we send is one we connected or made.
  * - getdata is answered with the blocks, each named once (duplicates are dropped), at
  *   most MAX_BLOCKS_PER_GETDATA and MAX_BYTES_PER_GETDATA per message and
  *   SERVE_BYTES_PER_SECOND per peer; the rest goes back to the caller (transactions are
@@ -28,19 +31,28 @@
  */
 import type { Logger } from 'pino';
 import type { Chain } from '../chain/chain.js';
-import type { ChainEntry } from '../chain/block-index.js';
+import { hasData, type ChainEntry } from '../chain/block-index.js';
 import { equalBytes, toDisplayHex, ZERO_HASH, type DisplayHex, type Hash32 } from '../consensus/bytes.js';
 import { headersAfter, locatorFork } from './locator.js';
 import { blockSize } from '../storage/block-bytes.js';
 import type { Block } from '../consensus/block.js';
 import type { BlockHeader } from '../consensus/header.js';
+import { blockIdOf } from './downloaded-block.js';
 import { MAX_ANNOUNCED_HEADERS } from './header-presync.js';
-import type { InvItem } from './messages.js';
+import { encodeMessage, type InvItem } from './messages.js';
 import type { Offence } from './misbehaviour.js';
 import type { Peer } from './peer.js';
 
-/** Blocks served for one getdata; the rest is answered notfound. Our sync asks for at most maxBlocksInFlight (16). */
+/** Blocks served for one getdata; the rest is answered notfound. Our sync asks for at most maxBlocksInFlight (128). */
 export const MAX_BLOCKS_PER_GETDATA = 128;
+/**
+ * Blocks read from the store in one go while serving a getdata; the next chunk is read
+ * while this one is sent, if this one is at most READ_AHEAD_BYTES. What one peer's
+ * getdata holds in memory is so at most about READ_CHUNK big blocks and READ_AHEAD_BYTES,
+ * in line with the ~9 MB its send buffer may already hold (maxSendBufferHardBytes).
+ */
+const READ_CHUNK = 8;
+const READ_AHEAD_BYTES = 1_000_000;
 /** Block bytes served for one getdata. */
 export const MAX_BYTES_PER_GETDATA = 16_000_000;
 /** Block bytes served to one peer per second, sustained (a burst of twice that). */
@@ -99,12 +111,13 @@ export class Relay {
     if (entry === undefined || !this.opts.chain.isActive(entry) || this.opts.isSyncing()) return;
     const block = connected?.id === entry.id ? connected.block : undefined;
     const parentId = entry.parent?.id;
+    let blockFrame: Uint8Array | undefined; // encoded once, for every peer it goes to
     for (const peer of this.opts.peers()) {
       if (!peer.ready || peer.knownBlocks.has(entry.id)) continue;
       // Pushed whole only where it connects: a peer lacking the parent is told by headers or inv, and fetches what it lacks.
       if (block !== undefined && peer.wantsBlocks && parentId !== undefined && peer.knownBlocks.has(parentId)) {
         peer.knownBlocks.add(entry.id);
-        peer.send({ type: 'block', block });
+        peer.sendFrame((blockFrame ??= encodeMessage(this.opts.chain.params.magic, { type: 'block', block })));
         continue;
       }
       const headers = peer.wantsHeaders ? headersToAnnounce(peer, entry) : undefined;
@@ -115,13 +128,15 @@ export class Relay {
   }
 
   /**
-   * relayAhead sends a block we just received, before we connect it, to the peers that
-   * asked for new blocks whole (`sendblocks`) and know its parent, if it would extend
-   * our active tip and passes its header, proof of work and own checks. @see BIP152
-   * ("high-bandwidth mode": relay after the header and the block's context-free checks,
-   * before full validation). Nothing goes out while we are still syncing.
+   * relayAhead sends a new block, before we connect it, to the peers that asked for new
+   * blocks whole (`sendblocks`) and know its parent, if it would extend our active tip
+   * and passes its header, proof of work and own checks. @see BIP152 ("high-bandwidth
+   * mode": relay after the header and the block's context-free checks, before full
+   * validation). Nothing goes out while we are still syncing. The block is encoded once,
+   * and the same bytes go to every peer. `as`: `blockahead` for a block a peer sent us,
+   * `block` for one we mined (relayOwnBlock).
    */
-  relayAhead(block: Block, id: string): void {
+  relayAhead(block: Block, id: string, as: 'blockahead' | 'block' = 'blockahead'): void {
     if (this.opts.isSyncing()) return;
     const { chain } = this.opts;
     const parentId = toDisplayHex(block.header.prevHash);
@@ -129,11 +144,29 @@ export class Relay {
     if (targets.length === 0) return;
     const v = chain.checkBlockForRelay(block);
     if (!v.ok || v.parent !== chain.tip) return; // never relay a block whose header or proof of work fails
+    const frame = encodeMessage(chain.params.magic, { type: as, block });
     for (const peer of targets) {
       peer.knownBlocks.add(id);
-      peer.send({ type: 'blockahead', block });
+      peer.sendFrame(frame);
     }
     this.opts.logger.debug({ block: id, peers: targets.length }, 'block relayed ahead of its connect');
+  }
+
+  /**
+   * relayOwnBlock is relayAhead for a block this node mined, before it goes to
+   * Chain.processBlock: the same checks (our own template can be wrong too), and it goes
+   * as `block`, so a block of ours that fails at a peer's connect costs us there, as a
+   * block we connected would (a student who changed the rules is still banned).
+   * Differs from Bitcoin: Core's miner announces its block by compact block before the
+   * connect as well (NewPoWValidBlock), and is not punished for it by high-bandwidth
+   * peers. A failure here is logged and never keeps the block from its connect.
+   */
+  relayOwnBlock(block: Block): void {
+    try {
+      this.relayAhead(block, blockIdOf(block.header), 'block');
+    } catch (err) {
+      this.opts.logger.error({ err }, 'relaying our own block ahead of its connect failed');
+    }
   }
 
   /** serveGetData sends the blocks asked for, paced, and returns the items it did not serve (transactions, unknown or over the caps). */
@@ -144,20 +177,33 @@ export class Relay {
     let blocks = 0;
     let served = 0;
     let bytes = 0;
-    // The blocks this getdata may be served, in order: the next is read from the store
-    // while this one goes out (one read waits at a time, not one per block in turn).
+    // The blocks this getdata may be served, in order, read from the store READ_CHUNK at a
+    // time in one getMany: the next chunk is read while this one goes out (if it is small).
+    // A get per block cost more CPU in thread hand-offs than anything else in serving a
+    // sync (store.ts getBlocks).
     const order = [...new Set(items.filter((i) => i.type === 'block').map((i) => toDisplayHex(i.hash)))].slice(0, MAX_BLOCKS_PER_GETDATA);
-    const reads = new Map<string, Promise<Block | undefined>>();
-    const read = (id: string): Promise<Block | undefined> => {
-      let p = reads.get(id);
+    const chunks = new Map<number, Promise<Map<DisplayHex, Block>>>();
+    const chunkOf = (c: number): Promise<Map<DisplayHex, Block>> => {
+      let p = chunks.get(c);
       if (p === undefined) {
-        p = this.opts.chain.getBlock(id as DisplayHex);
+        p = this.readChunk(order.slice(c * READ_CHUNK, (c + 1) * READ_CHUNK));
         p.catch(() => undefined); // a read started ahead and never awaited must not go unhandled
-        reads.set(id, p);
+        chunks.set(c, p);
       }
       return p;
     };
-    let next = 0;
+    const position = new Map(order.map((id, i) => [id, i]));
+    const read = async (id: DisplayHex): Promise<Block | undefined> => {
+      const c = Math.floor(position.get(id)! / READ_CHUNK);
+      chunks.delete(c - 1); // sent: not held any longer (blocks are served in this order)
+      const chunk = await chunkOf(c);
+      if ((c + 1) * READ_CHUNK < order.length && !chunks.has(c + 1)) {
+        let chunkBytes = 0;
+        for (const block of chunk.values()) chunkBytes += blockSize(block);
+        if (chunkBytes <= READ_AHEAD_BYTES) void chunkOf(c + 1);
+      }
+      return chunk.get(id);
+    };
     for (const item of items) {
       if (item.type !== 'block') {
         notFound.push(item);
@@ -177,11 +223,7 @@ export class Relay {
         this.opts.logger.info({ peer: peer.id, bytes: peer.sendBufferBytes }, 'send buffer full: getdata service paused until the peer reads');
         await peer.whenSendable();
       }
-      const reading = read(id);
-      reads.delete(id);
-      next++;
-      if (next < order.length) void read(order[next]!);
-      const block = await reading;
+      const block = await read(id);
       if (!peer.ready) return [];
       if (block === undefined) {
         notFound.push(item);
@@ -200,6 +242,19 @@ export class Relay {
     }
     this.opts.logger.debug({ peer: peer.id, count: served, bytes }, 'serving blocks');
     return notFound;
+  }
+
+  /** readChunk reads the stored blocks of `ids` in one store read; unknown or data-less ones are left out. */
+  private async readChunk(ids: readonly DisplayHex[]): Promise<Map<DisplayHex, Block>> {
+    const { chain } = this.opts;
+    const entries = ids.map((id) => chain.getEntry(id)).filter((e): e is ChainEntry => e !== undefined && hasData(e));
+    const blocks = await chain.store.getBlocks(entries.map((e) => e.hash));
+    const out = new Map<DisplayHex, Block>();
+    entries.forEach((e, i) => {
+      const block = blocks[i];
+      if (block !== undefined) out.set(e.id, block);
+    });
+    return out;
   }
 
   /** spend takes bytes from the peer's allowance, waiting for it to refill when short. */

@@ -23,10 +23,11 @@ import type { Logger } from 'pino';
 import type { BlockOutcome } from '../chain/block-outcome.js';
 import type { Chain } from '../chain/chain.js';
 import { hasData, isFailed, type ChainEntry } from '../chain/block-index.js';
-import { rememberHeaderHash } from '../chain/header-hashes.js';
+import { hashOfHeader } from '../chain/header-hashes.js';
 import type { Block } from '../consensus/block.js';
 import { equalBytes, toDisplayHex, ZERO_HASH, type Hash32 } from '../consensus/bytes.js';
-import { blockId, headerHash, type BlockHeader } from '../consensus/header.js';
+import { blockId, type BlockHeader } from '../consensus/header.js';
+import { wireHeaderHash } from './wire-hash.js';
 import { blockWork } from '../consensus/pow.js';
 import { BlockQueue, type QueuedBlock } from './block-queue.js';
 import { BlockRequests } from './block-requests.js';
@@ -36,14 +37,17 @@ import { MAX_ANNOUNCED_HEADERS, MAX_PRESYNC_HEADERS } from './header-presync.js'
 import { MAX_HEADERS, MAX_LOCATOR_HASHES, type InvItem, type Message } from './messages.js';
 import { blockOffence, headerOffence, type Offence } from './misbehaviour.js';
 import type { Peer } from './peer.js';
-import { answersRequest, MAX_LACKS, newPeerSync, noteKnown, type PeerSync } from './peer-sync.js';
+import { answersRequest, MAX_LACKS, newPeerSync, noteKnown, stalledRequest, type PeerSync } from './peer-sync.js';
+
+/** headers stored in one write before the blocks they name are asked for (onHeaders) */
+const HEADER_CHUNK = 250;
 
 export interface SyncOptions {
   chain: Chain;
   logger: Logger;
   /** Unix milliseconds */
   clock: () => number;
-  /** blocks requested from one peer at a time (Bitcoin: MAX_BLOCKS_IN_TRANSIT_PER_PEER = 16) */
+  /** blocks requested from one peer at a time (p2p-options.ts: 128; Bitcoin keeps 16, MAX_BLOCKS_IN_TRANSIT_PER_PEER) */
   maxBlocksInFlight: number;
   blockTimeoutMs: number;
   punish(peer: Peer, offence: Offence, detail: string): void;
@@ -78,6 +82,7 @@ export class BlockSync {
     for (const id of released) this.requested.forget(id);
     this.states.delete(peer.id);
     for (const id of released) this.requested.reRequest(id);
+    for (const other of this.states.values()) other.path.rescan(); // what it held up is to be asked of others
     this.schedule();
   }
 
@@ -120,8 +125,7 @@ export class BlockSync {
     }
     const { chain, logger } = this.opts;
     // Each header must build on the one before it.
-    const hashes = headers.map(headerHash);
-    headers.forEach((h, i) => rememberHeaderHash(h, hashes[i]!)); // the presync and the chain use them, not hash again
+    const hashes = headers.map(wireHeaderHash); // remembered: the presync and the chain use them, not hash again
     for (let i = 1; i < headers.length; i++) {
       if (!equalBytes(headers[i]!.prevHash, hashes[i - 1]!)) {
         return this.opts.punish(peer, 'headers-non-continuous', `header ${i} does not build on header ${i - 1}`);
@@ -153,15 +157,25 @@ export class BlockSync {
       if (solicited && headers.length === MAX_HEADERS && peer.ready) this.sendGetHeaders(ps, [step.last, ...blockLocator(ps.presync.baseEntry!)]);
       return;
     }
-    // One store write for the whole message (Chain.processHeaders), up to the first header that fails.
-    const { blockIds: accepted, failure } = await chain.processHeaders(step.headers);
-    for (const id of accepted) peer.knownBlocks.add(id);
-    const last = accepted.length === 0 ? undefined : chain.getEntry(accepted[accepted.length - 1]!);
-    if (failure !== undefined) {
-      const offence = headerOffence(failure.reason);
-      const detail = `header ${toDisplayHex(headerHash(step.headers[failure.index]!))}: ${failure.reason}${failure.debug === undefined ? '' : ` (${failure.debug})`}`;
-      if (offence !== undefined) this.opts.punish(peer, offence, detail);
-      else logger.info({ peer: peer.id, detail }, 'header not accepted yet');
+    // Stored HEADER_CHUNK at a time (Chain.processHeaders: one store write each), up to the
+    // first header that fails, and the blocks of each chunk asked for before the next is
+    // checked: the first blocks are on the wire while the rest of a 2,000-header message
+    // is checked, instead of after it (`npm run bench -- network`, initial sync).
+    let last: ChainEntry | undefined;
+    for (let at = 0; at < step.headers.length; at += HEADER_CHUNK) {
+      const { blockIds: accepted, failure } = await chain.processHeaders(step.headers.slice(at, at + HEADER_CHUNK));
+      for (const id of accepted) peer.knownBlocks.add(id);
+      if (accepted.length > 0) last = chain.getEntry(accepted[accepted.length - 1]!);
+      if (failure !== undefined) {
+        const offence = headerOffence(failure.reason);
+        const detail = `header ${toDisplayHex(hashOfHeader(step.headers[at + failure.index]!))}: ${failure.reason}${failure.debug === undefined ? '' : ` (${failure.debug})`}`;
+        if (offence !== undefined) this.opts.punish(peer, offence, detail);
+        else logger.info({ peer: peer.id, detail }, 'header not accepted yet');
+        break;
+      }
+      if (last === undefined || !peer.ready) return;
+      noteKnown(ps, last);
+      if (at + HEADER_CHUNK < step.headers.length) this.schedule();
     }
     if (last === undefined || !peer.ready) return;
     noteKnown(ps, last);
@@ -228,6 +242,7 @@ export class BlockSync {
         this.requested.reRequest(id);
       }
     }
+    for (const other of this.states.values()) other.path.rescan(); // what it lacks is to be asked of others
     this.schedule();
   }
 
@@ -237,6 +252,8 @@ export class BlockSync {
     const id = blockIdOf(block.header);
     peer.knownBlocks.add(id);
     const requested = this.requested.has(id);
+    const sender = this.states.get(peer.id);
+    if (sender !== undefined && this.requested.peerOf(id) === peer.id) sender.deliveredAt = this.opts.clock();
     this.requested.release(id);
     // Core's AcceptBlock rule: a block we did not ask for is not stored unless it would
     // give a chain with more work than our tip (the body of a low-work side chain costs
@@ -373,15 +390,15 @@ export class BlockSync {
     const { clock, blockTimeoutMs, logger } = this.opts;
     const now = clock();
     for (const ps of [...this.states.values()]) {
-      for (const [id, at] of ps.inFlight) {
-        if (now - at <= blockTimeoutMs) continue;
+      const id = stalledRequest(ps, now, blockTimeoutMs);
+      if (id !== undefined) {
         logger.info({ peer: ps.peer.id, block: id, timeoutMs: blockTimeoutMs }, 'block request timed out: dropping the stalling peer');
         ps.peer.close(`stalled: block ${id} not delivered in ${blockTimeoutMs} ms`);
-        break;
       }
       if (ps.headersRequestedAt !== undefined && now - ps.headersRequestedAt > blockTimeoutMs) ps.headersRequestedAt = undefined;
     }
     for (const [id, at] of this.waiting) if (now - at > blockTimeoutMs) this.waiting.delete(id);
+    for (const ps of this.states.values()) ps.path.rescan(); // anything a scan skipped that is free again (download-path.ts)
     this.schedule();
   }
 }

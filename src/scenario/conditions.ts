@@ -53,8 +53,9 @@ export async function evaluate(c: Condition, ctx: ConditionContext): Promise<Ver
       }
       case 'moreWork': {
         const [a, b] = await statusOf(ctx, [c.value.node, c.value.than]);
-        const met = BigInt(`0x${a!.chainwork}`) > BigInt(`0x${b!.chainwork}`);
-        return { met, seen: `node ${c.value.node} at ${a!.height} (work 0x${a!.chainwork.replace(/^0+/, '')}), node ${c.value.than} at ${b!.height} (work 0x${b!.chainwork.replace(/^0+/, '')})` };
+        const [workA, workB] = [BigInt(`0x${a!.chainwork}`), BigInt(`0x${b!.chainwork}`)];
+        // In decimal, the expected hashes a class can add up by hand (chainwork is hex on the API).
+        return { met: workA > workB, seen: `node ${c.value.node} at ${a!.height} (work ${workA.toLocaleString('en-US')}), node ${c.value.than} at ${b!.height} (work ${workB.toLocaleString('en-US')})` };
       }
       case 'longer': {
         const [a, b] = await statusOf(ctx, [c.value.node, c.value.than]);

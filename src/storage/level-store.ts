@@ -114,6 +114,12 @@ export class LevelStore implements ChainStore {
     return value === undefined ? undefined : decodeStored(`block ${toDisplayHex(hash)}`, value, (bytes) => rememberBlockBytes(decodeBlock(bytes), bytes));
   }
 
+  async getBlocks(hashes: readonly Hash32[]): Promise<(Block | undefined)[]> {
+    if (hashes.length === 0) return [];
+    const values = await this.db.getMany(hashes.map(blockKey));
+    return values.map((value, i) => (value === undefined ? undefined : decodeStored(`block ${toDisplayHex(hashes[i]!)}`, value, (bytes) => rememberBlockBytes(decodeBlock(bytes), bytes))));
+  }
+
   async getUndo(hash: Hash32): Promise<SpentCoin[] | undefined> {
     const value = await this.db.get(undoKey(hash));
     return value === undefined ? undefined : decodeStored(`undo of ${toDisplayHex(hash)}`, value, decodeUndo);

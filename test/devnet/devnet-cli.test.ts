@@ -33,6 +33,7 @@ describe('devnet: the supervisor and its CLI', function () {
     const status = await devnet.cli('status');
     expect(status.code, status.out).to.equal(0);
     expect(status.out).to.include('3 nodes, not split');
+    expect((await devnet.view()).blocksOnDemand, 'regtest makes blocks when asked').to.equal(true);
 
     const split = await devnet.cli('split', '0,1', '2');
     expect(split.code, split.out).to.equal(0);
@@ -188,6 +189,7 @@ describe('devnet: miners, shares and link delay', function () {
   });
 
   it('sets a node\'s hash-power share, the link delay and pauses every miner, on the nodes themselves', async () => {
+    expect((await devnet.view()).blocksOnDemand, 'demo has miners, not blocks on demand').to.equal(false);
     const share = await devnet.cli('share', '1', '25%');
     expect(share.code, share.out).to.equal(0);
     expect((await devnet.view()).nodes.map((n: any) => n.share)).to.deep.equal([1, 0.25, 1]);

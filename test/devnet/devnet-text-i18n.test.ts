@@ -17,7 +17,8 @@ import { message, nodeEventNote, TIMELINE_MESSAGES, type TimelineMessage } from 
 const LOCALES = fileURLToPath(new URL('../../../dashboard/locales/', import.meta.url));
 const catalogue = (language: string) => JSON.parse(readFileSync(`${LOCALES}${language}.json`, 'utf8')) as Record<string, any>;
 const LANGUAGES = ['en', 'de'];
-const placeholders = (text: string) => [...text.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1]!).sort();
+/** the figures a text takes, each once (a text may say one twice) */
+const placeholders = (text: string) => [...new Set([...text.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1]!))].sort();
 
 const hex = (n: bigint): string => n.toString(16).padStart(64, '0');
 const fork = { hash: 'fork', height: 10, chainwork: hex(1_000_000n) };

@@ -115,6 +115,17 @@ describe('p2p message codec', () => {
     }
   });
 
+  it('takes as checksum the first 4 bytes of sha256d(payload), the consensus hash, for any payload up to 600 bytes', () => {
+    // Bitcoin's verack: the checksum of an empty payload is 5df6e0e2.
+    expect(Buffer.from(checksum(new Uint8Array())).toString('hex')).to.equal('5df6e0e2');
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), (payload) => {
+        expect(checksum(payload)).to.deep.equal(sha256d(payload).subarray(0, 4));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('refuses a payload whose checksum does not match (bad-checksum)', () => {
     const payload = new Uint8Array(8);
     expect(faultOf(frame(COMMANDS.ping, payload, { checksum: sha256d(new Uint8Array([1])).subarray(0, 4) }))).to.equal('bad-checksum');

@@ -15,6 +15,7 @@ import { StoreCorruptError, StoreLockedError, StoreOpenError } from '../../src/s
 import { CHAIN_DB_FOLDER, openLevelStore, openMemoryStore } from '../../src/storage/level-store.js';
 import { BlockStatus, type BlockRecord, type ChainStore } from '../../src/storage/store.js';
 import { STORE_VERSION } from '../../src/storage/layout.js';
+import { genesisOf, mineChain } from '../helpers/blocks.js';
 
 /**
  * One backend under the shared suite. `reopen` is what a restart means for it: close and
@@ -112,6 +113,20 @@ function describeStore(makeBackend: () => { backend: Backend; cleanup(): Promise
     expect(await store.getTip()).to.equal(undefined);
     expect(await store.loadRecords()).to.deep.equal([]);
     expect(await coinsOf(store)).to.deep.equal([]);
+  });
+
+  it('reads many blocks in one call, in the order asked, undefined for a hash it does not hold', async () => {
+    const store = await open();
+    const blocks = mineChain(regtest, genesisOf(regtest), 3);
+    const batch = store.batch();
+    for (const b of blocks) batch.putBlock(b.hash, b.block);
+    await batch.write();
+    const order = [blocks[2]!.hash, hashOf(9), blocks[0]!.hash, blocks[1]!.hash];
+    const got = await store.getBlocks(order);
+    expect(got).to.deep.equal([blocks[2]!.block, undefined, blocks[0]!.block, blocks[1]!.block]);
+    // The same blocks a get apiece reads, and nothing for no hashes.
+    expect(got[0]).to.deep.equal(await store.getBlock(blocks[2]!.hash));
+    expect(await store.getBlocks([])).to.deep.equal([]);
   });
 
   it('returns plain Uint8Array copies that callers may change', async () => {

@@ -1,0 +1,34 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { hashOfHeader } from '../../src/chain/header-hashes.js';
+import { sha256d } from '../../src/consensus/hash.js';
+import { headerHash } from '../../src/consensus/header.js';
+import { regtest } from '../../src/consensus/params.js';
+import { genesisBlock } from '../../src/consensus/genesis.js';
+import { wireHeaderHash, wireSha256d } from '../../src/p2p/wire-hash.js';
+import { hash32 } from '../../src/consensus/bytes.js';
+
+describe('wire hashing (node:crypto) against consensus sha256d (@noble/hashes)', () => {
+  it('gives the same double SHA-256 for any bytes, as a plain Uint8Array', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 3000 }), (bytes) => {
+      const wire = wireSha256d(bytes);
+      expect(Object.getPrototypeOf(wire)).to.equal(Uint8Array.prototype);
+      expect(wire).to.deep.equal(sha256d(bytes));
+    }));
+  });
+
+  it('gives the header hash of any header, and remembers it for the chain', () => {
+    const base = genesisBlock(regtest).header;
+    fc.assert(fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.nat(0xffffffff), fc.nat(0xffffffff), (prev, time, nonce) => {
+      const header = { ...base, prevHash: hash32(prev), time, nonce };
+      const hash = wireHeaderHash(header);
+      expect(hash).to.deep.equal(headerHash(header));
+      expect(hashOfHeader(header)).to.equal(hash);
+    }));
+  });
+
+  it('hashes the regtest genesis header to its known id', () => {
+    const hash = wireHeaderHash(genesisBlock(regtest).header);
+    expect(Buffer.from(hash).reverse().toString('hex')).to.equal(regtest.genesis.hash);
+  });
+});
