@@ -1,7 +1,7 @@
 /**
  * A fresh process of the network bench's (b) baseline: it connects the blocks in FILE
  * (each a u32 length, then the block's bytes) into a fresh Chain on classic-level in a
- * temp dir and prints `{"blocksPerSec": N}`. MODE `one`: Chain.processBlock per block
+ * temp dir and prints `{"blocksPerSec": N, "cpuUsPerBlock": M}` (main-thread CPU, null without /proc). MODE `one`: Chain.processBlock per block
  * (validate + connect, the baseline); `batched`: processHeaders, then processBlocks in
  * runs of MAX_RUN_BLOCKS, as sync connects. Only the connect is timed, as the synced
  * node is timed from its API being up.
@@ -49,6 +49,21 @@ function readBlocks(file: string): Block[] {
   return blocks;
 }
 
+/**
+ * mainThreadCpuMs is the CPU time (user + system) the main thread of process `pid` has
+ * used, from Linux's /proc (USER_HZ, 100 ticks a second); undefined where there is no
+ * /proc. Only the main thread: JIT, GC and LevelDB threads run beside it, and on a loaded
+ * machine wall time measures the machine's load as much as the code.
+ */
+export function mainThreadCpuMs(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime: fields 14 and 15 of stat
+  } catch {
+    return undefined;
+  }
+}
+
 /** connect feeds `blocks` to a fresh chain on `store` and returns the ms the connect took. */
 export async function connectBlocks(store: ChainStore, blocks: readonly Block[], mode: 'one' | 'batched'): Promise<number> {
   const chain = await Chain.open(store, regtest);
@@ -78,8 +93,11 @@ async function main(): Promise<void> {
   try {
     const store = await openLevelStore(dir);
     try {
+      const cpu0 = mainThreadCpuMs(process.pid);
       const ms = await connectBlocks(store, blocks, mode);
-      console.log(JSON.stringify({ blocksPerSec: (blocks.length * 1000) / ms }));
+      const cpu1 = mainThreadCpuMs(process.pid);
+      const cpuUsPerBlock = cpu0 === undefined || cpu1 === undefined ? null : ((cpu1 - cpu0) * 1000) / blocks.length;
+      console.log(JSON.stringify({ blocksPerSec: (blocks.length * 1000) / ms, cpuUsPerBlock }));
     } finally {
       await store.close();
     }

@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import { Chain } from '../src/chain/chain.js';
 import { MAX_RUN_BLOCKS } from '../src/p2p/block-queue.js';
 import { encodeBlock } from '../src/consensus/block.js';
-import { blocksFileBytes, connectBlocks } from './local-connect-child.js';
+import { blocksFileBytes, connectBlocks, mainThreadCpuMs } from './local-connect-child.js';
 import type { Block } from '../src/consensus/block.js';
 import { toDisplayHex } from '../src/consensus/bytes.js';
 import { regtest } from '../src/consensus/params.js';
@@ -166,6 +166,8 @@ interface SyncRun {
   /** height the fresh node reported right after its API came up */
   heightWhenUp: number;
   startupMs: number;
+  /** main-thread CPU of the fresh node per block synced, µs (undefined without /proc) */
+  cpuUsPerBlock: number | undefined;
 }
 
 interface SyncResult {
@@ -175,6 +177,8 @@ interface SyncResult {
   localBlocksPerSec: number[];
   /** the same, batched as sync connects (information only) */
   localBatchedBlocksPerSec: number[];
+  /** main-thread CPU per block of the fresh-process one-by-one runs, µs (empty without /proc) */
+  localCpuUsPerBlock: number[];
   /** processBlock one by one inside this (warmed) process, the baseline before: kept for comparison */
   inProcessBlocksPerSec: number[];
   inProcessBatchedBlocksPerSec: number[];
@@ -193,10 +197,13 @@ async function syncOnce(cluster: NodeCluster, source: NodeProcess, name: string)
   const fresh = await cluster.start(name, { peers: [source.p2pUrl] });
   try {
     const up = performance.now();
+    const cpu0 = mainThreadCpuMs(fresh.child.pid!);
     const heightWhenUp = (await fresh.status()).height;
     await waitFor(`${name} to reach height ${SYNC_BLOCKS}`, async () => (await fresh.status()).height >= SYNC_BLOCKS, SYNC_TIMEOUT_MS, 20);
     const synced = performance.now();
+    const cpu1 = mainThreadCpuMs(fresh.child.pid!);
     return {
+      cpuUsPerBlock: cpu0 === undefined || cpu1 === undefined ? undefined : ((cpu1 - cpu0) * 1000) / (SYNC_BLOCKS - heightWhenUp),
       fromSpawnBlocksPerSec: (SYNC_BLOCKS * 1000) / (synced - spawned),
       fromUpBlocksPerSec: ((SYNC_BLOCKS - heightWhenUp) * 1000) / (synced - up),
       heightWhenUp,
@@ -240,12 +247,14 @@ async function initialSync(cluster: NodeCluster): Promise<SyncResult> {
   await withMemoryStore((store) => connectBlocks(store, blocks.slice(0, 200), 'batched'));
   const file = join(cluster.tempDir('sync-blocks'), 'blocks.bin');
   writeFileSync(file, blocksFileBytes(blocks.map((b) => encodeBlock(b))));
-  const result: SyncResult = { runs: [], localBlocksPerSec: [], localBatchedBlocksPerSec: [], inProcessBlocksPerSec: [], inProcessBatchedBlocksPerSec: [], loads: [], generateMs };
+  const result: SyncResult = { runs: [], localBlocksPerSec: [], localBatchedBlocksPerSec: [], localCpuUsPerBlock: [], inProcessBlocksPerSec: [], inProcessBatchedBlocksPerSec: [], loads: [], generateMs };
   for (let run = 0; run < SYNC_RUNS; run++) {
     result.loads.push(loadavg()[0]!);
     result.runs.push(await syncOnce(cluster, source, `sync-fresh${run}`));
-    result.localBlocksPerSec.push(await freshProcessConnect(file, 'one'));
-    result.localBatchedBlocksPerSec.push(await freshProcessConnect(file, 'batched'));
+    const one = await freshProcessConnect(file, 'one');
+    result.localBlocksPerSec.push(one.blocksPerSec);
+    if (one.cpuUsPerBlock !== null) result.localCpuUsPerBlock.push(one.cpuUsPerBlock);
+    result.localBatchedBlocksPerSec.push((await freshProcessConnect(file, 'batched')).blocksPerSec);
     result.inProcessBlocksPerSec.push(await localSyncOnce(blocks));
     result.inProcessBatchedBlocksPerSec.push(await localSyncOnce(blocks, true));
   }
@@ -253,12 +262,11 @@ async function initialSync(cluster: NodeCluster): Promise<SyncResult> {
   return result;
 }
 
-/** freshProcessConnect runs local-connect-child.ts on `file` in a new node process and returns its blocks/s. */
-async function freshProcessConnect(file: string, mode: 'one' | 'batched'): Promise<number> {
+/** freshProcessConnect runs local-connect-child.ts on `file` in a new node process and returns its blocks/s and main-thread CPU per block. */
+async function freshProcessConnect(file: string, mode: 'one' | 'batched'): Promise<{ blocksPerSec: number; cpuUsPerBlock: number | null }> {
   const child = new URL('./local-connect-child.js', import.meta.url);
   const { stdout } = await promisify(execFile)(process.execPath, [child.pathname, file, mode], { timeout: SYNC_TIMEOUT_MS });
-  const { blocksPerSec } = JSON.parse(stdout.trim().split('\n').at(-1)!) as { blocksPerSec: number };
-  return blocksPerSec;
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as { blocksPerSec: number; cpuUsPerBlock: number | null };
 }
 
 // ---- report -----------------------------------------------------------------
@@ -325,6 +333,11 @@ export const networkBench: BenchSection = {
       console.log(`(b) network from API up: ${each(sync.runs.map((r) => r.fromUpBlocksPerSec))} blocks/s`);
       console.log(`(b) local one by one in a fresh process (the baseline): ${each(sync.localBlocksPerSec)} blocks/s; network / it per round: ${perRound(sync.localBlocksPerSec)}`);
       console.log(`(b) local one by one inside the warmed bench process (the baseline before): ${each(sync.inProcessBlocksPerSec)} blocks/s, median ${bps(inProcess)}; network / it: ${share(fromUp, inProcess)} (per round: ${perRound(sync.inProcessBlocksPerSec)})`);
+      const netCpu = sync.runs.flatMap((r) => (r.cpuUsPerBlock === undefined ? [] : [r.cpuUsPerBlock]));
+      if (netCpu.length > 0 && sync.localCpuUsPerBlock.length > 0) {
+        const [n, l] = [median(netCpu), median(sync.localCpuUsPerBlock)];
+        console.log(`(b) main-thread CPU per block (less swayed by the machine's load than wall time): network ${each(netCpu)} µs, median ${n.toFixed(0)}; local one by one ${each(sync.localCpuUsPerBlock)} µs, median ${l.toFixed(0)}; local / network ${share(l, n)}`);
+      }
       console.log(`(b) for information, local batched as sync connects (headers, then runs of ${MAX_RUN_BLOCKS}): fresh process ${each(sync.localBatchedBlocksPerSec)}, median ${bps(median(sync.localBatchedBlocksPerSec))}; in process ${each(sync.inProcessBatchedBlocksPerSec)}, median ${bps(median(sync.inProcessBatchedBlocksPerSec))}`);
       console.log(`(b) fresh node start (spawn -> node.json): ${sync.runs.map((r) => r.startupMs.toFixed(0)).join(', ')} ms; height when up: ${sync.runs.map((r) => r.heightWhenUp).join(', ')}`);
       console.log(`(b) generating the ${SYNC_BLOCKS}-block source chain took ${(sync.generateMs / 1000).toFixed(1)} s (not timed in the figure)`);

@@ -47,8 +47,14 @@ import type { Peer } from './peer.js';
 
 /** Blocks served for one getdata; the rest is answered notfound. Our sync asks for at most maxBlocksInFlight (128). */
 export const MAX_BLOCKS_PER_GETDATA = 128;
-/** Blocks read from the store in one go while serving a getdata (the next chunk is read while this one is sent). */
-const READ_CHUNK = 16;
+/**
+ * Blocks read from the store in one go while serving a getdata; the next chunk is read
+ * while this one is sent, if this one is at most READ_AHEAD_BYTES. What one peer's
+ * getdata holds in memory is so at most about READ_CHUNK big blocks and READ_AHEAD_BYTES,
+ * in line with the ~9 MB its send buffer may already hold (maxSendBufferHardBytes).
+ */
+const READ_CHUNK = 8;
+const READ_AHEAD_BYTES = 1_000_000;
 /** Block bytes served for one getdata. */
 export const MAX_BYTES_PER_GETDATA = 16_000_000;
 /** Block bytes served to one peer per second, sustained (a burst of twice that). */
@@ -178,8 +184,9 @@ export class Relay {
     let served = 0;
     let bytes = 0;
     // The blocks this getdata may be served, in order, read from the store READ_CHUNK at a
-    // time in one getMany: the next chunk is read while this one goes out. A get per block
-    // cost more CPU in thread hand-offs than anything else in serving a sync (store.ts getBlocks).
+    // time in one getMany: the next chunk is read while this one goes out (if it is small).
+    // A get per block cost more CPU in thread hand-offs than anything else in serving a
+    // sync (store.ts getBlocks).
     const order = [...new Set(items.filter((i) => i.type === 'block').map((i) => toDisplayHex(i.hash)))].slice(0, MAX_BLOCKS_PER_GETDATA);
     const chunks = new Map<number, Promise<Map<DisplayHex, Block>>>();
     const chunkOf = (c: number): Promise<Map<DisplayHex, Block>> => {
@@ -194,8 +201,14 @@ export class Relay {
     const position = new Map(order.map((id, i) => [id, i]));
     const read = async (id: DisplayHex): Promise<Block | undefined> => {
       const c = Math.floor(position.get(id)! / READ_CHUNK);
-      if ((c + 1) * READ_CHUNK < order.length) void chunkOf(c + 1);
-      return (await chunkOf(c)).get(id);
+      chunks.delete(c - 1); // sent: not held any longer (blocks are served in this order)
+      const chunk = await chunkOf(c);
+      if ((c + 1) * READ_CHUNK < order.length && !chunks.has(c + 1)) {
+        let chunkBytes = 0;
+        for (const block of chunk.values()) chunkBytes += blockSize(block);
+        if (chunkBytes <= READ_AHEAD_BYTES) void chunkOf(c + 1);
+      }
+      return chunk.get(id);
     };
     for (const item of items) {
       if (item.type !== 'block') {
