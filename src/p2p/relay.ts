@@ -32,7 +32,8 @@
 import type { Logger } from 'pino';
 import type { Chain } from '../chain/chain.js';
 import { hasData, type ChainEntry } from '../chain/block-index.js';
-import { equalBytes, toDisplayHex, ZERO_HASH, type DisplayHex, type Hash32 } from '../consensus/bytes.js';
+import { equalBytes, hash32, toDisplayHex, ZERO_HASH, type DisplayHex, type Hash32 } from '../consensus/bytes.js';
+import { encodeTx } from '../consensus/tx.js';
 import { headersAfter, locatorFork } from './locator.js';
 import { blockSize } from '../storage/block-bytes.js';
 import type { Block } from '../consensus/block.js';
@@ -40,6 +41,7 @@ import type { BlockHeader } from '../consensus/header.js';
 import { blockIdOf } from './downloaded-block.js';
 import { MAX_ANNOUNCED_HEADERS } from './header-presync.js';
 import { encodeMessage, type InvItem } from './messages.js';
+import { wireSha256d } from './wire-hash.js';
 import type { Offence } from './misbehaviour.js';
 import type { Peer } from './peer.js';
 
@@ -142,7 +144,9 @@ export class Relay {
     const parentId = toDisplayHex(block.header.prevHash);
     const targets = [...this.opts.peers()].filter((p) => p.ready && p.wantsBlocks && !p.knownBlocks.has(id) && p.knownBlocks.has(parentId));
     if (targets.length === 0) return;
-    const v = chain.checkBlockForRelay(block);
+    // The transactions are hashed natively for the merkle root: the consensus code's JavaScript
+    // hash runs cold in a fresh node and took most of this check (wire-hash.ts).
+    const v = chain.checkBlockForRelay(block, block.txs.map((tx) => hash32(wireSha256d(encodeTx(tx)))));
     if (!v.ok || v.parent !== chain.tip) return; // never relay a block whose header or proof of work fails
     const frame = encodeMessage(chain.params.magic, { type: as, block });
     for (const peer of targets) {
@@ -163,6 +167,8 @@ export class Relay {
    */
   relayOwnBlock(block: Block): void {
     try {
+      // blockIdOf remembers the header's hash for the chain (header-hashes.ts): safe here, a
+      // found block's header is a new object that no one changes (blockFromTemplate).
       this.relayAhead(block, blockIdOf(block.header), 'block');
     } catch (err) {
       this.opts.logger.error({ err }, 'relaying our own block ahead of its connect failed');

@@ -118,6 +118,24 @@ describe('p2p announcements (BIP130) and relay ahead of the connect (BIP152)', (
     expect(b.chain.tip.id).to.equal(genesisOf(regtest).id);
   });
 
+  it('never relays a block whose transactions do not match its merkle root (bad-txnmrklroot), though its proof of work passes', async () => {
+    const b = await fx.node(regtest);
+    const source = await fx.raw(b.url);
+    const fast = await fx.raw(b.url);
+    for (const raw of [source, fast]) await raw.handshake(regtest, { userAgent: raw === source ? '/source/' : '/fast/' });
+    fast.send(regtest, { type: 'sendblocks' });
+    await waitFor('both peers ready', () => b.manager.peers().length === 2);
+    await answered(fast, 1);
+    const mined = mineBlock(regtest, genesisOf(regtest));
+    const other = mineBlock(regtest, genesisOf(regtest), { extraNonce: 7 });
+    // The mined header (its proof of work holds) over another coinbase: the body no longer hashes to the header's merkle root.
+    source.send(regtest, { type: 'block', block: { header: mined.block.header, txs: other.block.txs } });
+    await waitFor('b to refuse the body', () => b.logs.has(/bad-txnmrklroot/));
+    await answered(fast, 2);
+    expect(blockMessages(fast)).to.deep.equal([]);
+    expect(b.chain.tip.id).to.equal(genesisOf(regtest).id);
+  });
+
   it('relays a block that fails only at its connect (bad-cb-amount) ahead, and does not punish a peer that sent it as blockahead', async () => {
     const b = await fx.node(regtest);
     const source = await fx.raw(b.url);
