@@ -1,37 +1,10 @@
 import { expect } from 'chai';
-import { InProcessSignatureVerifier, type SignatureVerifier } from '../../src/chain/signature-verifier.js';
 import { regtest } from '../../src/consensus/params.js';
-import type { Message } from '../../src/p2p/messages.js';
 import { genesisOf, mineBlock, mineChain } from '../helpers/blocks.js';
 import { memoryChain } from '../helpers/chain-fixture.js';
-import { Fixture, waitFor, type RawClient } from './fixture.js';
+import { Fixture, waitFor } from './fixture.js';
+import { answered, blockMessages, GatedVerifier } from './relay-fixture.js';
 
-/** A signature verifier that holds every connect until the test opens it: "before the connect" becomes a state, not a race. */
-class GatedVerifier implements SignatureVerifier {
-  private readonly inner = new InProcessSignatureVerifier();
-  open!: () => void;
-  private readonly gate = new Promise<void>((resolve) => (this.open = resolve));
-  get verifiedTxCount(): number {
-    return this.inner.verifiedTxCount;
-  }
-  async verify(checks: Parameters<SignatureVerifier['verify']>[0]): ReturnType<SignatureVerifier['verify']> {
-    await this.gate;
-    return this.inner.verify(checks);
-  }
-  async destroy(): Promise<void> {
-    this.open();
-    await this.inner.destroy();
-  }
-}
-
-const blockMessages = (raw: RawClient): Message[] => raw.messages(regtest).filter((m) => m.type === 'block' || m.type === 'blockahead' || m.type === 'inv' || m.type === 'headers');
-
-/** answered: a ping the raw client sends comes back as pong, so every frame the node sent it before is in. */
-async function answered(raw: RawClient, n: number): Promise<void> {
-  const nonce = new Uint8Array(8).fill(n);
-  raw.send(regtest, { type: 'ping', nonce });
-  await waitFor('the pong', () => raw.messages(regtest).some((m) => m.type === 'pong' && m.nonce.every((b, i) => b === nonce[i])));
-}
 
 describe('p2p announcements (BIP130) and relay ahead of the connect (BIP152)', () => {
   const fx = new Fixture();
@@ -80,6 +53,7 @@ describe('p2p announcements (BIP130) and relay ahead of the connect (BIP152)', (
 
   it('sends a new block on to a high-bandwidth peer before it has connected it, as blockahead', async () => {
     const verifier = new GatedVerifier();
+    verifier.hold();
     const chain = await memoryChain(regtest, { signatureVerifier: verifier });
     const b = await fx.node(regtest, { chain });
     fx.onClose(async () => verifier.open()); // a failed test must not leave the connect held (the node would not stop)

@@ -1,22 +1,11 @@
 import { expect } from 'chai';
-import type { Chain } from '../../src/chain/chain.js';
-import type { Block } from '../../src/consensus/block.js';
 import { hash32, toDisplayHex } from '../../src/consensus/bytes.js';
 import { headerHash } from '../../src/consensus/header.js';
 import { regtest } from '../../src/consensus/params.js';
 import { blockBytes } from '../../src/storage/block-bytes.js';
 import { genesisOf, mineChain } from '../helpers/blocks.js';
-import { memoryChain } from '../helpers/chain-fixture.js';
 import { Fixture, waitFor } from './fixture.js';
-
-async function chainWith(blocks: readonly { block: Block }[]): Promise<Chain> {
-  const chain = await memoryChain(regtest);
-  for (const m of blocks) {
-    const outcome = await chain.processBlock(m.block);
-    if (outcome.status !== 'connected') throw new Error(`fixture block not connected: ${outcome.status}`);
-  }
-  return chain;
-}
+import { chainWith } from './relay-fixture.js';
 
 describe('p2p getdata serving', () => {
   const fx = new Fixture();

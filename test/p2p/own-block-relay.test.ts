@@ -1,53 +1,16 @@
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { InProcessSignatureVerifier, type SignatureVerifier } from '../../src/chain/signature-verifier.js';
 import type { Chain } from '../../src/chain/chain.js';
 import { blockId } from '../../src/consensus/header.js';
 import { regtest } from '../../src/consensus/params.js';
-import type { Message } from '../../src/p2p/messages.js';
 import type { PeerManager } from '../../src/p2p/peer-manager.js';
 import { MiningService } from '../../src/node/mining-service.js';
 import { genesisOf, mineBlock } from '../helpers/blocks.js';
 import { FAR_FUTURE, memoryChain } from '../helpers/chain-fixture.js';
 import { minerAddress } from '../helpers/node-process.js';
-import { Fixture, waitFor, type RawClient } from './fixture.js';
+import { Fixture, waitFor } from './fixture.js';
+import { answered, blockMessages, GatedVerifier } from './relay-fixture.js';
 
-/**
- * A signature verifier that, once held, holds every connect until the test opens it:
- * "before the connect" becomes a state, not a race.
- */
-class GatedVerifier implements SignatureVerifier {
-  private readonly inner = new InProcessSignatureVerifier();
-  private gate: Promise<void> | undefined;
-  private release: (() => void) | undefined;
-  get verifiedTxCount(): number {
-    return this.inner.verifiedTxCount;
-  }
-  hold(): void {
-    this.gate = new Promise<void>((resolve) => (this.release = resolve));
-  }
-  open(): void {
-    this.release?.();
-    this.gate = undefined;
-  }
-  async verify(checks: Parameters<SignatureVerifier['verify']>[0]): ReturnType<SignatureVerifier['verify']> {
-    await this.gate;
-    return this.inner.verify(checks);
-  }
-  async destroy(): Promise<void> {
-    this.open();
-    await this.inner.destroy();
-  }
-}
-
-const blockMessages = (raw: RawClient): Message[] => raw.messages(regtest).filter((m) => m.type === 'block' || m.type === 'blockahead' || m.type === 'inv' || m.type === 'headers');
-
-/** answered: a ping the raw client sends comes back as pong, so every frame the node sent it before is in. */
-async function answered(raw: RawClient, n: number): Promise<void> {
-  const nonce = new Uint8Array(8).fill(n);
-  raw.send(regtest, { type: 'ping', nonce });
-  await waitFor('the pong', () => raw.messages(regtest).some((m) => m.type === 'pong' && m.nonce.every((b, i) => b === nonce[i])));
-}
 
 /** miningFor: the node's mining service as node.ts wires it, handing each block found to the p2p layer before the connect. */
 function miningFor(chain: Chain, manager: PeerManager, fx: Fixture, options: { clock?: () => number } = {}): MiningService {
