@@ -10,6 +10,18 @@ describe('p2p announcements (BIP130) and relay ahead of the connect (BIP152)', (
   const fx = new Fixture();
   afterEach(() => fx.close());
 
+  /** a node with two raw peers: `source` sends it blocks, `fast` asked for new blocks whole (sendblocks) */
+  async function sourceAndFastPeer() {
+    const b = await fx.node(regtest);
+    const source = await fx.raw(b.url);
+    const fast = await fx.raw(b.url);
+    for (const raw of [source, fast]) await raw.handshake(regtest, { userAgent: raw === source ? '/source/' : '/fast/' });
+    fast.send(regtest, { type: 'sendblocks' });
+    await waitFor('both peers ready', () => b.manager.peers().length === 2);
+    await answered(fast, 1);
+    return { b, source, fast };
+  }
+
   it('announces a new tip by its header to a peer that sent sendheaders, and by inv to one that did not', async () => {
     const a = await fx.node(regtest);
     const byHeaders = await fx.raw(a.url);
@@ -77,13 +89,7 @@ describe('p2p announcements (BIP130) and relay ahead of the connect (BIP152)', (
   });
 
   it('never relays a block whose proof of work fails (high-hash), and scores its sender', async () => {
-    const b = await fx.node(regtest);
-    const source = await fx.raw(b.url);
-    const fast = await fx.raw(b.url);
-    for (const raw of [source, fast]) await raw.handshake(regtest, { userAgent: raw === source ? '/source/' : '/fast/' });
-    fast.send(regtest, { type: 'sendblocks' });
-    await waitFor('both peers ready', () => b.manager.peers().length === 2);
-    await answered(fast, 1);
+    const { b, source, fast } = await sourceAndFastPeer();
     const bad = mineBlock(regtest, genesisOf(regtest), { unmined: true });
     source.send(regtest, { type: 'block', block: bad.block });
     await waitFor('the sender to be scored for the block', () => b.logs.has(/invalid-block/));
@@ -93,13 +99,7 @@ describe('p2p announcements (BIP130) and relay ahead of the connect (BIP152)', (
   });
 
   it('never relays a block whose transactions do not match its merkle root (bad-txnmrklroot), though its proof of work passes', async () => {
-    const b = await fx.node(regtest);
-    const source = await fx.raw(b.url);
-    const fast = await fx.raw(b.url);
-    for (const raw of [source, fast]) await raw.handshake(regtest, { userAgent: raw === source ? '/source/' : '/fast/' });
-    fast.send(regtest, { type: 'sendblocks' });
-    await waitFor('both peers ready', () => b.manager.peers().length === 2);
-    await answered(fast, 1);
+    const { b, source, fast } = await sourceAndFastPeer();
     const mined = mineBlock(regtest, genesisOf(regtest));
     const other = mineBlock(regtest, genesisOf(regtest), { extraNonce: 7 });
     // The mined header (its proof of work holds) over another coinbase: the body no longer hashes to the header's merkle root.
