@@ -10,7 +10,7 @@ import { toDisplayHex, type Hash32 } from '../consensus/bytes.js';
 import type { UtxoView } from '../consensus/coin.js';
 import type { NetworkParams } from '../consensus/params.js';
 import type { RejectReason } from '../consensus/reasons.js';
-import { txHash } from '../consensus/tx.js';
+import { txHashesOf } from './header-hashes.js';
 import { connectBlock, disconnectBlock, type ConnectResult } from '../consensus/utxo.js';
 import type { BlockRecord, ChainStore, StoreBatch } from '../storage/store.js';
 import type { ChainEntry } from './block-index.js';
@@ -41,7 +41,7 @@ export async function checkConnect(
   signatures: SignatureContext,
   txHashes?: readonly Hash32[],
 ): Promise<ConnectVerdict> {
-  const connected = connectBlock(block, height, view, params, txHashes === undefined ? { deferSignatures: true } : { deferSignatures: true, txHashes });
+  const connected = connectBlock(block, height, view, params, { deferSignatures: true, txHashes: txHashes ?? txHashesOf(block) });
   if (!connected.ok) return connected;
   const checks = connected.signatureChecks ?? [];
   const ids = checks.map((c) => toDisplayHex(c.txHash));
@@ -69,7 +69,7 @@ export async function stageDisconnect(store: ChainStore, entry: ChainEntry): Pro
   const [block, undo] = await Promise.all([store.getBlock(entry.hash), store.getUndo(entry.hash)]);
   if (block === undefined || undo === undefined) throw new CorruptStoreError(`block or undo data of active block ${entry.id} is missing`);
   const batch = store.batch();
-  const indexed = { block, txHashes: block.txs.map((tx) => txHash(tx)) };
+  const indexed = { block, txHashes: txHashesOf(block) };
   applyCoinChanges(batch, indexed, undo, disconnectBlock(block, undo));
   unindexBlock(batch, indexed, entry.height, undo);
   batch.deleteUndo(entry.hash).setTip(entry.parent.hash);

@@ -203,11 +203,11 @@ export class Chain extends EventEmitter<ChainEvents> {
    * the block's context-free checks and height commitment. What is left for the
    * connect is the UTXO set: inputs, amounts and signatures. A block that passes is not
    * checked again when the same object goes through processBlock on the same parent.
-   * `txHashes`: the transactions' hashes (txHash, in order) if the caller has them, for
-   * the merkle root; the p2p layer hashes them natively (relay.ts). Else they are hashed here.
+   * Its transaction hashes are those remembered for it (header-hashes.ts: the p2p layer
+   * hashes them natively), else hashed here.
    */
-  checkBlockForRelay(block: Block, txHashes?: readonly Hash32[]): Verdict<{ parent: ChainEntry }> {
-    const v = this.headers.checkForRelay(block, txHashes);
+  checkBlockForRelay(block: Block): Verdict<{ parent: ChainEntry }> {
+    const v = this.headers.checkForRelay(block);
     if (v.ok) this.prechecked.set(block, v.parent);
     return v;
   }

@@ -17,7 +17,7 @@ import { blockSize } from '../storage/block-bytes.js';
 import { BlockStatus, type BlockRecord, type ChainStore } from '../storage/store.js';
 import { isFailed, type BlockIndex, type ChainEntry } from './block-index.js';
 import { checkHeaderOnParent } from './header-context.js';
-import { hashOfHeader } from './header-hashes.js';
+import { hashOfHeader, txHashesOf } from './header-hashes.js';
 
 export interface HeaderIntakeDeps {
   index: BlockIndex;
@@ -46,9 +46,8 @@ export class HeaderIntake {
    * checkForRelay runs, without storing or recording anything, the header rules (proof
    * of work, `bits`, time, a known valid parent) and the block's context-free checks
    * and height commitment: what a block must pass to be relayed ahead of its connect.
-   * `txHashes`, when given, MUST be txHash of each transaction (Chain.checkBlockForRelay).
    */
-  checkForRelay(block: Block, txHashes?: readonly Hash32[]): Verdict<{ parent: ChainEntry }> {
+  checkForRelay(block: Block): Verdict<{ parent: ChainEntry }> {
     const { index, params } = this.deps;
     const hash = hashOfHeader(block.header);
     const pow = checkProofOfWork(hash, block.header.bits, params);
@@ -58,7 +57,7 @@ export class HeaderIntake {
     if (isFailed(parent)) return { ok: false, reason: 'bad-prevblk', debug: `parent ${parent.id} is invalid` };
     const header = this.headerContext(block.header, parent);
     if (!header.ok) return header;
-    const body = checkBlock(block, params, blockSize(block), hash, txHashes);
+    const body = checkBlock(block, params, blockSize(block), hash, txHashesOf(block));
     const context = body.ok ? checkBlockContext(block, parent.height + 1) : body;
     if (!context.ok) return context;
     return { ok: true, parent };

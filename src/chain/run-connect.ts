@@ -8,7 +8,7 @@
 import type { Block } from '../consensus/block.js';
 import { checkBlock, checkBlockContext } from '../consensus/block-check.js';
 import type { NetworkParams } from '../consensus/params.js';
-import { txHash } from '../consensus/tx.js';
+import { txHashesOf } from './header-hashes.js';
 import { blockSize } from '../storage/block-bytes.js';
 import { BlockStatus, type ChainStore, type StoreBatch } from '../storage/store.js';
 import type { ChainEntry } from './block-index.js';
@@ -33,7 +33,7 @@ export async function stageRun(
   signatures: SignatureContext,
 ): Promise<{ batch: StoreBatch; done: RunBlock[] }> {
   // Each block's txids, hashed once for the merkle root, the coins to read and the connect.
-  const hashed = run.map(({ block }) => ({ block, txHashes: block.txs.map((tx) => txHash(tx)) }));
+  const hashed = run.map(({ block }) => ({ block, txHashes: txHashesOf(block) }));
   const view = await loadRunView(store, hashed);
   const batch = store.batch();
   const done: RunBlock[] = [];

@@ -32,8 +32,7 @@
 import type { Logger } from 'pino';
 import type { Chain } from '../chain/chain.js';
 import { hasData, type ChainEntry } from '../chain/block-index.js';
-import { equalBytes, hash32, toDisplayHex, ZERO_HASH, type DisplayHex, type Hash32 } from '../consensus/bytes.js';
-import { encodeTx } from '../consensus/tx.js';
+import { equalBytes, toDisplayHex, ZERO_HASH, type DisplayHex, type Hash32 } from '../consensus/bytes.js';
 import { headersAfter, locatorFork } from './locator.js';
 import { blockSize } from '../storage/block-bytes.js';
 import type { Block } from '../consensus/block.js';
@@ -41,7 +40,7 @@ import type { BlockHeader } from '../consensus/header.js';
 import { blockIdOf } from './downloaded-block.js';
 import { MAX_ANNOUNCED_HEADERS } from './header-presync.js';
 import { encodeMessage, type InvItem } from './messages.js';
-import { wireSha256d } from './wire-hash.js';
+import { wireTxHashes } from './wire-hash.js';
 import type { Offence } from './misbehaviour.js';
 import type { Peer } from './peer.js';
 
@@ -144,9 +143,10 @@ export class Relay {
     const parentId = toDisplayHex(block.header.prevHash);
     const targets = [...this.opts.peers()].filter((p) => p.ready && p.wantsBlocks && !p.knownBlocks.has(id) && p.knownBlocks.has(parentId));
     if (targets.length === 0) return;
-    // The transactions are hashed natively for the merkle root: the consensus code's JavaScript
-    // hash runs cold in a fresh node and took most of this check (wire-hash.ts).
-    const v = chain.checkBlockForRelay(block, block.txs.map((tx) => hash32(wireSha256d(encodeTx(tx)))));
+    // The transactions are hashed natively for the merkle root, and remembered for the connect:
+    // the consensus code's JavaScript hash runs cold in a fresh node and took most of this check (wire-hash.ts).
+    wireTxHashes(block);
+    const v = chain.checkBlockForRelay(block);
     if (!v.ok || v.parent !== chain.tip) return; // never relay a block whose header or proof of work fails
     const frame = encodeMessage(chain.params.magic, { type: as, block });
     for (const peer of targets) {

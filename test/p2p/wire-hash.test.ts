@@ -1,11 +1,13 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { hashOfHeader } from '../../src/chain/header-hashes.js';
+import { hashOfHeader, txHashesOf } from '../../src/chain/header-hashes.js';
 import { sha256d } from '../../src/consensus/hash.js';
 import { headerHash } from '../../src/consensus/header.js';
 import { regtest } from '../../src/consensus/params.js';
 import { genesisBlock } from '../../src/consensus/genesis.js';
-import { wireHeaderHash, wireSha256d } from '../../src/p2p/wire-hash.js';
+import { wireHeaderHash, wireSha256d, wireTxHashes } from '../../src/p2p/wire-hash.js';
+import { txHash } from '../../src/consensus/tx.js';
+import { genesisOf, mineChain } from '../helpers/blocks.js';
 import { hash32 } from '../../src/consensus/bytes.js';
 
 describe('wire hashing (node:crypto) against consensus sha256d (@noble/hashes)', () => {
@@ -30,5 +32,12 @@ describe('wire hashing (node:crypto) against consensus sha256d (@noble/hashes)',
   it('hashes the regtest genesis header to its known id', () => {
     const hash = wireHeaderHash(genesisBlock(regtest).header);
     expect(Buffer.from(hash).reverse().toString('hex')).to.equal(regtest.genesis.hash);
+  });
+
+  it("gives each transaction's txHash, and remembers them so the block's connect does not hash them again", () => {
+    const { block } = mineChain(regtest, genesisOf(regtest), 1)[0]!;
+    const hashes = wireTxHashes(block);
+    expect(hashes).to.deep.equal(block.txs.map((tx) => txHash(tx)));
+    expect(txHashesOf(block)).to.equal(hashes);
   });
 });
