@@ -28,6 +28,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { NodeCluster, type NodeProcess } from '../test/helpers/node-process.js';
 import type { BenchSection, BenchSummary } from './run.js';
+import { median } from './stats.js';
 
 const SETTLE_MS = 3_000;
 const SAMPLES = 5;
@@ -38,7 +39,6 @@ const BLOCKS = 5;
 const AFTER_MINING_SETTLE_MS = 12_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** rssMB reads VmRSS of `pid` from /proc, in MB (2^20 bytes). */
 function rssMB(pid: number): number {

@@ -37,6 +37,7 @@ import { openLevelStore, openMemoryStore } from '../src/storage/level-store.js';
 import type { ChainStore } from '../src/storage/store.js';
 import { EventStream, NodeCluster, waitFor, type NodeProcess } from '../test/helpers/node-process.js';
 import type { BenchSection, BenchSummary } from './run.js';
+import { median } from './stats.js';
 
 const LINE = 5;
 const WARMUP = 3;
@@ -270,12 +271,6 @@ async function freshProcessConnect(file: string, mode: 'one' | 'batched'): Promi
 }
 
 // ---- report -----------------------------------------------------------------
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 /** quantile: the q-quantile of xs, linear between the two nearest ranks. */
 function quantile(xs: number[], q: number): number {

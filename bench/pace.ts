@@ -17,6 +17,7 @@ import { DevnetProcess } from '../test/helpers/devnet-process.js';
 import { waitFor } from '../test/helpers/node-process.js';
 import type { BenchSection } from './run.js';
 import { expectedHashesOf } from '../src/node/network-create.js';
+import { median } from './stats.js';
 
 const NODES = 3;
 const BLOCK_TIME_SEC = 5;
@@ -32,12 +33,6 @@ interface BlockView {
 async function blocksOf(apiUrl: string): Promise<BlockView[]> {
   const res = await fetch(`${apiUrl}/blocks?from=0&limit=${BLOCKS + 1}&order=asc`);
   return ((await res.json()) as { blocks: BlockView[] }).blocks.sort((a, b) => a.height - b.height);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 async function run(): Promise<void> {

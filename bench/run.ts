@@ -26,12 +26,19 @@ export interface BenchSummary {
   /** nonces/s of the nonce pool (fastest kernel) with 1 worker and with every core */
   pool1: number | null;
   poolAll: number | null;
-  /** poolAll / pool1, and the OpenSSL loop in every thread / in one */
+  /** poolAll / pool1, and the OpenSSL loop in every thread / in one (medians over the rounds) */
   poolScaling: number | null;
   machineScaling: number | null;
+  /** pool scaling / machine scaling, each round's own ratio, median over the rounds (goal >= 0.95) */
+  poolOfMachineScaling: number | null;
   /** BIP340 verifies/s, one thread: the default verifier and @noble/curves */
   verifyPerSec: number | null;
   nobleVerifyPerSec: number | null;
+  /** a block of 1,000 transactions the mempool never saw: tx/s on one thread and over the worker pool */
+  blockVerifyOneThread: number | null;
+  blockVerifyPool: number | null;
+  /** pool / one thread, each alternating round's own ratio, median over the rounds (goal >= 1.8) */
+  blockVerifyPoolRatio: number | null;
   /** initial sync from one peer, and local validate + connect on LevelDB, blocks/s */
   syncBlocksPerSec: number | null;
   localConnectBlocksPerSec: number | null;
@@ -49,8 +56,8 @@ export interface BenchSummary {
 }
 
 export const SUMMARY_KEYS: readonly (keyof BenchSummary)[] = [
-  'tsKernel', 'wasmKernel', 'opensslLimit', 'pool1', 'poolAll', 'poolScaling', 'machineScaling', 'verifyPerSec',
-  'nobleVerifyPerSec', 'syncBlocksPerSec', 'localConnectBlocksPerSec', 'localConnectInProcessBlocksPerSec', 'hopMedianMs', 'idleNodeRssMB',
+  'tsKernel', 'wasmKernel', 'opensslLimit', 'pool1', 'poolAll', 'poolScaling', 'machineScaling', 'poolOfMachineScaling', 'verifyPerSec',
+  'nobleVerifyPerSec', 'blockVerifyOneThread', 'blockVerifyPool', 'blockVerifyPoolRatio', 'syncBlocksPerSec', 'localConnectBlocksPerSec', 'localConnectInProcessBlocksPerSec', 'hopMedianMs', 'idleNodeRssMB',
   'idleNodeFloorMB', 'servedNodeRssMB', 'idleNodeUnbundledRssMB',
 ];
 
