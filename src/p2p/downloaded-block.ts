@@ -8,12 +8,15 @@ import type { Block } from '../consensus/block.js';
 import { equalBytes, toDisplayHex, type DisplayHex } from '../consensus/bytes.js';
 import type { BlockHeader } from '../consensus/header.js';
 import { merkleRoot } from '../consensus/merkle.js';
-import { txHash } from '../consensus/tx.js';
-import { wireHeaderHash } from './wire-hash.js';
+import { wireHeaderHash, wireTxHashes } from './wire-hash.js';
 
-/** bodyMatchesHeader: the transactions hash to the header's merkle root, without CVE-2012-2459 duplicates. */
+/**
+ * bodyMatchesHeader: the transactions hash to the header's merkle root, without
+ * CVE-2012-2459 duplicates. The hashes are native and remembered with the block
+ * (wireTxHashes), so the block's checks and connect do not hash its transactions again.
+ */
 export function bodyMatchesHeader(block: Block): boolean {
-  const { root, mutated } = merkleRoot(block.txs.map(txHash));
+  const { root, mutated } = merkleRoot(wireTxHashes(block));
   return !mutated && equalBytes(root, block.header.merkleRoot);
 }
 
