@@ -34,6 +34,7 @@ import { coinbaseOutpoint, genesisOf, KEYS, mineBlock, mineChain, spendTx, type 
 import { memoryChain } from '../test/helpers/chain-fixture.js';
 import type { BenchSection } from './run.js';
 import { ZERO_HASH, type DisplayHex } from '../src/consensus/bytes.js';
+import { table } from './table.js';
 
 const BATCH = 2_000;
 const BLOCK_TXS = 1_000;
@@ -110,13 +111,6 @@ async function connectMs(chain: Chain, block: Block): Promise<number> {
     const outcome = await chain.processBlock(block);
     if (outcome.status !== 'connected') throw new Error(`bench: block ${outcome.status}`);
   });
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const line = (r: string[]): string => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
-  const rule = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
-  return [line(rows[0]!), rule, ...rows.slice(1).map(line)].join('\n');
 }
 
 const ratio = (x: number, base: number): string => `${(x / base).toFixed(2)}x`;

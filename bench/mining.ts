@@ -19,7 +19,6 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
 import { NoncePool } from '../src/mining/nonce-pool.js';
 import { loadKernel } from '../workers/nonce-kernel.js';
@@ -28,6 +27,8 @@ import { NonceJob } from '../workers/sha256-kernel.js';
 import type { OpensslWorkerData } from './openssl-worker.js';
 import type { BenchSection, BenchSummary } from './run.js';
 import { median, pairedRatio } from './stats.js';
+import { sumOfThreads } from './threads-at-once.js';
+import { table } from './table.js';
 
 const RUNS = 3;
 /** rounds of the interleaved kernel / limit measurement */
@@ -168,18 +169,8 @@ function opensslStep(): Step {
 
 /** opensslThreadsOnce: the OpenSSL loop in `threads` worker threads at once for RUN_MS; the sum in nonces/s. */
 async function opensslThreadsOnce(threads: number): Promise<number> {
-  const arrived = new Int32Array(new SharedArrayBuffer(4));
-  const data: OpensslWorkerData = { ms: RUN_MS, arrived, parties: threads, bufferBytes: OPENSSL_BUFFER };
-  const file = new URL('./openssl-worker.js', import.meta.url);
-  const rates = await Promise.all(
-    Array.from({ length: threads }, () => new Promise<number>((resolve, reject) => {
-      const w = new Worker(file, { workerData: data });
-      w.once('message', (r: number) => resolve(r));
-      w.once('error', reject);
-      w.once('exit', (code) => (code !== 0 ? reject(new Error(`openssl worker exited with ${code}`)) : undefined));
-    })),
-  );
-  return rates.reduce((x, y) => x + y, 0) / BYTES_PER_NONCE;
+  const bytesPerSecond = await sumOfThreads<OpensslWorkerData>(new URL('./openssl-worker.js', import.meta.url), threads, { ms: RUN_MS, bufferBytes: OPENSSL_BUFFER });
+  return bytesPerSecond / BYTES_PER_NONCE;
 }
 
 /** poolOnce: nonces/s of one search of a range sized for about RUN_MS. */
@@ -246,13 +237,6 @@ async function stopLatencies(workers: number): Promise<number[]> {
 }
 
 const fmtRate = (r: number): string => (r >= 1e6 ? `${(r / 1e6).toFixed(2)} M/s` : `${(r / 1e3).toFixed(0)} k/s`);
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const line = (r: string[]): string => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
-  const rule = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
-  return [line(rows[0]!), rule, ...rows.slice(1).map(line)].join('\n');
-}
 
 export const miningBench: BenchSection = {
   name: 'mining',

@@ -38,6 +38,7 @@ import type { ChainStore } from '../src/storage/store.js';
 import { EventStream, NodeCluster, waitFor, type NodeProcess } from '../test/helpers/node-process.js';
 import type { BenchSection, BenchSummary } from './run.js';
 import { median } from './stats.js';
+import { table } from './table.js';
 
 const LINE = 5;
 const WARMUP = 3;
@@ -278,13 +279,6 @@ function quantile(xs: number[], q: number): number {
   const at = (s.length - 1) * q;
   const lo = Math.floor(at);
   return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (at - lo);
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const line = (r: string[]): string => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
-  const rule = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
-  return [line(rows[0]!), rule, ...rows.slice(1).map(line)].join('\n');
 }
 
 const ms = (x: number): string => `${x.toFixed(2)} ms`;

@@ -6,27 +6,17 @@
  */
 import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
+import { runTogether, type TogetherData } from './threads-at-once.js';
 
-export interface OpensslWorkerData {
-  ms: number;
-  /** Int32Array over a SharedArrayBuffer: [0] counts arrivals */
-  arrived: Int32Array;
-  parties: number;
+export interface OpensslWorkerData extends TogetherData {
   bufferBytes: number;
 }
 
-const { ms, arrived, parties, bufferBytes } = workerData as OpensslWorkerData;
-const buffer = new Uint8Array(bufferBytes).fill(0x5a);
-// Warm up once, then wait for the others so every thread hashes at the same time.
-createHash('sha256').update(buffer).digest();
-Atomics.add(arrived, 0, 1);
-Atomics.notify(arrived, 0);
-const deadline = performance.now() + 30_000;
-for (let seen = Atomics.load(arrived, 0); seen < parties && performance.now() < deadline; seen = Atomics.load(arrived, 0)) Atomics.wait(arrived, 0, seen, 1_000);
-const start = performance.now();
-let bytes = 0;
-while (performance.now() - start < ms) {
+const data = workerData as OpensslWorkerData;
+const buffer = new Uint8Array(data.bufferBytes).fill(0x5a);
+const hashOnce = (): number => {
   createHash('sha256').update(buffer).digest();
-  bytes += buffer.length;
-}
-parentPort!.postMessage((bytes * 1000) / (performance.now() - start));
+  return buffer.length;
+};
+hashOnce(); // warm up, then wait for the others so every thread hashes at the same time
+parentPort!.postMessage(runTogether(data, hashOnce));

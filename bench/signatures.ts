@@ -16,7 +16,6 @@
  * in alternation is the median of the rounds' own ratios (stats.ts pairedRatio).
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { InProcessSignatureVerifier, WorkerSignatureVerifier, type SignatureVerifier, type TxSignatureCheck } from '../src/chain/signature-verifier.js';
 import { sighashCache, signatureHash } from '../src/consensus/sighash.js';
 import { checkTxSignatures } from '../src/consensus/tx-check.js';
@@ -27,6 +26,8 @@ import { setup } from './mempool.js';
 import type { BenchSection, BenchSummary } from './run.js';
 import type { SignatureScalingData } from './signature-scaling-worker.js';
 import { median, pairedRatio } from './stats.js';
+import { sumOfThreads } from './threads-at-once.js';
+import { table } from './table.js';
 
 const RUNS = 3;
 /** alternating one-thread / pool rounds (about 0.4 s each) */
@@ -77,25 +78,8 @@ function records(txs: readonly Tx[], spent: TxSignatureCheck['spent']): Uint8Arr
 }
 
 /** machineRate: verifies/s summed over `threads` plain threads running at once. */
-async function machineRate(threads: number, recs: Uint8Array): Promise<number> {
-  const arrived = new Int32Array(new SharedArrayBuffer(4));
-  const data: SignatureScalingData = { ms: SCALING_MS, arrived, parties: threads, records: recs };
-  const file = new URL('./signature-scaling-worker.js', import.meta.url);
-  const rates = await Promise.all(
-    Array.from({ length: threads }, () => new Promise<number>((resolve, reject) => {
-      const w = new Worker(file, { workerData: data });
-      w.once('message', (r: number) => resolve(r));
-      w.once('error', reject);
-      w.once('exit', (code) => (code !== 0 ? reject(new Error(`signature scaling worker exited with ${code}`)) : undefined));
-    })),
-  );
-  return rates.reduce((x, y) => x + y, 0);
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const line = (r: string[]): string => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
-  return [line(rows[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
+async function machineRate(threads: number, records: Uint8Array): Promise<number> {
+  return sumOfThreads<SignatureScalingData>(new URL('./signature-scaling-worker.js', import.meta.url), threads, { ms: SCALING_MS, records });
 }
 
 const ratio = (x: number, base: number): string => `${(x / base).toFixed(2)}x`;
