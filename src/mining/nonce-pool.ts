@@ -1,7 +1,8 @@
 /**
  * The nonce pool: N warm worker threads (Piscina, workers/nonce-worker.ts) that search
- * one header's nonce space together. The range is split into one contiguous lane per
- * worker; each lane is handed out in slices so hashrate is measured as work completes.
+ * one header's nonce space together. The range is handed out in slices, in order, to
+ * whichever worker is free (so hashrate is measured as work completes, and a worker on a
+ * busier core simply takes fewer slices).
  *
  * Stopping (new tip, mining stopped) sets one SharedArrayBuffer flag that every worker
  * reads each 1024 nonces, so every worker is idle within about a millisecond and the
@@ -21,6 +22,9 @@ import { NONCE_SPACE } from './nonce-space.js';
 
 /** Default nonces per task: ~0.7 s of one thread at 1.5 M/s, so hashrate updates often and tasks cost ~0.1 %. */
 export const DEFAULT_SLICE_NONCES = 1 << 20;
+
+/** The smallest slice the end of a range shrinks to: a few milliseconds of one thread, against a task's ~0.1 ms. */
+const MIN_SLICE_NONCES = 1 << 14;
 
 export interface NoncePoolOptions {
   /** worker threads (`--workers N`); default: os.availableParallelism() */
@@ -172,12 +176,23 @@ export class NoncePool {
   private async runLanes(header: Uint8Array, target: bigint, startNonce: number, endNonce: number, active: ActiveSearch): Promise<NonceSearchResult> {
     const started = performance.now();
     const headerCopy = Uint8Array.from(header);
-    const laneSize = Math.ceil((endNonce - startNonce) / this.workers);
     let found: number | null = null;
     let hashesDone = 0;
-    const lane = async (from: number, to: number): Promise<void> => {
+    // One cursor for every worker: a worker that is slowed down (a busy core) takes fewer
+    // slices, and the slices shrink towards the end of the range (guided self-scheduling),
+    // so the last worker to finish an exhausted range is not a whole slice behind the rest.
+    let cursor = startNonce;
+    const nextSlice = (): { from: number; to: number } | null => {
+      if (cursor >= endNonce || Atomics.load(active.stop, 0) !== 0) return null;
+      const guided = Math.ceil((endNonce - cursor) / (2 * this.workers));
+      const size = Math.min(this.sliceNonces, Math.max(guided, Math.min(MIN_SLICE_NONCES, this.sliceNonces)));
+      const from = cursor;
+      cursor = Math.min(from + size, endNonce);
+      return { from, to: cursor };
+    };
+    const lane = async (): Promise<void> => {
       try {
-        await laneSlices(from, to);
+        await laneSlices();
       } catch (err) {
         // A failed worker ends the whole search: the other lanes stop too.
         Atomics.store(active.stop, 0, 1);
@@ -185,11 +200,10 @@ export class NoncePool {
         throw err;
       }
     };
-    const laneSlices = async (from: number, to: number): Promise<void> => {
-      for (let n = from; n < to && Atomics.load(active.stop, 0) === 0; ) {
-        const sliceEnd = Math.min(n + this.sliceNonces, to);
+    const laneSlices = async (): Promise<void> => {
+      for (let slice = nextSlice(); slice !== null; slice = nextSlice()) {
         const taskStart = performance.now();
-        const r = await this.piscina.run({ kind: 'search', header: headerCopy, target, startNonce: n, endNonce: sliceEnd, stop: active.stop });
+        const r = await this.piscina.run({ kind: 'search', header: headerCopy, target, startNonce: slice.from, endNonce: slice.to, stop: active.stop });
         // The worker's own elapsed time excludes the message round trip. A slice followed by a
         // rest (duty < 1) counts over both, so a share-limited miner shows its real average.
         const restMs = this.dutyCycle < 1 && r.nonce === null && Atomics.load(active.stop, 0) === 0 ? (r.elapsedMs * (1 - this.dutyCycle)) / this.dutyCycle : 0;
@@ -201,12 +215,10 @@ export class NoncePool {
           wake(active);
           return;
         }
-        n = sliceEnd;
         if (restMs > 0) await rest(restMs, active);
       }
     };
-    const lanes: Promise<void>[] = [];
-    for (let from = startNonce; from < endNonce; from += laneSize) lanes.push(lane(from, Math.min(from + laneSize, endNonce)));
+    const lanes = Array.from({ length: Math.min(this.workers, Math.max(1, endNonce - startNonce)) }, lane);
     const settled = await Promise.allSettled(lanes);
     const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure !== undefined) throw new Error('NoncePool: a worker failed', { cause: failure.reason });
