@@ -10,7 +10,7 @@ import { toDisplayHex, type Hash32 } from '../consensus/bytes.js';
 import type { UtxoView } from '../consensus/coin.js';
 import type { NetworkParams } from '../consensus/params.js';
 import type { RejectReason } from '../consensus/reasons.js';
-import { txHashesOf } from './header-hashes.js';
+import { txHashesOf } from './remembered-hashes.js';
 import { connectBlock, disconnectBlock, type ConnectResult } from '../consensus/utxo.js';
 import type { BlockRecord, ChainStore, StoreBatch } from '../storage/store.js';
 import type { ChainEntry } from './block-index.js';

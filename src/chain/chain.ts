@@ -15,7 +15,7 @@ import { blockSize } from '../storage/block-bytes.js';
 import { checkBlock, checkBlockContext } from '../consensus/block-check.js';
 import { toDisplayHex, type DisplayHex, type Hash32 } from '../consensus/bytes.js';
 import type { BlockHeader } from '../consensus/header.js';
-import { hashOfHeader } from './header-hashes.js';
+import { hashOfHeader } from './remembered-hashes.js';
 import type { NetworkParams } from '../consensus/params.js';
 import { blockWork } from '../consensus/pow.js';
 import { isFinalForBlock, type RejectReason, type Verdict } from '../consensus/reasons.js';
@@ -203,7 +203,7 @@ export class Chain extends EventEmitter<ChainEvents> {
    * the block's context-free checks and height commitment. What is left for the
    * connect is the UTXO set: inputs, amounts and signatures. A block that passes is not
    * checked again when the same object goes through processBlock on the same parent.
-   * Its transaction hashes are those remembered for it (header-hashes.ts: the p2p layer
+   * Its transaction hashes are those remembered for it (remembered-hashes.ts: the p2p layer
    * hashes them natively), else hashed here.
    */
   checkBlockForRelay(block: Block): Verdict<{ parent: ChainEntry }> {

@@ -17,7 +17,7 @@ import { blockSize } from '../storage/block-bytes.js';
 import { BlockStatus, type BlockRecord, type ChainStore } from '../storage/store.js';
 import { isFailed, type BlockIndex, type ChainEntry } from './block-index.js';
 import { checkHeaderOnParent } from './header-context.js';
-import { hashOfHeader, txHashesOf } from './header-hashes.js';
+import { hashOfHeader, txHashesOf } from './remembered-hashes.js';
 
 export interface HeaderIntakeDeps {
   index: BlockIndex;

@@ -8,7 +8,7 @@
 import type { Block } from '../consensus/block.js';
 import { checkBlock, checkBlockContext } from '../consensus/block-check.js';
 import type { NetworkParams } from '../consensus/params.js';
-import { txHashesOf } from './header-hashes.js';
+import { txHashesOf } from './remembered-hashes.js';
 import { blockSize } from '../storage/block-bytes.js';
 import { BlockStatus, type ChainStore, type StoreBatch } from '../storage/store.js';
 import type { ChainEntry } from './block-index.js';

@@ -167,7 +167,7 @@ export class Relay {
    */
   relayOwnBlock(block: Block): void {
     try {
-      // blockIdOf remembers the header's hash for the chain (header-hashes.ts): safe here, a
+      // blockIdOf remembers the header's hash for the chain (remembered-hashes.ts): safe here, a
       // found block's header is a new object that no one changes (blockFromTemplate).
       this.relayAhead(block, blockIdOf(block.header), 'block');
     } catch (err) {

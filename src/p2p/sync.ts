@@ -23,7 +23,7 @@ import type { Logger } from 'pino';
 import type { BlockOutcome } from '../chain/block-outcome.js';
 import type { Chain } from '../chain/chain.js';
 import { hasData, isFailed, type ChainEntry } from '../chain/block-index.js';
-import { hashOfHeader } from '../chain/header-hashes.js';
+import { hashOfHeader } from '../chain/remembered-hashes.js';
 import type { Block } from '../consensus/block.js';
 import { equalBytes, toDisplayHex, ZERO_HASH, type Hash32 } from '../consensus/bytes.js';
 import { blockId, type BlockHeader } from '../consensus/header.js';

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { hash32, type Hash32 } from '../consensus/bytes.js';
-import { rememberHeaderHash, rememberTxHashes } from '../chain/header-hashes.js';
+import { rememberHeaderHash, rememberTxHashes } from '../chain/remembered-hashes.js';
 import type { Block } from '../consensus/block.js';
 import { encodeBlockHeader, type BlockHeader } from '../consensus/header.js';
 import { encodeTx } from '../consensus/tx.js';
@@ -22,14 +22,14 @@ export function wireSha256d(data: Uint8Array): Uint8Array {
   return new Uint8Array(twice.buffer, twice.byteOffset, twice.byteLength);
 }
 
-/** wireHeaderHash is headerHash(header), natively, remembered for the chain (header-hashes.ts) so nothing hashes it again. */
+/** wireHeaderHash is headerHash(header), natively, remembered for the chain (remembered-hashes.ts) so nothing hashes it again. */
 export function wireHeaderHash(header: BlockHeader): Hash32 {
   const hash = hash32(Uint8Array.from(wireSha256d(encodeBlockHeader(header))));
   rememberHeaderHash(header, hash);
   return hash;
 }
 
-/** wireTxHashes is txHash of each of block's transactions, natively, remembered for the chain (header-hashes.ts) so its connect does not hash them again. */
+/** wireTxHashes is txHash of each of block's transactions, natively, remembered for the chain (remembered-hashes.ts) so its connect does not hash them again. */
 export function wireTxHashes(block: Block): readonly Hash32[] {
   const hashes = block.txs.map((tx) => hash32(Uint8Array.from(wireSha256d(encodeTx(tx)))));
   rememberTxHashes(block, hashes);

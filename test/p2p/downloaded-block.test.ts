@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { txHashesOf } from '../../src/chain/header-hashes.js';
+import { txHashesOf } from '../../src/chain/remembered-hashes.js';
 import { regtest } from '../../src/consensus/params.js';
 import { txHash } from '../../src/consensus/tx.js';
 import { bodyMatchesHeader } from '../../src/p2p/downloaded-block.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { hashOfHeader, txHashesOf } from '../../src/chain/header-hashes.js';
+import { hashOfHeader, txHashesOf } from '../../src/chain/remembered-hashes.js';
 import { sha256d } from '../../src/consensus/hash.js';
 import { headerHash } from '../../src/consensus/header.js';
 import { regtest } from '../../src/consensus/params.js';

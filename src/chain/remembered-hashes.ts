@@ -1,5 +1,6 @@
 /**
- * Header hashes (and a block's transaction hashes) computed once per object. A header from a peer is hashed when
+ * Hashes remembered with the object they hash: a header's hash, and a block's transaction
+ * hashes, each computed once per object. A header from a peer is hashed when
  * its frame is admitted (is it a block we asked for?), then again by the header
  * checks, the presync and the chain: up to five sha256d of the same 80 bytes on one
  * path (`npm run bench -- network`, initial sync). The p2p layer, which decodes the
