@@ -24,5 +24,8 @@ export const NONE_FAILED = 0x7fffffff;
 /** One task: the shared batch, and how many records a thread claims at a time. */
 export interface SignatureBatch {
   buffer: SharedArrayBuffer;
+  /** records a thread claims at a time while the writer is still writing; fewer towards the end */
   claim: number;
+  /** the threads working on this batch (the claims shrink to a share of what is left among them) */
+  threads: number;
 }

@@ -33,10 +33,11 @@ export default function verifySignatures(task: SignatureBatch): number {
   const records = new Uint8Array(task.buffer, BATCH_HEADER_SIZE);
   let checked = 0;
   for (;;) {
-    const start = Atomics.add(control, BATCH_NEXT, task.claim);
+    const claim = claimSize(control, task);
+    const start = Atomics.add(control, BATCH_NEXT, claim);
     // Records past a failure cannot change the verdict (the lowest failure wins).
     if (start >= Atomics.load(control, BATCH_FAILED)) return checked;
-    const end = awaitWritten(control, start + task.claim);
+    const end = awaitWritten(control, start + claim);
     if (end <= start) return checked;
     for (let i = start; i < end; i++) {
       const at = i * SIGNATURE_RECORD_SIZE;
@@ -47,6 +48,21 @@ export default function verifySignatures(task: SignatureBatch): number {
       }
     }
   }
+}
+
+/**
+ * claimSize is task.claim while the writer is still writing; once it is done, and so the
+ * batch's size known, a share of the records left among the threads (guided
+ * self-scheduling), down to one. With fixed claims of 16 (about 4 ms of work) one thread
+ * went on checking its last claim alone at the end of every batch while the others had
+ * nothing left; the shrinking claims made a 1,000-transaction batch 0.6 % faster and a
+ * 250-transaction one 3 % (paired rounds in one process, on 2 vCPUs).
+ */
+function claimSize(control: Int32Array, task: SignatureBatch): number {
+  const state = Atomics.load(control, BATCH_STATE);
+  if ((state & 1) === 0) return task.claim;
+  const left = (state >>> 1) - Atomics.load(control, BATCH_NEXT);
+  return Math.max(1, Math.min(task.claim, Math.ceil(left / (2 * task.threads))));
 }
 
 /**

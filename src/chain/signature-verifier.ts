@@ -156,7 +156,8 @@ export class WorkerSignatureVerifier implements SignatureVerifier {
     const control = new Int32Array(buffer, 0, BATCH_HEADER_SIZE / 4);
     control[BATCH_FAILED] = NONE_FAILED;
     // The threads start before the records are written: they verify while this thread hashes.
-    const tasks = Array.from({ length: Math.min(this.threads, Math.ceil(count / this.claim)) }, () => piscina.run({ buffer, claim: this.claim }));
+    const threads = Math.min(this.threads, Math.ceil(count / this.claim));
+    const tasks = Array.from({ length: threads }, () => piscina.run({ buffer, claim: this.claim, threads }));
     let written: WrittenBatch;
     try {
       written = writeRecords(checks, new Uint8Array(buffer, BATCH_HEADER_SIZE), control);
