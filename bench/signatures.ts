@@ -122,7 +122,7 @@ export const signaturesBench: BenchSection = {
       ['(b) libsecp256k1 (tiny-secp256k1 WASM), 1 thread (the default)', fmt(libsecp), ratio(libsecp, noble), '>= 4x'],
       [`(c) a block of ${BLOCK_TXS} unseen txs, default verifier, in process`, fmt(one), ratio(one, noble), ''],
       [`(c) the same block over the worker pool, ${threads} threads`, fmt(pool), ratio(pool, noble), ''],
-      ['(c) pool / one thread: median of the rounds\' ratios (the verdict)', `${block.paired.toFixed(2)}x`, '', '>= 1.8x'],
+      ['(c) pool / one thread: median of the rounds\' ratios (the verdict)', `${block.paired.toFixed(3)}x`, '', '>= 1.8x'],
       [`(c) pool / one thread: each of ${BLOCK_RUNS} alternating rounds`, block.ratios.map((r) => r.toFixed(2)).join(' '), '', ''],
       ['(c) pool / one thread: ratio of the two medians', ratio(pool, one), '', ''],
       ['(m) libsecp256k1 verifies, plain threads: 1 thread', fmt(machine1), '', ''],
