@@ -40,6 +40,11 @@ export function rememberTxHashes(block: Block, hashes: readonly Hash32[]): void 
   txHashes.set(block, hashes);
 }
 
+/** rememberedTxHashes is what rememberTxHashes recorded for block, if anything. */
+export function rememberedTxHashes(block: Block): readonly Hash32[] | undefined {
+  return txHashes.get(block);
+}
+
 /** txHashesOf is txHash of each of block's transactions, without hashing a block whose hashes were remembered. */
 export function txHashesOf(block: Block): readonly Hash32[] {
   return txHashes.get(block) ?? block.txs.map((tx) => txHash(tx));

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { hash32, type Hash32 } from '../consensus/bytes.js';
-import { rememberHeaderHash, rememberTxHashes } from '../chain/remembered-hashes.js';
+import { rememberedTxHashes, rememberHeaderHash, rememberTxHashes } from '../chain/remembered-hashes.js';
 import type { Block } from '../consensus/block.js';
 import { encodeBlockHeader, type BlockHeader } from '../consensus/header.js';
 import { encodeTx } from '../consensus/tx.js';
@@ -31,6 +31,9 @@ export function wireHeaderHash(header: BlockHeader): Hash32 {
 
 /** wireTxHashes is txHash of each of block's transactions, natively, remembered for the chain (remembered-hashes.ts) so its connect does not hash them again. */
 export function wireTxHashes(block: Block): readonly Hash32[] {
+  // A block that arrives is both body-checked (sync) and relayed ahead (relay): hash it once.
+  const known = rememberedTxHashes(block);
+  if (known !== undefined) return known;
   const hashes = block.txs.map((tx) => hash32(Uint8Array.from(wireSha256d(encodeTx(tx)))));
   rememberTxHashes(block, hashes);
   return hashes;

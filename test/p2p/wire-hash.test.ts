@@ -39,5 +39,6 @@ describe('wire hashing (node:crypto) against consensus sha256d (@noble/hashes)',
     const hashes = wireTxHashes(block);
     expect(hashes).to.deep.equal(block.txs.map((tx) => txHash(tx)));
     expect(txHashesOf(block)).to.equal(hashes);
+    expect(wireTxHashes(block), 'a second call looks them up').to.equal(hashes);
   });
 });
